@@ -1,0 +1,421 @@
+"""The `groupnet` command line. Every command has --help; failures print one line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import __version__, crypto, network, store
+from . import config as node_config
+from .federation.client import PeerClient
+from .node import Node
+from .procedure.rejection import Refused, refuse
+from .web.auth import create_token
+
+
+class JsonLines(logging.Formatter):
+    """One line per event, machine-readable."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        if record.exc_info:
+            line["error"] = self.formatException(record.exc_info)
+        return json.dumps(line)
+
+
+def setup_logging(level: str = "info") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLines())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+
+
+# -- node creation ---------------------------------------------------------------
+
+
+async def create_node(directory: Path, name: str, url: str, host: str = "127.0.0.1",
+                      port: int = 0) -> tuple[str, str]:
+    """Make a node directory; return (node id, admin token). The token is shown once."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise refuse("bad_url", f"--url must be an http(s) URL, not {url!r}", 400)
+    if directory.exists() and any(directory.iterdir()):
+        raise refuse("exists", f"{directory} exists and is not empty", 400)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(directory, 0o700)
+    key = crypto.SigningKey.generate()
+    crypto.save_key(directory / node_config.KEY_FILE, key)
+    settings = node_config.NodeConfig(name=name, url=url.rstrip("/"), host=host, port=port)
+    crypto.write_private(directory / node_config.CONFIG_FILE, node_config.dump(settings).encode())
+    db = await store.connect(directory / node_config.DB_FILE)
+    try:
+        await store.set_meta(db, "node_id", key.public)
+        await store.set_meta(db, "created", str(int(time.time() * 1000)))
+    finally:
+        await db.close()
+    node = await Node.open(directory)
+    try:
+        token = await create_token(node, "admin", "created by init")
+    finally:
+        await node.close()
+    return key.public, token
+
+
+# -- commands ----------------------------------------------------------------------
+
+
+async def with_node(directory: str, action: Callable[[Node], Awaitable[int]]) -> int:
+    node = await Node.open(Path(directory))
+    try:
+        return await action(node)
+    finally:
+        await node.close()
+
+
+async def cmd_init(args: argparse.Namespace) -> int:
+    node_id, token = await create_node(Path(args.dir), args.name, args.url, args.host, args.port)
+    print(f"node id:     {node_id}")
+    print(f"directory:   {args.dir}")
+    print(f"admin token: {token}")
+    print("(the token is shown only this once; the node keeps only its hash)")
+    return 0
+
+
+async def cmd_found(args: argparse.Namespace) -> int:
+    orders = network.load_standing_orders(Path(args.rules) if args.rules else None)
+
+    async def act(node: Node) -> int:
+        entry = await network.found(node, args.name, orders)
+        print(f"founded network {entry.net} ({args.name!r}); charter {entry.id}")
+        return 0
+
+    return await with_node(args.dir, act)
+
+
+async def cmd_admit(args: argparse.Namespace) -> int:
+    async def act(node: Node) -> int:
+        client = PeerClient()
+        try:
+            entry = await network.admit(node, client, args.url)
+        finally:
+            await client.close()
+        body = entry.body
+        print(f"approved admission of {body.name!r} ({body.node}); entry {entry.id}")
+        if not node.state.is_member(body.node):
+            candidate = node.state.candidates.get(body.node)
+            got = len(candidate.approvals) if candidate else 0
+            need = node.state.orders.admission_approvals
+            print(f"{got} of {need} approvals so far; other admitted nodes must approve too")
+        return 0
+
+    return await with_node(args.dir, act)
+
+
+async def cmd_join(args: argparse.Namespace) -> int:
+    async def act(node: Node) -> int:
+        client = PeerClient(timeout=60)
+        try:
+            fetched = await network.join(node, client, args.url)
+        finally:
+            await client.close()
+        admitted = "admitted" if node.state.is_member(node.id) else "not yet admitted"
+        print(f"joined network {node.state.net} ({node.state.name!r}) via {args.url}: "
+              f"{fetched} entries fetched; this node is {admitted}")
+        return 0
+
+    return await with_node(args.dir, act)
+
+
+async def cmd_groups(args: argparse.Namespace) -> int:
+    async def act(node: Node) -> int:
+        groups = node.groups()
+        if args.json:
+            print(json.dumps(groups, indent=2))
+            return 0
+        if not groups:
+            print("no groups yet: this node has not founded or joined a network")
+        for g in groups:
+            print(f"{g['name']}\n  node:    {g['node']}\n  url:     {g['url']}")
+            for field in ("area", "meets", "contact"):
+                if g[field]:
+                    print(f"  {field + ':':8} {g[field]}")
+        return 0
+
+    return await with_node(args.dir, act)
+
+
+async def cmd_status(args: argparse.Namespace) -> int:
+    async def act(node: Node) -> int:
+        state = node.state
+        print(json.dumps({
+            "node": node.id, "name": node.config.name, "network": state.net,
+            "network_name": state.name, "admitted": state.is_member(node.id),
+            "members": len(state.members), "entries": node.last_rx,
+            "state_hash": state.state_hash(), "forks": len(state.forks),
+        }, indent=2))
+        return 0
+
+    return await with_node(args.dir, act)
+
+
+async def cmd_profile(args: argparse.Namespace) -> int:
+    changes = {k: getattr(args, k) for k in ("name", "area", "meets", "contact", "url")}
+
+    async def act(node: Node) -> int:
+        entry = await network.set_profile(node, changes)
+        print(f"published profile (seq {entry.seq}, entry {entry.id})")
+        return 0
+
+    return await with_node(args.dir, act)
+
+
+async def cmd_verify(args: argparse.Namespace) -> int:
+    from . import verify
+
+    directory = Path(args.dir)
+    node_config.load(directory)
+    db = await store.connect(directory / node_config.DB_FILE)
+    try:
+        async with db.execute(
+            "SELECT rx, author, seq, id, kind, raw FROM entries ORDER BY rx"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        async with db.execute("SELECT id, author, seq, raw FROM forks") as cursor:
+            fork_rows = await cursor.fetchall()
+    finally:
+        await db.close()
+    problems, state = verify.check_rows(rows, fork_rows)
+    problems += verify.check_files(directory)
+    for line in problems:
+        print(f"problem: {line}")
+    for line in verify.equivocations(state):
+        print(f"equivocation: {line}")
+    print(f"checked {len(rows)} entries and {len(fork_rows)} fork proofs: "
+          f"{len(problems)} problem(s); state hash {state.state_hash()}")
+    return 1 if problems else 0
+
+
+async def cmd_token(args: argparse.Namespace) -> int:
+    async def act(node: Node) -> int:
+        print(await create_token(node, "admin", args.label))
+        return 0
+
+    return await with_node(args.dir, act)
+
+
+async def cmd_key_rotate(args: argparse.Namespace) -> int:
+    from .messages import KeyRotate
+
+    async def act(node: Node) -> int:
+        fresh = crypto.SigningKey.generate()
+        pending = node.directory / (node_config.KEY_FILE + ".next")
+        if pending.exists():
+            pending.unlink()
+        crypto.save_key(pending, fresh)
+        entry = await node.append("key.rotate", KeyRotate(fresh.public))
+        os.replace(node.directory / node_config.KEY_FILE,
+                   node.directory / f"{node_config.KEY_FILE}.retired-{entry.seq}")
+        os.replace(pending, node.directory / node_config.KEY_FILE)
+        print(f"rotated key at seq {entry.seq}: new key {fresh.public}")
+        print("restart `groupnet run` for this node if it is running")
+        return 0
+
+    return await with_node(args.dir, act)
+
+
+async def cmd_key_revoke(args: argparse.Namespace) -> int:
+    from .messages import KeyRevoke
+
+    async def act(node: Node) -> int:
+        entry = await node.append("key.revoke", KeyRevoke(args.reason))
+        print(f"revoked: this node's log is closed at seq {entry.seq}")
+        return 0
+
+    return await with_node(args.dir, act)
+
+
+async def cmd_run(args: argparse.Namespace) -> int:
+    from .service import Service
+
+    node = await Node.open(Path(args.dir))
+    service = Service(node, args.host, args.port)
+    await service.start()
+    print(f"groupnet node {node.config.name!r} serving on http://{service.host}:{service.port}",
+          flush=True)
+    await wait_for_signal()
+    await service.stop()
+    await node.close()
+    return 0
+
+
+async def wait_for_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return await run_demo(args)
+
+
+async def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    return await run_bench(args)
+
+
+# -- argument parsing -------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="groupnet",
+        description="A federated server for networks of local groups: each group runs a node.",
+    )
+    parser.add_argument("--version", action="version", version=f"groupnet {__version__}")
+    parser.add_argument("--log-level", default="info",
+                        choices=["debug", "info", "warning", "error"],
+                        help="how much `run` and `demo` log (JSON lines on stderr)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = commands.add_parser("init", help="create a node in a new directory",
+                            description="Create a node: key (0600), config, SQLite database "
+                            "(WAL), and an admin token for the client API, printed once.")
+    p.add_argument("dir", help="the node's directory (created with mode 0700)")
+    p.add_argument("--name", required=True, help="the group's name, e.g. Southwark")
+    p.add_argument("--url", required=True, help="where other nodes reach this node")
+    p.add_argument("--host", default="127.0.0.1", help="address `run` listens on")
+    p.add_argument("--port", type=int, default=0, help="port `run` listens on (default: URL's)")
+    p.set_defaults(handler=cmd_init)
+
+    net = commands.add_parser("network", help="found, admit, join, list",
+                              description="The network this node belongs to.")
+    net_commands = net.add_subparsers(dest="network_command", metavar="ACTION", required=True)
+    p = net_commands.add_parser("found", help="found a new network with this node",
+                                description="Sign a charter that fixes the network id and its "
+                                "standing orders (defaults, or a TOML file).")
+    p.add_argument("dir")
+    p.add_argument("--name", required=True, help="the network's name")
+    p.add_argument("--rules", help="TOML file of standing orders (see docs/standing-orders.md)")
+    p.set_defaults(handler=cmd_found)
+    p = net_commands.add_parser("admit", help="approve the admission of the node at URL",
+                                description="Run on an admitted node: reads URL's "
+                                "/.well-known/groupnet and signs an admission approval.")
+    p.add_argument("dir")
+    p.add_argument("url")
+    p.set_defaults(handler=cmd_admit)
+    p = net_commands.add_parser("join", help="fetch the network from any admitted node",
+                                description="Fetch the charter and every log from the node "
+                                "at URL; from then on this node takes part.")
+    p.add_argument("dir")
+    p.add_argument("url")
+    p.set_defaults(handler=cmd_join)
+    p = net_commands.add_parser("groups", help="list every admitted group and its profile")
+    p.add_argument("dir")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_groups)
+    p = net_commands.add_parser("status", help="this node's view: members, state hash, forks")
+    p.add_argument("dir")
+    p.set_defaults(handler=cmd_status)
+
+    prof = commands.add_parser("profile", help="the group's public profile")
+    prof_commands = prof.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+    p = prof_commands.add_parser("set", help="publish the group's profile to the network",
+                                 description="Publish a signed group.profile; fields not "
+                                 "given keep their current value.")
+    p.add_argument("dir")
+    p.add_argument("--name", help="the group's name")
+    p.add_argument("--area", help="the area the group covers")
+    p.add_argument("--meets", help="when and where it meets")
+    p.add_argument("--contact", help="how to reach it")
+    p.add_argument("--url", help="the node's public URL")
+    p.set_defaults(handler=cmd_profile)
+
+    p = commands.add_parser("run", help="serve this node and keep replicating",
+                            description="Serve the federation endpoints and the client API; "
+                            "push, pull and witness until stopped (SIGINT/SIGTERM).")
+    p.add_argument("dir")
+    p.add_argument("--host", default=None, help="listen address (default: from node.toml)")
+    p.add_argument("--port", type=int, default=None, help="listen port (default: from node.toml)")
+    p.set_defaults(handler=cmd_run)
+
+    p = commands.add_parser("verify", help="re-check every stored entry",
+                            description="Re-check signatures, chains, rules and file modes; "
+                            "print each problem; exit 0 only when all hold.")
+    p.add_argument("dir")
+    p.set_defaults(handler=cmd_verify)
+
+    tok = commands.add_parser("token", help="client API tokens")
+    tok_commands = tok.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    p = tok_commands.add_parser("create", help="create another admin token (printed once)")
+    p.add_argument("dir")
+    p.add_argument("--label", default="created by `token create`")
+    p.set_defaults(handler=cmd_token)
+
+    key = commands.add_parser("key", help="rotate or revoke this node's signing key")
+    key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    p = key_commands.add_parser("rotate", help="sign a rotation to a fresh key",
+                                description="The old key signs the new one into force from "
+                                "the next seq; old entries stay valid.")
+    p.add_argument("dir")
+    p.set_defaults(handler=cmd_key_rotate)
+    p = key_commands.add_parser("revoke", help="close this node's log for good",
+                                description="After a revocation no entry of this node is "
+                                "accepted anywhere: use it when the key is lost to others.")
+    p.add_argument("dir")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_key_revoke)
+
+    p = commands.add_parser("demo", help="start a three-node network with sample data",
+                            description="Start three nodes on loopback in one process, found "
+                            "a network, admit and join, publish sample profiles; run until "
+                            "Ctrl-C.")
+    p.add_argument("--dir", help="keep the nodes here (default: a new temporary directory)")
+    p.add_argument("--base-port", type=int, default=8101, help="first of three ports")
+    p.add_argument("--nodes", type=int, default=3, help="how many nodes")
+    p.add_argument("--exit-after", type=float, default=None,
+                   help="stop after this many seconds (for scripted use)")
+    p.set_defaults(handler=cmd_demo)
+
+    from .bench import add_bench_parser
+
+    add_bench_parser(commands, cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging(args.log_level)
+    try:
+        return asyncio.run(args.handler(args))
+    except Refused as refused:
+        print(f"error: {refused.rejection.code}: {refused.rejection.reason}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit:
+        raise
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+

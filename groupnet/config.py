@@ -1,0 +1,61 @@
+"""Node settings: `node.toml` in the node's data directory.
+
+    name = "Southwark"                  # the group's name
+    url = "http://127.0.0.1:8101"       # where other nodes reach this one
+    host = "127.0.0.1"                  # where `groupnet run` listens
+    port = 8101
+    max_body_bytes = 8388608            # request bodies above this get 413
+    sync_interval_seconds = 5           # anti-entropy: compare heads this often
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import msgspec
+
+CONFIG_FILE = "node.toml"
+KEY_FILE = "node.key"
+DB_FILE = "node.db"
+
+
+class NodeConfig(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    url: str
+    host: str = "127.0.0.1"
+    port: int = 0
+    max_body_bytes: int = 8 * 1024 * 1024
+    sync_interval_seconds: float = 5.0
+
+    def listen_port(self) -> int:
+        return self.port or urlsplit(self.url).port or 80
+
+
+def load(directory: Path) -> NodeConfig:
+    path = directory / CONFIG_FILE
+    try:
+        data = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise SystemExit(f"error: {directory} is not a groupnet node (no {CONFIG_FILE})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SystemExit(f"error: {path}: {error}") from None
+    try:
+        return msgspec.convert(data, NodeConfig)
+    except msgspec.ValidationError as error:
+        raise SystemExit(f"error: {path}: {error}") from None
+
+
+def dump(config: NodeConfig) -> str:
+    lines = []
+    for field in config.__struct_fields__:
+        value = getattr(config, field)
+        lines.append(f"{field} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)

@@ -1,0 +1,98 @@
+"""Talking to another node's federation endpoints (protocol/SPEC.md section 6)."""
+
+from __future__ import annotations
+
+import aiohttp
+import msgspec
+
+from ..node import Result
+
+NDJSON = "application/x-ndjson"
+_results = msgspec.json.Decoder(dict[str, list[Result]])
+
+
+class PeerError(Exception):
+    """A peer could not be reached or answered something unusable."""
+
+
+class WellKnown(msgspec.Struct):
+    protocol: str
+    node: str
+    name: str
+    url: str
+    network: str | None = None
+    charter: str | None = None
+
+
+class PeerClient:
+    def __init__(self, timeout: float = 10.0) -> None:
+        self._session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=timeout),
+            connector=aiohttp.TCPConnector(limit_per_host=4),
+        )
+
+    async def close(self) -> None:
+        await self._session.close()
+
+    async def _get(self, url: str, params: dict | None = None) -> aiohttp.ClientResponse:
+        try:
+            response = await self._session.get(url, params=params)
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise PeerError(f"{url}: {error or type(error).__name__}") from None
+        if response.status != 200:
+            text = await response.text()
+            response.release()
+            raise PeerError(f"{url}: HTTP {response.status}: {text[:200]}")
+        return response
+
+    async def well_known(self, base: str) -> WellKnown:
+        response = await self._get(base.rstrip("/") + "/.well-known/groupnet")
+        try:
+            return msgspec.json.decode(await response.read(), type=WellKnown)
+        except msgspec.DecodeError as error:
+            raise PeerError(f"{base}: not a groupnet node: {error}") from None
+
+    async def push(self, base: str, raws: list[bytes]) -> list[Result]:
+        body = b"\n".join(raws) + b"\n"
+        try:
+            async with self._session.post(
+                base.rstrip("/") + "/fed/v1/inbox", data=body,
+                headers={"Content-Type": NDJSON},
+            ) as response:
+                payload = await response.read()
+                if response.status != 200:
+                    raise PeerError(f"{base}: HTTP {response.status}: {payload[:200]!r}")
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise PeerError(f"{base}: {error or type(error).__name__}") from None
+        try:
+            return _results.decode(payload)["results"]
+        except (msgspec.DecodeError, KeyError) as error:
+            raise PeerError(f"{base}: unusable inbox answer: {error}") from None
+
+    async def _lines(self, url: str, params: dict) -> tuple[list[bytes], dict]:
+        response = await self._get(url, params)
+        try:
+            data = await response.read()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise PeerError(f"{url}: {error}") from None
+        return [line for line in data.split(b"\n") if line], dict(response.headers)
+
+    async def feed(self, base: str, after: int, limit: int) -> tuple[list[bytes], int]:
+        lines, headers = await self._lines(
+            base.rstrip("/") + "/fed/v1/feed", {"after": after, "limit": limit}
+        )
+        return lines, int(headers.get("Groupnet-Feed-Next", after))
+
+    async def log(self, base: str, author: str, after: int, limit: int) -> list[bytes]:
+        lines, _ = await self._lines(
+            base.rstrip("/") + f"/fed/v1/log/{author}", {"after": after, "limit": limit}
+        )
+        return lines
+
+    async def heads(self, base: str) -> dict[str, list]:
+        response = await self._get(base.rstrip("/") + "/fed/v1/heads")
+        return msgspec.json.decode(await response.read())["heads"]
+
+    async def forks(self, base: str) -> list[bytes]:
+        lines, _ = await self._lines(base.rstrip("/") + "/fed/v1/forks", {})
+        return lines

@@ -1,0 +1,92 @@
+"""What a node's officers do to the network: found it, admit groups, join it, publish.
+
+Thin edges around the pure rules in `procedure/network.py`: each action turns
+into one signed entry in this node's log (or a pull from a peer), and the
+rules decide whether it stands.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tomllib
+from pathlib import Path
+
+import msgspec
+
+from . import crypto
+from .federation.client import PeerClient, PeerError
+from .federation.sync import catch_up
+from .messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
+from .node import Node
+from .procedure.rejection import refuse
+
+
+def load_standing_orders(path: Path | None) -> NetworkStandingOrders:
+    if path is None:
+        return NetworkStandingOrders()
+    try:
+        data = tomllib.loads(Path(path).read_text())
+        return msgspec.convert(data, NetworkStandingOrders)
+    except (OSError, tomllib.TOMLDecodeError, msgspec.ValidationError) as error:
+        raise refuse("bad_rules", f"{path}: {error}", 400) from None
+
+
+async def found(node: Node, name: str, orders: NetworkStandingOrders) -> Entry:
+    if node.state.net is not None:
+        raise refuse("already_in_network", f"this node already belongs to {node.state.net}", 409)
+    nonce = crypto.b64encode(secrets.token_bytes(16))
+    charter = Charter(name, node.config.name, node.config.url, nonce, orders)
+    return await node.append("network.charter", charter)
+
+
+async def admit(node: Node, client: PeerClient, url: str) -> Entry:
+    try:
+        info = await client.well_known(url)
+    except PeerError as error:
+        raise refuse("peer_unreachable", f"could not read {url}/.well-known/groupnet: {error}",
+                     502) from None
+    if info.network is not None and info.network != node.state.net:
+        raise refuse(
+            "wrong_network", f"{url} already belongs to another network ({info.network})", 409
+        )
+    try:
+        body = msgspec.convert({"node": info.node, "name": info.name, "url": info.url}, Admit)
+    except msgspec.ValidationError as error:
+        raise refuse("bad_peer", f"{url} describes itself unusably: {error}", 502) from None
+    return await node.append("node.admit", body)
+
+
+async def join(node: Node, client: PeerClient, url: str) -> int:
+    """Point this node at any admitted node: take its charter and every log it holds."""
+    try:
+        info = await client.well_known(url)
+    except PeerError as error:
+        raise refuse("peer_unreachable", f"could not read {url}/.well-known/groupnet: {error}",
+                     502) from None
+    if info.network is None:
+        raise refuse("peer_not_in_network", f"{url} does not belong to a network yet", 409)
+    if node.state.net is not None and node.state.net != info.network:
+        raise refuse(
+            "already_in_network", f"this node already belongs to {node.state.net}", 409
+        )
+    await node.db.execute("INSERT OR IGNORE INTO bootstrap (url) VALUES (?)", (url,))
+    try:
+        return await catch_up(node, client, url, info.node)
+    except PeerError as error:
+        raise refuse("peer_unreachable", f"catching up from {url} failed: {error}", 502) from None
+
+
+async def set_profile(node: Node, changes: dict) -> Entry:
+    current = node.state.profiles.get(node.id)
+    fields = msgspec.to_builtins(current[1]) if current else {"name": node.config.name}
+    fields.update({k: v for k, v in changes.items() if v is not None})
+    try:
+        body = msgspec.convert(fields, Profile)
+    except msgspec.ValidationError as error:
+        raise refuse("bad_profile", f"N3: {error}", 400) from None
+    return await node.append("group.profile", body)
+
+
+async def bootstrap_urls(node: Node) -> list[str]:
+    async with node.db.execute("SELECT url FROM bootstrap ORDER BY url") as cursor:
+        return [row[0] for row in await cursor.fetchall()]

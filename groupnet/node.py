@@ -1,0 +1,369 @@
+"""A node: its key, its database, and the network state folded from its log.
+
+Everything that writes the log goes through here, from the CLI, the web API
+and the federation inbox alike. Writes are serialised by SQLite's write lock
+(`BEGIN IMMEDIATE`): the head is read, the entry signed, stored and the head
+moved in one transaction, so a seq is never signed twice, even when the CLI
+and a running server share the node. Entries another process committed are
+folded in ("the tail") before anything is decided.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+
+import aiosqlite
+import msgspec
+
+from . import config as node_config
+from . import crypto, messages, store
+from .log import Verdict, classify
+from .messages import Body, Entry
+from .procedure.network import NetworkState
+from .procedure.rejection import Rejection, refuse
+
+PARALLEL_VERIFY_MIN = 64
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class Result(msgspec.Struct, omit_defaults=True):
+    """What a receiver says of one entry. `status` is accepted, duplicate, fork or rejected."""
+
+    status: str
+    id: str | None = None
+    code: str | None = None
+    reason: str | None = None
+
+
+def _verify_chunk(items: list[tuple[str, bytes, str]]) -> list[bool]:
+    return [crypto.verify_id(key, ident, sig) for key, ident, sig in items]
+
+
+class Node:
+    def __init__(self, directory: Path, settings: node_config.NodeConfig,
+                 key: crypto.SigningKey, db: aiosqlite.Connection, node_id: str) -> None:
+        self.directory = directory
+        self.config = settings
+        self.key = key
+        self.db = db
+        self.id = node_id
+        self.state = NetworkState()
+        self.last_rx = 0
+        self.changed = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._pool: Executor | None = None
+        # authors with entries this node holds but has not yet witnessed (N5)
+        self.unwitnessed: dict[str, tuple[int, str]] = {}
+        self.unwitnessed_news = False
+
+    # -- opening -----------------------------------------------------------
+
+    @classmethod
+    async def open(cls, directory: Path) -> Node:
+        directory = Path(directory)
+        settings = node_config.load(directory)
+        key = crypto.load_key(directory / node_config.KEY_FILE)
+        db = await store.connect(directory / node_config.DB_FILE)
+        node_id = await store.get_meta(db, "node_id")
+        if node_id is None:
+            await db.close()
+            raise SystemExit(f"error: {directory}: the database does not name its node")
+        node = cls(directory, settings, key, db, node_id)
+        await node.rebuild()
+        node._adopt_rotated_key()
+        return node
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        await self.db.close()
+
+    def _adopt_rotated_key(self) -> None:
+        """Finish a key rotation interrupted between signing it and saving the new key."""
+        expected = self.state.head_of(self.id).key
+        if self.key.public == expected:
+            return
+        pending = self.directory / (node_config.KEY_FILE + ".next")
+        if pending.exists():
+            candidate = crypto.load_key(pending)
+            if candidate.public == expected:
+                os.replace(pending, self.directory / node_config.KEY_FILE)
+                self.key = candidate
+
+    async def rebuild(self) -> None:
+        """Fold the whole stored log again, from nothing (also after a fork is found)."""
+        state = NetworkState()
+        async with self.db.execute(
+            "SELECT f.author, f.seq, f.id, e.id FROM forks f "
+            "JOIN entries e ON e.author = f.author AND e.seq = f.seq"
+        ) as cursor:
+            async for author, seq, fork_id, held_id in cursor:
+                state.record_fork(author, seq, held_id, fork_id)
+        self.state = state
+        self.last_rx = 0
+        await self._fold_tail()
+
+    async def fold_tail(self) -> None:
+        async with self._lock:
+            await self._fold_tail()
+
+    async def _fold_tail(self) -> None:
+        """Fold entries committed since we last looked (by us or another process)."""
+        async with self.db.execute(
+            "SELECT rx, raw FROM entries WHERE rx > ? ORDER BY rx", (self.last_rx,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        for rx, raw in rows:
+            entry = messages.parse(raw)
+            self.last_rx = rx
+            if isinstance(entry, Rejection):
+                continue
+            head = self.state.head_of(entry.author)
+            if entry.seq != head.seq + 1 or self.state.check(entry) is not None:
+                continue
+            self._fold(entry)
+
+    def _fold(self, entry: Entry) -> None:
+        self.state.apply(entry)
+        if entry.author != self.id:
+            self.unwitnessed[entry.author] = (entry.seq, entry.id)
+            if entry.kind != "heads.witness":
+                self.unwitnessed_news = True
+
+    # -- writing our own log -----------------------------------------------
+
+    async def append(self, kind: str, body: Body, now: int | None = None) -> Entry:
+        """Sign and store the next entry of this node's own log, or refuse it."""
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                await self._fold_tail()
+                head = self.state.head_of(self.id)
+                stamp = max(now if now is not None else now_ms(), head.ts)
+                net = self.state.net if kind != "network.charter" else None
+                if net is None and kind != "network.charter":
+                    raise refuse("no_network", "this node has not founded or joined a network")
+                if kind == "network.charter":
+                    net = crypto.network_id(self.id, body.nonce)  # type: ignore[attr-defined]
+                entry = messages.build(
+                    self.key, net, self.id, head.seq + 1, head.id, stamp, kind, body
+                )
+                rejection = self.state.check(entry)
+                if rejection is not None:
+                    raise refuse(rejection.code, rejection.reason)
+                await self._insert([entry], stamp)
+                await self.db.execute("COMMIT")
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            self._fold(entry)
+            self.last_rx = await self._max_rx()
+        self.changed.set()
+        return entry
+
+    async def _insert(self, entries: Iterable[Entry], received: int) -> None:
+        await self.db.executemany(
+            "INSERT INTO entries (author, seq, id, kind, ts, received, raw) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(e.author, e.seq, e.id, e.kind, e.ts, received, e.raw) for e in entries],
+        )
+
+    async def _max_rx(self) -> int:
+        async with self.db.execute("SELECT COALESCE(MAX(rx), 0) FROM entries") as cursor:
+            (rx,) = await cursor.fetchone()
+        return rx
+
+    # -- taking other nodes' entries ---------------------------------------
+
+    async def ingest(self, raws: list[bytes], now: int | None = None) -> list[Result]:
+        """Check and store a batch of entries; one Result per entry, in order."""
+        now = now if now is not None else now_ms()
+        parsed = [messages.parse(raw) for raw in raws]
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                await self._fold_tail()
+                results, accepted, forks = await self._decide(parsed, now)
+                if accepted:
+                    await self._insert(accepted, now)
+                if forks:
+                    await self.db.executemany(
+                        "INSERT OR IGNORE INTO forks (id, author, seq, received, raw) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        [(e.id, e.author, e.seq, now, e.raw) for e in forks],
+                    )
+                await self.db.execute("COMMIT")
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                await self.rebuild()
+                raise
+            self.last_rx = await self._max_rx()
+            if forks:
+                await self.rebuild()
+        if accepted or forks:
+            self.changed.set()
+        return results
+
+    async def _decide(self, parsed: list[Entry | Rejection],
+                      now: int) -> tuple[list[Result], list[Entry], list[Entry]]:
+        state = self.state
+        candidates = [p for p in parsed if isinstance(p, Entry)]
+        held = await self._held_ids([e.id for e in candidates])
+        signer = {e.id: state.key_at(e.author, e.seq) for e in candidates if e.id not in held}
+        checked = await self._verify_many(
+            [(signer[e.id], e) for e in candidates if e.id in signer]
+        )
+        skew = state.orders.max_future_skew_seconds * 1000
+        results: list[Result] = []
+        accepted: list[Entry] = []
+        forks: list[Entry] = []
+        for entry in parsed:
+            if isinstance(entry, Rejection):
+                results.append(Result("rejected", None, entry.code, entry.reason))
+                continue
+            if entry.id in held:
+                results.append(Result("duplicate", entry.id))
+                continue
+            if state.net is not None and entry.net != state.net:
+                results.append(_rejected(entry, Rejection(
+                    "wrong_network",
+                    f"N1: this node belongs to network {state.net}, the entry to {entry.net}",
+                )))
+                continue
+            key = state.key_at(entry.author, entry.seq)
+            valid = checked.get(entry.id) if key == signer[entry.id] else None
+            if valid is None:
+                valid = messages.verify_signature(entry, key)
+            if not valid:
+                results.append(_rejected(entry, Rejection(
+                    "bad_signature",
+                    f"SPEC 2.3: the signature does not verify with the key in force "
+                    f"for this author at seq {entry.seq}",
+                )))
+                continue
+            verdict = classify(state.head_of(entry.author), entry, None, now, skew)
+            if verdict is Verdict.FORK:
+                held_id = await self._id_at(entry.author, entry.seq)
+                if held_id is None or held_id == entry.id:
+                    results.append(Result("duplicate", entry.id))
+                    continue
+                state.record_fork(entry.author, entry.seq, held_id, entry.id)
+                forks.append(entry)
+                held[entry.id] = True
+                results.append(Result(
+                    "fork", entry.id, "equivocation",
+                    f"SPEC 3.3: the author already signed {held_id} at seq {entry.seq}; "
+                    "both are kept as proof and the author's log is frozen before it",
+                ))
+                continue
+            if isinstance(verdict, Rejection):
+                results.append(_rejected(entry, verdict))
+                continue
+            rejection = state.check(entry)
+            if rejection is not None:
+                results.append(_rejected(entry, rejection))
+                continue
+            self._fold(entry)
+            accepted.append(entry)
+            held[entry.id] = True
+            results.append(Result("accepted", entry.id))
+        return results, accepted, forks
+
+    async def _held_ids(self, ids: list[str]) -> dict[str, bool]:
+        held: dict[str, bool] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for table in ("entries", "forks"):
+                async with self.db.execute(
+                    f"SELECT id FROM {table} WHERE id IN ({marks})", chunk
+                ) as cursor:
+                    for (ident,) in await cursor.fetchall():
+                        held[ident] = True
+        return held
+
+    async def _id_at(self, author: str, seq: int) -> str | None:
+        async with self.db.execute(
+            "SELECT id FROM entries WHERE author = ? AND seq = ?", (author, seq)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return row[0] if row else None
+
+    async def _verify_many(self, pairs: list[tuple[str, Entry]]) -> dict[str, bool]:
+        """Check signatures; big batches go to a worker per core (Ed25519 is CPU-bound)."""
+        items = [(key, e.id_bytes, e.sig) for key, e in pairs]
+        if len(items) < PARALLEL_VERIFY_MIN or (os.cpu_count() or 1) < 2:
+            verdicts = _verify_chunk(items)
+        else:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 2)
+            workers = os.cpu_count() or 2
+            size = -(-len(items) // workers)
+            loop = asyncio.get_running_loop()
+            parts = await asyncio.gather(*(
+                loop.run_in_executor(self._pool, _verify_chunk, items[i:i + size])
+                for i in range(0, len(items), size)
+            ))
+            verdicts = [v for part in parts for v in part]
+        return {e.id: ok for (_, e), ok in zip(pairs, verdicts, strict=True)}
+
+    # -- reading -----------------------------------------------------------
+
+    async def feed(self, after: int, limit: int) -> list[tuple[int, bytes]]:
+        async with self.db.execute(
+            "SELECT rx, raw FROM entries WHERE rx > ? ORDER BY rx LIMIT ?", (after, limit)
+        ) as cursor:
+            return list(await cursor.fetchall())
+
+    async def log(self, author: str, after: int, limit: int) -> list[bytes]:
+        async with self.db.execute(
+            "SELECT raw FROM entries WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (author, after, limit),
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
+
+    async def fork_evidence(self) -> list[bytes]:
+        async with self.db.execute("SELECT raw FROM forks ORDER BY author, seq, id") as cursor:
+            return [row[0] for row in await cursor.fetchall()]
+
+    async def entry(self, ident: str) -> Entry | None:
+        async with self.db.execute("SELECT raw FROM entries WHERE id = ?", (ident,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        parsed = messages.parse(row[0])
+        return parsed if isinstance(parsed, Entry) else None
+
+    def heads(self) -> dict[str, list]:
+        return {a: [h.seq, h.id] for a, h in sorted(self.state.heads.items())}
+
+    def groups(self) -> list[dict]:
+        state = self.state
+        out = []
+        for member in sorted(state.members.values(), key=lambda m: m.name.lower()):
+            profile = state.profiles.get(member.node)
+            body = profile[1] if profile else None
+            out.append({
+                "node": member.node,
+                "name": member.name,
+                "url": member.url,
+                "area": body.area if body else "",
+                "meets": body.meets if body else "",
+                "contact": body.contact if body else "",
+                "profile_entry": profile[0] if profile else None,
+                "founder": member.node == state.founder,
+                "forked": member.node in state.frozen,
+            })
+        return out
+
+
+def _rejected(entry: Entry, rejection: Rejection) -> Result:
+    return Result("rejected", entry.id, rejection.code, rejection.reason)

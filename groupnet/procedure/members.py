@@ -1,0 +1,359 @@
+"""The member register's rules: status, roles, eligibility and CSV import.
+
+A member's status is one of active, lapsed, suspended, expelled, resigned, and
+the register keeps its whole history: every change is a new `StatusEntry`
+(status, from when, why, decided by whom); nothing is overwritten. The
+current status is the last entry's. Who may cause which change is the table
+`TRANSITIONS`:
+
+- A member may resign themselves, whatever their status short of expelled;
+  nobody can resign for them.
+- An officer (SO 9.1: a holder of one of the officer roles, while active) may
+  mark an active member lapsed, reinstate a lapsed member, and readmit one who
+  resigned, giving a reason.
+- Suspension, expulsion, and the return from them come only from a
+  due-process case (`apply_due_process`, SO 7). Asking for them any other way
+  is refused with `due_process_required`; so is removing someone from an office
+  they have not given up themselves.
+- Roles are recorded by an officer citing the decision that elected the
+  holder. Resigning or being expelled ends every role.
+- SO 9.2: eligibility conditions are recorded per member with dates. A record
+  that makes a member ineligible changes no status: it returns an instruction
+  to open a due-process case, so nobody is silently removed.
+
+CSV import (`COLUMNS`): name, email and joined (YYYY-MM-DD) are required;
+phone, area, postcode, status, roles (separated by ';') and notes are optional.
+Emails are compared lower-cased and trimmed, across the whole file and against
+the register. Status is active, lapsed or resigned: a row cannot import a
+suspension or expulsion, because in this register those exist only as the
+result of a due-process case. Every bad row is reported with its line number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Literal
+
+import msgspec
+
+from . import discipline
+from .rejection import Rejection
+from .standing_orders import GroupStandingOrders, cite
+
+Status = Literal["active", "lapsed", "suspended", "expelled", "resigned"]
+Authority = Literal["self", "officer", "due_process"]
+
+TRANSITIONS: dict[tuple[Status, Status], Authority] = {
+    ("active", "resigned"): "self",
+    ("lapsed", "resigned"): "self",
+    ("suspended", "resigned"): "self",
+    ("active", "lapsed"): "officer",
+    ("lapsed", "active"): "officer",
+    ("resigned", "active"): "officer",
+    ("active", "suspended"): "due_process",
+    ("lapsed", "suspended"): "due_process",
+    ("active", "expelled"): "due_process",
+    ("lapsed", "expelled"): "due_process",
+    ("suspended", "expelled"): "due_process",
+    ("suspended", "active"): "due_process",
+}
+
+COLUMNS = ("name", "email", "phone", "area", "postcode", "joined", "status", "roles", "notes")
+REQUIRED_COLUMNS = ("name", "email", "joined")
+IMPORTABLE_STATUSES: dict[str, Status] = {"active": "active", "lapsed": "lapsed",
+                                          "resigned": "resigned"}
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_PHONE = re.compile(r"[0-9+() \-]{0,32}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ROLE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class StatusEntry(msgspec.Struct, frozen=True):
+    status: Status
+    from_ms: int
+    reason: str
+    decided_by: str
+
+
+class EligibilityRecord(msgspec.Struct, frozen=True):
+    condition: str
+    met: bool
+    from_ms: int
+    note: str = ""
+
+
+class Member(msgspec.Struct, frozen=True, kw_only=True):
+    # Empty until the register stores the member and gives them an id.
+    member_id: str = ""
+    name: str
+    email: str
+    phone: str = ""
+    area: str = ""
+    postcode: str = ""
+    joined: date
+    history: tuple[StatusEntry, ...]
+    roles: tuple[str, ...] = ()
+    notes: str = ""
+    eligibility: tuple[EligibilityRecord, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        return self.history[-1].status
+
+
+class RowError(msgspec.Struct, frozen=True):
+    line: int
+    reason: str
+
+
+class OpenCase(msgspec.Struct, frozen=True):
+    """An instruction to open a due-process case; the register never acts on it alone."""
+
+    member_id: str
+    condition: str
+    reason: str
+
+
+class EligibilityChange(msgspec.Struct, frozen=True):
+    member: Member
+    open_case: OpenCase | None
+
+
+def is_officer(member: Member, orders: GroupStandingOrders) -> bool:
+    """SO 9.1: an active member holding one of the officer roles."""
+    return member.status == "active" and any(r in orders.officer_roles for r in member.roles)
+
+
+def _with_status(member: Member, status: Status, at_ms: int, reason: str,
+                 decided_by: str) -> Member | Rejection:
+    if at_ms < member.history[-1].from_ms:
+        return Rejection("history_out_of_order",
+                         "a member's status history is recorded in order; this change is dated "
+                         "before the last one")
+    # Someone who has left or been expelled holds no office in the group.
+    roles = () if status in ("resigned", "expelled") else member.roles
+    entry = StatusEntry(status, at_ms, reason, decided_by)
+    return msgspec.structs.replace(member, history=member.history + (entry,), roles=roles)
+
+
+def change_status(member: Member, to: Status, by: Member, at_ms: int, reason: str,
+                  orders: GroupStandingOrders) -> Member | Rejection:
+    """A change made by a person: the member themselves or an officer (see TRANSITIONS)."""
+    current = member.status
+    authority = TRANSITIONS.get((current, to))
+    if current == to or authority is None:
+        return Rejection("no_such_transition",
+                         f"the register has no way for a {current} member to become {to}")
+    if authority == "due_process":
+        return Rejection("due_process_required",
+                         "standing order 7 (due process): a member is suspended, expelled or "
+                         "restored only by a case with a written charge, disclosed evidence, a "
+                         "chance to reply, a hearing and an appeal")
+    if authority == "self" and by.member_id != member.member_id:
+        return Rejection("self_only", "only members themselves can resign their membership")
+    if authority == "officer":
+        if not is_officer(by, orders):
+            return Rejection("officer_required",
+                             f"{cite('officer_roles')}: only an officer "
+                             f"({', '.join(orders.officer_roles)}) may make a member {to}")
+        if not reason.strip():
+            return Rejection("reason_required", f"an officer making a member {to} gives a reason")
+    return _with_status(member, to, at_ms, reason, by.member_id)
+
+
+def resign(member: Member, by: Member, at_ms: int, reason: str,
+           orders: GroupStandingOrders) -> Member | Rejection:
+    return change_status(member, "resigned", by, at_ms, reason, orders)
+
+
+def apply_due_process(member: Member, case: discipline.Case, at_ms: int) -> Member | Rejection:
+    """Bring the member's status and roles in line with what `case` authorises at `at_ms`.
+
+    Returns the member unchanged when there is nothing to do. Due process only
+    undoes what the same case did: a member who resigned stays resigned.
+    """
+    authority = discipline.status_authority(case, at_ms)
+    if authority.member_id != member.member_id:
+        return Rejection("wrong_member",
+                         f"case {case.case_id} concerns another member, not {member.member_id}")
+    last = member.history[-1]
+    ref = authority.reference
+    if authority.status == "active":
+        if member.status in ("suspended", "expelled") and last.decided_by == ref:
+            restored = _with_status(member, "active", at_ms, authority.reason, ref)
+            if isinstance(restored, Rejection):
+                return restored
+            member = restored
+        if authority.remove_role and authority.remove_role in member.roles:
+            roles = tuple(r for r in member.roles if r != authority.remove_role)
+            member = msgspec.structs.replace(member, roles=roles)
+        return member
+    if member.status == authority.status and last.decided_by == ref:
+        return member
+    if (member.status, authority.status) not in TRANSITIONS:
+        return Rejection("no_such_transition",
+                         f"a {member.status} member cannot become {authority.status}")
+    return _with_status(member, authority.status, at_ms, authority.reason, ref)
+
+
+def assign_role(member: Member, role: str, by: Member, decision_ref: str,
+                orders: GroupStandingOrders) -> Member | Rejection:
+    """Record that `member` was elected or appointed to `role` by `decision_ref`."""
+    if not is_officer(by, orders):
+        return Rejection("officer_required",
+                         f"{cite('officer_roles')}: only an officer records who holds a role")
+    if member.status != "active":
+        return Rejection("not_active", f"only an active member can hold a role; this one is "
+                         f"{member.status}")
+    if not _ROLE.fullmatch(role) or role == "member":
+        return Rejection("invalid_role", f"'{role}' is not a role name (lower case, a-z 0-9 _)")
+    if not decision_ref.strip():
+        return Rejection("decision_required",
+                         "a role is held by decision of the group; name the decision")
+    if role in member.roles:
+        return Rejection("no_change", f"the member already holds the role {role}")
+    return msgspec.structs.replace(member, roles=tuple(sorted(member.roles + (role,))))
+
+
+def stand_down(member: Member, role: str, by: Member) -> Member | Rejection:
+    """A member gives up an office. Removing someone else is due process's business."""
+    if by.member_id != member.member_id:
+        return Rejection("due_process_required",
+                         "standing order 7 (due process): nobody is removed from office except "
+                         "by their own choice or a due-process decision")
+    if role not in member.roles:
+        return Rejection("no_change", f"the member does not hold the role {role}")
+    return msgspec.structs.replace(member, roles=tuple(r for r in member.roles if r != role))
+
+
+def record_eligibility(member: Member, condition: str, met: bool, at_ms: int, note: str,
+                       by: Member, orders: GroupStandingOrders) -> EligibilityChange | Rejection:
+    """SO 9.2: record whether `member` meets `condition` from `at_ms`."""
+    names = [c.name for c in orders.eligibility_conditions]
+    if condition not in names:
+        return Rejection("unknown_condition",
+                         f"{cite('eligibility_conditions')}: '{condition}' is not a condition of "
+                         f"membership here (those are: {', '.join(names) or 'none'})")
+    if not is_officer(by, orders):
+        return Rejection("officer_required",
+                         f"{cite('officer_roles')}: only an officer records eligibility")
+    previous = [r for r in member.eligibility if r.condition == condition]
+    if previous and at_ms < previous[-1].from_ms:
+        return Rejection("history_out_of_order",
+                         "eligibility records are kept in order; this one is dated before the "
+                         "last record for the same condition")
+    record = EligibilityRecord(condition, met, at_ms, note)
+    updated = msgspec.structs.replace(member, eligibility=member.eligibility + (record,))
+    open_case = None
+    was_met = not previous or previous[-1].met
+    if not met and was_met and member.status in ("active", "lapsed", "suspended"):
+        open_case = OpenCase(member.member_id, condition,
+                             f"{cite('eligibility_conditions')}: the member no longer meets "
+                             f"'{condition}'; only a due-process case can decide what follows")
+    return EligibilityChange(updated, open_case)
+
+
+def is_eligible(member: Member, orders: GroupStandingOrders) -> bool:
+    """SO 9.2: every condition's latest record says met (no record counts as met)."""
+    for condition in orders.eligibility_conditions:
+        records = [r for r in member.eligibility if r.condition == condition.name]
+        if records and not records[-1].met:
+            return False
+    return True
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_header(fieldnames: Iterable[str] | None) -> Rejection | None:
+    """The CSV header names only known columns and includes the required ones."""
+    names = list(fieldnames or [])
+    unknown = [n for n in names if n not in COLUMNS]
+    missing = [n for n in REQUIRED_COLUMNS if n not in names]
+    if unknown or missing or len(set(names)) != len(names):
+        return Rejection("csv_header",
+                         f"the first line names the columns, from: {', '.join(COLUMNS)} "
+                         f"(required: {', '.join(REQUIRED_COLUMNS)}, each once); "
+                         f"unknown: {', '.join(unknown) or 'none'}; "
+                         f"missing: {', '.join(missing) or 'none'}")
+    return None
+
+
+def validate_row(line_no: int, row: Mapping[str | None, str | None],
+                 imported_at_ms: int) -> Member | RowError:
+    """One CSV row (as csv.DictReader gives it) as a new Member, or why not."""
+    if row.get(None):
+        return RowError(line_no, "this line has more fields than the header")
+    field = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    name = " ".join(field["name"].split())
+    if not name:
+        return RowError(line_no, "name is required")
+    email = normalise_email(field["email"])
+    if not _EMAIL.fullmatch(email):
+        return RowError(line_no, f"email '{field['email']}' is not an email address")
+    if not _PHONE.fullmatch(field["phone"]):
+        return RowError(line_no, f"phone '{field['phone']}' may hold only digits, spaces, "
+                        "+ ( ) and -, up to 32 characters")
+    if not _DATE.fullmatch(field["joined"]):
+        return RowError(line_no, f"joined must be a date as YYYY-MM-DD; got '{field['joined']}'")
+    try:
+        joined = date.fromisoformat(field["joined"])
+    except ValueError:
+        return RowError(line_no, f"joined '{field['joined']}' is not a real date")
+    if joined > datetime.fromtimestamp(imported_at_ms / 1000, UTC).date():
+        return RowError(line_no, f"joined {joined} is after the date of this import")
+    status = IMPORTABLE_STATUSES.get(field["status"].lower() or "active")
+    if status is None:
+        return RowError(line_no, f"status '{field['status']}' cannot be imported: use "
+                        f"{', '.join(IMPORTABLE_STATUSES)}; a suspension or expulsion exists "
+                        "here only as the result of a due-process case (standing order 7)")
+    roles = sorted({r.strip().lower().replace(" ", "_")
+                    for r in field["roles"].split(";") if r.strip()} - {"member"})
+    bad = [r for r in roles if not _ROLE.fullmatch(r)]
+    if bad:
+        return RowError(line_no, f"role '{bad[0]}' is not a role name (letters, digits, _)")
+    entry = StatusEntry(status, imported_at_ms,
+                        f"imported from the register CSV, line {line_no}", "import")
+    return Member(name=name, email=email, phone=field["phone"], area=field["area"],
+                  postcode=" ".join(field["postcode"].upper().split()), joined=joined,
+                  history=(entry,), roles=() if status == "resigned" else tuple(roles),
+                  notes=field["notes"])
+
+
+def validate_import(rows: Iterable[tuple[int, Mapping[str | None, str | None]]],
+                    existing_emails: Collection[str],
+                    imported_at_ms: int) -> tuple[list[Member], list[RowError]]:
+    """Every row checked; duplicate emails found within the file and against the register.
+
+    `rows` are (line number, row) pairs, the line number as csv.DictReader's
+    `line_num` reports it. The caller decides all-or-nothing or skip-invalid.
+    """
+    existing = {normalise_email(e) for e in existing_emails}
+    first_line: dict[str, int] = {}
+    members: list[Member] = []
+    errors: list[RowError] = []
+    for line_no, row in rows:
+        result = validate_row(line_no, row, imported_at_ms)
+        if isinstance(result, RowError):
+            errors.append(result)
+        elif result.email in existing:
+            errors.append(RowError(line_no, f"{result.email} is already in the register"))
+        elif result.email in first_line:
+            errors.append(RowError(line_no, f"{result.email} is also on line "
+                                   f"{first_line[result.email]}"))
+        else:
+            first_line[result.email] = line_no
+            members.append(result)
+    return members, errors
+
+
+def to_row(member: Member) -> dict[str, str]:
+    """The member as a CSV row with `COLUMNS`, for export."""
+    return {"name": member.name, "email": member.email, "phone": member.phone,
+            "area": member.area, "postcode": member.postcode,
+            "joined": member.joined.isoformat(), "status": member.status,
+            "roles": ";".join(member.roles), "notes": member.notes}

@@ -1,0 +1,324 @@
+"""The network's rules: charter, admission, profiles, keys and witnessed time.
+
+Every node folds every network entry through these rules, in the order it
+accepted them, and reaches the same state (DESIGN.md invariant 1). The rules:
+
+- N1 (charter). A network begins with one `network.charter` entry, seq 1 of
+  its founder's log. The network id is derived from the founder's key and the
+  charter's nonce, so nobody else can mint a charter for it. The founder is
+  admitted by the charter itself.
+- N2 (admission). A node is admitted once `admission_approvals` distinct
+  admitted nodes have each signed a `node.admit` naming it. An admitted node
+  cannot be admitted again, and one node's second approval of the same
+  candidate is refused. Only admitted nodes may write anything but a charter.
+- N3 (profile). A group's public profile is the latest `group.profile` in its
+  own log; a node may publish only its own profile.
+- N4 (keys). `key.rotate` (signed by the key in force) makes the named key the
+  one in force from the next seq. `key.revoke` closes the log: nothing after it
+  is accepted.
+- N5 (witnessed time, DESIGN.md invariant 5). Nodes periodically sign the
+  heads they hold (`heads.witness`). The network time of an entry is the median
+  of the times at which the other admitted nodes first witnessed it, as those
+  nodes' own logs claim; it is defined once more than half have witnessed it.
+  A minority of lying or skewed clocks cannot move it past the honest median.
+
+Nothing here does I/O or reads a clock; `now` arrives as an argument.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_left
+
+import msgspec
+
+from .. import crypto
+from ..log import AuthorHead
+from ..messages import (
+    Admit,
+    Charter,
+    Entry,
+    KeyRotate,
+    NetworkStandingOrders,
+    Profile,
+    Witness,
+    canonical,
+)
+from .rejection import Rejection
+
+
+class Member(msgspec.Struct):
+    node: str
+    name: str
+    url: str
+    admitted_by: list[str]
+    admitted_at: str  # id of the entry that completed the admission
+
+
+class Candidate(msgspec.Struct):
+    node: str
+    name: str
+    url: str
+    approvals: dict[str, str]  # approver -> entry id
+
+
+class Fork(msgspec.Struct, frozen=True):
+    author: str
+    seq: int
+    first: str
+    second: str
+
+
+class NetworkState:
+    """The network as every node computes it. Mutated only through `apply`."""
+
+    def __init__(self) -> None:
+        self.net: str | None = None
+        self.charter_id: str | None = None
+        self.name: str = ""
+        self.founder: str | None = None
+        self.orders = NetworkStandingOrders()
+        self.heads: dict[str, AuthorHead] = {}
+        self.members: dict[str, Member] = {}
+        self.candidates: dict[str, Candidate] = {}
+        self.profiles: dict[str, tuple[str, Profile]] = {}
+        self.forks: list[Fork] = []
+        # author -> [(first seq, key in force from it)], in seq order (N4)
+        self.keys: dict[str, list[tuple[int, str]]] = {}
+        # author -> seq of its first equivocation: the log counts only before it
+        self.frozen: dict[str, int] = {}
+        # witness -> author -> ([seq acknowledged], [ts of that acknowledgement])
+        self._acks: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
+        self._witness_ts: dict[str, int] = {}
+
+    # -- the rules ---------------------------------------------------------
+
+    def check(self, entry: Entry) -> Rejection | None:
+        """Would `entry` (already chain-checked) be valid now? Pure: changes nothing."""
+        if entry.kind == "network.charter":
+            return self._check_charter(entry)
+        if self.net is None:
+            return Rejection("no_charter", "N1: no charter is known yet; nothing else can apply")
+        if entry.net != self.net:
+            return Rejection(
+                "wrong_network",
+                f"N1: this node belongs to network {self.net}, the entry to {entry.net}",
+            )
+        frozen_at = self.frozen.get(entry.author)
+        if frozen_at is not None and entry.seq >= frozen_at:
+            return Rejection(
+                "equivocated",
+                f"SPEC 3.3: this author signed two different entries at seq {frozen_at}; "
+                "its log counts only up to the one before",
+            )
+        if entry.author not in self.members:
+            if entry.author in self.candidates:
+                got = len(self.candidates[entry.author].approvals)
+                return Rejection(
+                    "not_admitted",
+                    f"N2: an author needs {self.orders.admission_approvals} approval(s) "
+                    f"before it may write; this one has {got}",
+                )
+            return Rejection("unknown_author", "N2: the author is not a node of this network")
+        checker = _CHECKS.get(entry.kind)
+        return checker(self, entry) if checker else None
+
+    def apply(self, entry: Entry) -> None:
+        """Fold an entry that passed `check` (and its chain and signature checks)."""
+        head = self.heads.get(entry.author)
+        if head is None:
+            head = self.heads[entry.author] = AuthorHead(key=entry.author)
+            self.keys[entry.author] = [(1, entry.author)]
+        head.seq, head.id, head.ts = entry.seq, entry.id, entry.ts
+        applier = _APPLY.get(entry.kind)
+        if applier:
+            applier(self, entry)
+
+    def record_fork(self, author: str, seq: int, held: str, other: str) -> Fork:
+        first, second = sorted((held, other))
+        fork = Fork(author, seq, first, second)
+        if fork not in self.forks:
+            self.forks.append(fork)
+            self.forks.sort(key=lambda f: (f.author, f.seq, f.first, f.second))
+        self.frozen[author] = min(seq, self.frozen.get(author, seq))
+        return fork
+
+    def head_of(self, author: str) -> AuthorHead:
+        return self.heads.get(author) or AuthorHead(key=author)
+
+    def key_at(self, author: str, seq: int) -> str:
+        """The key that must have signed `author`'s entry `seq` (N4)."""
+        key = author
+        for first, candidate in self.keys.get(author, ()):
+            if first <= seq:
+                key = candidate
+        return key
+
+    def _check_charter(self, entry: Entry) -> Rejection | None:
+        body: Charter = entry.body  # type: ignore[assignment]
+        if self.net is not None:
+            if entry.id == self.charter_id:
+                return None
+            return Rejection("charter_exists", "N1: this network already has its charter")
+        if entry.seq != 1 or entry.prev is not None:
+            return Rejection(
+                "charter_not_first", "N1: a charter must be seq 1 of its founder's log"
+            )
+        if crypto.network_id(entry.author, body.nonce) != entry.net:
+            return Rejection(
+                "wrong_network",
+                "N1: the network id must be derived from the founder's key and the nonce",
+            )
+        return None
+
+    def _apply_charter(self, entry: Entry) -> None:
+        body: Charter = entry.body  # type: ignore[assignment]
+        self.net, self.charter_id, self.name = entry.net, entry.id, body.name
+        self.founder, self.orders = entry.author, body.standing_orders
+        self.members[entry.author] = Member(entry.author, body.group, body.url, [], entry.id)
+
+    def _check_admit(self, entry: Entry) -> Rejection | None:
+        body: Admit = entry.body  # type: ignore[assignment]
+        if body.node in self.members:
+            return Rejection("already_admitted", "N2: that node is already admitted")
+        candidate = self.candidates.get(body.node)
+        if candidate and entry.author in candidate.approvals:
+            return Rejection(
+                "duplicate_approval", "N2: each admitted node approves a candidate only once"
+            )
+        return None
+
+    def _apply_admit(self, entry: Entry) -> None:
+        body: Admit = entry.body  # type: ignore[assignment]
+        candidate = self.candidates.setdefault(
+            body.node, Candidate(body.node, body.name, body.url, {})
+        )
+        candidate.approvals[entry.author] = entry.id
+        if len(candidate.approvals) >= self.orders.admission_approvals:
+            del self.candidates[body.node]
+            self.members[body.node] = Member(
+                body.node, body.name, body.url, sorted(candidate.approvals), entry.id
+            )
+
+    def _apply_profile(self, entry: Entry) -> None:
+        body: Profile = entry.body  # type: ignore[assignment]
+        self.profiles[entry.author] = (entry.id, body)
+        member = self.members[entry.author]
+        member.name = body.name
+        if body.url:
+            member.url = body.url
+
+    def _apply_rotate(self, entry: Entry) -> None:
+        body: KeyRotate = entry.body  # type: ignore[assignment]
+        self.heads[entry.author].key = body.key
+        self.keys[entry.author].append((entry.seq + 1, body.key))
+
+    def _apply_revoke(self, entry: Entry) -> None:
+        self.heads[entry.author].revoked = True
+
+    def _check_witness(self, entry: Entry) -> Rejection | None:
+        body: Witness = entry.body  # type: ignore[assignment]
+        authors = [head.author for head in body.heads]
+        if len(set(authors)) != len(authors):
+            return Rejection("bad_schema", "N5: a witness names each author at most once")
+        return None
+
+    def _apply_witness(self, entry: Entry) -> None:
+        body: Witness = entry.body  # type: ignore[assignment]
+        acks = self._acks.setdefault(entry.author, {})
+        self._witness_ts[entry.author] = entry.ts
+        for head in body.heads:
+            seqs, times = acks.setdefault(head.author, ([], []))
+            if not seqs or head.seq > seqs[-1]:
+                seqs.append(head.seq)
+                times.append(entry.ts)
+
+    # -- questions every node answers alike --------------------------------
+
+    def is_member(self, node: str) -> bool:
+        return node in self.members
+
+    def first_witnessed(self, witness: str, author: str, seq: int) -> int | None:
+        seqs, times = self._acks.get(witness, {}).get(author, ((), ()))
+        index = bisect_left(seqs, seq)
+        return times[index] if index < len(seqs) else None
+
+    def _witnesses_for(self, author: str) -> list[str]:
+        return sorted(node for node in self.members if node != author)
+
+    def network_time(self, author: str, seq: int) -> int | None:
+        """Median of the other admitted nodes' first-witness times (N5), or None."""
+        witnesses = self._witnesses_for(author)
+        if not witnesses:
+            head = self.heads.get(author)
+            return head.ts if head and head.seq >= seq else None
+        never = 2**63
+        times = sorted(
+            t if (t := self.first_witnessed(w, author, seq)) is not None else never
+            for w in witnesses
+        )
+        median = times[len(times) // 2]
+        return None if median == never else median
+
+    def arrived_before(self, author: str, seq: int, deadline: int) -> bool | None:
+        """Was entry (author, seq) in the network before `deadline`? None: not yet decided.
+
+        True once more than half of the other nodes witnessed it at or before the
+        deadline; False once so many have signed later witnesses without it that
+        a majority can no longer form (an author's times never go backwards).
+        """
+        witnesses = self._witnesses_for(author)
+        if not witnesses:
+            head = self.heads.get(author)
+            return None if head is None or head.seq < seq else self.heads[author].ts <= deadline
+        yes = no = 0
+        for w in witnesses:
+            seen = self.first_witnessed(w, author, seq)
+            if seen is not None and seen <= deadline:
+                yes += 1
+            elif (seen is not None and seen > deadline) or self._witness_ts.get(w, -1) > deadline:
+                no += 1
+        if yes * 2 > len(witnesses):
+            return True
+        if (len(witnesses) - no) * 2 <= len(witnesses):
+            return False
+        return None
+
+    def summary(self) -> dict:
+        return {
+            "network": self.net,
+            "name": self.name,
+            "charter": self.charter_id,
+            "founder": self.founder,
+            "standing_orders": msgspec.to_builtins(self.orders),
+            "members": [
+                [m.node, m.name, m.url, m.admitted_by, m.admitted_at]
+                for m in sorted(self.members.values(), key=lambda m: m.node)
+            ],
+            "candidates": [
+                [c.node, sorted(c.approvals.items())]
+                for c in sorted(self.candidates.values(), key=lambda c: c.node)
+            ],
+            "profiles": sorted([node, ident] for node, (ident, _) in self.profiles.items()),
+            "heads": sorted(
+                [a, h.seq, h.id, h.key, h.revoked] for a, h in self.heads.items()
+            ),
+            "forks": [[f.author, f.seq, f.first, f.second] for f in self.forks],
+        }
+
+    def state_hash(self) -> str:
+        return hashlib.sha256(b"groupnet/v1/state\n" + canonical(self.summary())).hexdigest()
+
+
+_CHECKS = {
+    "node.admit": NetworkState._check_admit,
+    "heads.witness": NetworkState._check_witness,
+}
+_APPLY = {
+    "network.charter": NetworkState._apply_charter,
+    "node.admit": NetworkState._apply_admit,
+    "group.profile": NetworkState._apply_profile,
+    "key.rotate": NetworkState._apply_rotate,
+    "key.revoke": NetworkState._apply_revoke,
+    "heads.witness": NetworkState._apply_witness,
+}

@@ -1,0 +1,119 @@
+"""A running node: the HTTP server plus the replication and witness loops."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+
+from aiohttp import web
+
+from .federation.client import PeerClient
+from .federation.outbox import Outbox
+from .federation.sync import anti_entropy_round, confirm_own_head
+from .messages import Head, Witness
+from .network import bootstrap_urls
+from .node import Node
+from .procedure.rejection import Refused
+from .web.app import make_app
+
+log = logging.getLogger("groupnet.service")
+
+TAIL_POLL_SECONDS = 0.25
+
+
+class Service:
+    def __init__(self, node: Node, host: str | None = None, port: int | None = None) -> None:
+        self.node = node
+        self.host = host or node.config.host
+        self.port = port if port is not None else node.config.listen_port()
+        self.client = PeerClient()
+        self.outbox = Outbox(node, self.client)
+        self.runner: web.AppRunner | None = None
+        self.tasks: list[asyncio.Task] = []
+        self.ready = asyncio.Event()
+        self._rng = random.Random()
+
+    async def start(self) -> None:
+        app = make_app(self.node, self)
+        self.runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, self.host, self.port, reuse_address=True)
+        await site.start()
+        log.info("serving node=%s url=%s listen=%s:%d",
+                 self.node.id, self.node.config.url, self.host, self.port)
+        self.tasks = [
+            asyncio.create_task(self._startup(), name="startup"),
+            asyncio.create_task(self._watch_changes(), name="changes"),
+            asyncio.create_task(self._watch_tail(), name="tail"),
+            asyncio.create_task(self._anti_entropy(), name="anti-entropy"),
+            asyncio.create_task(self._witness(), name="witness"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.outbox.stop()
+        if self.runner is not None:
+            await self.runner.cleanup()
+        await self.client.close()
+
+    async def _startup(self) -> None:
+        recovered = await confirm_own_head(
+            self.node, self.client, await bootstrap_urls(self.node)
+        )
+        if recovered:
+            log.warning("recovered %d of this node's own entries from peers", recovered)
+        await self.outbox.refresh()
+        self.ready.set()
+
+    async def _watch_changes(self) -> None:
+        members: set[str] = set()
+        while True:
+            await self.node.changed.wait()
+            self.node.changed.clear()
+            if set(self.node.state.members) != members:
+                members = set(self.node.state.members)
+                if self.ready.is_set():
+                    await self.outbox.refresh()
+            self.outbox.wake()
+
+    async def _watch_tail(self) -> None:
+        """Entries written by another process (the CLI) on this node's database."""
+        while True:
+            await asyncio.sleep(TAIL_POLL_SECONDS)
+            before = self.node.last_rx
+            async with self.node.db.execute("SELECT COALESCE(MAX(rx), 0) FROM entries") as cur:
+                (latest,) = await cur.fetchone()
+            if latest > before:
+                await self.node.fold_tail()
+                self.node.changed.set()
+
+    async def _anti_entropy(self) -> None:
+        await self.ready.wait()
+        while True:
+            interval = self.node.config.sync_interval_seconds
+            await asyncio.sleep(interval * (0.5 + self._rng.random()))
+            gained = await anti_entropy_round(
+                self.node, self.client, await bootstrap_urls(self.node), self._rng
+            )
+            if gained:
+                log.info("anti-entropy fetched %d entries", gained)
+
+    async def _witness(self) -> None:
+        """Sign the heads this node holds, now and then, for witnessed time (N5)."""
+        await self.ready.wait()
+        while True:
+            await asyncio.sleep(self.node.state.orders.witness_interval_seconds)
+            node = self.node
+            if not node.unwitnessed_news or not node.state.is_member(node.id):
+                continue
+            heads = sorted(node.unwitnessed.items())[:500]
+            body = Witness([Head(author, seq, ident) for author, (seq, ident) in heads])
+            with contextlib.suppress(Refused):
+                await node.append("heads.witness", body)
+                for author, _ in heads:
+                    node.unwitnessed.pop(author, None)
+                node.unwitnessed_news = bool(node.unwitnessed)

@@ -1,0 +1,108 @@
+"""The node's one SQLite file (WAL), its schema and migrations.
+
+The schema is created and migrated by the tool itself: `MIGRATIONS[n]` takes
+a database from `user_version` n to n+1, each in its own transaction. The file
+and its WAL companions are created readable by the node's user only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import aiosqlite
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    -- Every accepted entry of every author, in the order this node accepted
+    -- them (rx): a topological order, since an entry is accepted only after
+    -- everything it depends on.
+    CREATE TABLE entries (
+        rx INTEGER PRIMARY KEY,
+        author TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        received INTEGER NOT NULL,
+        raw BLOB NOT NULL,
+        UNIQUE (author, seq)
+    );
+    -- The second entry of each equivocation: evidence, kept and relayed.
+    CREATE TABLE forks (
+        id TEXT PRIMARY KEY,
+        author TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        received INTEGER NOT NULL,
+        raw BLOB NOT NULL
+    );
+    -- Push replication: per destination, the last rx it acknowledged.
+    CREATE TABLE outbox (
+        peer TEXT PRIMARY KEY,
+        cursor INTEGER NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_attempt INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT ''
+    );
+    -- Pull replication: per source, the last rx of its feed we hold.
+    CREATE TABLE pulls (peer TEXT PRIMARY KEY, cursor INTEGER NOT NULL);
+    -- Where to find the network before this node knows its members' addresses.
+    CREATE TABLE bootstrap (url TEXT PRIMARY KEY);
+    CREATE TABLE tokens (
+        hash TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created INTEGER NOT NULL
+    );
+    """,
+]
+
+
+async def connect(path: Path) -> aiosqlite.Connection:
+    """Open (creating with mode 0600 if needed) and migrate the node database."""
+    old_umask = os.umask(0o077)
+    try:
+        db = await aiosqlite.connect(path, isolation_level=None)
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=FULL")
+        await db.execute("PRAGMA busy_timeout=10000")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await migrate(db)
+    finally:
+        os.umask(old_umask)
+    return db
+
+
+async def migrate(db: aiosqlite.Connection) -> None:
+    async with db.execute("PRAGMA user_version") as cursor:
+        (version,) = await cursor.fetchone()
+    for number in range(version, len(MIGRATIONS)):
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[number]):
+                await db.execute(statement)
+            await db.execute(f"PRAGMA user_version={number + 1}")
+            await db.execute("COMMIT")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+
+
+async def get_meta(db: aiosqlite.Connection, key: str) -> str | None:
+    async with db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
+        row = await cursor.fetchone()
+    return row[0] if row else None
+
+
+async def set_meta(db: aiosqlite.Connection, key: str, value: str) -> None:
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )

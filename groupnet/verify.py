@@ -1,0 +1,89 @@
+"""`groupnet verify`: check every stored entry again, from nothing.
+
+A node trusts its own database only as far as it can re-prove it: each row's
+bytes must be canonical, match the row's columns, chain onto its author's
+previous entry, carry a valid signature by the key then in force, and pass the
+network's rules in the order the node accepted them. Fork evidence must be a
+validly signed second entry for a seq already held.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import config as node_config
+from . import messages
+from .procedure.network import NetworkState
+from .procedure.rejection import Rejection
+
+
+def check_rows(rows: Iterable[tuple], fork_rows: Iterable[tuple]) -> tuple[list[str], NetworkState]:
+    """rows: (rx, author, seq, id, kind, raw) in rx order; fork_rows: (id, author, seq, raw)."""
+    rows, fork_rows = list(rows), list(fork_rows)
+    problems: list[str] = []
+    state = NetworkState()
+    held = {(author, seq): ident for _, author, seq, ident, _, _ in rows}
+    for ident, author, seq, _ in fork_rows:
+        other = held.get((author, seq))
+        if other is None or other == ident:
+            problems.append(
+                f"fork evidence {ident[:12]}: does not conflict with an entry held at that seq"
+            )
+        else:
+            state.record_fork(author, seq, other, ident)
+    for rx, author, seq, ident, kind, raw in rows:
+        where = f"entry rx={rx} ({author[:10]}… seq {seq})"
+        entry = messages.parse(raw)
+        if isinstance(entry, Rejection):
+            problems.append(f"{where}: {entry}")
+            continue
+        if (entry.author, entry.seq, entry.id, entry.kind) != (author, seq, ident, kind):
+            problems.append(f"{where}: the stored columns do not match the signed bytes")
+            continue
+        if not messages.verify_signature(entry, state.key_at(author, seq)):
+            problems.append(f"{where}: bad signature")
+            continue
+        rejection = state.check(entry)
+        if rejection is not None and rejection.code == "equivocated":
+            continue
+        head = state.head_of(author)
+        if entry.seq != head.seq + 1 or entry.prev != head.id:
+            problems.append(f"{where}: breaks its author's chain (head was seq {head.seq})")
+            continue
+        if rejection is not None:
+            problems.append(f"{where}: {rejection}")
+            continue
+        state.apply(entry)
+    for ident, author, seq, raw in fork_rows:
+        entry = messages.parse(raw)
+        if isinstance(entry, Rejection) or entry.id != ident:
+            problems.append(f"fork evidence {ident[:12]}: not a canonical entry with that id")
+        elif not messages.verify_signature(entry, state.key_at(author, seq)):
+            problems.append(f"fork evidence {ident[:12]}: bad signature")
+    return problems, state
+
+
+def check_files(directory: Path) -> list[str]:
+    problems = []
+    expectations = [
+        (directory, 0o700),
+        (directory / node_config.KEY_FILE, 0o600),
+        (directory / node_config.DB_FILE, 0o600),
+    ]
+    for path, mode in expectations:
+        if path.exists():
+            actual = stat.S_IMODE(os.stat(path).st_mode)
+            if actual & ~mode:
+                problems.append(f"{path}: mode {actual:o} lets others read it; expected {mode:o}")
+    return problems
+
+
+def equivocations(state: NetworkState) -> list[str]:
+    return [
+        f"author {f.author} signed two entries at seq {f.seq}: {f.first} and {f.second}"
+        for f in state.forks
+    ]
+

@@ -1,0 +1,42 @@
+"""Every refusal over HTTP has one shape: {"error": {"code": ..., "reason": ...}}."""
+
+from __future__ import annotations
+
+import logging
+
+import msgspec
+from aiohttp import web
+
+from ..procedure.rejection import Refused
+
+log = logging.getLogger("groupnet.web")
+
+
+def error_response(status: int, code: str, reason: str) -> web.Response:
+    return web.Response(
+        status=status,
+        body=msgspec.json.encode({"error": {"code": code, "reason": reason}}),
+        content_type="application/json",
+    )
+
+
+@web.middleware
+async def errors_as_answers(request: web.Request, handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except Refused as refused:
+        r = refused.rejection
+        return error_response(refused.status, r.code, r.reason)
+    except web.HTTPRequestEntityTooLarge as error:
+        return error_response(
+            413, "too_large",
+            f"request bodies are limited to {error.max_size} bytes; this one is larger",
+        )
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        code = error.reason.lower().replace(" ", "_")
+        return error_response(error.status, code, error.text or error.reason)
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, "internal", "the node failed to answer; see its log")

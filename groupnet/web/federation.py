@@ -1,0 +1,104 @@
+"""The federation endpoints other nodes call (protocol/SPEC.md section 6).
+
+No tokens here: authenticity rests on the signature of every entry, so any
+node (or anyone) may read logs, and the inbox accepts only what verifies.
+"""
+
+from __future__ import annotations
+
+import msgspec
+from aiohttp import web
+
+from ..node import Node
+from ..procedure.rejection import refuse
+from .keys import NODE
+
+MAX_BATCH = 1000
+MAX_READ = 5000
+
+
+def _int_param(request: web.Request, name: str, default: int, top: int) -> int:
+    text = request.query.get(name, str(default))
+    try:
+        value = int(text)
+    except ValueError:
+        raise refuse("bad_request", f"SPEC 6: `{name}` must be an integer", 400) from None
+    if not 0 <= value <= top:
+        raise refuse("bad_request", f"SPEC 6: `{name}` must be between 0 and {top}", 400)
+    return value
+
+
+def _ndjson(lines: list[bytes], headers: dict | None = None) -> web.Response:
+    body = b"".join(line + b"\n" for line in lines)
+    return web.Response(body=body, content_type="application/x-ndjson", headers=headers)
+
+
+async def well_known(request: web.Request) -> web.Response:
+    node: Node = request.app[NODE]
+    charter = None
+    if node.state.founder:
+        entry = await node.entry(node.state.charter_id)
+        charter = entry.raw.decode() if entry else None
+    return web.json_response({
+        "protocol": "groupnet/1",
+        "node": node.id,
+        "name": node.config.name,
+        "url": node.config.url,
+        "network": node.state.net,
+        "charter": charter,
+    })
+
+
+async def inbox(request: web.Request) -> web.Response:
+    node: Node = request.app[NODE]
+    body = await request.read()
+    lines = [line for line in body.split(b"\n") if line.strip()]
+    if not lines:
+        raise refuse("empty_batch", "SPEC 6.2: an inbox batch holds at least one entry", 400)
+    if len(lines) > MAX_BATCH:
+        raise refuse(
+            "batch_too_large",
+            f"SPEC 6.2: a batch holds at most {MAX_BATCH} entries; this one has {len(lines)}",
+            413,
+        )
+    results = await node.ingest(lines)
+    return web.Response(
+        body=msgspec.json.encode({"results": results}), content_type="application/json"
+    )
+
+
+async def feed(request: web.Request) -> web.Response:
+    node: Node = request.app[NODE]
+    after = _int_param(request, "after", 0, 2**53)
+    limit = _int_param(request, "limit", 1000, MAX_READ) or 1
+    rows = await node.feed(after, limit)
+    following = rows[-1][0] if rows else after
+    return _ndjson([raw for _, raw in rows], {"Groupnet-Feed-Next": str(following)})
+
+
+async def author_log(request: web.Request) -> web.Response:
+    node: Node = request.app[NODE]
+    after = _int_param(request, "after", 0, 2**53)
+    limit = _int_param(request, "limit", 1000, MAX_READ) or 1
+    return _ndjson(await node.log(request.match_info["author"], after, limit))
+
+
+async def heads(request: web.Request) -> web.Response:
+    node: Node = request.app[NODE]
+    return web.json_response({"network": node.state.net, "heads": node.heads()})
+
+
+async def forks(request: web.Request) -> web.Response:
+    node: Node = request.app[NODE]
+    return _ndjson(await node.fork_evidence())
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/.well-known/groupnet", well_known),
+        web.post("/fed/v1/inbox", inbox),
+        web.get("/fed/v1/feed", feed),
+        web.get("/fed/v1/log/{author}", author_log),
+        web.get("/fed/v1/heads", heads),
+        web.get("/fed/v1/forks", forks),
+    ]

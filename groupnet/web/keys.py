@@ -1,0 +1,14 @@
+"""Typed keys for what the application carries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ..node import Node
+
+NODE = web.AppKey("node", Node)
+SERVICE = web.AppKey("service", Any)
+
+ROLE = web.RequestKey("role", str)
