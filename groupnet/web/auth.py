@@ -9,7 +9,7 @@ from aiohttp import web
 from .. import crypto
 from ..node import Node, now_ms
 from ..procedure.rejection import refuse
-from .keys import NODE
+from .keys import NODE, ROLE
 
 ROLES = ("admin",)
 
