@@ -196,7 +196,8 @@ def _conditions(v: tuple[EligibilityCondition, ...]) -> str:
 def _counterposed(v: str) -> str:
     if v == "first_carried_others_fall":
         return "put in order of submission; once one is carried the others fall"
-    return "every one is put; if several are carried, the one with most votes for stands"
+    return ("every one is put; if several are carried, the one with most votes for stands, "
+            "and on a tie none does")
 
 
 # field -> (number, what it is, how to print its value). `describe` prints in
