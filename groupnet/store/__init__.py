@@ -1,18 +1,21 @@
 """The node's one SQLite file (WAL), its schema and migrations.
 
-The schema is created and migrated by the tool itself: `MIGRATIONS[n]` takes
-a database from `user_version` n to n+1, each in its own transaction. The file
-and its WAL companions are created readable by the node's user only.
+The schema is created and migrated by the tool itself. Each area of the node
+(the network log, the member register, the group's business, the audit trail
+…) owns a list of migrations; `schema_versions` records how far each area's
+list has been applied, and each migration runs in its own transaction. The
+file and its WAL companions are created readable by the node's user only.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import aiosqlite
 
-MIGRATIONS: list[str] = [
+NETWORK_MIGRATIONS: list[str] = [
     """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     -- Every accepted entry of every author, in the order this node accepted
@@ -74,24 +77,62 @@ async def connect(path: Path) -> aiosqlite.Connection:
     return db
 
 
+def areas() -> dict[str, list[str]]:
+    """Every area's migrations, in the order areas are created."""
+    from . import audit, business, register
+
+    return {
+        "network": NETWORK_MIGRATIONS,
+        "audit": audit.MIGRATIONS,
+        "register": register.MIGRATIONS,
+        "business": business.MIGRATIONS,
+    }
+
+
 async def migrate(db: aiosqlite.Connection) -> None:
-    async with db.execute("PRAGMA user_version") as cursor:
-        (version,) = await cursor.fetchone()
-    for number in range(version, len(MIGRATIONS)):
-        await db.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _statements(MIGRATIONS[number]):
-                await db.execute(statement)
-            await db.execute(f"PRAGMA user_version={number + 1}")
-            await db.execute("COMMIT")
-        except BaseException:
-            await db.execute("ROLLBACK")
-            raise
+    await db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_versions (area TEXT PRIMARY KEY, version INTEGER)"
+    )
+    async with db.execute("SELECT area, version FROM schema_versions") as cursor:
+        applied = dict(await cursor.fetchall())
+    for area, migrations in areas().items():
+        for number in range(applied.get(area, 0), len(migrations)):
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                # another process (the CLI beside a running node) may have got here first
+                async with db.execute(
+                    "SELECT version FROM schema_versions WHERE area = ?", (area,)
+                ) as cursor:
+                    row = await cursor.fetchone()
+                if row and row[0] > number:
+                    await db.execute("COMMIT")
+                    continue
+                for statement in _statements(migrations[number]):
+                    await db.execute(statement)
+                await db.execute(
+                    "INSERT INTO schema_versions (area, version) VALUES (?, ?) "
+                    "ON CONFLICT (area) DO UPDATE SET version = excluded.version",
+                    (area, number + 1),
+                )
+                await db.execute("COMMIT")
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
 
 
 def _statements(script: str) -> list[str]:
-    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
-    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+    """Split a script into statements; `complete_statement` keeps triggers whole."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
 
 
 async def get_meta(db: aiosqlite.Connection, key: str) -> str | None:

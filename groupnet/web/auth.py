@@ -1,17 +1,61 @@
-"""Who is calling the client API: a bearer token, stored only as its hash."""
+"""Who is calling the client API, and what they may do.
+
+A caller is either the node's operator, holding an admin token (created by
+`groupnet init` or `groupnet token create`, stored only as a hash), or a
+member signed in with a session. Endpoints name the roles they need:
+
+- `admin`: the operator's token. It may do everything an officer may.
+- `officer`: a member holding an officer role (secretary, chair, treasurer or
+  another office the standing orders name), or the operator.
+- a specific office (`secretary`, `chair`, …): that office, or the operator.
+- `member`: any signed-in member (or the operator).
+
+Tokens arrive as `Authorization: Bearer <token>`, or for signed-in browsers
+as the `groupnet_session` cookie.
+"""
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable, Callable
 
+import msgspec
 from aiohttp import web
 
 from .. import crypto
 from ..node import Node, now_ms
 from ..procedure.rejection import refuse
-from .keys import NODE, ROLE
+from .keys import CALLER, NODE
 
-ROLES = ("admin",)
+SESSION_COOKIE = "groupnet_session"
+
+
+class Caller(msgspec.Struct, frozen=True):
+    kind: str  # "admin" or "member"
+    label: str
+    member_id: str | None = None
+    roles: frozenset[str] = frozenset()
+    officer: bool = False
+
+    def actor(self) -> str:
+        """How the audit trail names this caller."""
+        if self.member_id is not None:
+            return f"member:{self.member_id}"
+        return f"admin:{self.label}"
+
+    def has(self, role: str) -> bool:
+        if self.kind == "admin":
+            return True
+        if role == "member":
+            return self.member_id is not None
+        if role == "officer":
+            return self.officer
+        return role in self.roles
+
+
+# Further ways of resolving a token to a caller (member sessions) register here.
+Resolver = Callable[[Node, str], Awaitable[Caller | None]]
+RESOLVERS: list[Resolver] = []
 
 
 async def create_token(node: Node, role: str, label: str) -> str:
@@ -23,32 +67,51 @@ async def create_token(node: Node, role: str, label: str) -> str:
     return token
 
 
-async def role_of(node: Node, token: str) -> str | None:
+async def admin_caller(node: Node, token: str) -> Caller | None:
     digest = crypto.token_hash(token)
-    async with node.db.execute("SELECT hash, role FROM tokens WHERE hash = ?", (digest,)) as cur:
-        row = await cur.fetchone()
+    async with node.db.execute(
+        "SELECT hash, role, label FROM tokens WHERE hash = ?", (digest,)
+    ) as cursor:
+        row = await cursor.fetchone()
     if row is None or not hmac.compare_digest(row[0], digest):
         return None
-    return row[1]
+    return Caller(kind=row[1], label=row[2])
 
 
-def require(request: web.Request, *roles: str) -> None:
-    role = request.get(ROLE)
-    if role is None:
+async def resolve(node: Node, token: str) -> Caller | None:
+    for resolver in (admin_caller, *RESOLVERS):
+        caller = await resolver(node, token)
+        if caller is not None:
+            return caller
+    return None
+
+
+def caller_of(request: web.Request) -> Caller | None:
+    return request.get(CALLER)
+
+
+def require(request: web.Request, *roles: str) -> Caller:
+    caller = request.get(CALLER)
+    if caller is None:
         raise refuse(
             "unauthenticated",
-            "the client API needs `Authorization: Bearer <token>` with a valid token",
+            "the client API needs `Authorization: Bearer <token>` with a valid token "
+            "or a signed-in session",
             401,
         )
-    if role not in roles:
-        raise refuse("forbidden", f"this call needs the role {' or '.join(roles)}", 403)
+    if roles and not any(caller.has(role) for role in roles):
+        raise refuse("forbidden", f"this needs the role {' or '.join(roles)}", 403)
+    return caller
 
 
 @web.middleware
 async def authenticate(request: web.Request, handler) -> web.StreamResponse:
     header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        role = await role_of(request.app[NODE], header[7:].strip())
-        if role is not None:
-            request[ROLE] = role
+    token = header[7:].strip() if header.startswith("Bearer ") else None
+    if token is None:
+        token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        caller = await resolve(request.app[NODE], token)
+        if caller is not None:
+            request[CALLER] = caller
     return await handler(request)

@@ -11,4 +11,4 @@ from ..node import Node
 NODE = web.AppKey("node", Node)
 SERVICE = web.AppKey("service", Any)
 
-ROLE = web.RequestKey("role", str)
+CALLER = web.RequestKey("caller", Any)

@@ -1,0 +1,104 @@
+"""The group's audit trail: every change to its business, append-only and hash-chained.
+
+Each row names who did what to which subject, when, with the details; its
+hash covers the previous row's hash, so removing or editing any row breaks
+every hash after it, which `groupnet verify` reports. SQLite triggers refuse
+UPDATE and DELETE outright. Rows are written inside the same transaction as
+the change they record: a change without its audit row never commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import aiosqlite
+import msgspec
+
+MIGRATIONS = [
+    """
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        ts INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        prev TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    """,
+]
+
+_encoder = msgspec.json.Encoder(order="sorted")
+
+
+class AuditRow(msgspec.Struct, frozen=True):
+    seq: int
+    ts: int
+    actor: str
+    action: str
+    subject: str
+    detail: dict
+    prev: str
+    hash: str
+
+
+def row_hash(prev: str, seq: int, ts: int, actor: str, action: str, subject: str,
+             detail_json: str) -> str:
+    payload = _encoder.encode([seq, ts, actor, action, subject, detail_json])
+    return hashlib.sha256(b"groupnet/v1/audit\n" + prev.encode() + b"\n" + payload).hexdigest()
+
+
+async def record(db: aiosqlite.Connection, actor: str, action: str, subject: str,
+                 detail: object, now: int) -> AuditRow:
+    """Append one row. Call inside the transaction that makes the change."""
+    async with db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") as cursor:
+        last = await cursor.fetchone()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, "")
+    detail_json = _encoder.encode(detail).decode()
+    digest = row_hash(prev, seq, now, actor, action, subject, detail_json)
+    await db.execute(
+        "INSERT INTO audit (seq, ts, actor, action, subject, detail, prev, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq, now, actor, action, subject, detail_json, prev, digest),
+    )
+    return AuditRow(seq, now, actor, action, subject, msgspec.json.decode(detail_json), prev,
+                    digest)
+
+
+async def page(db: aiosqlite.Connection, before: int | None, limit: int,
+               subject: str | None = None) -> list[AuditRow]:
+    clauses, params = [], []
+    if before is not None:
+        clauses.append("seq < ?")
+        params.append(before)
+    if subject is not None:
+        clauses.append("subject = ?")
+        params.append(subject)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    async with db.execute(
+        f"SELECT seq, ts, actor, action, subject, detail, prev, hash FROM audit {where} "
+        "ORDER BY seq DESC LIMIT ?", (*params, limit),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [AuditRow(r[0], r[1], r[2], r[3], r[4], msgspec.json.decode(r[5]), r[6], r[7])
+            for r in rows]
+
+
+def check_chain(rows: list[tuple]) -> list[str]:
+    """rows: (seq, ts, actor, action, subject, detail, prev, hash) in seq order."""
+    problems = []
+    expected_prev, expected_seq = "", 1
+    for seq, ts, actor, action, subject, detail, prev, digest in rows:
+        if seq != expected_seq:
+            problems.append(f"audit row {seq}: expected row {expected_seq} (rows missing)")
+        if prev != expected_prev:
+            problems.append(f"audit row {seq}: does not chain onto the row before it")
+        if row_hash(prev, seq, ts, actor, action, subject, detail) != digest:
+            problems.append(f"audit row {seq}: its contents do not match its hash")
+        expected_prev, expected_seq = digest, seq + 1
+    return problems
