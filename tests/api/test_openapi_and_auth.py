@@ -15,10 +15,10 @@ def _concrete(path: str) -> str:
 
 async def test_the_openapi_document_lists_every_endpoint_the_node_serves(cluster):
     (service,) = await cluster.form(1)
-    async with aiohttp.ClientSession() as http:
-        async with http.get(service.node.config.url + "/api/v1/openapi.json") as response:
-            assert response.status == 200
-            document = await response.json()
+    url = service.node.config.url + "/api/v1/openapi.json"
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        assert response.status == 200
+        document = await response.json()
     assert document == openapi_document()
     listed = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
     assert listed == {(e.method, e.path) for e in all_endpoints()}
