@@ -15,7 +15,7 @@ and unknown fields can never carry a second meaning past a signature.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -92,6 +92,34 @@ class Witness(Body):
     heads: Annotated[list[Head], Meta(min_length=1, max_length=500)]
 
 
+class RegisterCommitment(Body):
+    """Counts and a Merkle root of the group's register at a freeze time: no personal data."""
+
+    freeze: Millis
+    active_members: Count
+    root: Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
+
+
+class DelegateSeat(Body):
+    delegate: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    name: Name
+
+
+class MandateLine(Body):
+    motion: Text
+    position: Literal["support", "oppose", "free"]
+    decision: Text
+
+
+class DelegateCredential(Body):
+    """The delegates a group elected to a conference, and their mandates."""
+
+    conference: Name
+    election: Text
+    delegates: Annotated[list[DelegateSeat], Meta(min_length=1, max_length=100)]
+    mandates: Annotated[list[MandateLine], Meta(max_length=500)]
+
+
 BODY_TYPES: dict[str, type[Body]] = {
     "network.charter": Charter,
     "node.admit": Admit,
@@ -99,6 +127,8 @@ BODY_TYPES: dict[str, type[Body]] = {
     "key.rotate": KeyRotate,
     "key.revoke": KeyRevoke,
     "heads.witness": Witness,
+    "register.commitment": RegisterCommitment,
+    "delegate.credential": DelegateCredential,
 }
 
 

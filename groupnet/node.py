@@ -351,6 +351,7 @@ class Node:
         for member in sorted(state.members.values(), key=lambda m: m.name.lower()):
             profile = state.profiles.get(member.node)
             body = profile[1] if profile else None
+            commitment = state.commitments.get(member.node)
             out.append({
                 "node": member.node,
                 "name": member.name,
@@ -359,6 +360,7 @@ class Node:
                 "meets": body.meets if body else "",
                 "contact": body.contact if body else "",
                 "profile_entry": profile[0] if profile else None,
+                "active_members": commitment[1].active_members if commitment else None,
                 "founder": member.node == state.founder,
                 "forked": member.node in state.frozen,
             })

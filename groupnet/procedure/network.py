@@ -21,6 +21,12 @@ accepted them, and reaches the same state (DESIGN.md invariant 1). The rules:
   of the times at which the other admitted nodes first witnessed it, as those
   nodes' own logs claim; it is defined once more than half have witnessed it.
   A minority of lying or skewed clocks cannot move it past the honest median.
+- N6 (register commitments). A group may publish the count of its active
+  members at a freeze time with a Merkle root over salted per-member leaves;
+  the latest one in its log stands. No personal data crosses the network.
+- N7 (delegate credentials). A group publishes the delegates it elected to a
+  named conference, with their mandates; the latest credential for that
+  conference in the group's log stands, replacing earlier ones.
 
 Nothing here does I/O or reads a clock; `now` arrives as an argument.
 """
@@ -37,10 +43,12 @@ from ..log import AuthorHead
 from ..messages import (
     Admit,
     Charter,
+    DelegateCredential,
     Entry,
     KeyRotate,
     NetworkStandingOrders,
     Profile,
+    RegisterCommitment,
     Witness,
     canonical,
 )
@@ -82,6 +90,8 @@ class NetworkState:
         self.members: dict[str, Member] = {}
         self.candidates: dict[str, Candidate] = {}
         self.profiles: dict[str, tuple[str, Profile]] = {}
+        self.commitments: dict[str, tuple[str, RegisterCommitment]] = {}
+        self.credentials: dict[tuple[str, str], tuple[str, DelegateCredential]] = {}
         self.forks: list[Fork] = []
         # author -> [(first seq, key in force from it)], in seq order (N4)
         self.keys: dict[str, list[tuple[int, str]]] = {}
@@ -208,6 +218,20 @@ class NetworkState:
         if body.url:
             member.url = body.url
 
+    def _apply_commitment(self, entry: Entry) -> None:
+        self.commitments[entry.author] = (entry.id, entry.body)  # type: ignore[assignment]
+
+    def _check_credential(self, entry: Entry) -> Rejection | None:
+        body: DelegateCredential = entry.body  # type: ignore[assignment]
+        seats = [seat.delegate for seat in body.delegates]
+        if len(set(seats)) != len(seats):
+            return Rejection("bad_schema", "N7: a credential names each delegate once")
+        return None
+
+    def _apply_credential(self, entry: Entry) -> None:
+        body: DelegateCredential = entry.body  # type: ignore[assignment]
+        self.credentials[(entry.author, body.conference)] = (entry.id, body)
+
     def _apply_rotate(self, entry: Entry) -> None:
         body: KeyRotate = entry.body  # type: ignore[assignment]
         self.heads[entry.author].key = body.key
@@ -300,6 +324,13 @@ class NetworkState:
                 for c in sorted(self.candidates.values(), key=lambda c: c.node)
             ],
             "profiles": sorted([node, ident] for node, (ident, _) in self.profiles.items()),
+            "commitments": sorted(
+                [node, ident] for node, (ident, _) in self.commitments.items()
+            ),
+            "credentials": sorted(
+                [node, conference, ident]
+                for (node, conference), (ident, _) in self.credentials.items()
+            ),
             "heads": sorted(
                 [a, h.seq, h.id, h.key, h.revoked] for a, h in self.heads.items()
             ),
@@ -312,6 +343,7 @@ class NetworkState:
 
 _CHECKS = {
     "node.admit": NetworkState._check_admit,
+    "delegate.credential": NetworkState._check_credential,
     "heads.witness": NetworkState._check_witness,
 }
 _APPLY = {
@@ -321,4 +353,6 @@ _APPLY = {
     "key.rotate": NetworkState._apply_rotate,
     "key.revoke": NetworkState._apply_revoke,
     "heads.witness": NetworkState._apply_witness,
+    "register.commitment": NetworkState._apply_commitment,
+    "delegate.credential": NetworkState._apply_credential,
 }
