@@ -143,10 +143,14 @@ def body_check(meeting: Meeting, decision: DecisionKind,
     if meeting.kind in bodies:
         return None
     label = NUMBERS[field][1]
-    allowed = " or ".join(f"a {k} meeting" for k in bodies)
+    allowed = " or ".join(f"{_a(k)} {k} meeting" for k in bodies) or "no meeting"
     return Rejection("wrong_body",
                      f"{cite(field)}: {label[0].lower()}{label[1:]} {allowed}; "
-                     f"this was a {meeting.kind} meeting")
+                     f"this was {_a(meeting.kind)} {meeting.kind} meeting")
+
+
+def _a(kind: str) -> str:
+    return "an" if kind == "annual" else "a"
 
 
 def quorum_check(meeting: Meeting, attendance_count: int, active_member_count: int,
