@@ -206,6 +206,12 @@ def parse(raw: bytes) -> Entry | Rejection:
             "entry_too_large",
             f"SPEC 2.4: an entry may be at most {MAX_ENTRY_BYTES} bytes; this one is {len(raw)}",
         )
+    # msgspec raises UnicodeDecodeError (not DecodeError) for bad UTF-8 inside a
+    # string; checking up front gives every such entry the one code it deserves.
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Rejection("malformed", f"SPEC 2.1: the entry is not UTF-8: {error}")
     try:
         wire = _wire_decoder.decode(raw)
     except msgspec.ValidationError as error:
