@@ -120,7 +120,7 @@ async def cmd_admit(args: argparse.Namespace) -> int:
         if not node.state.is_member(body.node):
             candidate = node.state.candidates.get(body.node)
             got = len(candidate.approvals) if candidate else 0
-            need = node.state.orders.admission_approvals
+            need = node.state.approvals_needed()
             print(f"{got} of {need} approvals so far; other admitted nodes must approve too")
         return 0
 

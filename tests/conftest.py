@@ -12,6 +12,7 @@ import pytest
 
 from groupnet import network
 from groupnet.cli import create_node
+from groupnet.federation.client import PeerClient, PeerError
 from groupnet.messages import NetworkStandingOrders
 from groupnet.node import Node
 from groupnet.service import Service
@@ -39,6 +40,31 @@ async def eventually(check: Callable[[], bool | Awaitable[bool]], timeout: float
         await asyncio.sleep(0.05)
 
 
+class FencedClient(PeerClient):
+    """A peer client that cannot reach the URLs in `fenced`: a network partition.
+
+    Test-only. A partition between two sides fences each side's clients off the
+    other side's URLs, so neither pushes nor pulls cross it; both sides keep
+    serving and writing.
+    """
+
+    def __init__(self, fenced: set[str]) -> None:
+        super().__init__()
+        self.fenced = fenced
+
+    def _check(self, url: str) -> None:
+        if any(url.startswith(base) for base in self.fenced):
+            raise PeerError(f"{url}: unreachable (test partition)")
+
+    async def _get(self, url: str, params: dict | None = None):
+        self._check(url)
+        return await super()._get(url, params)
+
+    async def push(self, base: str, raws: list[bytes]):
+        self._check(base)
+        return await super().push(base, raws)
+
+
 class Cluster:
     """Nodes started in this process, each a real HTTP server with its own database."""
 
@@ -46,6 +72,8 @@ class Cluster:
         self.base = base
         self.services: list[Service] = []
         self.tokens: list[str] = []
+        # node url -> urls it cannot reach (see `partition`)
+        self.fences: dict[str, set[str]] = {}
 
     @property
     def nodes(self) -> list[Node]:
@@ -58,10 +86,17 @@ class Cluster:
         self.tokens.append(token)
         return directory, token, port
 
-    async def start(self, directory: Path, sync_interval: float = 0.5) -> Service:
+    async def start(self, directory: Path, sync_interval: float = 0.5,
+                    **settings: object) -> Service:
+        """Serve the node in `directory`; `settings` override its node.toml fields."""
         node = await Node.open(directory)
         node.config.sync_interval_seconds = sync_interval
+        for field, value in settings.items():
+            setattr(node.config, field, value)
         service = Service(node)
+        await service.client.close()
+        fence = self.fences.setdefault(node.config.url, set())
+        service.client = service.outbox.client = FencedClient(fence)
         await service.start()
         self.services.append(service)
         return service
@@ -87,6 +122,17 @@ class Cluster:
             await service.outbox.refresh()
         await founder.outbox.refresh()
         return started
+
+    def partition(self, *sides: list[Service]) -> None:
+        """Cut the network between `sides`: no request crosses from one side to another."""
+        for side in sides:
+            others = {s.node.config.url for other in sides if other is not side for s in other}
+            for service in side:
+                self.fences.setdefault(service.node.config.url, set()).update(others)
+
+    def heal(self) -> None:
+        for fence in self.fences.values():
+            fence.clear()
 
     async def converged(self, services: list[Service] | None = None,
                         timeout: float = 20.0) -> str:

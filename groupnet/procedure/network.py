@@ -8,7 +8,9 @@ accepted them, and reaches the same state (DESIGN.md invariant 1). The rules:
   charter's nonce, so nobody else can mint a charter for it. The founder is
   admitted by the charter itself.
 - N2 (admission). A node is admitted once `admission_approvals` distinct
-  admitted nodes have each signed a `node.admit` naming it. An admitted node
+  admitted nodes have each signed a `node.admit` naming it; while the network
+  has fewer admitted nodes than that, approval by all of them suffices (else a
+  network founded with k > 1 could never grow past its founder). An admitted node
   cannot be admitted again, and one node's second approval of the same
   candidate is refused. Only admitted nodes may write anything but a charter.
 - N3 (profile). A group's public profile is the latest `group.profile` in its
@@ -126,7 +128,7 @@ class NetworkState:
                 got = len(self.candidates[entry.author].approvals)
                 return Rejection(
                     "not_admitted",
-                    f"N2: an author needs {self.orders.admission_approvals} approval(s) "
+                    f"N2: an author needs {self.approvals_needed()} approval(s) "
                     f"before it may write; this one has {got}",
                 )
             return Rejection("unknown_author", "N2: the author is not a node of this network")
@@ -204,7 +206,7 @@ class NetworkState:
             body.node, Candidate(body.node, body.name, body.url, {})
         )
         candidate.approvals[entry.author] = entry.id
-        if len(candidate.approvals) >= self.orders.admission_approvals:
+        if len(candidate.approvals) >= self.approvals_needed():
             del self.candidates[body.node]
             self.members[body.node] = Member(
                 body.node, body.name, body.url, sorted(candidate.approvals), entry.id
@@ -261,6 +263,10 @@ class NetworkState:
 
     def is_member(self, node: str) -> bool:
         return node in self.members
+
+    def approvals_needed(self) -> int:
+        """How many distinct admitted nodes must approve a candidate now (N2)."""
+        return min(self.orders.admission_approvals, len(self.members))
 
     def first_witnessed(self, witness: str, author: str, seq: int) -> int | None:
         seqs, times = self._acks.get(witness, {}).get(author, ((), ()))

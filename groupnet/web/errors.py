@@ -8,6 +8,7 @@ import msgspec
 from aiohttp import web
 
 from ..procedure.rejection import Refused
+from .keys import NODE
 
 log = logging.getLogger("groupnet.web")
 
@@ -27,10 +28,11 @@ async def errors_as_answers(request: web.Request, handler) -> web.StreamResponse
     except Refused as refused:
         r = refused.rejection
         return error_response(refused.status, r.code, r.reason)
-    except web.HTTPRequestEntityTooLarge as error:
+    except web.HTTPRequestEntityTooLarge:
+        # aiohttp's exception does not keep the limit; the app was built with this one
+        limit = request.app[NODE].config.max_body_bytes
         return error_response(
-            413, "too_large",
-            f"request bodies are limited to {error.max_size} bytes; this one is larger",
+            413, "too_large", f"request bodies are limited to {limit} bytes; this one is larger"
         )
     except web.HTTPException as error:
         if error.status < 400:
