@@ -370,12 +370,8 @@ def decide(case: Case, outcome: Outcome, reasons: str, decided_at_ms: int,
         return Rejection("evidence_undisclosed",
                          "standing order 7 (due process): no decision rests on evidence the "
                          "member has not seen")
-    closes = _reply_window_closes(case)
-    if decided_at_ms < closes and not _replied_since_last_disclosure(case):
-        return Rejection("reply_window_open",
-                         f"standing order 7.1: the member has {case.rules.reply_window_days} "
-                         f"days to reply and has not; the window closes in "
-                         f"{hours(closes - decided_at_ms)}")
+    # The reply window needs no check here: the hearing was scheduled after it
+    # (or after a reply), and new evidence vacates the hearing.
     problem = _decision_problem(outcome, reasons, suspension_days, role)
     if problem:
         return problem
