@@ -27,16 +27,18 @@ VERSION = 1
 MAX_ENTRY_BYTES = 64 * 1024
 MAX_INT = 2**53 - 1
 
-NodeId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{43}$")]
-NetworkId = Annotated[str, Meta(pattern=r"^[0-9a-f]{32}$")]
-EntryId = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
-Signature = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{86}$")]
+# Patterns end in \Z, not $: Python's $ also matches before a final newline, so
+# "id\n" would pass here and fail in every other language (SPEC 2.1, "Patterns").
+NodeId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{43}\Z")]
+NetworkId = Annotated[str, Meta(pattern=r"^[0-9a-f]{32}\Z")]
+EntryId = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}\Z")]
+Signature = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{86}\Z")]
 Seq = Annotated[int, Meta(ge=1, le=MAX_INT)]
 Millis = Annotated[int, Meta(ge=0, le=MAX_INT)]
-Kind = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*$", max_length=64)]
+Kind = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*\Z", max_length=64)]
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 Text = Annotated[str, Meta(max_length=2000)]
-Url = Annotated[str, Meta(pattern=r"^https?://[^\s]+$", max_length=500)]
+Url = Annotated[str, Meta(pattern=r"^https?://[!-~]+\Z", max_length=500)]
 Count = Annotated[int, Meta(ge=0, le=MAX_INT)]
 
 
@@ -56,7 +58,7 @@ class Charter(Body):
     name: Name
     group: Name
     url: Url
-    nonce: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{22}$")]
+    nonce: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{22}\Z")]
     standing_orders: NetworkStandingOrders
 
 
@@ -97,11 +99,11 @@ class RegisterCommitment(Body):
 
     freeze: Millis
     active_members: Count
-    root: Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
+    root: Annotated[str, Meta(pattern=r"^[0-9a-f]{64}\Z")]
 
 
 class DelegateSeat(Body):
-    delegate: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    delegate: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,64}\Z")]
     name: Name
 
 
