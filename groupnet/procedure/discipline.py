@@ -293,12 +293,16 @@ def suspend_interim(case: Case, from_ms: int, until_ms: int, reasons: str, decid
         return Rejection("interim_already_used",
                          "standing order 7.6: a case has one interim suspension; it cannot be "
                          "renewed or extended")
+    if from_ms < at_ms or until_ms <= from_ms:
+        return Rejection("interim_invalid",
+                         "standing order 7.6: an interim suspension starts when it is decided or "
+                         "later, and ends after it starts")
     longest = case.rules.interim_suspension_max_days * DAY_MS
-    if not 0 < until_ms - from_ms <= longest or from_ms < at_ms:
+    if until_ms - from_ms > longest:
         return Rejection("interim_too_long",
-                         f"standing order 7.6: an interim suspension runs from now or later for "
-                         f"at most {case.rules.interim_suspension_max_days} days; this one "
-                         f"asked for {hours(until_ms - from_ms)}")
+                         f"standing order 7.6: an interim suspension lasts at most "
+                         f"{case.rules.interim_suspension_max_days} days; this one asked for "
+                         f"{hours(until_ms - from_ms)}")
     interim = InterimSuspension(from_ms, until_ms, reasons, decided_by)
     return msgspec.structs.replace(case, interim=interim, last_step_ms=at_ms)
 

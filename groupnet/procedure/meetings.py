@@ -98,7 +98,7 @@ def notice_check(meeting: Meeting, orders: GroupStandingOrders) -> Rejection | N
     """None if the meeting had the notice its kind needs; else why it cannot decide."""
     field = f"{meeting.kind}_meeting_notice_days"
     days = getattr(orders, field)
-    given = meeting.starts_at_ms - meeting.called_at_ms
+    given = max(meeting.starts_at_ms - meeting.called_at_ms, 0)
     if given >= days * DAY_MS:
         return None
     return Rejection("notice_period",

@@ -304,7 +304,7 @@ def validate_row(line_no: int, row: Mapping[str | None, str | None],
         joined = date.fromisoformat(field["joined"])
     except ValueError:
         return RowError(line_no, f"joined '{field['joined']}' is not a real date")
-    if joined > datetime.fromtimestamp(imported_at_ms / 1000, UTC).date():
+    if joined > datetime.fromtimestamp(imported_at_ms // 1000, UTC).date():
         return RowError(line_no, f"joined {joined} is after the date of this import")
     status = IMPORTABLE_STATUSES.get(field["status"].lower() or "active")
     if status is None:

@@ -227,7 +227,11 @@ def test_an_interim_suspension_without_reasons_or_longer_than_28_days_is_refused
     refused = dp.suspend_interim(charged(), T0, T0 + 29 * DAY, "threats to members",
                                  "committee minute 3", T0)
     assert refused.code == "interim_too_long"
-    assert "standing order 7.6" in refused.reason and "at most 28 days" in refused.reason
+    assert refused.reason == ("standing order 7.6: an interim suspension lasts at most 28 days; "
+                              "this one asked for 696 h")
+    for start, end in [(T0 - DAY, T0 + DAY), (T0 + DAY, T0 + DAY)]:
+        refused = dp.suspend_interim(charged(), start, end, "threats", "minute 3", T0)
+        assert refused.code == "interim_invalid"
 
 
 def test_an_interim_suspension_lapses_by_itself_and_cannot_be_renewed():
