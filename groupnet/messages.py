@@ -122,6 +122,83 @@ class DelegateCredential(Body):
     mandates: Annotated[list[MandateLine], Meta(max_length=500)]
 
 
+Topic = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,39}\Z")]
+MotionText = Annotated[str, Meta(min_length=1, max_length=12000)]
+Day = Annotated[str, Meta(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")]
+
+
+class MotionRef(Body):
+    """How a message names a shared motion, and how much of its group's log the writer held.
+
+    `seen` makes every verdict about the reference the same on every node: the
+    motion is judged as it stood at that seq of its group's log (SM3).
+    """
+
+    group: NodeId
+    motion: EntryId
+    seen: Seq
+
+
+class Tally(Body):
+    in_favour: Count
+    against: Count
+    abstentions: Count
+    attendance: Count
+
+
+class Adoption(Body):
+    """A group's decision on a motion: which meeting, when, and the count."""
+
+    meeting: Name
+    date: Day
+    tally: Tally
+
+
+class MotionShared(Body):
+    title: Name
+    text: MotionText
+    topics: Annotated[list[Topic], Meta(max_length=10)]
+    adopted: Adoption | None
+    local: Text
+
+
+class MotionRevised(Body):
+    ref: MotionRef
+    title: Name
+    text: MotionText
+    topics: Annotated[list[Topic], Meta(max_length=10)]
+    adopted: Adoption | None
+    note: Text
+
+
+class MotionWithdrawn(Body):
+    ref: MotionRef
+    reason: Text
+
+
+class MotionEndorsed(Body):
+    ref: MotionRef
+    version: Annotated[int, Meta(ge=1, le=10000)]
+    adoption: Adoption
+
+
+class MotionCosponsored(Body):
+    ref: MotionRef
+    version: Annotated[int, Meta(ge=1, le=10000)]
+
+
+class MotionAmendment(Body):
+    ref: MotionRef
+    version: Annotated[int, Meta(ge=1, le=10000)]
+    text: MotionText
+    reason: Text
+
+
+class MotionReply(Body):
+    ref: MotionRef
+    text: MotionText
+
+
 BODY_TYPES: dict[str, type[Body]] = {
     "network.charter": Charter,
     "node.admit": Admit,
@@ -131,6 +208,13 @@ BODY_TYPES: dict[str, type[Body]] = {
     "heads.witness": Witness,
     "register.commitment": RegisterCommitment,
     "delegate.credential": DelegateCredential,
+    "motion.shared": MotionShared,
+    "motion.revised": MotionRevised,
+    "motion.withdrawn": MotionWithdrawn,
+    "motion.endorsed": MotionEndorsed,
+    "motion.cosponsored": MotionCosponsored,
+    "motion.amendment": MotionAmendment,
+    "motion.reply": MotionReply,
 }
 
 

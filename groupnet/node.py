@@ -11,9 +11,10 @@ folded in ("the tail") before anything is decided.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 
@@ -28,6 +29,13 @@ from .procedure.network import NetworkState
 from .procedure.rejection import Rejection, refuse
 
 PARALLEL_VERIFY_MIN = 64
+
+# Refusals that may pass once this node holds more of the network: the entry is
+# fetched again by anti-entropy, which such a refusal starts at once.
+RETRY_LATER = frozenset({
+    "seq_gap", "missing_dependency", "not_admitted", "unknown_author", "no_charter",
+    "future_timestamp",
+})
 
 
 def now_ms() -> int:
@@ -58,6 +66,7 @@ class Node:
         self.state = NetworkState()
         self.last_rx = 0
         self.changed = asyncio.Event()
+        self.wants_sync = asyncio.Event()
         self._lock = asyncio.Lock()
         self._pool: Executor | None = None
         # authors with entries this node holds but has not yet witnessed (N5)
@@ -138,6 +147,26 @@ class Node:
             if entry.kind != "heads.witness":
                 self.unwitnessed_news = True
 
+    # -- writing the group's own records -------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction on the node's database: committed whole or not at all.
+
+        The node has one connection, so concurrent writers (API handlers, the
+        log, replication) take turns here; a statement run by another task
+        inside someone else's open transaction would commit or roll back with
+        it. Do not call `append` or `ingest` inside: they take the same turn.
+        """
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
     # -- writing our own log -----------------------------------------------
 
     async def append(self, kind: str, body: Body, now: int | None = None) -> Entry:
@@ -210,6 +239,8 @@ class Node:
                 await self.rebuild()
         if accepted or forks:
             self.changed.set()
+        if any(r.code in RETRY_LATER for r in results):
+            self.wants_sync.set()
         return results
 
     async def _decide(self, parsed: list[Entry | Rejection],
@@ -249,9 +280,20 @@ class Node:
                     f"for this author at seq {entry.seq}",
                 )))
                 continue
-            verdict = classify(state.head_of(entry.author), entry, None, now, skew)
+            head = state.head_of(entry.author)
+            # past an equivocation the author's log is closed: say so, not "seq gap"
+            closed = state.equivocation(entry) if entry.seq > head.seq else None
+            if closed is not None:
+                results.append(_rejected(entry, closed))
+                continue
+            verdict = classify(head, entry, None, now, skew)
             if verdict is Verdict.FORK:
-                held_id = await self._id_at(entry.author, entry.seq)
+                # the entry held at this seq may have been accepted earlier in this very
+                # batch, and so not be stored yet
+                held_id = next(
+                    (e.id for e in accepted if (e.author, e.seq) == (entry.author, entry.seq)),
+                    None,
+                ) or await self._id_at(entry.author, entry.seq)
                 if held_id is None or held_id == entry.id:
                     results.append(Result("duplicate", entry.id))
                     continue
@@ -331,7 +373,12 @@ class Node:
             return [row[0] for row in await cursor.fetchall()]
 
     async def fork_evidence(self) -> list[bytes]:
-        async with self.db.execute("SELECT raw FROM forks ORDER BY author, seq, id") as cursor:
+        """Both entries of every equivocation: a node that holds neither needs the pair."""
+        async with self.db.execute(
+            "SELECT raw FROM (SELECT author, seq, id, raw FROM forks UNION "
+            "SELECT e.author, e.seq, e.id, e.raw FROM entries e "
+            "JOIN forks f ON e.author = f.author AND e.seq = f.seq) ORDER BY author, seq, id"
+        ) as cursor:
             return [row[0] for row in await cursor.fetchall()]
 
     async def entry(self, ident: str) -> Entry | None:

@@ -95,7 +95,12 @@ class Service:
         await self.ready.wait()
         while True:
             interval = self.node.config.sync_interval_seconds
-            await asyncio.sleep(interval * (0.5 + self._rng.random()))
+            # wake early when an entry was refused for something we lack
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self.node.wants_sync.wait(), interval * (0.5 + self._rng.random())
+                )
+            self.node.wants_sync.clear()
             gained = await anti_entropy_round(
                 self.node, self.client, await bootstrap_urls(self.node), self._rng
             )

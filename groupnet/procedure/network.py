@@ -18,6 +18,7 @@ accepted them, and reaches the same state (DESIGN.md invariant 1). The rules:
 - N4 (keys). `key.rotate` (signed by the key in force) makes the named key the
   one in force from the next seq. `key.revoke` closes the log: nothing after it
   is accepted.
+- Shared motions (SM1–SM8) have their own module, `shared_motions.py`.
 - N5 (witnessed time, DESIGN.md invariant 5). Nodes periodically sign the
   heads they hold (`heads.witness`). The network time of an entry is the median
   of the times at which the other admitted nodes first witnessed it, as those
@@ -55,6 +56,8 @@ from ..messages import (
     canonical,
 )
 from .rejection import Rejection
+from .shared_motions import KINDS as MOTION_KINDS
+from .shared_motions import SharedMotions
 
 
 class Member(msgspec.Struct):
@@ -94,6 +97,7 @@ class NetworkState:
         self.profiles: dict[str, tuple[str, Profile]] = {}
         self.commitments: dict[str, tuple[str, RegisterCommitment]] = {}
         self.credentials: dict[tuple[str, str], tuple[str, DelegateCredential]] = {}
+        self.motions = SharedMotions()
         self.forks: list[Fork] = []
         # author -> [(first seq, key in force from it)], in seq order (N4)
         self.keys: dict[str, list[tuple[int, str]]] = {}
@@ -116,13 +120,9 @@ class NetworkState:
                 "wrong_network",
                 f"N1: this node belongs to network {self.net}, the entry to {entry.net}",
             )
-        frozen_at = self.frozen.get(entry.author)
-        if frozen_at is not None and entry.seq >= frozen_at:
-            return Rejection(
-                "equivocated",
-                f"SPEC 3.3: this author signed two different entries at seq {frozen_at}; "
-                "its log counts only up to the one before",
-            )
+        closed = self.equivocation(entry)
+        if closed is not None:
+            return closed
         if entry.author not in self.members:
             if entry.author in self.candidates:
                 got = len(self.candidates[entry.author].approvals)
@@ -132,6 +132,8 @@ class NetworkState:
                     f"before it may write; this one has {got}",
                 )
             return Rejection("unknown_author", "N2: the author is not a node of this network")
+        if entry.kind in MOTION_KINDS:
+            return self.motions.check(entry, lambda group: self.head_of(group).seq)
         checker = _CHECKS.get(entry.kind)
         return checker(self, entry) if checker else None
 
@@ -142,9 +144,23 @@ class NetworkState:
             head = self.heads[entry.author] = AuthorHead(key=entry.author)
             self.keys[entry.author] = [(1, entry.author)]
         head.seq, head.id, head.ts = entry.seq, entry.id, entry.ts
+        if entry.kind in MOTION_KINDS:
+            self.motions.apply(entry)
+            return
         applier = _APPLY.get(entry.kind)
         if applier:
             applier(self, entry)
+
+    def equivocation(self, entry: Entry) -> Rejection | None:
+        """Refuse an entry at or after the seq where its author equivocated."""
+        frozen_at = self.frozen.get(entry.author)
+        if frozen_at is None or entry.seq < frozen_at:
+            return None
+        return Rejection(
+            "equivocated",
+            f"SPEC 3.3: this author signed two different entries at seq {frozen_at}; "
+            "its log counts only up to the one before",
+        )
 
     def record_fork(self, author: str, seq: int, held: str, other: str) -> Fork:
         first, second = sorted((held, other))
@@ -341,6 +357,7 @@ class NetworkState:
                 [a, h.seq, h.id, h.key, h.revoked] for a, h in self.heads.items()
             ),
             "forks": [[f.author, f.seq, f.first, f.second] for f in self.forks],
+            "motions": self.motions.summary(),
         }
 
     def state_hash(self) -> str:

@@ -79,13 +79,14 @@ async def connect(path: Path) -> aiosqlite.Connection:
 
 def areas() -> dict[str, list[str]]:
     """Every area's migrations, in the order areas are created."""
-    from . import audit, business, register
+    from . import audit, business, follows, register
 
     return {
         "network": NETWORK_MIGRATIONS,
         "audit": audit.MIGRATIONS,
         "register": register.MIGRATIONS,
         "business": business.MIGRATIONS,
+        "follows": follows.MIGRATIONS,
     }
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from . import api_network
+from . import api_motions, api_network
 from .auth import require
 from .endpoints import Endpoint, Handler, json
 
 
 def all_endpoints() -> list[Endpoint]:
-    return [*api_network.ENDPOINTS]
+    return [*api_network.ENDPOINTS, *api_motions.ENDPOINTS]
 
 
 async def get_openapi(request: web.Request) -> web.Response:

@@ -1,0 +1,182 @@
+"""Network motions in the client API: the feed, sharing, and other groups' responses."""
+
+from __future__ import annotations
+
+import msgspec
+from aiohttp import web
+
+from .. import following, sharing
+from ..messages import Adoption
+from .endpoints import Endpoint, int_query, json, node_of, read_body
+
+
+class ShareRequest(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    text: str
+    topics: list[str] = []
+    adopted: Adoption | None = None
+    local: str = ""
+
+
+class ReviseRequest(msgspec.Struct, forbid_unknown_fields=True):
+    title: str | None = None
+    text: str | None = None
+    topics: list[str] | None = None
+    adopted: Adoption | None = None
+    note: str = ""
+
+
+class WithdrawRequest(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str
+
+
+class EndorseRequest(msgspec.Struct, forbid_unknown_fields=True):
+    adoption: Adoption
+    version: int | None = None
+
+
+class CosponsorRequest(msgspec.Struct, forbid_unknown_fields=True):
+    version: int | None = None
+
+
+class AmendRequest(msgspec.Struct, forbid_unknown_fields=True):
+    text: str
+    reason: str = ""
+    version: int | None = None
+
+
+class ReplyRequest(msgspec.Struct, forbid_unknown_fields=True):
+    text: str
+
+
+class FollowRequest(msgspec.Struct, forbid_unknown_fields=True):
+    kind: str
+    value: str
+
+
+class ReadRequest(msgspec.Struct, forbid_unknown_fields=True):
+    upto: int | None = None
+
+
+def _written(entry) -> web.Response:
+    return json({"entry": entry.id, "seq": entry.seq}, status=201)
+
+
+async def list_motions(request: web.Request) -> web.Response:
+    q = request.query
+    items = sharing.feed(node_of(request), q.get("group"), q.get("area"), q.get("topic"),
+                         q.get("state"), q.get("q"))
+    limit = int_query(request, "limit", 100, 1, 1000)
+    return json({"motions": items[:limit], "total": len(items)})
+
+
+async def get_motion(request: web.Request) -> web.Response:
+    node = node_of(request)
+    motion = sharing.motion_or_404(node, request.match_info["id"])
+    return json(sharing.describe(node, motion, full=True))
+
+
+async def post_share(request: web.Request) -> web.Response:
+    body = await read_body(request, ShareRequest)
+    return _written(await sharing.share(node_of(request), body.title, body.text, body.topics,
+                                        body.adopted, body.local))
+
+
+async def post_revision(request: web.Request) -> web.Response:
+    body = await read_body(request, ReviseRequest)
+    changes = msgspec.to_builtins(body)
+    note = changes.pop("note", "")
+    return _written(await sharing.revise(node_of(request), request.match_info["id"],
+                                         changes, note))
+
+
+async def post_withdrawal(request: web.Request) -> web.Response:
+    body = await read_body(request, WithdrawRequest)
+    return _written(await sharing.withdraw(node_of(request), request.match_info["id"],
+                                           body.reason))
+
+
+async def post_endorsement(request: web.Request) -> web.Response:
+    body = await read_body(request, EndorseRequest)
+    return _written(await sharing.endorse(node_of(request), request.match_info["id"],
+                                          body.adoption, body.version))
+
+
+async def post_cosponsor(request: web.Request) -> web.Response:
+    body = await read_body(request, CosponsorRequest)
+    return _written(await sharing.cosponsor(node_of(request), request.match_info["id"],
+                                            body.version))
+
+
+async def post_amendment(request: web.Request) -> web.Response:
+    body = await read_body(request, AmendRequest)
+    return _written(await sharing.amend(node_of(request), request.match_info["id"],
+                                        body.text, body.reason, body.version))
+
+
+async def post_reply(request: web.Request) -> web.Response:
+    body = await read_body(request, ReplyRequest)
+    return _written(await sharing.reply(node_of(request), request.match_info["id"], body.text))
+
+
+async def get_follows(request: web.Request) -> web.Response:
+    return json({"follows": await following.follows(node_of(request))})
+
+
+async def post_follow(request: web.Request) -> web.Response:
+    body = await read_body(request, FollowRequest)
+    await following.follow(node_of(request), body.kind, body.value)
+    return json({"follows": await following.follows(node_of(request))}, status=201)
+
+
+async def delete_follow(request: web.Request) -> web.Response:
+    body = await read_body(request, FollowRequest)
+    await following.unfollow(node_of(request), body.kind, body.value)
+    return json({"follows": await following.follows(node_of(request))})
+
+
+async def get_notifications(request: web.Request) -> web.Response:
+    return json(await following.notifications(node_of(request)))
+
+
+async def post_read(request: web.Request) -> web.Response:
+    body = await read_body(request, ReadRequest)
+    await following.mark_read(node_of(request), body.upto)
+    return json(await following.notifications(node_of(request)))
+
+
+MOTION = "/api/v1/network/motions/{id}"
+OFFICER = ("officer",)
+ENDPOINTS = [
+    Endpoint("GET", "/api/v1/network/motions",
+             "The network motion feed, filtered by group, area, topic, state or text",
+             ("member",), list_motions, None,
+             (("group", "string"), ("area", "string"), ("topic", "string"),
+              ("state", "string"), ("q", "string"), ("limit", "integer"))),
+    Endpoint("GET", MOTION, "One shared motion: versions, endorsements, amendments, replies",
+             ("member",), get_motion),
+    Endpoint("POST", "/api/v1/network/motions", "Share a motion (adopted, or a draft)",
+             OFFICER, post_share, ShareRequest),
+    Endpoint("POST", MOTION + "/revisions", "Publish a revised version of our motion",
+             OFFICER, post_revision, ReviseRequest),
+    Endpoint("POST", MOTION + "/withdrawal", "Withdraw our motion", OFFICER,
+             post_withdrawal, WithdrawRequest),
+    Endpoint("POST", MOTION + "/endorsements", "Endorse a version, with our meeting's tally",
+             OFFICER, post_endorsement, EndorseRequest),
+    Endpoint("POST", MOTION + "/cosponsors", "Co-sponsor a motion", OFFICER,
+             post_cosponsor, CosponsorRequest),
+    Endpoint("POST", MOTION + "/amendments", "Propose an amendment to a version", OFFICER,
+             post_amendment, AmendRequest),
+    Endpoint("POST", MOTION + "/replies", "Publish a reply under a motion", OFFICER,
+             post_reply, ReplyRequest),
+    Endpoint("GET", "/api/v1/follows", "Groups and topics this group follows", OFFICER,
+             get_follows),
+    Endpoint("POST", "/api/v1/follows", "Follow a group or a topic", OFFICER,
+             post_follow, FollowRequest),
+    Endpoint("DELETE", "/api/v1/follows", "Stop following a group or a topic", OFFICER,
+             delete_follow, FollowRequest),
+    Endpoint("GET", "/api/v1/notifications", "New motions from followed groups and topics",
+             OFFICER, get_notifications),
+    Endpoint("POST", "/api/v1/notifications/read", "Mark notifications read", OFFICER,
+             post_read, ReadRequest),
+]
