@@ -397,7 +397,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this many seconds (for scripted use)")
     p.set_defaults(handler=cmd_demo)
 
+    from . import cli_shared
     from .bench import add_bench_parser
+
+    cli_shared.add_parsers(commands)
 
     add_bench_parser(commands, cmd_bench)
     return parser
