@@ -72,6 +72,10 @@ class Node:
         # authors with entries this node holds but has not yet witnessed (N5)
         self.unwitnessed: dict[str, tuple[int, str]] = {}
         self.unwitnessed_news = False
+        # A running service clears this until its peers have told it this node's own
+        # head: a node restored from an old backup must not sign a seq it already used.
+        self.writable = asyncio.Event()
+        self.writable.set()
 
     # -- opening -----------------------------------------------------------
 
@@ -171,6 +175,7 @@ class Node:
 
     async def append(self, kind: str, body: Body, now: int | None = None) -> Entry:
         """Sign and store the next entry of this node's own log, or refuse it."""
+        await self.writable.wait()
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:

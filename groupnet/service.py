@@ -36,6 +36,7 @@ class Service:
         self._rng = random.Random()
 
     async def start(self) -> None:
+        self.node.writable.clear()  # until `_startup` has confirmed our own head
         app = make_app(self.node, self)
         self.runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self.runner.setup()
@@ -61,9 +62,12 @@ class Service:
         await self.client.close()
 
     async def _startup(self) -> None:
-        recovered = await confirm_own_head(
-            self.node, self.client, await bootstrap_urls(self.node)
-        )
+        try:
+            recovered = await confirm_own_head(
+                self.node, self.client, await bootstrap_urls(self.node)
+            )
+        finally:
+            self.node.writable.set()
         if recovered:
             log.warning("recovered %d of this node's own entries from peers", recovered)
         await self.outbox.refresh()

@@ -109,7 +109,7 @@ async def test_a_bad_line_in_a_batch_does_not_spoil_the_good_ones_around_it(rece
     (b"", 400, "empty_batch"),
     (b"\n\n", 400, "empty_batch"),
     (b"x\n" * 1001, 413, "batch_too_large"),
-])
+], ids=["empty", "blank lines", "1001 entries"])
 async def test_an_inbox_batch_of_the_wrong_size_is_refused_whole(receiver, body, status, code):
     node, author, key, _ = receiver
     before = await held(node)
@@ -155,7 +155,7 @@ async def test_the_client_api_refuses_a_write_without_a_valid_token(cluster):
     (b'{"area": 5}', "bad_request"),
     (b'{"colour": "red"}', "bad_request"),
     (b'["area"]', "bad_request"),
-])
+], ids=["not JSON", "wrong type", "unknown field", "not an object"])
 async def test_a_client_api_request_of_the_wrong_shape_changes_nothing(cluster, body, code):
     (a,) = await cluster.form(1, QUIET)
     before = await held(a.node)
