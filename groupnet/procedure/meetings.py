@@ -8,7 +8,8 @@
   hours given and required.
 - Attendance: active members attend general and annual meetings; committee
   meetings are attended by the committee, i.e. the officers (SO 9.1). Each
-  person is recorded once.
+  person is recorded once. Attendance, minutes and votes are recorded at the
+  meeting, so not before it starts (`in_session`).
 - SO 2.1-2.3: quorum is the greater of a fixed number and a percentage of
   those entitled to attend. A decision without quorum is refused (`quorum`).
 - SO 5.3, 6.1-6.3: each kind of decision may be taken only by the bodies the
@@ -105,6 +106,15 @@ def notice_check(meeting: Meeting, orders: GroupStandingOrders) -> Rejection | N
                      f"{cite(field)}: a {meeting.kind} meeting needs {days} days' notice "
                      f"({hours(days * DAY_MS)}); this one gave {hours(given)}, so it may meet "
                      "but cannot take binding decisions")
+
+
+def in_session(meeting: Meeting, at_ms: int) -> Rejection | None:
+    """Attendance, minutes, votes and counts are recorded at the meeting, so from its start."""
+    if at_ms >= meeting.starts_at_ms:
+        return None
+    return Rejection("meeting_not_started",
+                     f"attendance, minutes and votes are recorded at the meeting, which starts "
+                     f"in {hours(meeting.starts_at_ms - at_ms)}")
 
 
 def attend(attendance: Attendance, member: Member, meeting: Meeting,

@@ -24,6 +24,8 @@
   carried the others fall and are not put. Or, if the orders say
   "vote_on_all", each is put; if several are carried, the one with most votes
   for stands and the others fall; if that is a tie, none of them stands.
+  Put one at a time, `counterposed_turn` says whether a motion may be put now
+  and `counterposed_settled` when none is left to put.
 - SO 5: a rule-change motion carries a patch to the standing orders. Only
   `decide`, on a rule change carried under all of the above, produces new
   `GroupStandingOrders`; there is no other way to change them.
@@ -359,6 +361,41 @@ def decide(motion: Motion, votes: Votes, meeting: Meeting, attendance: Attendanc
 
 def in_order_of_submission(motions: Sequence[Motion]) -> list[Motion]:
     return sorted(motions, key=lambda m: (m.submitted_at_ms, m.motion_id))
+
+
+def counterposed_turn(motion: Motion, motions: Sequence[Motion], put: Mapping[str, MotionResult],
+                      orders: GroupStandingOrders) -> Rejection | None:
+    """SO 3.2, one motion at a time: may `motion`, one of the counterposed `motions`, be
+    put now, given the results of those already put (`put`, by motion id)?"""
+    if motion.motion_id in put:
+        return Rejection("already_put", f"'{motion.title}' has already been put to the vote")
+    for earlier in in_order_of_submission(motions):
+        if earlier.motion_id == motion.motion_id:
+            return None
+        result = put.get(earlier.motion_id)
+        if result is None:
+            return Rejection("not_its_turn",
+                             f"{cite('counterposed_motions')}: counterposed motions are put in "
+                             f"order of submission, so '{earlier.title}' is put before "
+                             f"'{motion.title}'")
+        if result.outcome == "carried" and orders.counterposed_motions != "vote_on_all":
+            return Rejection("motion_fell",
+                             f"{cite('counterposed_motions')}: '{motion.title}' fell when "
+                             f"'{earlier.title}' was carried, so it is not put")
+    return Rejection("not_counterposed", f"'{motion.title}' is not one of these motions")
+
+
+def counterposed_settled(motions: Sequence[Motion], put: Mapping[str, MotionResult],
+                         orders: GroupStandingOrders) -> bool:
+    """SO 3.2: True once no more of these counterposed motions is to be put, so that
+    `decide_counterposed` gives the final results."""
+    for motion in in_order_of_submission(motions):
+        result = put.get(motion.motion_id)
+        if result is None:
+            return False
+        if result.outcome == "carried" and orders.counterposed_motions != "vote_on_all":
+            return True
+    return True
 
 
 def _fell(motion: Motion, meeting: Meeting, because: str) -> MotionResult:

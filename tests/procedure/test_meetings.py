@@ -9,6 +9,7 @@ from groupnet.procedure.meetings import (
     attend,
     call_meeting,
     correct_minute,
+    in_session,
     may_decide,
     notice_check,
     quorum,
@@ -170,3 +171,13 @@ def test_minutes_are_approved_only_by_a_quorate_properly_notified_meeting():
                               ORDERS)
     assert refused.code == "notice_period"
     assert "standing order 2.1" in refused.reason
+
+
+def test_attendance_and_votes_are_recorded_from_the_start_of_the_meeting_not_before():
+    m = meeting()
+    early = in_session(m, T0 - 3 * HOUR)
+    assert early == Rejection("meeting_not_started",
+                              "attendance, minutes and votes are recorded at the meeting, which "
+                              "starts in 3 h")
+    assert in_session(m, T0) is None
+    assert in_session(m, T0 + 5 * DAY) is None

@@ -16,6 +16,8 @@ from groupnet.procedure.motions import (
     amendment_diff,
     cast_vote,
     count,
+    counterposed_settled,
+    counterposed_turn,
     decide,
     decide_amendment,
     decide_counterposed,
@@ -333,6 +335,34 @@ def test_under_vote_on_all_a_tie_between_carried_motions_leaves_neither_standing
                                                     "richard": hands(15, 9, 4)},
                                   general(), present(28), ACTIVE, orders)
     assert [r.outcome for r in results] == ["fell", "fell"]
+
+
+def test_counterposed_motions_put_one_at_a_time_go_in_order_of_submission_until_one_is_carried():
+    first, second = counterposed()
+    assert counterposed_turn(first, [second, first], {}, ORDERS) is None
+    early = counterposed_turn(second, [first, second], {}, ORDERS)
+    assert early == Rejection("not_its_turn",
+                              "standing order 3.2: counterposed motions are put in order of "
+                              "submission, so 'Welcome the constitution' is put before "
+                              "'Condemn the dissolution'")
+    assert not counterposed_settled([first, second], {}, ORDERS)
+    carried = decide(first, hands(17, 10, 1), general(), present(28), ACTIVE, ORDERS)
+    assert counterposed_turn(first, [first, second], {"pascale": carried},
+                             ORDERS).code == "already_put"
+    assert counterposed_turn(second, [first, second], {"pascale": carried},
+                             ORDERS).code == "motion_fell"
+    assert counterposed_settled([first, second], {"pascale": carried}, ORDERS)
+    lost = decide(first, hands(10, 17, 1), general(), present(28), ACTIVE, ORDERS)
+    assert counterposed_turn(second, [first, second], {"pascale": lost}, ORDERS) is None
+    assert not counterposed_settled([first, second], {"pascale": lost}, ORDERS)
+
+
+def test_under_vote_on_all_every_counterposed_motion_is_put_even_after_one_is_carried():
+    orders = load({"counterposed_motions": "vote_on_all"})
+    first, second = counterposed(orders)
+    carried = decide(first, hands(15, 10, 3), general(), present(28), ACTIVE, orders)
+    assert counterposed_turn(second, [first, second], {"pascale": carried}, orders) is None
+    assert not counterposed_settled([first, second], {"pascale": carried}, orders)
 
 
 @pytest.mark.parametrize("kind", ["general", "annual"])
