@@ -111,6 +111,21 @@ class Node:
                 os.replace(pending, self.directory / node_config.KEY_FILE)
                 self.key = candidate
 
+    def _key_in_force(self, expected: str) -> crypto.SigningKey:
+        """Read this node's key again from disk; refuse to sign with any other key."""
+        for name in (node_config.KEY_FILE, node_config.KEY_FILE + ".next"):
+            try:
+                candidate = crypto.load_key(self.directory / name)
+            except (OSError, ValueError):
+                continue
+            if candidate.public == expected:
+                return candidate
+        raise refuse(
+            "key_not_in_force",
+            f"N4: this node's log is signed by key {expected} from now on, "
+            "and no key file here holds it",
+        )
+
     async def rebuild(self) -> None:
         """Fold the whole stored log again, from nothing (also after a fork is found)."""
         state = NetworkState()
@@ -181,6 +196,9 @@ class Node:
             try:
                 await self._fold_tail()
                 head = self.state.head_of(self.id)
+                if self.key.public != head.key:
+                    # `groupnet key rotate` ran while this process holds the old key
+                    self.key = self._key_in_force(head.key)
                 stamp = max(now if now is not None else now_ms(), head.ts)
                 net = self.state.net if kind != "network.charter" else None
                 if net is None and kind != "network.charter":

@@ -123,6 +123,11 @@ class NetworkState:
         closed = self.equivocation(entry)
         if closed is not None:
             return closed
+        head = self.heads.get(entry.author)
+        if head is not None and head.revoked:
+            return Rejection(
+                "revoked", "N4: this author revoked its key; its log takes no further entries"
+            )
         if entry.author not in self.members:
             if entry.author in self.candidates:
                 got = len(self.candidates[entry.author].approvals)
