@@ -21,7 +21,8 @@
   (This is the "every second delegate a woman" approach of UK Labour rules,
   applied by replacing from the bottom of the list.)
 - SO 6.3: a mandate (support, oppose or a free vote) on a conference motion is
-  decided by a carried group motion at a body allowed to decide mandates.
+  decided by a carried group motion at a body allowed to decide mandates. A
+  later decision on the same conference motion replaces the earlier mandate.
 - The credential names the conference, the group, the delegates by the public
   name each chose and a pseudonymous id, their mandates and the decision
   references. A later layer signs and publishes it; no personal data is in it.
@@ -264,6 +265,16 @@ def mandate(conference: str, conference_motion: str, position: Position,
         return Rejection("conference_motion_required", "a mandate names the conference motion")
     return Mandate(conference, conference_motion.strip(), position,
                    f"{decision.meeting_id}/{decision.motion_id}")
+
+
+def current_mandates(decided: Sequence[Mandate]) -> list[Mandate]:
+    """SO 6.3: the mandates in force, from every mandate decided in the order decided:
+    the latest on each conference motion stands."""
+    latest: dict[tuple[str, str], Mandate] = {}
+    for m in decided:
+        latest.pop((m.conference, m.conference_motion), None)
+        latest[(m.conference, m.conference_motion)] = m
+    return list(latest.values())
 
 
 def credential(result: ElectionResult, group_id: str, mandates: Sequence[Mandate],

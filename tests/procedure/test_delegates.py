@@ -12,6 +12,7 @@ from groupnet.procedure.delegates import (
     cast_ballot,
     count_election,
     credential,
+    current_mandates,
     mandate,
     nominate,
     open_election,
@@ -203,3 +204,11 @@ def test_a_credential_is_refused_with_conflicting_or_foreign_mandates_or_a_short
     assert credential(result, "g", [support, oppose], SALT).code == "conflicting_mandates"
     assert credential(result, "g", [foreign], SALT).code == "wrong_conference"
     assert credential(result, "g", [support], b"short").code == "salt_too_short"
+
+
+def test_a_later_mandate_on_the_same_conference_motion_replaces_the_earlier_one():
+    support = Mandate(CONFERENCE, "Motion 7", "support", "m1/mo1")
+    oppose = Mandate(CONFERENCE, "Motion 7", "oppose", "m2/mo4")
+    free = Mandate(CONFERENCE, "Motion 9", "free", "m1/mo2")
+    assert current_mandates([support, free, oppose]) == [free, oppose]
+    assert current_mandates([]) == []
