@@ -187,6 +187,7 @@ async def cmd_profile(args: argparse.Namespace) -> int:
 
 async def cmd_verify(args: argparse.Namespace) -> int:
     from . import verify
+    from .store import audit
 
     directory = Path(args.dir)
     node_config.load(directory)
@@ -198,15 +199,18 @@ async def cmd_verify(args: argparse.Namespace) -> int:
             rows = await cursor.fetchall()
         async with db.execute("SELECT id, author, seq, raw FROM forks") as cursor:
             fork_rows = await cursor.fetchall()
+        audit_rows = await audit.all_rows(db)
     finally:
         await db.close()
     problems, state = verify.check_rows(rows, fork_rows)
+    problems += audit.check_chain(audit_rows)
     problems += verify.check_files(directory)
     for line in problems:
         print(f"problem: {line}")
     for line in verify.equivocations(state):
         print(f"equivocation: {line}")
-    print(f"checked {len(rows)} entries and {len(fork_rows)} fork proofs: "
+    print(f"checked {len(rows)} entries, {len(fork_rows)} fork proofs and "
+          f"{len(audit_rows)} audit rows: "
           f"{len(problems)} problem(s); state hash {state.state_hash()}")
     return 1 if problems else 0
 
@@ -360,7 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_run)
 
     p = commands.add_parser("verify", help="re-check every stored entry",
-                            description="Re-check signatures, chains, rules and file modes; "
+                            description="Re-check signatures, chains, rules, file modes and "
+                            "the audit trail's hash chain; "
                             "print each problem; exit 0 only when all hold.")
     p.add_argument("dir")
     p.set_defaults(handler=cmd_verify)
@@ -397,10 +402,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this many seconds (for scripted use)")
     p.set_defaults(handler=cmd_demo)
 
-    from . import cli_shared
+    from . import cli_business, cli_members, cli_shared
     from .bench import add_bench_parser
 
     cli_shared.add_parsers(commands)
+    cli_members.add_parsers(commands)
+    cli_business.add_parsers(commands)
 
     add_bench_parser(commands, cmd_bench)
     return parser

@@ -6,6 +6,15 @@
     port = 8101
     max_body_bytes = 8388608            # request bodies above this get 413
     sync_interval_seconds = 5           # anti-entropy: compare heads this often
+
+    [smtp]                              # optional: without it, officers pass notices on
+    host = "smtp.example.org"
+    port = 587
+    username = "southwark@example.org"  # optional, with password
+    password = "..."
+    from_address = "Southwark group <southwark@example.org>"
+    starttls = true                     # upgrade with STARTTLS (port 587)
+    tls = false                         # or implicit TLS from the start (port 465)
 """
 
 from __future__ import annotations
@@ -21,6 +30,19 @@ KEY_FILE = "node.key"
 DB_FILE = "node.db"
 
 
+class SmtpConfig(msgspec.Struct, forbid_unknown_fields=True):
+    """The mail server the node sends invitations and notices through (docs/members.md)."""
+
+    host: str
+    from_address: str
+    port: int = 587
+    username: str = ""
+    password: str = ""
+    starttls: bool = True
+    tls: bool = False
+    timeout_seconds: float = 30.0
+
+
 class NodeConfig(msgspec.Struct, forbid_unknown_fields=True):
     name: str
     url: str
@@ -28,6 +50,7 @@ class NodeConfig(msgspec.Struct, forbid_unknown_fields=True):
     port: int = 0
     max_body_bytes: int = 8 * 1024 * 1024
     sync_interval_seconds: float = 5.0
+    smtp: SmtpConfig | None = None
 
     def listen_port(self) -> int:
         return self.port or urlsplit(self.url).port or 80
@@ -48,14 +71,20 @@ def load(directory: Path) -> NodeConfig:
 
 
 def dump(config: NodeConfig) -> str:
-    lines = []
+    lines, tables = [], []
     for field in config.__struct_fields__:
         value = getattr(config, field)
-        lines.append(f"{field} = {_toml_value(value)}")
-    return "\n".join(lines) + "\n"
+        if isinstance(value, msgspec.Struct):
+            tables.append(f"\n[{field}]")
+            tables += [f"{k} = {_toml_value(getattr(value, k))}" for k in value.__struct_fields__]
+        elif value is not None:
+            lines.append(f"{field} = {_toml_value(value)}")
+    return "\n".join(lines + tables) + "\n"
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return str(value)

@@ -31,6 +31,9 @@ MIGRATIONS = [
     CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     """,
+    """
+    CREATE INDEX audit_by_subject ON audit (subject, seq);
+    """,
 ]
 
 _encoder = msgspec.json.Encoder(order="sorted")
@@ -68,6 +71,34 @@ async def record(db: aiosqlite.Connection, actor: str, action: str, subject: str
     )
     return AuditRow(seq, now, actor, action, subject, msgspec.json.decode(detail_json), prev,
                     digest)
+
+
+async def record_many(db: aiosqlite.Connection, actor: str, action: str,
+                      changes: list[tuple[str, object]], now: int) -> None:
+    """Append one row per (subject, detail), chained in order: a bulk change (an import
+    of thousands of members) keeps one row per member without a round trip each."""
+    async with db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") as cursor:
+        last = await cursor.fetchone()
+    seq, prev = (last[0], last[1]) if last else (0, "")
+    rows = []
+    for subject, detail in changes:
+        seq += 1
+        detail_json = _encoder.encode(detail).decode()
+        digest = row_hash(prev, seq, now, actor, action, subject, detail_json)
+        rows.append((seq, now, actor, action, subject, detail_json, prev, digest))
+        prev = digest
+    await db.executemany(
+        "INSERT INTO audit (seq, ts, actor, action, subject, detail, prev, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows,
+    )
+
+
+async def all_rows(db: aiosqlite.Connection) -> list[tuple]:
+    """Every row, in order, as `check_chain` takes them."""
+    async with db.execute(
+        "SELECT seq, ts, actor, action, subject, detail, prev, hash FROM audit ORDER BY seq"
+    ) as cursor:
+        return list(await cursor.fetchall())
 
 
 async def page(db: aiosqlite.Connection, before: int | None, limit: int,

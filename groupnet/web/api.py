@@ -9,13 +9,14 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from . import api_motions, api_network
+from . import api_account, api_motions, api_network, api_register
 from .auth import require
 from .endpoints import Endpoint, Handler, json
 
 
 def all_endpoints() -> list[Endpoint]:
-    return [*api_network.ENDPOINTS, *api_motions.ENDPOINTS]
+    return [*api_network.ENDPOINTS, *api_motions.ENDPOINTS, *api_register.ENDPOINTS,
+            *api_account.ENDPOINTS]
 
 
 async def get_openapi(request: web.Request) -> web.Response:
@@ -24,7 +25,8 @@ async def get_openapi(request: web.Request) -> web.Response:
 
 def _guarded(endpoint: Endpoint) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
-        require(request, *endpoint.roles)
+        if endpoint.roles:  # no roles: open to anyone (signing in)
+            require(request, *endpoint.roles)
         return await endpoint.handler(request)
 
     return handler
@@ -57,7 +59,7 @@ def openapi_document() -> dict:
     for e in endpoints:
         operation: dict = {
             "summary": e.summary,
-            "security": [{"token": []}],
+            "security": [{"token": []}] if e.roles else [],
             "x-roles": list(e.roles),
             "responses": {"200": {"description": "OK"}, "4XX": error},
         }

@@ -1,0 +1,430 @@
+"""What officers and members do to the member register, as transactions.
+
+Each function is one step: it loads the member, asks the pure rules in
+`procedure/members.py` whether the step is allowed and what it produces, and
+saves the result with its audit row in one transaction, so a refused step
+changes nothing. The web API and the CLI are thin callers of these functions.
+
+The node's operator (an admin token, or the CLI on the node's directory) acts
+with an officer's authority but is nobody in the group: the procedure code
+sees a stand-in officer named after the operator (`operator`), and the audit
+trail and status history name the operator as the one who decided.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import msgspec
+
+from . import mail, signin
+from .business import clock, rules
+from .business.people import Actor
+from .node import Node, now_ms
+from .procedure import members as rules_of
+from .procedure.members import Member, OpenCase, RowError, StatusEntry
+from .procedure.rejection import Refused, Rejection, refuse
+from .procedure.standing_orders import GroupStandingOrders
+from .store import audit
+from .store import register as store
+
+# Rejections a caller could only avoid by being someone else.
+_FORBIDDEN = {"officer_required", "self_only"}
+RESET_REQUESTS_PER_HOUR = 3
+HOUR_MS = 3_600_000
+
+
+class NewMember(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: str
+    email: str
+    phone: str = ""
+    area: str = ""
+    postcode: str = ""
+    joined: str | None = None  # YYYY-MM-DD; default: today
+    notes: str = ""
+
+
+class ContactChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Fields to change; those left out keep their value."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    area: str | None = None
+    postcode: str | None = None
+    joined: str | None = None
+    notes: str | None = None
+
+
+class ImportReport(msgspec.Struct, frozen=True):
+    imported: int
+    skipped: list[RowError]
+
+
+class ImportRefused(Refused):
+    """A CSV import with bad rows, refused whole: every bad row is named."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        noun = "row is" if len(errors) == 1 else "rows are"
+        super().__init__(Rejection(
+            "csv_invalid",
+            f"{len(errors)} {noun} not valid, so nothing was imported; correct them, or "
+            "import the valid rows alone with skip_invalid (CLI: --skip-invalid)"), 422)
+        self.errors = errors
+
+
+class LinkIssued(msgspec.Struct, frozen=True):
+    notice: mail.Notice
+    expires: int
+    # shown only while nobody has sent the notice: for an officer to pass on
+    link: str | None
+
+
+def check(value, status: int = 422):
+    """A procedure result, or the refusal it carries."""
+    if isinstance(value, Rejection):
+        code = 403 if value.code in _FORBIDDEN else status
+        raise refuse(value.code, value.reason, code)
+    return value
+
+
+async def standing_orders(node: Node) -> GroupStandingOrders:
+    return await rules.current(node.db)
+
+
+def operator(actor: Actor, orders: GroupStandingOrders) -> Member:
+    """The node's operator as the procedure code sees them: an active officer."""
+    return Member(member_id=actor.audit, name=actor.audit, email="", joined=date(1970, 1, 1),
+                  history=(StatusEntry("active", 0, "the node's operator", "node"),),
+                  roles=orders.officer_roles[:1])
+
+
+async def acting(node: Node, actor: Actor, orders: GroupStandingOrders) -> Member:
+    if actor.member_id is None:
+        return operator(actor, orders)
+    member, _ = await store.load(node.db, actor.member_id)
+    return member
+
+
+def require_officer(by: Member, orders: GroupStandingOrders, what: str) -> None:
+    if not rules_of.is_officer(by, orders):
+        raise refuse("officer_required", f"standing order 9.1: only an officer "
+                     f"({', '.join(orders.officer_roles)}) {what}", 403)
+
+
+def _today(now: int) -> str:
+    return datetime.fromtimestamp(now // 1000, UTC).date().isoformat()
+
+
+def _validated(fields: dict[str, str], now: int) -> Member:
+    """Details checked by the same rules as a CSV row (`members.validate_row`)."""
+    result = rules_of.validate_row(0, {k: fields.get(k, "") for k in rules_of.COLUMNS}, now)
+    if isinstance(result, RowError):
+        raise refuse("invalid_member", result.reason, 422)
+    return result
+
+
+async def _email_free(node: Node, email: str, member_id: str = "") -> None:
+    owner = await store.email_owner(node.db, email)
+    if owner is not None and owner != member_id:
+        raise refuse("email_taken", f"{email} is already in the register (member {owner})", 409)
+
+
+def _unique_email(error: sqlite3.IntegrityError, email: str) -> Refused:
+    if "members.email" in str(error):
+        return refuse("email_taken", f"{email} is already in the register", 409)
+    raise error
+
+
+# -- adding, editing, status and roles ----------------------------------------------
+
+
+async def add(node: Node, actor: Actor, new: NewMember) -> Member:
+    orders = await standing_orders(node)
+    by = await acting(node, actor, orders)
+    require_officer(by, orders, "adds members to the register")
+    now = clock.now(node)
+    fields = {**msgspec.to_builtins(new), "joined": new.joined or _today(now)}
+    member = _validated(fields, now)
+    member = msgspec.structs.replace(
+        member, history=(StatusEntry("active", now, "added to the register", actor.audit),))
+    await _email_free(node, member.email)
+    try:
+        async with node.transaction() as db:
+            (member,) = await store.insert_members(db, [member], now)
+            await audit.record(db, actor.audit, "member.add", f"member:{member.member_id}",
+                               {"name": member.name, "email": member.email,
+                                "joined": member.joined.isoformat()}, now)
+    except sqlite3.IntegrityError as error:
+        raise _unique_email(error, member.email) from None
+    return member
+
+
+async def edit(node: Node, actor: Actor, member_id: str, changes: ContactChanges) -> Member:
+    orders = await standing_orders(node)
+    by = await acting(node, actor, orders)
+    require_officer(by, orders, "edits members' details")
+    member, version = await store.load(node.db, member_id)
+    now = clock.now(node)
+    current = {k: v for k, v in rules_of.to_row(member).items() if k not in ("status", "roles")}
+    wanted = {k: v for k, v in msgspec.to_builtins(changes).items() if v is not None}
+    checked = _validated({**current, **wanted}, now)
+    fields = ("name", "email", "phone", "area", "postcode", "joined", "notes")
+    updated = msgspec.structs.replace(member, **{f: getattr(checked, f) for f in fields})
+    diff = {f: [str(getattr(member, f)), str(getattr(updated, f))]
+            for f in fields if getattr(member, f) != getattr(updated, f)}
+    if not diff:
+        return member
+    await _email_free(node, updated.email, member_id)
+    try:
+        async with node.transaction() as db:
+            await store.save(db, updated, version, actor.audit, now)
+            await audit.record(db, actor.audit, "member.edit", f"member:{member_id}", diff, now)
+    except sqlite3.IntegrityError as error:
+        raise _unique_email(error, updated.email) from None
+    return updated
+
+
+async def _change(node: Node, actor: Actor, member_id: str, action: str, detail: dict,
+                  step) -> Member:
+    """Load, apply `step(member, by, orders, now)`, save with an audit row."""
+    orders = await standing_orders(node)
+    by = await acting(node, actor, orders)
+    async with node.transaction() as db:
+        member, version = await store.load(db, member_id)
+        now = clock.now(node)
+        updated = check(step(member, by, orders, now))
+        await store.save(db, updated, version, actor.audit, now)
+        await audit.record(db, actor.audit, action, f"member:{member_id}", detail, now)
+    return updated
+
+
+async def set_status(node: Node, actor: Actor, member_id: str, status: str,
+                     reason: str) -> Member:
+    if status not in rules_of.IMPORTABLE_STATUSES and status not in ("suspended", "expelled"):
+        raise refuse("bad_request", f"'{status}' is not a status: active, lapsed, suspended, "
+                     "expelled or resigned", 400)
+    return await _change(
+        node, actor, member_id, "member.status", {"status": status, "reason": reason},
+        lambda m, by, orders, now: rules_of.change_status(m, status, by, now, reason, orders))
+
+
+async def resign(node: Node, actor: Actor, reason: str) -> Member:
+    if actor.member_id is None:
+        raise refuse("self_only", "only members themselves can resign their membership", 403)
+    return await _change(
+        node, actor, actor.member_id, "member.resign", {"reason": reason},
+        lambda m, by, orders, now: rules_of.resign(m, by, now, reason, orders))
+
+
+async def assign_role(node: Node, actor: Actor, member_id: str, role: str,
+                      decision: str) -> Member:
+    return await _change(
+        node, actor, member_id, "member.role_assigned", {"role": role, "decision": decision},
+        lambda m, by, orders, now: rules_of.assign_role(m, role, by, decision, orders))
+
+
+async def stand_down(node: Node, actor: Actor, member_id: str, role: str) -> Member:
+    return await _change(
+        node, actor, member_id, "member.stood_down", {"role": role},
+        lambda m, by, orders, now: rules_of.stand_down(m, role, by))
+
+
+async def record_eligibility(node: Node, actor: Actor, member_id: str, condition: str,
+                             met: bool, note: str,
+                             at_ms: int | None = None) -> tuple[Member, OpenCase | None]:
+    """SO 9.2. An ineligible member stays as they are: the answer says to open a case."""
+    orders = await standing_orders(node)
+    by = await acting(node, actor, orders)
+    async with node.transaction() as db:
+        member, version = await store.load(db, member_id)
+        now = clock.now(node)
+        at = at_ms if at_ms is not None else now
+        if at > now:
+            raise refuse("bad_request", "eligibility is recorded as it is or was, not ahead", 422)
+        change = check(rules_of.record_eligibility(member, condition, met, at, note, by,
+                                                   orders))
+        await store.save(db, change.member, version, actor.audit, now)
+        await audit.record(db, actor.audit, "member.eligibility", f"member:{member_id}", {
+            "condition": condition, "met": met, "from_ms": at, "note": note,
+            "open_case": msgspec.to_builtins(change.open_case),
+        }, now)
+    return change.member, change.open_case
+
+
+# -- CSV -------------------------------------------------------------------------------
+
+
+def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as error:
+        raise refuse("csv_malformed", f"line {reader.line_num}: {error}", 422) from None
+
+
+def decode_csv(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise refuse("csv_encoding", f"line {line}: the file is not UTF-8 text; save it as "
+                     "'CSV UTF-8' and try again", 400) from None
+
+
+async def import_csv(node: Node, actor: Actor, text: str, skip_invalid: bool) -> ImportReport:
+    """Import a register CSV (docs/members.md): all or nothing unless `skip_invalid`."""
+    orders = await standing_orders(node)
+    require_officer(await acting(node, actor, orders), orders, "imports members")
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    check(rules_of.check_header(reader.fieldnames))
+    now = clock.now(node)
+    existing = await store.all_emails(node.db)
+    numbered = list(_rows(reader))
+    members, errors = rules_of.validate_import(numbered, existing, now)
+    if errors and not skip_invalid:
+        raise ImportRefused(errors)
+    lines = [line for line, row in numbered]
+    good_lines = sorted(set(lines) - {e.line for e in errors})
+    try:
+        async with node.transaction() as db:
+            stored = await store.insert_members(db, members, now)
+            await audit.record_many(db, actor.audit, "member.import", [
+                (f"member:{m.member_id}", {"line": line, "name": m.name, "email": m.email,
+                                           "status": m.status, "roles": list(m.roles)})
+                for m, line in zip(stored, good_lines, strict=True)
+            ], now)
+            await audit.record(db, actor.audit, "register.import", "register", {
+                "imported": len(stored), "skipped_lines": [e.line for e in errors]}, now)
+    except sqlite3.IntegrityError:
+        raise refuse("conflict", "someone added members with the same emails while this file "
+                     "was being imported; nothing was imported, try again", 409) from None
+    return ImportReport(len(stored), errors)
+
+
+async def export_csv(node: Node, actor: Actor, status: str = "") -> str:
+    """The register as CSV with the import columns, so an export imports again."""
+    members = await store.all_members(node.db, status)
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=rules_of.COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rules_of.to_row(m) for m in members)
+    now = clock.now(node)
+    async with node.transaction() as db:
+        # handing out the register is itself something the group should be able to see
+        await audit.record(db, actor.audit, "register.export", "register",
+                           {"members": len(members), "status": status or "all"}, now)
+    return out.getvalue()
+
+
+# -- invitations and reset links -------------------------------------------------------
+
+
+def _link_notice(node: Node, member: Member, purpose: str, expires: int,
+                 link: str) -> mail.Draft:
+    until = datetime.fromtimestamp(expires // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+    group = node.config.name
+    if purpose == "invitation":
+        subject = f"Your invitation to sign in to {group}"
+        opening = (f"You are invited to sign in to {group}'s node, where you can see your own "
+                   "record and the group's business. Follow this link to choose a password:")
+    else:
+        subject = f"Reset your password for {group}"
+        opening = (f"Someone asked to reset the password you use to sign in to {group}'s node. "
+                   "Follow this link to choose a new one:")
+    body = (f"Dear {member.name},\n\n{opening}\n\n[[link]]\n\nThe link works once, until "
+            f"{until}. If you did not expect this message, ignore it: nothing changes "
+            f"until the link is used.\n\n{group}\n")
+    return mail.Draft(member_id=member.member_id, name=member.name, email=member.email,
+                      subject=subject, body=body, secret=link)
+
+
+async def issue_link(node: Node, actor: Actor, member_id: str, purpose: str) -> LinkIssued:
+    """An officer sends a member an invitation (first sign-in) or a password-reset link."""
+    if purpose not in signin.LINK_LIFETIME:
+        raise refuse("bad_request", "purpose is 'invitation' or 'reset'", 400)
+    orders = await standing_orders(node)
+    require_officer(await acting(node, actor, orders), orders,
+                     "issues invitations and reset links")
+    member, _ = await store.load(node.db, member_id)
+    if purpose == "invitation" and await signin.has_password(node.db, member_id):
+        raise refuse("already_signed_up", f"{member.name} has already set a password; send a "
+                     "password-reset link instead", 409)
+    async with node.transaction() as db:
+        now = clock.now(node)
+        token, expires = await signin.issue_link(db, member_id, purpose, actor.audit,
+                                                 now_ms())
+        draft = _link_notice(node, member, purpose, expires,
+                             signin.link_url(node, purpose, token))
+        (notice_id,) = await mail.record(db, [draft], purpose, f"member:{member_id}",
+                                         mail.transport_of(node), actor.audit, now)
+        await audit.record(db, actor.audit, f"link.{purpose}", f"member:{member_id}",
+                           {"expires": expires, "notice": notice_id}, now)
+    (notice,) = await mail.deliver(node, [notice_id])
+    link = signin.link_url(node, purpose, token) if notice.status != "sent" else None
+    return LinkIssued(notice, expires, link)
+
+
+_background: set[asyncio.Task] = set()
+
+
+async def request_reset(node: Node, email: str, address: str) -> None:
+    """Anyone may ask for a reset link by email; the answer never says if the email is known.
+
+    A member gets at most `RESET_REQUESTS_PER_HOUR` links this way an hour.
+    Sending happens after the answer, so its time does not give the member away.
+    """
+    member = await store.find_by_email(node.db, rules_of.normalise_email(email))
+    if member is None:
+        return
+    real = now_ms()
+    if await signin.recent_links(node.db, member.member_id, "reset",
+                                 real - HOUR_MS) >= RESET_REQUESTS_PER_HOUR:
+        return
+    async with node.transaction() as db:
+        now = clock.now(node)
+        token, expires = await signin.issue_link(db, member.member_id, "reset",
+                                                 f"request from {address}", real)
+        draft = _link_notice(node, member, "reset", expires,
+                             signin.link_url(node, "reset", token))
+        (notice_id,) = await mail.record(db, [draft], "reset", f"member:{member.member_id}",
+                                         mail.transport_of(node), "anonymous", now)
+        await audit.record(db, "anonymous", "link.reset_requested",
+                           f"member:{member.member_id}",
+                           {"address": address, "expires": expires, "notice": notice_id}, now)
+    task = asyncio.create_task(mail.deliver(node, [notice_id]))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+# -- a member's own data -----------------------------------------------------------------
+
+
+async def own_data(node: Node, member_id: str) -> dict:
+    """Everything the node holds about a member, for them to take away."""
+    member, _ = await store.load(node.db, member_id)
+    async with node.db.execute("SELECT set_at FROM credentials WHERE member_id = ?",
+                               (member_id,)) as cursor:
+        row = await cursor.fetchone()
+    subject, actor = f"member:{member_id}", f"member:{member_id}"
+    async with node.db.execute(
+        "SELECT seq, ts, actor, action, subject, detail FROM audit "
+        "WHERE subject = ? OR actor = ? ORDER BY seq", (subject, actor),
+    ) as cursor:
+        trail = [{"seq": r[0], "ts": r[1], "actor": r[2], "action": r[3], "subject": r[4],
+                  "detail": msgspec.json.decode(r[5])} for r in await cursor.fetchall()]
+    notices = await mail.of_member(node.db, member_id)
+    return {
+        "exported_at": clock.now(node),
+        "node": {"name": node.config.name, "url": node.config.url},
+        "member": msgspec.to_builtins(member),
+        "password_set_at": row[0] if row else None,
+        "sessions": await signin.sessions_of(node.db, member_id),
+        "notices": msgspec.to_builtins(notices),
+        "audit": trail,
+    }

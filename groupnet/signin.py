@@ -1,0 +1,331 @@
+"""How members sign in: passwords, sessions, invitation and reset links, the rate limit.
+
+- A member gets in only through a link an officer issues (an invitation, or a
+  password-reset link) or that they ask for by email. A link works once, for
+  `LINK_LIFETIME` of its purpose; issuing a new one voids the member's earlier
+  unused links of the same purpose. The node keeps only each token's hash.
+- Passwords have at least `MIN_PASSWORD` characters and are not the member's
+  email. They are stored as scrypt hashes (N=2^15, r=8, p=1, a random 16-byte
+  salt per member), parameters recorded in the hash so they can be raised
+  later without locking anyone out. Hashing runs in a worker thread.
+- A session is a random token given to the member once; the node keeps its
+  hash. It ends when the member signs out, after `SESSION_IDLE` without use,
+  or `SESSION_LIFETIME` after sign-in, whichever comes first.
+- After `MAX_FAILURES` failed sign-ins within `FAILURE_WINDOW`, for the same
+  email or from the same address, further attempts are answered 429 until
+  the window has passed, even with the right password. A sign-in for an email
+  that is not in the register costs the same time as a wrong password, and
+  the answer is the same, so the sign-in form does not reveal who is a member.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import os
+
+import aiosqlite
+import msgspec
+
+from . import crypto
+from .node import Node, now_ms
+from .procedure.members import normalise_email
+from .procedure.rejection import refuse
+from .store import audit
+from .store import register as store
+
+MINUTE_MS = 60_000
+DAY_MS = 24 * 60 * MINUTE_MS
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+SESSION_IDLE = 14 * DAY_MS
+SESSION_LIFETIME = 30 * DAY_MS
+LINK_LIFETIME = {"invitation": 14 * DAY_MS, "reset": 2 * 60 * MINUTE_MS}
+MAX_FAILURES = 5
+FAILURE_WINDOW = 15 * MINUTE_MS
+# A session's last use is written at most this often, not on every request.
+LAST_SEEN_RESOLUTION = MINUTE_MS
+
+_SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+_DUMMY_HASH = ""
+
+
+class Session(msgspec.Struct, frozen=True):
+    token: str
+    member_id: str
+    expires: int
+
+
+# -- passwords -------------------------------------------------------------------
+
+
+def password_problem(password: str, email: str) -> str | None:
+    """Why a new password will not do, or None."""
+    if len(password) < MIN_PASSWORD:
+        return f"a password has at least {MIN_PASSWORD} characters; this one has {len(password)}"
+    if len(password) > MAX_PASSWORD:
+        return f"a password has at most {MAX_PASSWORD} characters"
+    if normalise_email(password) == normalise_email(email):
+        return "a password cannot be the member's own email address"
+    return None
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    n, r, p = _SCRYPT["n"], _SCRYPT["r"], _SCRYPT["p"]
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=2**27, dklen=32)
+    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        computed = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n),
+                                  r=int(r), p=int(p), maxmem=2**27, dklen=32)
+    except ValueError:
+        return False
+    return hmac.compare_digest(computed.hex(), digest)
+
+
+async def _matches(password: str, stored: str | None) -> bool:
+    global _DUMMY_HASH
+    if stored is None:
+        # the same work as a real check, so timing does not reveal who is a member
+        if not _DUMMY_HASH:
+            _DUMMY_HASH = await asyncio.to_thread(hash_password, "no such member here")
+        stored = _DUMMY_HASH
+        await asyncio.to_thread(password_matches, password, stored)
+        return False
+    return await asyncio.to_thread(password_matches, password, stored)
+
+
+async def has_password(db: aiosqlite.Connection, member_id: str) -> bool:
+    async with db.execute("SELECT 1 FROM credentials WHERE member_id = ?",
+                          (member_id,)) as cursor:
+        return await cursor.fetchone() is not None
+
+
+# -- the rate limit ----------------------------------------------------------------
+
+
+def _failure_keys(email: str, address: str) -> list[str]:
+    return [f"email:{normalise_email(email)}", f"address:{address}"]
+
+
+async def _check_rate(db: aiosqlite.Connection, keys: list[str], now: int) -> None:
+    for key in keys:
+        async with db.execute(
+            "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE key = ? AND at > ?",
+            (key, now - FAILURE_WINDOW),
+        ) as cursor:
+            failures, first = await cursor.fetchone()
+        if failures >= MAX_FAILURES:
+            wait_minutes = -(-(first + FAILURE_WINDOW - now) // MINUTE_MS)
+            what = "this email" if key.startswith("email:") else "this address"
+            raise refuse("too_many_attempts",
+                         f"{MAX_FAILURES} failed sign-ins for {what} within "
+                         f"{FAILURE_WINDOW // MINUTE_MS} minutes; try again in "
+                         f"{wait_minutes} minute(s)", 429)
+
+
+# -- sessions ----------------------------------------------------------------------
+
+
+async def sign_in(node: Node, email: str, password: str, address: str) -> Session:
+    """Check the password and start a session, or refuse with one answer for every miss."""
+    now = now_ms()
+    keys = _failure_keys(email, address)
+    await _check_rate(node.db, keys, now)
+    member = await store.find_by_email(node.db, normalise_email(email))
+    stored = None
+    if member is not None:
+        async with node.db.execute("SELECT hash FROM credentials WHERE member_id = ?",
+                                   (member.member_id,)) as cursor:
+            row = await cursor.fetchone()
+        stored = row[0] if row else None
+    ok = await _matches(password, stored)
+    now = now_ms()
+    async with node.transaction() as db:
+        if not ok or member is None:
+            await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
+                                 [(key, now) for key in keys])
+            await db.execute("DELETE FROM sign_in_failures WHERE at <= ?",
+                             (now - FAILURE_WINDOW,))
+        else:
+            await db.execute("DELETE FROM sign_in_failures WHERE key = ?", (keys[0],))
+            session = await _start_session(db, member.member_id, address, now)
+            await audit.record(db, f"member:{member.member_id}", "session.start",
+                               f"member:{member.member_id}", {"address": address}, now)
+    if not ok or member is None:
+        raise refuse("sign_in_failed", "that email and password do not match a member who can "
+                     "sign in here", 401)
+    return session
+
+
+async def _start_session(db: aiosqlite.Connection, member_id: str, address: str,
+                         now: int) -> Session:
+    token = crypto.new_token()
+    expires = now + SESSION_LIFETIME
+    await db.execute(
+        "INSERT INTO sessions (hash, member_id, created, last_seen, expires, address) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (crypto.token_hash(token), member_id, now, now, expires, address),
+    )
+    return Session(token, member_id, expires)
+
+
+async def session_member(node: Node, token: str) -> str | None:
+    """The member a live session token belongs to, or None; marks the session used."""
+    digest = crypto.token_hash(token)
+    async with node.db.execute(
+        "SELECT member_id, last_seen, expires FROM sessions WHERE hash = ?", (digest,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    member_id, last_seen, expires = row
+    now = now_ms()
+    if now >= expires or now >= last_seen + SESSION_IDLE:
+        return None
+    if now - last_seen >= LAST_SEEN_RESOLUTION:
+        async with node.transaction() as db:
+            await db.execute("UPDATE sessions SET last_seen = ? WHERE hash = ?", (now, digest))
+    return member_id
+
+
+async def sign_out(node: Node, token: str, member_id: str) -> None:
+    now = now_ms()
+    async with node.transaction() as db:
+        cursor = await db.execute("DELETE FROM sessions WHERE hash = ? AND member_id = ?",
+                                  (crypto.token_hash(token), member_id))
+        if cursor.rowcount != 1:
+            raise refuse("not_a_session", "only a signed-in session can be signed out; this "
+                         "request was not made with one", 422)
+        await audit.record(db, f"member:{member_id}", "session.end", f"member:{member_id}",
+                           {}, now)
+
+
+async def change_password(node: Node, member_id: str, current: str, new: str,
+                          this_session: str, address: str) -> None:
+    """A signed-in member changes their password; their other sessions end."""
+    member, _ = await store.load(node.db, member_id)
+    keys = _failure_keys(member.email, address)
+    await _check_rate(node.db, keys, now_ms())
+    async with node.db.execute("SELECT hash FROM credentials WHERE member_id = ?",
+                               (member_id,)) as cursor:
+        row = await cursor.fetchone()
+    if not await _matches(current, row[0] if row else None):
+        async with node.transaction() as db:
+            await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
+                                 [(key, now_ms()) for key in keys])
+        raise refuse("wrong_password", "the current password given is not this member's", 403)
+    problem = password_problem(new, member.email)
+    if problem:
+        raise refuse("weak_password", problem, 422)
+    hashed = await asyncio.to_thread(hash_password, new)
+    now = now_ms()
+    async with node.transaction() as db:
+        await db.execute("UPDATE credentials SET hash = ?, set_at = ? WHERE member_id = ?",
+                         (hashed, now, member_id))
+        cursor = await db.execute("DELETE FROM sessions WHERE member_id = ? AND hash != ?",
+                                  (member_id, crypto.token_hash(this_session)))
+        actor = f"member:{member_id}"
+        await audit.record(db, actor, "password.changed", actor,
+                           {"other_sessions_ended": cursor.rowcount}, now)
+
+
+async def end_sessions(db: aiosqlite.Connection, member_id: str) -> int:
+    cursor = await db.execute("DELETE FROM sessions WHERE member_id = ?", (member_id,))
+    return cursor.rowcount
+
+
+async def sessions_of(db: aiosqlite.Connection, member_id: str) -> list[dict]:
+    async with db.execute(
+        "SELECT created, last_seen, expires, address FROM sessions WHERE member_id = ? "
+        "ORDER BY created", (member_id,),
+    ) as cursor:
+        return [{"created": r[0], "last_seen": r[1], "expires": r[2], "address": r[3]}
+                for r in await cursor.fetchall()]
+
+
+# -- invitation and reset links ------------------------------------------------------
+
+
+def link_url(node: Node, purpose: str, token: str) -> str:
+    page = "invitation" if purpose == "invitation" else "password-reset"
+    return f"{node.config.url}/{page}?token={token}"
+
+
+async def issue_link(db: aiosqlite.Connection, member_id: str, purpose: str, issued_by: str,
+                     now: int) -> tuple[str, int]:
+    """A fresh link token (inside the caller's transaction); voids earlier unused ones."""
+    await db.execute(
+        "UPDATE links SET used_at = ? WHERE member_id = ? AND purpose = ? AND used_at IS NULL",
+        (now, member_id, purpose),
+    )
+    token = crypto.new_token()
+    expires = now + LINK_LIFETIME[purpose]
+    await db.execute(
+        "INSERT INTO links (hash, member_id, purpose, created, expires, used_at, issued_by) "
+        "VALUES (?, ?, ?, ?, ?, NULL, ?)",
+        (crypto.token_hash(token), member_id, purpose, now, expires, issued_by),
+    )
+    return token, expires
+
+
+async def recent_links(db: aiosqlite.Connection, member_id: str, purpose: str,
+                       since: int) -> int:
+    async with db.execute(
+        "SELECT COUNT(*) FROM links WHERE member_id = ? AND purpose = ? AND created > ?",
+        (member_id, purpose, since),
+    ) as cursor:
+        (n,) = await cursor.fetchone()
+    return n
+
+
+async def accept_link(node: Node, token: str, purpose: str, password: str,
+                      address: str) -> Session:
+    """Set the member's password from a link, use the link up, and sign them in."""
+    words = "invitation" if purpose == "invitation" else "password-reset link"
+    digest = crypto.token_hash(token)
+    async with node.db.execute(
+        "SELECT member_id, expires, used_at FROM links WHERE hash = ? AND purpose = ?",
+        (digest, purpose),
+    ) as cursor:
+        row = await cursor.fetchone()
+    now = now_ms()
+    if row is None:
+        raise refuse("invalid_link", f"this {words} is not one this node issued", 404)
+    member_id, expires, used_at = row
+    if used_at is not None:
+        raise refuse("link_used", f"this {words} has already been used or was replaced by a "
+                     "newer one; ask an officer for a new one", 410)
+    if now >= expires:
+        raise refuse("link_expired", f"this {words} expired; ask for a new one", 410)
+    member, _ = await store.load(node.db, member_id)
+    problem = password_problem(password, member.email)
+    if problem:
+        raise refuse("weak_password", problem, 422)
+    hashed = await asyncio.to_thread(hash_password, password)
+    now = now_ms()
+    async with node.transaction() as db:
+        cursor = await db.execute(
+            "UPDATE links SET used_at = ? WHERE hash = ? AND used_at IS NULL", (now, digest))
+        if cursor.rowcount != 1:
+            raise refuse("link_used", f"this {words} has just been used", 410)
+        await db.execute(
+            "INSERT INTO credentials (member_id, hash, set_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at",
+            (member_id, hashed, now),
+        )
+        # a new password ends every other session: a reset after a stolen password works
+        ended = await end_sessions(db, member_id)
+        session = await _start_session(db, member_id, address, now)
+        actor = f"member:{member_id}"
+        await audit.record(db, actor, f"password.set_by_{purpose}", actor,
+                           {"sessions_ended": ended}, now)
+    return session
+

@@ -1,0 +1,206 @@
+"""Signing in, and a member's own record: the client API for members themselves.
+
+Signing in, accepting an invitation and resetting a password are open to
+anyone (they are how a member gets a session); everything under `/me` is for
+the signed-in member and answers only about them. A session token works as
+`Authorization: Bearer <token>` or, for browsers, as the `groupnet_session`
+cookie that signing in sets (HttpOnly, SameSite=Lax, Secure on https).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from aiohttp import web
+
+from .. import commitments, register, signin
+from ..node import Node
+from ..procedure.members import is_officer
+from ..procedure.rejection import refuse
+from ..store import register as store
+from .api_register import actor_of, member_view
+from .auth import RESOLVERS, SESSION_COOKIE, Caller, require
+from .endpoints import Endpoint, json, node_of, read_body
+
+MEMBER = ("member",)
+PUBLIC: tuple[str, ...] = ()
+
+Email = Annotated[str, msgspec.Meta(max_length=320)]
+Password = Annotated[str, msgspec.Meta(max_length=signin.MAX_PASSWORD)]
+Token = Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class SignIn(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+    password: Password
+
+
+class LinkAcceptance(msgspec.Struct, forbid_unknown_fields=True):
+    token: Token
+    password: Password
+
+
+class ResetRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+
+
+class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
+    current: Password
+    new: Password
+
+
+class Resignation(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+async def session_caller(node: Node, token: str) -> Caller | None:
+    """A member's session as a caller: their offices count only while they are active."""
+    member_id = await signin.session_member(node, token)
+    if member_id is None:
+        return None
+    member, _ = await store.load(node.db, member_id)
+    orders = await register.standing_orders(node)
+    active = member.status == "active"
+    return Caller(kind="member", label=member.name, member_id=member_id,
+                  roles=frozenset(member.roles) if active else frozenset(),
+                  officer=is_officer(member, orders))
+
+
+RESOLVERS.append(session_caller)
+
+
+def _address(request: web.Request) -> str:
+    return request.remote or "unknown"
+
+
+def _session_token(request: web.Request) -> str:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return header[7:].strip()
+    return request.cookies.get(SESSION_COOKIE, "")
+
+
+def _own_id(request: web.Request) -> str:
+    caller = require(request, "member")
+    if caller.member_id is None:
+        raise refuse("not_a_member", "the operator's token belongs to no member of the "
+                     "register; sign in as a member to use /me", 404)
+    return caller.member_id
+
+
+async def _signed_in(request: web.Request, session: signin.Session) -> web.Response:
+    member, _ = await store.load(node_of(request).db, session.member_id)
+    response = json({"token": session.token, "expires": session.expires,
+                     "member": member_view(member)}, status=201)
+    response.set_cookie(SESSION_COOKIE, session.token,
+                        max_age=signin.SESSION_LIFETIME // 1000, path="/", httponly=True,
+                        samesite="Lax", secure=node_of(request).config.url.startswith("https:"))
+    return response
+
+
+async def post_session(request: web.Request) -> web.Response:
+    body = await read_body(request, SignIn)
+    session = await signin.sign_in(node_of(request), body.email, body.password,
+                                   _address(request))
+    return await _signed_in(request, session)
+
+
+async def delete_session(request: web.Request) -> web.Response:
+    member_id = _own_id(request)
+    await signin.sign_out(node_of(request), _session_token(request), member_id)
+    response = json({"signed_out": True})
+    response.del_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+async def post_invitation_accept(request: web.Request) -> web.Response:
+    body = await read_body(request, LinkAcceptance)
+    session = await signin.accept_link(node_of(request), body.token, "invitation",
+                                       body.password, _address(request))
+    return await _signed_in(request, session)
+
+
+async def post_reset_request(request: web.Request) -> web.Response:
+    body = await read_body(request, ResetRequest)
+    await register.request_reset(node_of(request), body.email, _address(request))
+    return json({"requested": True, "message": "if that email belongs to a member here, a "
+                 "password-reset link is on its way to it, or with an officer to pass on"},
+                status=202)
+
+
+async def post_reset_accept(request: web.Request) -> web.Response:
+    body = await read_body(request, LinkAcceptance)
+    session = await signin.accept_link(node_of(request), body.token, "reset", body.password,
+                                       _address(request))
+    return await _signed_in(request, session)
+
+
+async def post_password(request: web.Request) -> web.Response:
+    member_id = _own_id(request)
+    body = await read_body(request, PasswordChange)
+    await signin.change_password(node_of(request), member_id, body.current, body.new,
+                                 _session_token(request), _address(request))
+    return json({"changed": True})
+
+
+async def get_me(request: web.Request) -> web.Response:
+    member, _ = await store.load(node_of(request).db, _own_id(request))
+    return json(member_view(member))
+
+
+async def get_my_data(request: web.Request) -> web.Response:
+    data = await register.own_data(node_of(request), _own_id(request))
+    response = json(data)
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+async def post_resign(request: web.Request) -> web.Response:
+    _own_id(request)
+    body = await read_body(request, Resignation)
+    member = await register.resign(node_of(request), actor_of(request), body.reason)
+    return json(member_view(member))
+
+
+async def delete_my_role(request: web.Request) -> web.Response:
+    member_id = _own_id(request)
+    member = await register.stand_down(node_of(request), actor_of(request), member_id,
+                                       request.match_info["role"])
+    return json(member_view(member))
+
+
+async def get_inclusion(request: web.Request) -> web.Response:
+    return json(await commitments.inclusion(node_of(request), _own_id(request)))
+
+
+ENDPOINTS = [
+    Endpoint("POST", "/api/v1/session",
+             "Sign in with email and password: a session token (also set as a cookie); "
+             "5 failures per email or address in 15 minutes answer 429", PUBLIC, post_session,
+             SignIn),
+    Endpoint("DELETE", "/api/v1/session", "Sign out: end this session", MEMBER,
+             delete_session),
+    Endpoint("POST", "/api/v1/invitations/accept",
+             "Choose a password with an invitation's token, and sign in", PUBLIC,
+             post_invitation_accept, LinkAcceptance),
+    Endpoint("POST", "/api/v1/password-reset",
+             "Ask for a password-reset link by email (the answer is the same for any email)",
+             PUBLIC, post_reset_request, ResetRequest),
+    Endpoint("POST", "/api/v1/password-reset/accept",
+             "Choose a new password with a reset link's token, and sign in", PUBLIC,
+             post_reset_accept, LinkAcceptance),
+    Endpoint("POST", "/api/v1/me/password",
+             "Change one's own password (other sessions end)", MEMBER, post_password,
+             PasswordChange),
+    Endpoint("GET", "/api/v1/me", "One's own record in the register", MEMBER, get_me),
+    Endpoint("GET", "/api/v1/me/export",
+             "Everything the node holds about oneself, as JSON", MEMBER, get_my_data),
+    Endpoint("POST", "/api/v1/me/resign", "Resign one's membership", MEMBER, post_resign,
+             Resignation),
+    Endpoint("DELETE", "/api/v1/me/roles/{role}", "Stand down from one of one's own roles",
+             MEMBER, delete_my_role),
+    Endpoint("GET", "/api/v1/me/inclusion",
+             "Whether one is counted in the register commitment the network holds, with the "
+             "salt, leaf and Merkle proof to check it", MEMBER, get_inclusion),
+]

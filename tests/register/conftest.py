@@ -1,0 +1,95 @@
+"""A group's node with people in its register, reached over HTTP as a member would."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import aiohttp
+import pytest
+
+from groupnet.service import Service
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Answer:
+    status: int
+    body: object
+    headers: dict
+
+    def code(self) -> str | None:
+        error = self.body.get("error") if isinstance(self.body, dict) else None
+        return error["code"] if error else None
+
+
+@dataclass
+class Group:
+    """One node; `tokens` are the callers used in tests: admin, officer, member."""
+
+    service: Service
+    http: aiohttp.ClientSession
+    tokens: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.service.node.config.url
+
+    @property
+    def node(self):
+        return self.service.node
+
+    async def call(self, method: str, path: str, as_: str | None = "admin", json=None,
+                   data: bytes | str | None = None, headers: dict | None = None,
+                   params: dict | None = None) -> Answer:
+        headers = dict(headers or {})
+        if as_ is not None:
+            headers["Authorization"] = f"Bearer {self.tokens.get(as_, as_)}"
+        async with self.http.request(method, self.url + path, json=json, data=data,
+                                     headers=headers, params=params) as response:
+            if response.content_type == "application/json":
+                body = await response.json()
+            else:
+                body = await response.text()
+            return Answer(response.status, body, dict(response.headers))
+
+    async def add(self, name: str, email: str, **fields) -> str:
+        answer = await self.call("POST", "/api/v1/members",
+                                 json={"name": name, "email": email, **fields})
+        assert answer.status == 201, answer.body
+        return answer.body["id"]
+
+    async def sign_up(self, member_id: str, password: str = PASSWORD) -> str:
+        """An officer's invitation (no SMTP: the link comes back), accepted: a session."""
+        issued = await self.call("POST", f"/api/v1/members/{member_id}/links",
+                                 json={"purpose": "invitation"})
+        assert issued.status == 201, issued.body
+        token = link_token(issued.body["link"])
+        accepted = await self.call("POST", "/api/v1/invitations/accept", as_=None,
+                                   json={"token": token, "password": password})
+        assert accepted.status == 201, accepted.body
+        return accepted.body["token"]
+
+
+def link_token(link: str) -> str:
+    match = re.search(r"[?&]token=([A-Za-z0-9_\-]+)", link)
+    assert match, link
+    return match.group(1)
+
+
+@pytest.fixture
+async def group(cluster) -> Group:
+    """A founded node whose register holds a secretary and a member, both signed in."""
+    (service,) = await cluster.form(1, names=["Southwark"])
+    async with aiohttp.ClientSession() as http:
+        g = Group(service, http, {"admin": cluster.tokens[0]})
+        g.ids["officer"] = await g.add("Sam Secretary", "sam@example.org")
+        g.ids["member"] = await g.add("Mo Member", "mo@example.org")
+        answer = await g.call("POST", f"/api/v1/members/{g.ids['officer']}/roles",
+                              json={"role": "secretary", "decision": "AGM 2017, item 4"})
+        assert answer.status == 200, answer.body
+        g.tokens["officer"] = await g.sign_up(g.ids["officer"])
+        g.tokens["member"] = await g.sign_up(g.ids["member"])
+        yield g
