@@ -114,9 +114,11 @@ class Service:
     async def _witness(self) -> None:
         """Sign the heads this node holds, now and then, for witnessed time (N5)."""
         await self.ready.wait()
+        node = self.node
         while True:
-            await asyncio.sleep(self.node.state.orders.witness_interval_seconds)
-            node = self.node
+            # before it is a member the network's interval may not be known: look again soon
+            member = node.state.is_member(node.id)
+            await asyncio.sleep(node.state.orders.witness_interval_seconds if member else 1)
             if not node.unwitnessed_news or not node.state.is_member(node.id):
                 continue
             heads = sorted(node.unwitnessed.items())[:500]

@@ -63,7 +63,7 @@ async def test_ten_nodes_share_adopt_amend_and_withdraw_and_all_converge(cluster
             http, live[8], tokens[8], "POST",
             f"/api/v1/network/motions/{other['entry']}/withdrawal", {"reason": "superseded"})
         assert status == 201, answer
-        final = await cluster.converged(live)
+        await cluster.converged(live)
 
         status, seen = await api(http, live[4], tokens[4], "GET",
                                  f"/api/v1/network/motions/{motion_id}")
@@ -78,7 +78,8 @@ async def test_ten_nodes_share_adopt_amend_and_withdraw_and_all_converge(cluster
         assert [m["id"] for m in feed["motions"]] == [other["entry"]]
 
     restarted = await cluster.start(offline_dir)
-    assert await cluster.converged() == final
+    # not the hash the nine had: the restarted node witnesses what it missed (N5)
+    await cluster.converged()
     motion = restarted.node.state.motions.motions[motion_id]
     assert len(motion.endorsements) == 5
 
