@@ -304,6 +304,9 @@ def parse(raw: bytes) -> Entry | Rejection:
         return Rejection("malformed", f"SPEC 2.1: the envelope is not valid: {error}")
     except msgspec.DecodeError as error:
         return Rejection("malformed", f"SPEC 2.1: the entry is not one JSON value: {error}")
+    except RecursionError:
+        # arrays nested thousands deep fit in 64 KiB; no valid entry nests beyond 4
+        return Rejection("malformed", "SPEC 2.4: the entry nests deeper than JSON is decoded here")
     if wire.v != VERSION:
         return Rejection(
             "unsupported_version", f"SPEC 2.1: this node speaks version {VERSION}, not {wire.v}"
