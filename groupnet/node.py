@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import os
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
@@ -29,6 +30,8 @@ from .procedure.network import NetworkState
 from .procedure.rejection import Rejection, refuse
 
 PARALLEL_VERIFY_MIN = 64
+# The latest entries stay in memory, so pushing them on needs no database read.
+RECENT_WINDOW = 4096
 
 # Refusals that may pass once this node holds more of the network: the entry is
 # fetched again by anti-entropy, which such a refusal starts at once.
@@ -51,6 +54,18 @@ class Result(msgspec.Struct, omit_defaults=True):
     reason: str | None = None
 
 
+class CheckedBatch:
+    """A batch parsed, with the verdict on each signature checked ahead (`Node.check`)."""
+
+    __slots__ = ("parsed", "signer", "valid")
+
+    def __init__(self, parsed: list[Entry | Rejection], signer: dict[str, str],
+                 valid: dict[str, bool]) -> None:
+        self.parsed = parsed
+        self.signer = signer  # entry id -> the key its signature was checked against
+        self.valid = valid    # entry id -> whether it verified with that key
+
+
 def _verify_chunk(items: list[tuple[str, bytes, str]]) -> list[bool]:
     return [crypto.verify_id(key, ident, sig) for key, ident, sig in items]
 
@@ -67,6 +82,7 @@ class Node:
         self.last_rx = 0
         self.changed = asyncio.Event()
         self.wants_sync = asyncio.Event()
+        self.recent: deque[tuple[int, str, bytes]] = deque(maxlen=RECENT_WINDOW)
         self._lock = asyncio.Lock()
         self._pool: Executor | None = None
         # authors with entries this node holds but has not yet witnessed (N5)
@@ -154,6 +170,7 @@ class Node:
             self.last_rx = rx
             if isinstance(entry, Rejection):
                 continue
+            self.recent.append((rx, entry.author, raw))
             head = self.state.head_of(entry.author)
             if entry.seq != head.seq + 1 or self.state.check(entry) is not None:
                 continue
@@ -218,6 +235,7 @@ class Node:
                 raise
             self._fold(entry)
             self.last_rx = await self._max_rx()
+            self._remember([entry])
         self.changed.set()
         return entry
 
@@ -228,6 +246,12 @@ class Node:
             [(e.author, e.seq, e.id, e.kind, e.ts, received, e.raw) for e in entries],
         )
 
+    def _remember(self, stored: list[Entry]) -> None:
+        """Keep just-stored entries in the recent window; one transaction's rx run is dense."""
+        first = self.last_rx - len(stored) + 1
+        for offset, entry in enumerate(stored):
+            self.recent.append((first + offset, entry.author, entry.raw))
+
     async def _max_rx(self) -> int:
         async with self.db.execute("SELECT COALESCE(MAX(rx), 0) FROM entries") as cursor:
             (rx,) = await cursor.fetchone()
@@ -237,13 +261,36 @@ class Node:
 
     async def ingest(self, raws: list[bytes], now: int | None = None) -> list[Result]:
         """Check and store a batch of entries; one Result per entry, in order."""
-        now = now if now is not None else now_ms()
+        return await self.ingest_checked(await self.check(raws), now)
+
+    async def check(self, raws: list[bytes]) -> CheckedBatch:
+        """Parse a batch and check its signatures, without taking the write lock.
+
+        Signatures are most of the cost of taking entries. Checked here, in
+        worker processes, they overlap with other batches being decided and
+        stored under the lock. An entry at or below its author's head is not
+        checked ahead: it is most likely a duplicate, and if it is not, `_decide`
+        checks it under the lock.
+        """
         parsed = [messages.parse(raw) for raw in raws]
+        state = self.state
+        signer = {
+            e.id: state.key_at(e.author, e.seq) for e in parsed
+            if isinstance(e, Entry) and e.seq > state.head_of(e.author).seq
+        }
+        valid = await self._verify_many(
+            [(signer[e.id], e) for e in parsed if isinstance(e, Entry) and e.id in signer]
+        )
+        return CheckedBatch(parsed, signer, valid)
+
+    async def ingest_checked(self, batch: CheckedBatch, now: int | None = None) -> list[Result]:
+        """Decide and store a batch from `check`; one Result per entry, in order."""
+        now = now if now is not None else now_ms()
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
                 await self._fold_tail()
-                results, accepted, forks = await self._decide(parsed, now)
+                results, accepted, forks = await self._decide(batch, now)
                 if accepted:
                     await self._insert(accepted, now)
                 if forks:
@@ -258,6 +305,7 @@ class Node:
                 await self.rebuild()
                 raise
             self.last_rx = await self._max_rx()
+            self._remember(accepted)
             if forks:
                 await self.rebuild()
         if accepted or forks:
@@ -266,15 +314,11 @@ class Node:
             self.wants_sync.set()
         return results
 
-    async def _decide(self, parsed: list[Entry | Rejection],
+    async def _decide(self, batch: CheckedBatch,
                       now: int) -> tuple[list[Result], list[Entry], list[Entry]]:
         state = self.state
-        candidates = [p for p in parsed if isinstance(p, Entry)]
-        held = await self._held_ids([e.id for e in candidates])
-        signer = {e.id: state.key_at(e.author, e.seq) for e in candidates if e.id not in held}
-        checked = await self._verify_many(
-            [(signer[e.id], e) for e in candidates if e.id in signer]
-        )
+        parsed = batch.parsed
+        held = await self._held_ids([p.id for p in parsed if isinstance(p, Entry)])
         skew = state.orders.max_future_skew_seconds * 1000
         results: list[Result] = []
         accepted: list[Entry] = []
@@ -292,8 +336,15 @@ class Node:
                     f"N1: this node belongs to network {state.net}, the entry to {entry.net}",
                 )))
                 continue
+            head = state.head_of(entry.author)
+            if entry.seq > head.seq + 1 and state.equivocation(entry) is None:
+                # the key in force that far ahead is not known until the gap is filled
+                results.append(_rejected(entry, classify(head, entry, None, now, skew)))
+                continue
             key = state.key_at(entry.author, entry.seq)
-            valid = checked.get(entry.id) if key == signer[entry.id] else None
+            # checked ahead against the key then in force; a rotation since, or an
+            # entry not checked ahead, is checked now
+            valid = batch.valid.get(entry.id) if key == batch.signer.get(entry.id) else None
             if valid is None:
                 valid = messages.verify_signature(entry, key)
             if not valid:
@@ -303,7 +354,6 @@ class Node:
                     f"for this author at seq {entry.seq}",
                 )))
                 continue
-            head = state.head_of(entry.author)
             # past an equivocation the author's log is closed: say so, not "seq gap"
             closed = state.equivocation(entry) if entry.seq > head.seq else None
             if closed is not None:
@@ -385,6 +435,20 @@ class Node:
     async def feed(self, after: int, limit: int) -> list[tuple[int, bytes]]:
         async with self.db.execute(
             "SELECT rx, raw FROM entries WHERE rx > ? ORDER BY rx LIMIT ?", (after, limit)
+        ) as cursor:
+            return list(await cursor.fetchall())
+
+    async def outgoing(self, after: int, limit: int) -> list[tuple[int, str, bytes]]:
+        """The feed with each entry's author, for choosing whom to push it to."""
+        recent = self.recent
+        if recent and recent[0][0] <= after + 1 and recent[-1][0] == self.last_rx:
+            if after >= recent[-1][0]:
+                return []
+            start = after + 1 - recent[0][0]
+            return [recent[i] for i in range(start, min(len(recent), start + limit))]
+        async with self.db.execute(
+            "SELECT rx, author, raw FROM entries WHERE rx > ? ORDER BY rx LIMIT ?",
+            (after, limit),
         ) as cursor:
             return list(await cursor.fetchall())
 

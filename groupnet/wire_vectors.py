@@ -327,8 +327,8 @@ def directory() -> Scenario:
     s.step("the same entry again: replays are idempotent", first, "duplicate")
     own = s.log("founder").next("group.profile", _profile("founder", area="Havering"))
     s.step("the founder publishes its own profile", own, "accepted")
-    _admit(s, "founder", "second", "rejected", "already_admitted",
-           "admitting an admitted node again is refused (N2)")
+    _admit(s, "founder", "second", "rejected", "duplicate_approval",
+           "the founder approving the node it admitted a second time is refused (N2)")
     later = second.next("group.profile", _profile(
         "second", area="Southwark and Lambeth", url="https://second.example.org/join"))
     s.step("a later profile replaces the earlier one, with a url", later, "accepted")
@@ -339,8 +339,8 @@ def admission_k2() -> Scenario:
     s = _founded("admission_k2", "Admission when the standing orders ask for two approvals (N2).",
                  NetworkStandingOrders(admission_approvals=2))
     _admit(s, "founder", "second",
-           description="the founder alone admits the second node: while fewer nodes than "
-           "admission_approvals are admitted, approval by all of them suffices")
+           description="the founder alone admits the second node: the founder's first "
+           "admission_approvals - 1 admissions are founding admissions (N2)")
     s.step("the second node writes", s.log("second").next(
         "group.profile", _profile("second")), "accepted")
     _admit(s, "founder", "third",
@@ -353,6 +353,8 @@ def admission_k2() -> Scenario:
         "group.profile", _profile("outsider")), "rejected", "unknown_author")
     _admit(s, "second", "third", description="the second approval admits the third node")
     s.step("the candidate's refused entry, sent again, now passes", early, "accepted")
+    _admit(s, "third", "second", description="a late approval of an admitted node is "
+           "recorded, not refused: refusing it would depend on arrival order (N2)")
     return s
 
 

@@ -26,7 +26,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def eventually(check: Callable[[], bool | Awaitable[bool]], timeout: float = 15.0,
+async def eventually(check: Callable[[], bool | Awaitable[bool]], timeout: float = 30.0,
                      what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -135,7 +135,7 @@ class Cluster:
             fence.clear()
 
     async def converged(self, services: list[Service] | None = None,
-                        timeout: float = 20.0) -> str:
+                        timeout: float = 40.0) -> str:
         services = services or self.services
 
         def same() -> bool:

@@ -30,11 +30,14 @@ class PeerClient:
             timeout=aiohttp.ClientTimeout(total=timeout),
             connector=aiohttp.TCPConnector(limit_per_host=4),
         )
+        # requests sent, for node health and the propagation benchmark
+        self.requests = 0
 
     async def close(self) -> None:
         await self._session.close()
 
     async def _get(self, url: str, params: dict | None = None) -> aiohttp.ClientResponse:
+        self.requests += 1
         try:
             response = await self._session.get(url, params=params)
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
@@ -54,6 +57,7 @@ class PeerClient:
 
     async def push(self, base: str, raws: list[bytes]) -> list[Result]:
         body = b"\n".join(raws) + b"\n"
+        self.requests += 1
         try:
             async with self._session.post(
                 base.rstrip("/") + "/fed/v1/inbox", data=body,

@@ -1,4 +1,4 @@
-"""Push replication: every accepted entry goes on to this node's neighbours.
+"""Push replication: every accepted entry goes on down its author's broadcast trees.
 
 Per destination the outbox keeps one persistent cursor (the last local rx the
 peer acknowledged) in SQLite, so nothing is lost across restarts or while a
@@ -11,18 +11,33 @@ admission) does not stop the cursor: the peer's anti-entropy fetches it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 
 from ..node import Node, now_ms
 from .client import PeerClient, PeerError
-from .overlay import neighbours
+from .overlay import Overlay
 
 log = logging.getLogger("groupnet.outbox")
 
 BATCH = 500
+# Well under the default request body limit (8 MiB), so a batch of large
+# entries is never refused whole with 413 and retried unchanged for ever.
+BATCH_BYTES = 4 * 1024 * 1024
+SAVE_INTERVAL_MS = 1000
 BACKOFF_BASE_MS = 500
 BACKOFF_CAP_MS = 5 * 60 * 1000
+
+
+def _within_body_limit(rows: list[tuple[int, str, bytes]]) -> list[tuple[int, str, bytes]]:
+    """The longest prefix of `rows` whose entries fit in one request body."""
+    size = 0
+    for count, (_, _, raw) in enumerate(rows):
+        size += len(raw) + 1
+        if size > BATCH_BYTES and count:
+            return rows[:count]
+    return rows
 
 
 def backoff_ms(failures: int, rng: random.Random) -> int:
@@ -39,14 +54,22 @@ class Outbox:
         self.wakeups: dict[str, asyncio.Event] = {}
         self.requests = 0
         self._rng = random.Random()
+        self._refreshing = asyncio.Lock()
+        self.overlay = Overlay([])
 
     def destinations(self) -> dict[str, str]:
         members = self.node.state.members
-        chosen = neighbours(list(members), self.node.id)
+        self.overlay = Overlay(list(members))
+        chosen = self.overlay.neighbours(self.node.id)
         return {peer: members[peer].url for peer in chosen if members[peer].url}
 
     async def refresh(self) -> None:
         """Start a pusher for each current neighbour; stop those no longer chosen."""
+        # one refresh at a time: two interleaved ones would each start a pusher for a peer
+        async with self._refreshing:
+            await self._refresh()
+
+    async def _refresh(self) -> None:
         wanted = self.destinations()
         for peer in list(self.tasks):
             if peer not in wanted:
@@ -91,41 +114,68 @@ class Outbox:
         }
 
     async def _push_loop(self, peer: str) -> None:
+        """Push what this peer should have, in order; back off while it fails.
+
+        The cursor lives in memory and reaches the database at most once a
+        second (SAVE_INTERVAL_MS): after a crash the peer is sent again what it
+        may already hold, which it answers as duplicates.
+        """
         wakeup = self.wakeups[peer]
-        while True:
-            async with self.node.db.execute(
-                "SELECT cursor, failures, next_attempt FROM outbox WHERE peer = ?", (peer,)
-            ) as cursor:
-                position, failures, next_attempt = await cursor.fetchone()
-            delay = next_attempt - now_ms()
-            if delay > 0:
-                wakeup.clear()
-                await asyncio.sleep(delay / 1000)
-                continue
-            rows = await self.node.feed(position, BATCH)
-            if not rows:
-                wakeup.clear()
-                if self.node.last_rx <= position:
-                    await wakeup.wait()
-                continue
-            url = self.node.state.members[peer].url if peer in self.node.state.members else None
-            if url is None:
-                return
-            try:
-                self.requests += 1
-                await self.client.push(url, [raw for _, raw in rows])
-            except PeerError as error:
-                failures += 1
-                wait = backoff_ms(failures, self._rng)
-                log.info("push to %s failed (%d): %s; retry in %d ms", peer, failures, error, wait)
-                await self.node.db.execute(
-                    "UPDATE outbox SET failures = ?, next_attempt = ?, last_error = ? "
-                    "WHERE peer = ?",
-                    (failures, now_ms() + wait, str(error)[:500], peer),
-                )
-                continue
-            await self.node.db.execute(
-                "UPDATE outbox SET cursor = ?, failures = 0, next_attempt = 0, last_error = '' "
+        async with self.node.db.execute(
+            "SELECT cursor, failures, next_attempt FROM outbox WHERE peer = ?", (peer,)
+        ) as cursor:
+            position, failures, next_attempt = await cursor.fetchone()
+        saved, saved_at = position, now_ms()
+        try:
+            while True:
+                delay = next_attempt - now_ms()
+                if delay > 0:
+                    wakeup.clear()
+                    await asyncio.sleep(delay / 1000)
+                    continue
+                if position != saved and now_ms() - saved_at >= SAVE_INTERVAL_MS:
+                    await self._save(peer, position, failures, next_attempt, "")
+                    saved, saved_at = position, now_ms()
+                rows = await self.node.outgoing(position, BATCH)
+                if not rows:
+                    wakeup.clear()
+                    if self.node.last_rx <= position:
+                        await wakeup.wait()
+                    continue
+                member = self.node.state.members.get(peer)
+                if member is None or not member.url:
+                    return
+                rows = _within_body_limit(rows)
+                me, overlay = self.node.id, self.overlay
+                raws = [raw for _, author, raw in rows if peer in overlay.children(me, author)]
+                if raws:
+                    try:
+                        self.requests += 1
+                        await self.client.push(member.url, raws)
+                    except PeerError as error:
+                        failures += 1
+                        wait = backoff_ms(failures, self._rng)
+                        next_attempt = now_ms() + wait
+                        log.info("push to %s failed (%d): %s; retry in %d ms",
+                                 peer, failures, error, wait)
+                        await self._save(peer, position, failures, next_attempt, str(error))
+                        saved, saved_at = position, now_ms()
+                        continue
+                if failures:
+                    failures, next_attempt = 0, 0
+                    await self._save(peer, rows[-1][0], 0, 0, "")
+                    saved, saved_at = rows[-1][0], now_ms()
+                position = rows[-1][0]
+        finally:
+            if position != saved:
+                with contextlib.suppress(Exception):
+                    await self._save(peer, position, failures, next_attempt, "")
+
+    async def _save(self, peer: str, position: int, failures: int, next_attempt: int,
+                    error: str) -> None:
+        async with self.node.transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET cursor = ?, failures = ?, next_attempt = ?, last_error = ? "
                 "WHERE peer = ?",
-                (rows[-1][0], peer),
+                (position, failures, next_attempt, error[:500], peer),
             )

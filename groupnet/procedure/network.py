@@ -7,12 +7,17 @@ accepted them, and reaches the same state (DESIGN.md invariant 1). The rules:
   its founder's log. The network id is derived from the founder's key and the
   charter's nonce, so nobody else can mint a charter for it. The founder is
   admitted by the charter itself.
-- N2 (admission). A node is admitted once `admission_approvals` distinct
-  admitted nodes have each signed a `node.admit` naming it; while the network
-  has fewer admitted nodes than that, approval by all of them suffices (else a
-  network founded with k > 1 could never grow past its founder). An admitted node
-  cannot be admitted again, and one node's second approval of the same
-  candidate is refused. Only admitted nodes may write anything but a charter.
+- N2 (admission). While the network is small, the founder's first k − 1
+  `node.admit` entries (k = `admission_approvals`) each admit their node on
+  the founder's word alone: the founding members. Every other node is admitted
+  once k distinct admitted nodes have each signed a `node.admit` naming it.
+  Both are facts of the set of entries, not of the order they arrived in, so
+  every node agrees on who is a member. An approval that arrives after its
+  node was admitted is recorded, not refused (refusing it would stall its
+  author's log on some nodes and not others); one node approving the same
+  candidate twice is refused. A member's name and address come from its
+  latest profile, else from the approval with the smallest entry id. Only
+  admitted nodes may write anything but a charter.
 - N3 (profile). A group's public profile is the latest `group.profile` in its
   own log; a node may publish only its own profile.
 - N4 (keys). `key.rotate` (signed by the key in force) makes the named key the
@@ -65,7 +70,7 @@ class Member(msgspec.Struct):
     name: str
     url: str
     admitted_by: list[str]
-    admitted_at: str  # id of the entry that completed the admission
+    approvals: dict[str, str]  # approver -> entry id
 
 
 class Candidate(msgspec.Struct):
@@ -73,6 +78,7 @@ class Candidate(msgspec.Struct):
     name: str
     url: str
     approvals: dict[str, str]  # approver -> entry id
+    founding: bool = False
 
 
 class Fork(msgspec.Struct, frozen=True):
@@ -103,6 +109,8 @@ class NetworkState:
         self.keys: dict[str, list[tuple[int, str]]] = {}
         # author -> seq of its first equivocation: the log counts only before it
         self.frozen: dict[str, int] = {}
+        self._admits: dict[str, Admit] = {}
+        self._founding_left = 0
         # witness -> author -> ([seq acknowledged], [ts of that acknowledgement])
         self._acks: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
         self._witness_ts: dict[str, int] = {}
@@ -208,30 +216,60 @@ class NetworkState:
         body: Charter = entry.body  # type: ignore[assignment]
         self.net, self.charter_id, self.name = entry.net, entry.id, body.name
         self.founder, self.orders = entry.author, body.standing_orders
-        self.members[entry.author] = Member(entry.author, body.group, body.url, [], entry.id)
+        self.members[entry.author] = Member(entry.author, body.group, body.url, [], {})
+        self._founding_left = body.standing_orders.admission_approvals - 1
 
     def _check_admit(self, entry: Entry) -> Rejection | None:
         body: Admit = entry.body  # type: ignore[assignment]
-        if body.node in self.members:
-            return Rejection("already_admitted", "N2: that node is already admitted")
-        candidate = self.candidates.get(body.node)
-        if candidate and entry.author in candidate.approvals:
+        record = self.members.get(body.node) or self.candidates.get(body.node)
+        approvers = (
+            record.admitted_by if isinstance(record, Member)
+            else record.approvals if record else ()
+        )
+        if entry.author in approvers:
             return Rejection(
                 "duplicate_approval", "N2: each admitted node approves a candidate only once"
             )
+        if body.node == entry.author:
+            return Rejection("self_approval", "N2: a node cannot approve its own admission")
         return None
 
     def _apply_admit(self, entry: Entry) -> None:
         body: Admit = entry.body  # type: ignore[assignment]
+        self._admits[entry.id] = body
+        member = self.members.get(body.node)
+        if member is not None:
+            member.admitted_by = sorted({*member.admitted_by, entry.author})
+            member.approvals[entry.author] = entry.id
+            self._name_member(member)
+            return
+        self._admits[entry.id] = body
         candidate = self.candidates.setdefault(
             body.node, Candidate(body.node, body.name, body.url, {})
         )
         candidate.approvals[entry.author] = entry.id
-        if len(candidate.approvals) >= self.approvals_needed():
+        if entry.author == self.founder and self._founding_left > 0:
+            self._founding_left -= 1
+            candidate.founding = True
+        if candidate.founding or len(candidate.approvals) >= self.orders.admission_approvals:
             del self.candidates[body.node]
-            self.members[body.node] = Member(
-                body.node, body.name, body.url, sorted(candidate.approvals), entry.id
-            )
+            member = Member(body.node, body.name, body.url, sorted(candidate.approvals),
+                            dict(candidate.approvals))
+            self.members[body.node] = member
+            self._name_member(member)
+
+    def _name_member(self, member: Member) -> None:
+        """Name and address: the latest profile's, else the smallest approval's (N2)."""
+        profile = self.profiles.get(member.node)
+        if profile is not None:
+            member.name = profile[1].name
+            member.url = profile[1].url or member.url
+            return
+        if member.approvals:
+            first = min(member.approvals.values())
+            admit = self._admits.get(first)
+            if admit is not None:
+                member.name, member.url = admit.name, admit.url
 
     def _apply_profile(self, entry: Entry) -> None:
         body: Profile = entry.body  # type: ignore[assignment]
@@ -286,8 +324,8 @@ class NetworkState:
         return node in self.members
 
     def approvals_needed(self) -> int:
-        """How many distinct admitted nodes must approve a candidate now (N2)."""
-        return min(self.orders.admission_approvals, len(self.members))
+        """How many distinct admitted nodes must approve a candidate (N2)."""
+        return self.orders.admission_approvals
 
     def first_witnessed(self, witness: str, author: str, seq: int) -> int | None:
         seqs, times = self._acks.get(witness, {}).get(author, ((), ()))
@@ -343,7 +381,7 @@ class NetworkState:
             "founder": self.founder,
             "standing_orders": msgspec.to_builtins(self.orders),
             "members": [
-                [m.node, m.name, m.url, m.admitted_by, m.admitted_at]
+                [m.node, m.name, m.url, m.admitted_by]
                 for m in sorted(self.members.values(), key=lambda m: m.node)
             ],
             "candidates": [

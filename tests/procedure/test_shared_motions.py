@@ -205,3 +205,30 @@ def test_cosponsors_amendments_and_replies_are_threaded_under_the_motion():
     assert [x.text for x in shared.amendments] == ["Better text."]
     assert [x.text for x in shared.replies] == ["We agree."]
     assert msgspec.to_builtins(shared.versions[0].adopted) is None
+
+
+def test_who_is_admitted_does_not_depend_on_the_order_approvals_arrive_in():
+    founder = Group("Founder")
+    nonce = crypto.b64encode(b"k" * 16)
+    founder.net = crypto.network_id(founder.id, nonce)
+    charter = founder.write("network.charter", messages.Charter(
+        "Net", "Founder", "http://127.0.0.1:1", nonce,
+        NetworkStandingOrders(admission_approvals=3)))
+    a, b, x, y = (Group(name, founder.net) for name in ("A", "B", "X", "Y"))
+    founding = [founder.write("node.admit", messages.Admit(g.id, g.name, "http://127.0.0.1:2"))
+                for g in (a, b)]
+    approvals = [
+        founder.write("node.admit", messages.Admit(x.id, "X", "http://127.0.0.1:3")),
+        founder.write("node.admit", messages.Admit(y.id, "Y", "http://127.0.0.1:4")),
+        a.write("node.admit", messages.Admit(x.id, "X", "http://127.0.0.1:3")),
+        a.write("node.admit", messages.Admit(y.id, "Y", "http://127.0.0.1:4")),
+        b.write("node.admit", messages.Admit(x.id, "X", "http://127.0.0.1:3")),
+        b.write("node.admit", messages.Admit(y.id, "Y", "http://127.0.0.1:4")),
+    ]
+    outcomes = set()
+    for order in itertools.permutations(approvals[2:]):
+        state, verdicts = fold([charter, *founding, *approvals[:2], *order])
+        assert all(code is None for code in verdicts.values()), verdicts
+        outcomes.add((frozenset(state.members), state.state_hash()))
+    ((members, _),) = outcomes
+    assert members == {founder.id, a.id, b.id, x.id, y.id}
