@@ -229,12 +229,15 @@ class Node:
                 if rejection is not None:
                     raise refuse(rejection.code, rejection.reason)
                 await self._insert([entry], stamp)
+                # read before COMMIT: once the write lock is released another process
+                # (the CLI) may commit rows that this one has not folded yet
+                last_rx = await self._max_rx()
                 await self.db.execute("COMMIT")
             except BaseException:
                 await self.db.execute("ROLLBACK")
                 raise
             self._fold(entry)
-            self.last_rx = await self._max_rx()
+            self.last_rx = last_rx
             self._remember([entry])
         self.changed.set()
         return entry
@@ -261,7 +264,24 @@ class Node:
 
     async def ingest(self, raws: list[bytes], now: int | None = None) -> list[Result]:
         """Check and store a batch of entries; one Result per entry, in order."""
+        repeated = await self._all_held(raws)
+        if repeated is not None:
+            return repeated
         return await self.ingest_checked(await self.check(raws), now)
+
+    async def _all_held(self, raws: list[bytes]) -> list[Result] | None:
+        """Answer a batch of entries all stored already, without taking the write lock.
+
+        Relays send most entries to a node more than once; those need one read.
+        """
+        parsed = [messages.parse(raw) for raw in raws]
+        entries = [p for p in parsed if isinstance(p, Entry)]
+        if not entries or len(entries) < len(parsed):
+            return None
+        held = await self._held_ids([e.id for e in entries])
+        if any(e.id not in held for e in entries):
+            return None
+        return [Result("duplicate", e.id) for e in entries]
 
     async def check(self, raws: list[bytes]) -> CheckedBatch:
         """Parse a batch and check its signatures, without taking the write lock.
@@ -299,12 +319,14 @@ class Node:
                         "VALUES (?, ?, ?, ?, ?)",
                         [(e.id, e.author, e.seq, now, e.raw) for e in forks],
                     )
+                # under the write lock, with the tail folded, our rows took the next rx
+                last_rx = self.last_rx + len(accepted)
                 await self.db.execute("COMMIT")
             except BaseException:
                 await self.db.execute("ROLLBACK")
                 await self.rebuild()
                 raise
-            self.last_rx = await self._max_rx()
+            self.last_rx = last_rx
             self._remember(accepted)
             if forks:
                 await self.rebuild()
@@ -394,15 +416,15 @@ class Node:
 
     async def _held_ids(self, ids: list[str]) -> dict[str, bool]:
         held: dict[str, bool] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+        for start in range(0, len(ids), 400):
+            chunk = ids[start:start + 400]
             marks = ",".join("?" * len(chunk))
-            for table in ("entries", "forks"):
-                async with self.db.execute(
-                    f"SELECT id FROM {table} WHERE id IN ({marks})", chunk
-                ) as cursor:
-                    for (ident,) in await cursor.fetchall():
-                        held[ident] = True
+            async with self.db.execute(
+                f"SELECT id FROM entries WHERE id IN ({marks}) "
+                f"UNION ALL SELECT id FROM forks WHERE id IN ({marks})", chunk + chunk
+            ) as cursor:
+                for (ident,) in await cursor.fetchall():
+                    held[ident] = True
         return held
 
     async def _id_at(self, author: str, seq: int) -> str | None:

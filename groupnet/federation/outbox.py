@@ -25,7 +25,7 @@ BATCH = 500
 # Well under the default request body limit (8 MiB), so a batch of large
 # entries is never refused whole with 413 and retried unchanged for ever.
 BATCH_BYTES = 4 * 1024 * 1024
-SAVE_INTERVAL_MS = 1000
+FLUSH_SECONDS = 2.0
 BACKOFF_BASE_MS = 500
 BACKOFF_CAP_MS = 5 * 60 * 1000
 
@@ -56,6 +56,10 @@ class Outbox:
         self._rng = random.Random()
         self._refreshing = asyncio.Lock()
         self.overlay = Overlay([])
+        # where each push task is; written to the database by `flush`, now and then
+        self.positions: dict[str, int] = {}
+        self._saved: dict[str, int] = {}
+        self._flusher: asyncio.Task | None = None
 
     def destinations(self) -> dict[str, str]:
         members = self.node.state.members
@@ -68,6 +72,22 @@ class Outbox:
         # one refresh at a time: two interleaved ones would each start a pusher for a peer
         async with self._refreshing:
             await self._refresh()
+        if self._flusher is None:
+            self._flusher = asyncio.create_task(self._flush_loop(), name="outbox flush")
+
+    async def flush(self) -> None:
+        """Write every cursor that moved since the last flush, in one transaction."""
+        moved = [(c, p) for p, c in self.positions.items() if self._saved.get(p) != c]
+        if not moved:
+            return
+        async with self.node.transaction() as db:
+            await db.executemany("UPDATE outbox SET cursor = ? WHERE peer = ?", moved)
+        self._saved.update({p: c for c, p in moved})
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_SECONDS)
+            await self.flush()
 
     async def _refresh(self) -> None:
         wanted = self.destinations()
@@ -92,10 +112,14 @@ class Outbox:
             event.set()
 
     async def stop(self) -> None:
-        for task in self.tasks.values():
+        tasks = [*self.tasks.values(), *([self._flusher] if self._flusher else [])]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         self.tasks.clear()
+        self._flusher = None
+        with contextlib.suppress(Exception):
+            await self.flush()
 
     async def backlog(self) -> dict[str, dict]:
         async with self.node.db.execute(
@@ -116,66 +140,56 @@ class Outbox:
     async def _push_loop(self, peer: str) -> None:
         """Push what this peer should have, in order; back off while it fails.
 
-        The cursor lives in memory and reaches the database at most once a
-        second (SAVE_INTERVAL_MS): after a crash the peer is sent again what it
-        may already hold, which it answers as duplicates.
+        The cursor lives in memory (`positions`) and reaches the database every
+        FLUSH_SECONDS: after a crash the peer is sent again what it may already
+        hold, which it answers as duplicates.
         """
         wakeup = self.wakeups[peer]
         async with self.node.db.execute(
             "SELECT cursor, failures, next_attempt FROM outbox WHERE peer = ?", (peer,)
         ) as cursor:
             position, failures, next_attempt = await cursor.fetchone()
-        saved, saved_at = position, now_ms()
-        try:
-            while True:
-                delay = next_attempt - now_ms()
-                if delay > 0:
-                    wakeup.clear()
-                    await asyncio.sleep(delay / 1000)
+        self.positions[peer] = self._saved[peer] = position
+        while True:
+            delay = next_attempt - now_ms()
+            if delay > 0:
+                wakeup.clear()
+                await asyncio.sleep(delay / 1000)
+                continue
+            rows = await self.node.outgoing(position, BATCH)
+            if not rows:
+                wakeup.clear()
+                if self.node.last_rx <= position:
+                    await wakeup.wait()
+                continue
+            member = self.node.state.members.get(peer)
+            if member is None or not member.url:
+                return
+            rows = _within_body_limit(rows)
+            me, overlay = self.node.id, self.overlay
+            raws = [raw for _, author, raw in rows if peer in overlay.children(me, author)]
+            if raws:
+                try:
+                    self.requests += 1
+                    await self.client.push(member.url, raws)
+                except PeerError as error:
+                    failures += 1
+                    wait = backoff_ms(failures, self._rng)
+                    next_attempt = now_ms() + wait
+                    log.info("push to %s failed (%d): %s; retry in %d ms",
+                             peer, failures, error, wait)
+                    await self._record_failure(peer, failures, next_attempt, str(error))
                     continue
-                if position != saved and now_ms() - saved_at >= SAVE_INTERVAL_MS:
-                    await self._save(peer, position, failures, next_attempt, "")
-                    saved, saved_at = position, now_ms()
-                rows = await self.node.outgoing(position, BATCH)
-                if not rows:
-                    wakeup.clear()
-                    if self.node.last_rx <= position:
-                        await wakeup.wait()
-                    continue
-                member = self.node.state.members.get(peer)
-                if member is None or not member.url:
-                    return
-                rows = _within_body_limit(rows)
-                me, overlay = self.node.id, self.overlay
-                raws = [raw for _, author, raw in rows if peer in overlay.children(me, author)]
-                if raws:
-                    try:
-                        self.requests += 1
-                        await self.client.push(member.url, raws)
-                    except PeerError as error:
-                        failures += 1
-                        wait = backoff_ms(failures, self._rng)
-                        next_attempt = now_ms() + wait
-                        log.info("push to %s failed (%d): %s; retry in %d ms",
-                                 peer, failures, error, wait)
-                        await self._save(peer, position, failures, next_attempt, str(error))
-                        saved, saved_at = position, now_ms()
-                        continue
-                if failures:
-                    failures, next_attempt = 0, 0
-                    await self._save(peer, rows[-1][0], 0, 0, "")
-                    saved, saved_at = rows[-1][0], now_ms()
-                position = rows[-1][0]
-        finally:
-            if position != saved:
-                with contextlib.suppress(Exception):
-                    await self._save(peer, position, failures, next_attempt, "")
+            if failures:
+                failures, next_attempt = 0, 0
+                await self._record_failure(peer, 0, 0, "")
+            position = self.positions[peer] = rows[-1][0]
 
-    async def _save(self, peer: str, position: int, failures: int, next_attempt: int,
-                    error: str) -> None:
+    async def _record_failure(self, peer: str, failures: int, next_attempt: int,
+                              error: str) -> None:
         async with self.node.transaction() as db:
             await db.execute(
-                "UPDATE outbox SET cursor = ?, failures = ?, next_attempt = ?, last_error = ? "
+                "UPDATE outbox SET failures = ?, next_attempt = ?, last_error = ? "
                 "WHERE peer = ?",
-                (position, failures, next_attempt, error[:500], peer),
+                (failures, next_attempt, error[:500], peer),
             )
