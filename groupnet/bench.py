@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from .bench_members import add_members_parser, bench_members
+
 
 def add_bench_parser(commands: argparse._SubParsersAction, handler: Callable) -> None:
     bench = commands.add_parser("bench", help="benchmarks: print figures and their references")
@@ -16,7 +18,10 @@ def add_bench_parser(commands: argparse._SubParsersAction, handler: Callable) ->
     p = kinds.add_parser("catchup", help="a fresh node pulls N entries from a peer")
     p.add_argument("--messages", type=int, default=100000)
     p.set_defaults(handler=handler)
+    add_members_parser(kinds, handler)
 
 
 async def run_bench(args: argparse.Namespace) -> int:
+    if args.bench == "members":
+        return await bench_members(args)
     raise SystemExit("error: benchmarks are being written")

@@ -14,6 +14,8 @@ written.
 - Without SMTP, the notice is recorded with transport `manual` and stays
   `pending`: the node shows it (with any link in it) to officers, who pass it
   on by hand and then mark it passed on; that moment is its `sent_at`.
+- A notice carrying a sign-in link is `withdrawn` when a newer link replaces
+  it before anyone sent it, and counts as passed on when the member uses it.
 
 Each batch writes audit rows: one when the notices are recorded (in the same
 transaction as whatever caused them, such as a new invitation link), one when
@@ -260,6 +262,26 @@ async def pass_on(node: Node, notice_id: int, actor: str) -> Notice:
         await audit.record(db, actor, "notice.passed_on", f"notice:{notice_id}", {}, now)
     (notice,) = await by_ids(node.db, [notice_id])
     return notice
+
+
+async def link_used(db: aiosqlite.Connection, member_id: str, kind: str, now: int) -> None:
+    """The member used the link in their unsent notice: it reached them, so it counts as
+    passed on now, and the link is no longer kept (inside the caller's transaction)."""
+    await db.execute(
+        "UPDATE notices SET status = 'sent', transport = 'manual', sent_at = ?, "
+        "passed_on_by = 'the member, by using the link', secret = '' "
+        "WHERE member_id = ? AND kind = ? AND status IN ('pending', 'failed')",
+        (now, member_id, kind),
+    )
+
+
+async def withdraw_links(db: aiosqlite.Connection, member_id: str, kind: str) -> None:
+    """A newer link replaced the one in these unsent notices: nobody should pass them on."""
+    await db.execute(
+        "UPDATE notices SET status = 'withdrawn', secret = '' "
+        "WHERE member_id = ? AND kind = ? AND status IN ('pending', 'failed')",
+        (member_id, kind),
+    )
 
 
 # -- SMTP --------------------------------------------------------------------------

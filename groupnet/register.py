@@ -268,6 +268,16 @@ def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
         raise refuse("csv_malformed", f"line {reader.line_num}: {error}", 422) from None
 
 
+def _read_csv(text: str, existing: set[str],
+              now: int) -> tuple[list[int], list[Member], list[RowError]]:
+    """(every row's line number, the valid members, the bad rows)."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    check(rules_of.check_header(reader.fieldnames))
+    numbered = list(_rows(reader))
+    members, errors = rules_of.validate_import(numbered, existing, now)
+    return [line for line, _ in numbered], members, errors
+
+
 def decode_csv(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -281,15 +291,13 @@ async def import_csv(node: Node, actor: Actor, text: str, skip_invalid: bool) ->
     """Import a register CSV (docs/members.md): all or nothing unless `skip_invalid`."""
     orders = await standing_orders(node)
     require_officer(await acting(node, actor, orders), orders, "imports members")
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    check(rules_of.check_header(reader.fieldnames))
     now = clock.now(node)
     existing = await store.all_emails(node.db)
-    numbered = list(_rows(reader))
-    members, errors = rules_of.validate_import(numbered, existing, now)
+    # Reading and checking thousands of rows is work for a thread, so the
+    # server goes on answering meanwhile.
+    lines, members, errors = await asyncio.to_thread(_read_csv, text, existing, now)
     if errors and not skip_invalid:
         raise ImportRefused(errors)
-    lines = [line for line, row in numbered]
     good_lines = sorted(set(lines) - {e.line for e in errors})
     try:
         async with node.transaction() as db:

@@ -28,7 +28,8 @@ import os
 import aiosqlite
 import msgspec
 
-from . import crypto
+from . import crypto, mail
+from .business import clock
 from .node import Node, now_ms
 from .procedure.members import normalise_email
 from .procedure.rejection import refuse
@@ -266,6 +267,7 @@ async def issue_link(db: aiosqlite.Connection, member_id: str, purpose: str, iss
         "UPDATE links SET used_at = ? WHERE member_id = ? AND purpose = ? AND used_at IS NULL",
         (now, member_id, purpose),
     )
+    await mail.withdraw_links(db, member_id, purpose)
     token = crypto.new_token()
     expires = now + LINK_LIFETIME[purpose]
     await db.execute(
@@ -316,6 +318,7 @@ async def accept_link(node: Node, token: str, purpose: str, password: str,
             "UPDATE links SET used_at = ? WHERE hash = ? AND used_at IS NULL", (now, digest))
         if cursor.rowcount != 1:
             raise refuse("link_used", f"this {words} has just been used", 410)
+        await mail.link_used(db, member_id, purpose, clock.now(node))
         await db.execute(
             "INSERT INTO credentials (member_id, hash, set_at) VALUES (?, ?, ?) "
             "ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at",

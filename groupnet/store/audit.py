@@ -9,6 +9,7 @@ the change they record: a change without its audit row never commits.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 import aiosqlite
@@ -73,13 +74,8 @@ async def record(db: aiosqlite.Connection, actor: str, action: str, subject: str
                     digest)
 
 
-async def record_many(db: aiosqlite.Connection, actor: str, action: str,
-                      changes: list[tuple[str, object]], now: int) -> None:
-    """Append one row per (subject, detail), chained in order: a bulk change (an import
-    of thousands of members) keeps one row per member without a round trip each."""
-    async with db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") as cursor:
-        last = await cursor.fetchone()
-    seq, prev = (last[0], last[1]) if last else (0, "")
+def _chain(seq: int, prev: str, actor: str, action: str,
+           changes: list[tuple[str, object]], now: int) -> list[tuple]:
     rows = []
     for subject, detail in changes:
         seq += 1
@@ -87,6 +83,18 @@ async def record_many(db: aiosqlite.Connection, actor: str, action: str,
         digest = row_hash(prev, seq, now, actor, action, subject, detail_json)
         rows.append((seq, now, actor, action, subject, detail_json, prev, digest))
         prev = digest
+    return rows
+
+
+async def record_many(db: aiosqlite.Connection, actor: str, action: str,
+                      changes: list[tuple[str, object]], now: int) -> None:
+    """Append one row per (subject, detail), chained in order: a bulk change (an import
+    of thousands of members) keeps one row per member without a round trip each."""
+    async with db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") as cursor:
+        last = await cursor.fetchone()
+    seq, prev = (last[0], last[1]) if last else (0, "")
+    # hashing thousands of rows is work for a thread, not the server's event loop
+    rows = await asyncio.to_thread(_chain, seq, prev, actor, action, changes, now)
     await db.executemany(
         "INSERT INTO audit (seq, ts, actor, action, subject, detail, prev, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows,

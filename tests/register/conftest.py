@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -71,6 +73,13 @@ class Group:
                                    json={"token": token, "password": password})
         assert accepted.status == 201, accepted.body
         return accepted.body["token"]
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """`groupnet ARGS…` in its own process, as an operator runs it."""
+    program = "import sys; from groupnet.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", program, *args], capture_output=True,
+                          text=True, timeout=120)
 
 
 def link_token(link: str) -> str:
