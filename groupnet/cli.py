@@ -223,6 +223,39 @@ async def cmd_token(args: argparse.Namespace) -> int:
     return await with_node(args.dir, act)
 
 
+async def cmd_token_list(args: argparse.Namespace) -> int:
+    async def act(node: Node) -> int:
+        async with node.db.execute(
+            "SELECT substr(hash, 1, 12), role, label, created FROM tokens ORDER BY created"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        for prefix, role, label, created in rows:
+            when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(created / 1000))
+            print(f"{prefix}  {role:<6} {when}  {label}")
+        return 0
+
+    return await with_node(args.dir, act)
+
+
+async def cmd_token_revoke(args: argparse.Namespace) -> int:
+    async def act(node: Node) -> int:
+        async with node.transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM tokens WHERE hash LIKE ? || '%'", (args.prefix,)
+            )
+            count = cursor.rowcount
+            if count != 1:
+                raise refuse("no_such_token" if count == 0 else "ambiguous_token",
+                             f"{count} tokens start with {args.prefix!r}; give the prefix "
+                             "`token list` shows", 400)
+        print(f"revoked token {args.prefix}")
+        return 0
+
+    if len(args.prefix) < 6:
+        raise refuse("bad_request", "give at least 6 characters of the token's prefix", 400)
+    return await with_node(args.dir, act)
+
+
 async def cmd_key_rotate(args: argparse.Namespace) -> int:
     from .messages import KeyRotate
 
@@ -376,6 +409,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir")
     p.add_argument("--label", default="created by `token create`")
     p.set_defaults(handler=cmd_token)
+    p = tok_commands.add_parser("list", help="list tokens: hash prefix, role, created, label",
+                                description="Tokens are kept only as hashes; this shows a "
+                                "prefix of each hash to name it by.")
+    p.add_argument("dir")
+    p.set_defaults(handler=cmd_token_list)
+    p = tok_commands.add_parser("revoke", help="revoke a token by its hash prefix",
+                                description="Delete the token whose hash starts with PREFIX "
+                                "(see `token list`); clients using it are refused from then on.")
+    p.add_argument("dir")
+    p.add_argument("prefix")
+    p.set_defaults(handler=cmd_token_revoke)
 
     key = commands.add_parser("key", help="rotate or revoke this node's signing key")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
@@ -402,11 +446,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this many seconds (for scripted use)")
     p.set_defaults(handler=cmd_demo)
 
-    from . import cli_members, cli_shared
+    from . import cli_business, cli_members, cli_shared
     from .bench import add_bench_parser
 
     cli_shared.add_parsers(commands)
     cli_members.add_parsers(commands)
+    cli_business.add_parsers(commands)
 
     add_bench_parser(commands, cmd_bench)
     return parser

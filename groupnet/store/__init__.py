@@ -71,7 +71,11 @@ async def connect(path: Path) -> aiosqlite.Connection:
         await db.execute("PRAGMA synchronous=FULL")
         await db.execute("PRAGMA busy_timeout=10000")
         await db.execute("PRAGMA foreign_keys=ON")
-        await migrate(db)
+        try:
+            await migrate(db)
+        except BaseException:
+            await db.close()
+            raise
     finally:
         os.umask(old_umask)
     return db
@@ -96,7 +100,15 @@ async def migrate(db: aiosqlite.Connection) -> None:
     )
     async with db.execute("SELECT area, version FROM schema_versions") as cursor:
         applied = dict(await cursor.fetchall())
-    for area, migrations in areas().items():
+    known = areas()
+    for area, version in applied.items():
+        if area in known and version > len(known[area]):
+            raise SystemExit(
+                f"error: this database was written by a newer groupnet ({area} schema "
+                f"version {version}; this one knows {len(known[area])}); upgrade groupnet "
+                "or restore a backup taken before the upgrade"
+            )
+    for area, migrations in known.items():
         for number in range(applied.get(area, 0), len(migrations)):
             await db.execute("BEGIN IMMEDIATE")
             try:
