@@ -446,11 +446,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this many seconds (for scripted use)")
     p.set_defaults(handler=cmd_demo)
 
-    from . import cli_members, cli_shared
+    from . import cli_business, cli_members, cli_shared
     from .bench import add_bench_parser
 
     cli_shared.add_parsers(commands)
     cli_members.add_parsers(commands)
+    cli_business.add_parsers(commands)
 
     add_bench_parser(commands, cmd_bench)
     return parser

@@ -68,7 +68,7 @@ async def acting_for(db: aiosqlite.Connection, actor: Actor, named: str | None,
     if actor.member_id is not None:
         me = await member(db, actor.member_id)
         if not is_officer(me, orders):
-            raise refuse("forbidden",
+            raise refuse("officer_required",
                          f"{cite('officer_roles')}: only an officer "
                          f"({', '.join(orders.officer_roles)}) records this for another member; "
                          f"a member acts only as themselves", 403)
@@ -90,17 +90,27 @@ async def officer_acting(db: aiosqlite.Connection, actor: Actor, named: str | No
     return await acting_for(db, actor, named, orders, what)
 
 
+def _entitled(kind: MeetingKind, orders: GroupStandingOrders, select: str) -> tuple[str, tuple]:
+    if kind != "committee":
+        return f"SELECT {select} FROM members m WHERE m.status = 'active'", ()
+    marks = ",".join("?" * len(orders.officer_roles)) or "NULL"
+    return (f"SELECT {select} FROM members m WHERE m.status = 'active' AND EXISTS "
+            "(SELECT 1 FROM member_roles r WHERE r.member_id = m.id "
+            f"AND r.role IN ({marks}))", tuple(orders.officer_roles))
+
+
 async def entitled_to_attend(db: aiosqlite.Connection, kind: MeetingKind,
                              orders: GroupStandingOrders) -> int:
     """How many are entitled to attend a meeting of `kind` (the base of SO 2.x quorum):
     the active members, or for a committee, the active officers (SO 9.1)."""
-    if kind != "committee":
-        sql, params = "SELECT COUNT(*) FROM members WHERE status = 'active'", ()
-    else:
-        marks = ",".join("?" * len(orders.officer_roles)) or "NULL"
-        sql = ("SELECT COUNT(DISTINCT m.id) FROM members m JOIN member_roles r "
-               f"ON r.member_id = m.id WHERE m.status = 'active' AND r.role IN ({marks})")
-        params = tuple(orders.officer_roles)
-    async with db.execute(sql, params) as cursor:
+    async with db.execute(*_entitled(kind, orders, "COUNT(*)")) as cursor:
         (n,) = await cursor.fetchone()
     return n
+
+
+async def entitled_ids(db: aiosqlite.Connection, kind: MeetingKind,
+                       orders: GroupStandingOrders) -> list[str]:
+    """The ids of those entitled to attend a meeting of `kind`, who are sent its notice."""
+    sql, params = _entitled(kind, orders, "m.id")
+    async with db.execute(sql + " ORDER BY m.id", params) as cursor:
+        return [row[0] for row in await cursor.fetchall()]

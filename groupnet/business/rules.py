@@ -61,6 +61,15 @@ async def view(db: aiosqlite.Connection) -> RulesView:
                      version=version or 0)
 
 
+def markdown_table(orders: GroupStandingOrders) -> str:
+    """The orders as a Markdown table, one row per `describe` line (docs/business.md)."""
+    rows = ["| number | standing order |", "| --- | --- |"]
+    for line in describe(orders):
+        number, _, text = line.partition("  ")
+        rows.append(f"| {number} | {text} |")
+    return "\n".join(rows)
+
+
 async def adopt(db: aiosqlite.Connection, result: MotionResult, actor: str, now: int) -> None:
     """Put into force the orders a carried rule-change motion produced (inside its transaction)."""
     if result.outcome != "carried" or result.new_orders is None:

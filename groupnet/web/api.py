@@ -9,14 +9,14 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from . import api_account, api_motions, api_network, api_register
+from . import api_account, api_business, api_motions, api_network, api_register
 from .auth import require
 from .endpoints import Endpoint, Handler, json
 
 
 def all_endpoints() -> list[Endpoint]:
     return [*api_network.ENDPOINTS, *api_motions.ENDPOINTS, *api_register.ENDPOINTS,
-            *api_account.ENDPOINTS]
+            *api_account.ENDPOINTS, *api_business.ENDPOINTS]
 
 
 async def get_openapi(request: web.Request) -> web.Response:
