@@ -164,6 +164,7 @@ async def send_notice(node: Node, recipients: Sequence[str], subject: str, body:
     notice has committed. Without SMTP the notices stay pending for officers
     to pass on; `all_sent_at` says when every notice about a subject was sent.
     """
+    recipients = list(dict.fromkeys(recipients))  # one notice each, however often named
     members = await store.records(node.db, recipients)
     missing = [m for m in recipients if m not in members]
     if missing:

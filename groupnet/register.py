@@ -19,7 +19,9 @@ import io
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import get_args
 
+import aiosqlite
 import msgspec
 
 from . import mail, signin
@@ -129,16 +131,11 @@ def _validated(fields: dict[str, str], now: int) -> Member:
     return result
 
 
-async def _email_free(node: Node, email: str, member_id: str = "") -> None:
-    owner = await store.email_owner(node.db, email)
+async def _email_free(db: aiosqlite.Connection, email: str, member_id: str = "") -> None:
+    """Inside the write transaction, so nobody can take the email between check and save."""
+    owner = await store.email_owner(db, email)
     if owner is not None and owner != member_id:
         raise refuse("email_taken", f"{email} is already in the register (member {owner})", 409)
-
-
-def _unique_email(error: sqlite3.IntegrityError, email: str) -> Refused:
-    if "members.email" in str(error):
-        return refuse("email_taken", f"{email} is already in the register", 409)
-    raise error
 
 
 # -- adding, editing, status and roles ----------------------------------------------
@@ -153,15 +150,12 @@ async def add(node: Node, actor: Actor, new: NewMember) -> Member:
     member = _validated(fields, now)
     member = msgspec.structs.replace(
         member, history=(StatusEntry("active", now, "added to the register", actor.audit),))
-    await _email_free(node, member.email)
-    try:
-        async with node.transaction() as db:
-            (member,) = await store.insert_members(db, [member], now)
-            await audit.record(db, actor.audit, "member.add", f"member:{member.member_id}",
-                               {"name": member.name, "email": member.email,
-                                "joined": member.joined.isoformat()}, now)
-    except sqlite3.IntegrityError as error:
-        raise _unique_email(error, member.email) from None
+    async with node.transaction() as db:
+        await _email_free(db, member.email)
+        (member,) = await store.insert_members(db, [member], now)
+        await audit.record(db, actor.audit, "member.add", f"member:{member.member_id}",
+                           {"name": member.name, "email": member.email,
+                            "joined": member.joined.isoformat()}, now)
     return member
 
 
@@ -180,13 +174,10 @@ async def edit(node: Node, actor: Actor, member_id: str, changes: ContactChanges
             for f in fields if getattr(member, f) != getattr(updated, f)}
     if not diff:
         return member
-    await _email_free(node, updated.email, member_id)
-    try:
-        async with node.transaction() as db:
-            await store.save(db, updated, version, actor.audit, now)
-            await audit.record(db, actor.audit, "member.edit", f"member:{member_id}", diff, now)
-    except sqlite3.IntegrityError as error:
-        raise _unique_email(error, updated.email) from None
+    async with node.transaction() as db:
+        await _email_free(db, updated.email, member_id)
+        await store.save(db, updated, version, actor.audit, now)
+        await audit.record(db, actor.audit, "member.edit", f"member:{member_id}", diff, now)
     return updated
 
 
@@ -206,7 +197,7 @@ async def _change(node: Node, actor: Actor, member_id: str, action: str, detail:
 
 async def set_status(node: Node, actor: Actor, member_id: str, status: str,
                      reason: str) -> Member:
-    if status not in rules_of.IMPORTABLE_STATUSES and status not in ("suspended", "expelled"):
+    if status not in get_args(rules_of.Status):
         raise refuse("bad_request", f"'{status}' is not a status: active, lapsed, suspended, "
                      "expelled or resigned", 400)
     return await _change(

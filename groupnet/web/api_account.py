@@ -9,6 +9,7 @@ cookie that signing in sets (HttpOnly, SameSite=Lax, Secure on https).
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated
 
 import msgspec
@@ -71,7 +72,21 @@ RESOLVERS.append(session_caller)
 
 
 def _address(request: web.Request) -> str:
-    return request.remote or "unknown"
+    """The caller's address, for the sign-in rate limit.
+
+    Behind a reverse proxy every request comes from the proxy, which would
+    make one person's failures lock everyone out; so when the request comes
+    from a loopback or private address (a proxy beside the node, or in the
+    same container network) the address the proxy saw, the last entry of
+    `X-Forwarded-For`, counts instead. Anyone else's header is ignored.
+    """
+    remote = request.remote or "unknown"
+    forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+    try:
+        nearby = ipaddress.ip_address(remote).is_private
+    except ValueError:
+        nearby = False
+    return forwarded if nearby and forwarded else remote
 
 
 def _session_token(request: web.Request) -> str:

@@ -8,8 +8,10 @@ from groupnet.node import now_ms
 from .conftest import PASSWORD, link_token
 
 
-async def _sign_in(group, email: str, password: str = PASSWORD):
-    return await group.call("POST", "/api/v1/session", as_=None,
+async def _sign_in(group, email: str, password: str = PASSWORD, via: str | None = None):
+    """Sign in; `via` is the address a reverse proxy in front of the node reports."""
+    headers = {"X-Forwarded-For": f"10.9.8.7, {via}"} if via else None
+    return await group.call("POST", "/api/v1/session", as_=None, headers=headers,
                             json={"email": email, "password": password})
 
 
@@ -49,6 +51,15 @@ async def test_five_failures_lock_out_the_email_and_the_address_for_fifteen_minu
     async with group.node.transaction() as db:
         await db.execute("UPDATE sign_in_failures SET at = at - ?", (signin.FAILURE_WINDOW,))
     assert (await _sign_in(group, "mo@example.org")).status == 201
+
+
+async def test_behind_a_proxy_one_persons_failures_lock_out_only_their_own_address(group):
+    for _ in range(signin.MAX_FAILURES):
+        await _sign_in(group, "mo@example.org", "guess guess guess", via="203.0.113.7")
+    elsewhere = await _sign_in(group, "sam@example.org", via="198.51.100.9")
+    assert elsewhere.status == 201
+    same_place = await _sign_in(group, "sam@example.org", via="203.0.113.7")
+    assert same_place.status == 429 and "this address" in same_place.body["error"]["reason"]
 
 
 async def test_a_session_ends_after_two_weeks_unused_or_a_month_after_sign_in(group):
