@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from ..node import Node
-from . import api, federation
+from . import api, federation, pages
 from .auth import authenticate
 from .errors import errors_as_answers
 from .keys import NODE, SERVICE
@@ -33,4 +33,5 @@ def make_app(node: Node, service: Any = None) -> web.Application:
     app[SERVICE] = service
     app.add_routes(federation.routes())
     app.add_routes(api.routes())
+    app.add_routes(pages.routes())
     return app

@@ -1,0 +1,314 @@
+"""How a page is made: templates, the signed-in caller, forms, CSRF, refusals in plain words.
+
+Pages are thin, like the JSON API: a handler reads the request, names the
+actor and calls the same service functions the API and the CLI call; the
+rules decide. What a page adds is the browser's side of things:
+
+- Roles: every page names the API endpoint whose roles it shares
+  (`roles_of`), so a page can never be more open than the API beside it.
+  A visitor who is not signed in is sent to the sign-in page.
+- CSRF: every POST form carries a hidden `csrf` field. For a signed-in
+  browser it is a hash of the session cookie (an attacker on another site
+  cannot read the cookie, so cannot make the hash); before sign-in it must
+  match a random `groupnet_form` cookie (double submit). A POST without the
+  right token is refused with 403 and changes nothing.
+- Refusals: a POST whose service call is refused renders the page it came
+  from again, with the user's input kept and the rule's sentence shown next
+  to the field or the button it concerns.
+- Output is escaped by Jinja2's autoescaping: nothing a user or another
+  group typed is ever read as HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+
+import jinja2
+import msgspec
+from aiohttp import web
+from multidict import MultiDict, MultiDictProxy
+
+from ...business.people import Actor
+from ...node import Node
+from ...procedure.rejection import Refused, Rejection, refuse
+from ..auth import SESSION_COOKIE, Caller, caller_of
+from ..keys import NODE, SERVICE
+
+FORM_COOKIE = "groupnet_form"
+CSRF_FIELD = "csrf"
+
+PageHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+FORM = web.RequestKey("page_form", Any)
+PROBLEM = web.RequestKey("page_problem", Any)
+FORM_COOKIE_VALUE = web.RequestKey("form_cookie", str)
+
+
+class Problem(msgspec.Struct, frozen=True):
+    """A refusal as a page shows it: which form (`action`), which field, and why."""
+
+    action: str
+    code: str
+    reason: str
+    field: str | None = None
+
+
+# -- templates ---------------------------------------------------------------------
+
+
+def _when(ms: int | None) -> str:
+    if ms is None:
+        return "—"
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%d %b %Y, %H:%M UTC")
+
+
+def _day(ms: int | None) -> str:
+    if ms is None:
+        return "—"
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%d %b %Y")
+
+
+def _short(ident: str | None, length: int = 12) -> str:
+    if not ident:
+        return ""
+    return ident if len(ident) <= length else ident[:length] + "…"
+
+
+ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("groupnet.web", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENV.filters.update(when=_when, day=_day, short=_short)
+
+
+# -- who is asking --------------------------------------------------------------------
+
+
+def node_of(request: web.Request) -> Node:
+    return request.app[NODE]
+
+
+def service_of(request: web.Request) -> Any:
+    return request.app[SERVICE]
+
+
+def actor_of(request: web.Request) -> Actor:
+    caller = caller_of(request)
+    if caller is None:
+        raise refuse("unauthenticated", "sign in first", 401)
+    return Actor(caller.actor(), caller.member_id)
+
+
+def address_of(request: web.Request) -> str:
+    return request.remote or "unknown"
+
+
+def _roles_table() -> dict[tuple[str, str], tuple[str, ...]]:
+    from ..api import all_endpoints
+
+    return {(e.method, e.path): e.roles for e in all_endpoints()}
+
+
+_ROLES: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def roles_of(method: str, path: str) -> tuple[str, ...]:
+    """The roles the JSON API asks for at `method path`: a page asks for the same."""
+    if not _ROLES:
+        _ROLES.update(_roles_table())
+    return _ROLES[(method, path)]
+
+
+def may(caller: Caller | None, method: str, path: str) -> bool:
+    """Whether `caller` may use the API endpoint (for showing or hiding links and forms)."""
+    roles = roles_of(method, path)
+    if not roles:
+        return True
+    return caller is not None and any(caller.has(role) for role in roles)
+
+
+# -- CSRF -------------------------------------------------------------------------------
+
+
+def _session_token(request: web.Request) -> str | None:
+    if caller_of(request) is None:
+        return None
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def csrf_token(request: web.Request) -> str:
+    session = _session_token(request)
+    if session is not None:
+        return hashlib.sha256(b"groupnet/v1/csrf\n" + session.encode()).hexdigest()
+    if FORM_COOKIE_VALUE not in request:
+        request[FORM_COOKIE_VALUE] = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
+    return request[FORM_COOKIE_VALUE]
+
+
+def _check_csrf(request: web.Request, form: Mapping[str, Any]) -> None:
+    given = str(form.get(CSRF_FIELD, ""))
+    expected = csrf_token(request)
+    if _session_token(request) is None and not request.cookies.get(FORM_COOKIE):
+        expected = ""  # no cookie was ever set: nothing the form could match
+    if not given or not expected or not hmac.compare_digest(given, expected):
+        raise refuse("csrf", "this form did not come from this node's own pages (its "
+                     "security token is missing or out of date), so nothing was done; go "
+                     "back, reload the page and try again", 403)
+
+
+# -- rendering ----------------------------------------------------------------------------
+
+
+def render(request: web.Request, template: str, status: int = 200,
+           **context: Any) -> web.Response:
+    node = node_of(request)
+    caller = caller_of(request)
+    problem = request.get(PROBLEM)
+    form = request.get(FORM) or MultiDict()
+    html = ENV.get_template(template).render(
+        node_name=node.config.name, caller=caller, csrf=csrf_token(request),
+        path=request.path, problem=problem, form=form,
+        may=lambda method, path: may(caller, method, path), **context)
+    response = web.Response(text=html, content_type="text/html", charset="utf-8",
+                            status=status)
+    fresh = request.get(FORM_COOKIE_VALUE)
+    if fresh is not None and request.cookies.get(FORM_COOKIE) != fresh:
+        response.set_cookie(FORM_COOKIE, fresh, path="/", httponly=True,
+                            samesite="Lax", secure=node.config.url.startswith("https:"))
+    secure_headers(response)
+    return response
+
+
+def secure_headers(response: web.StreamResponse) -> None:
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cache-Control", "no-store")
+
+
+def refusal_page(request: web.Request, rejection: Rejection, status: int) -> web.Response:
+    return render(request, "refused.html", status=status, rejection=rejection)
+
+
+def see_other(location: str) -> web.HTTPSeeOther:
+    return web.HTTPSeeOther(location)
+
+
+# -- the guard every page goes through ---------------------------------------------------
+
+
+def _sign_in_first(request: web.Request) -> web.StreamResponse:
+    if request.method == "GET":
+        target = request.path_qs
+        raise see_other("/sign-in" + (f"?next={target}" if target != "/" else ""))
+    return refusal_page(request, Rejection(
+        "unauthenticated", "you are not signed in (or your session has ended); sign in and "
+        "try again"), 401)
+
+
+def page(method: str, api_path: str) -> Callable[[PageHandler], PageHandler]:
+    """A page that needs what the API endpoint `method api_path` needs; unexpected
+    refusals become a plain-words page with the refusal's status."""
+
+    def wrap(handler: PageHandler) -> PageHandler:
+        @wraps(handler)
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            roles = roles_of(method, api_path)
+            caller = caller_of(request)
+            if roles and caller is None:
+                return _sign_in_first(request)
+            if roles and not any(caller.has(role) for role in roles):
+                return refusal_page(request, Rejection(
+                    "forbidden", f"this page is for the role {' or '.join(roles)}; you are "
+                    f"signed in as {caller.label}"), 403)
+            try:
+                return await handler(request)
+            except Refused as refused:
+                return refusal_page(request, refused.rejection, refused.status)
+
+        return guarded
+
+    return wrap
+
+
+def action(method: str, api_path: str, name: str, again: PageHandler,
+           fields: Mapping[str, str] | None = None) -> Callable[[PageHandler], PageHandler]:
+    """A form's POST: guarded like `page`, the CSRF token checked first. If the service
+    refuses, `again` (the page the form is on) is rendered with the input kept and the
+    reason shown in form `name`, next to the field `fields[code]` if the code names one."""
+
+    def wrap(handler: PageHandler) -> PageHandler:
+        @wraps(handler)
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            form = await _read_form(request)
+            try:
+                _check_csrf(request, form)
+            except Refused as refused:
+                return refusal_page(request, refused.rejection, refused.status)
+            request[FORM] = form
+            try:
+                return await handler(request)
+            except Refused as refused:
+                r = refused.rejection
+                request[PROBLEM] = Problem(name, r.code, r.reason,
+                                           (fields or {}).get(r.code))
+                request[FORM] = form
+                response = await again(request)
+                if response.status < 400:
+                    response.set_status(refused.status)
+                return response
+
+        return page(method, api_path)(guarded)
+
+    return wrap
+
+
+async def _read_form(request: web.Request) -> MultiDictProxy:
+    try:
+        return await request.post()
+    except ValueError:
+        return MultiDictProxy(MultiDict())
+
+
+def form_of(request: web.Request) -> MultiDictProxy:
+    return request[FORM]
+
+
+def text(request: web.Request, name: str, default: str = "") -> str:
+    value = form_of(request).get(name, default)
+    return value.strip() if isinstance(value, str) else default
+
+
+def shaped(shape: type, fields: dict[str, Any]) -> Any:
+    """Form fields as a request struct, or refused as the API refuses a body that does not fit."""
+    try:
+        return msgspec.convert(fields, shape, strict=False)
+    except msgspec.ValidationError as error:
+        raise refuse("bad_request", f"the form does not fit: {error}", 400) from None
+
+
+def number(request: web.Request, name: str, what: str) -> int:
+    raw = text(request, name)
+    try:
+        return int(raw)
+    except ValueError:
+        raise refuse(f"bad_{name}", f"{what} must be a whole number; “{raw}” is not", 400) from None
+
+
+def ident(request: web.Request, name: str = "id") -> int:
+    raw = request.match_info[name]
+    if not raw.isdigit() or not 0 < int(raw) < 2**53:
+        raise refuse("not_found", f"`{raw}` is not the id of anything here", 404)
+    return int(raw)

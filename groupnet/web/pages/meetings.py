@@ -1,0 +1,267 @@
+"""Meetings and their motions: call, attendance, quorum, minutes, motions, amendments, votes.
+
+The pages call `business.meetings` and `business.motions`, the functions the
+API's `/api/v1/meetings` and `/api/v1/motions` call; the procedure code
+decides notice, quorum, turns and outcomes, and its refusals are shown next
+to the form that asked. Members are named on forms by email or member id
+(a group of twenty thousand is not a drop-down); small groups get a list
+of names to tick.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from ...business import clock, meetings, motions, people, rules
+from ...procedure.rejection import refuse
+from ...store import register as store
+from .frame import (
+    action,
+    actor_of,
+    caller_of,
+    form_of,
+    ident,
+    node_of,
+    number,
+    page,
+    render,
+    see_other,
+    shaped,
+    text,
+)
+
+KINDS = ("general", "committee", "annual")
+# up to this many entitled members, attendance is ticked from a list of names
+TICK_LIST_MAX = 200
+
+
+async def _who(request: web.Request, raw: str, what: str) -> str:
+    """A member named on a form by member id or email: their id."""
+    raw = raw.strip()
+    if "@" in raw:
+        owner = await store.email_owner(node_of(request).db, raw.lower())
+        if owner is None:
+            raise refuse("not_found", f"{what}: nobody in the register has the email {raw}",
+                         404)
+        return owner
+    return raw
+
+
+async def _names(request: web.Request, ids) -> dict[str, str]:
+    found = await store.records(node_of(request).db, [i for i in ids if i])
+    return {i: m.name for i, m in found.items()}
+
+
+# -- meetings -------------------------------------------------------------------------
+
+
+@page("GET", "/api/v1/meetings")
+async def meetings_page(request: web.Request) -> web.StreamResponse:
+    node = node_of(request)
+    listing = sorted(await meetings.listing(node.db), key=lambda m: m["starts_at_ms"],
+                     reverse=True)
+    return render(request, "meetings.html", meetings=listing, now=clock.now(node),
+                  motions=await motions.listing(node.db, None))
+
+
+@page("POST", "/api/v1/meetings")
+async def call_page(request: web.Request) -> web.StreamResponse:
+    orders = await rules.current(node_of(request).db)
+    return render(request, "meeting_call.html", kinds=KINDS,
+                  notice={k: orders.notice_days(k) for k in KINDS})
+
+
+def _starts_at(request: web.Request, name: str = "starts_at") -> datetime:
+    raw = text(request, name)
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise refuse(f"bad_{name}", "give the date and time the meeting starts (UTC)",
+                     400) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@action("POST", "/api/v1/meetings", "call", call_page,
+        {"bad_starts_at": "starts_at", "starts_before_notice": "starts_at",
+         "place_required": "place", "agenda_required": "agenda"})
+async def post_call(request: web.Request) -> web.StreamResponse:
+    agenda = [line.strip() for line in text(request, "agenda").splitlines() if line.strip()]
+    called_by = text(request, "called_by")
+    body = shaped(meetings.CallMeeting, {
+        "kind": text(request, "kind"), "starts_at": _starts_at(request),
+        "agenda": agenda or [""], "place": text(request, "place"), "link": text(request, "link"),
+        "called_by": await _who(request, called_by, "Called by") if called_by else None})
+    view = await meetings.call(node_of(request), actor_of(request), body)
+    raise see_other(f"/meetings/{view.id}?called=1")
+
+
+@page("GET", "/api/v1/meetings/{id}")
+async def meeting_page(request: web.Request) -> web.StreamResponse:
+    node = node_of(request)
+    view = await meetings.view(node.db, ident(request))
+    orders = await rules.current(node.db)
+    listing = await motions.listing(node.db, view.id)
+    to_tick: list[tuple[str, str]] = []
+    if view.entitled <= TICK_LIST_MAX:
+        ids = await people.entitled_ids(node.db, view.meeting.kind, orders)
+        names = await _names(request, ids)
+        to_tick = sorted((names[i], i) for i in ids if i not in view.present and i in names)
+    present_names = await _names(request, [*view.present, view.meeting.called_by])
+    others = [m for m in await meetings.listing(node.db) if m["id"] != view.id]
+    return render(request, "meeting.html", view=view, motions=listing, to_tick=to_tick,
+                  present_names=present_names, others=others, now=clock.now(node),
+                  notice=request.query)
+
+
+def _meeting_action(api: str, name: str, fields: dict[str, str] | None = None):
+    method, path = api.split(" ", 1)
+    return action(method, path, name, meeting_page, fields)
+
+
+def _back(request: web.Request, anchor: str = "") -> web.HTTPSeeOther:
+    return see_other(f"/meetings/{request.match_info['id']}{anchor}")
+
+
+@_meeting_action("POST /api/v1/meetings/{id}/attendance", "attendance",
+                 {"not_found": "present", "no_one": "present"})
+async def post_attendance(request: web.Request) -> web.StreamResponse:
+    form = form_of(request)
+    named = [line for line in text(request, "present").splitlines() if line.strip()]
+    ids = [str(v) for v in form.getall("member", [])]
+    ids += [await _who(request, line, "Present") for line in named]
+    if not ids:
+        raise refuse("no_one", "tick the members present, or name them one a line", 400)
+    await meetings.attend(node_of(request), actor_of(request), ident(request),
+                          meetings.RecordAttendance(present=ids))
+    raise _back(request, "#attendance")
+
+
+@_meeting_action("POST /api/v1/meetings/{id}/minutes", "minute", {"bad_corrects": "corrects"})
+async def post_minute(request: web.Request) -> web.StreamResponse:
+    corrects = number(request, "corrects", "The minute corrected") \
+        if text(request, "corrects") else None
+    await meetings.minute(node_of(request), actor_of(request), ident(request),
+                          shaped(meetings.RecordMinute, {"text": text(request, "text"),
+                                                         "corrects": corrects}))
+    raise _back(request, "#minutes")
+
+
+@_meeting_action("POST /api/v1/meetings/{id}/minutes/approval", "approve")
+async def post_approval(request: web.Request) -> web.StreamResponse:
+    await meetings.approve(node_of(request), actor_of(request), ident(request),
+                           meetings.ApproveMinutes(number(request, "at_meeting",
+                                                          "The approving meeting")))
+    raise _back(request, "#minutes")
+
+
+@_meeting_action("POST /api/v1/meetings/{id}/motions", "motion",
+                 {"motion_empty": "text", "seconder_is_proposer": "seconder",
+                  "not_active": "seconder", "bad_counterposed_to": "counterposed_to",
+                  "not_counterposed": "counterposed_to"})
+async def post_motion(request: web.Request) -> web.StreamResponse:
+    proposer = text(request, "proposer")
+    counterposed = text(request, "counterposed_to")
+    body = shaped(motions.SubmitMotion, {
+        "title": text(request, "title"), "text": text(request, "text"),
+        "seconder": await _who(request, text(request, "seconder"), "Seconder"),
+        "proposer": await _who(request, proposer, "Proposer") if proposer else None,
+        "counterposed_to": number(request, "counterposed_to", "Counterposed to")
+        if counterposed else None})
+    view = await motions.submit(node_of(request), actor_of(request), ident(request), body)
+    raise see_other(f"/motions/{view.id}")
+
+
+# -- a motion ------------------------------------------------------------------------------
+
+
+@page("GET", "/api/v1/motions/{id}")
+async def motion_page(request: web.Request) -> web.StreamResponse:
+    node = node_of(request)
+    view = await motions.view(node.db, ident(request))
+    meeting = await meetings.view(node.db, view.meeting)
+    people_named = [view.motion.proposer_id, view.motion.seconder_id,
+                    *(a.mover_id for a in view.amendments),
+                    *(a.seconder_id for a in view.amendments if a.seconder_id)]
+    caller = caller_of(request)
+    return render(request, "motion.html", view=view, meeting=meeting,
+                  names=await _names(request, people_named),
+                  attending=caller.member_id in meeting.present if caller.member_id else False,
+                  side=request.query.get("diff") == "side",
+                  pending=[a for a in view.amendments if a.status == "pending"])
+
+
+def _motion_action(api: str, name: str, fields: dict[str, str] | None = None):
+    method, path = api.split(" ", 1)
+    return action(method, path, name, motion_page, fields)
+
+
+def _to_motion(request: web.Request) -> web.HTTPSeeOther:
+    return see_other(f"/motions/{request.match_info['id']}")
+
+
+@_motion_action("POST /api/v1/motions/{id}/amendments", "amend",
+                {"amendment_changes_nothing": "text", "rule_change_not_amendable": "text",
+                 "duplicate_amendment": "text", "seconder_is_proposer": "seconder"})
+async def post_amendment(request: web.Request) -> web.StreamResponse:
+    mover, seconder = text(request, "mover"), text(request, "seconder")
+    body = shaped(motions.ProposeAmendment, {
+        "text": text(request, "text"),
+        "mover": await _who(request, mover, "Mover") if mover else None,
+        "seconder": await _who(request, seconder, "Seconder") if seconder else None})
+    await motions.amend(node_of(request), actor_of(request), ident(request), body)
+    raise _to_motion(request)
+
+
+@_motion_action("POST /api/v1/motions/{id}/amendments/{amendment}/friendly", "friendly")
+async def post_friendly(request: web.Request) -> web.StreamResponse:
+    mover = text(request, "mover")
+    await motions.accept_friendly(
+        node_of(request), actor_of(request), ident(request), text(request, "amendment"),
+        motions.AcceptFriendly(await _who(request, mover, "Mover") if mover else None))
+    raise _to_motion(request)
+
+
+@_motion_action("POST /api/v1/motions/{id}/votes", "vote")
+async def post_vote(request: web.Request) -> web.StreamResponse:
+    question = text(request, "question")
+    await motions.cast_vote(node_of(request), actor_of(request), ident(request), shaped(
+        motions.CastVote, {"choice": text(request, "choice"),
+                           "amendment": None if question in ("", "motion") else question}))
+    raise _to_motion(request)
+
+
+@_motion_action("POST /api/v1/motions/{id}/decision", "decide",
+                {"bad_in_favour": "in_favour", "bad_against": "against",
+                 "bad_abstentions": "abstentions", "invalid_tally": "in_favour",
+                 "tally_exceeds_attendance": "in_favour"})
+async def post_decision(request: web.Request) -> web.StreamResponse:
+    question = text(request, "question")
+    hands = None
+    if text(request, "method") != "count_votes":
+        hands = {"in_favour": number(request, "in_favour", "Votes for"),
+                 "against": number(request, "against", "Votes against"),
+                 "abstentions": number(request, "abstentions", "Abstentions")}
+    await motions.put_to_vote(node_of(request), actor_of(request), ident(request), shaped(
+        motions.PutToVote, {"amendment": None if question in ("", "motion") else question,
+                            "show_of_hands": hands}))
+    raise _to_motion(request)
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/meetings", meetings_page),
+        web.get("/meetings/new", call_page),
+        web.post("/meetings/new", post_call),
+        web.get("/meetings/{id}", meeting_page),
+        web.post("/meetings/{id}/attendance", post_attendance),
+        web.post("/meetings/{id}/minutes", post_minute),
+        web.post("/meetings/{id}/approval", post_approval),
+        web.post("/meetings/{id}/motions", post_motion),
+        web.get("/motions/{id}", motion_page),
+        web.post("/motions/{id}/amendments", post_amendment),
+        web.post("/motions/{id}/friendly", post_friendly),
+        web.post("/motions/{id}/votes", post_vote),
+        web.post("/motions/{id}/decision", post_decision),
+    ]

@@ -1,0 +1,162 @@
+"""The member register for officers: search, filter, add, edit, status, roles, CSV in and out.
+
+Every change goes through `groupnet.register` (the same functions as
+`/api/v1/members` and `groupnet member …`), which asks the rules in
+`procedure/members.py`; a refused change is shown next to its field.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from ... import register, signin
+from ...procedure.rejection import refuse
+from ...store import register as store
+from .frame import (
+    action,
+    actor_of,
+    form_of,
+    node_of,
+    page,
+    render,
+    see_other,
+    shaped,
+    text,
+)
+
+STATUSES = ("active", "lapsed", "suspended", "expelled", "resigned")
+CHANGEABLE = ("active", "lapsed", "resigned")
+PAGE_SIZE = 50
+ROW_ERRORS = web.RequestKey("row_errors", Any)
+CONTACT = ("name", "email", "phone", "area", "postcode", "joined", "notes")
+MEMBER_FIELDS = {"invalid_member": "email", "email_taken": "email"}
+
+
+@page("GET", "/api/v1/members")
+async def members_page(request: web.Request) -> web.StreamResponse:
+    q = request.query
+    status = q.get("status", "")
+    if status and status not in STATUSES:
+        raise refuse("bad_request", f"status is one of {', '.join(STATUSES)}", 400)
+    filters = store.Filters(q=q.get("q", "")[:200], status=status, role=q.get("role", "")[:64],
+                            area=q.get("area", "")[:200])
+    found = await store.page(node_of(request).db, filters, q.get("after") or None, PAGE_SIZE)
+    return render(request, "members.html", found=found, filters=filters, statuses=STATUSES,
+                  roles=(await register.standing_orders(node_of(request))).officer_roles)
+
+
+@action("POST", "/api/v1/members", "add", members_page, MEMBER_FIELDS)
+async def post_member(request: web.Request) -> web.StreamResponse:
+    fields = {name: text(request, name) for name in CONTACT}
+    fields["joined"] = fields["joined"] or None
+    member = await register.add(node_of(request), actor_of(request),
+                                shaped(register.NewMember, fields))
+    raise see_other(f"/members/{member.member_id}?added=1")
+
+
+@page("GET", "/api/v1/members/{id}")
+async def member_page(request: web.Request) -> web.StreamResponse:
+    node = node_of(request)
+    member, _ = await store.load(node.db, request.match_info["id"])
+    orders = await register.standing_orders(node)
+    return render(request, "member.html", member=member,
+                  signed_up=await signin.has_password(node.db, member.member_id),
+                  statuses=[s for s in CHANGEABLE if s != member.status],
+                  roles=orders.officer_roles, notice=request.query)
+
+
+def _member_action(api: str, name: str, fields: dict[str, str] | None = None):
+    method, path = api.split(" ", 1)
+    return action(method, path, name, member_page, fields)
+
+
+@_member_action("PATCH /api/v1/members/{id}", "edit", MEMBER_FIELDS)
+async def post_edit(request: web.Request) -> web.StreamResponse:
+    changes = shaped(register.ContactChanges, {name: text(request, name) for name in CONTACT})
+    await register.edit(node_of(request), actor_of(request), request.match_info["id"], changes)
+    raise see_other(f"/members/{request.match_info['id']}?saved=1")
+
+
+@_member_action("POST /api/v1/members/{id}/status", "status", {"reason_required": "reason"})
+async def post_status(request: web.Request) -> web.StreamResponse:
+    await register.set_status(node_of(request), actor_of(request), request.match_info["id"],
+                              text(request, "status"), text(request, "reason"))
+    raise see_other(f"/members/{request.match_info['id']}?saved=1")
+
+
+@_member_action("POST /api/v1/members/{id}/roles", "role",
+                {"decision_required": "decision", "invalid_role": "role"})
+async def post_role(request: web.Request) -> web.StreamResponse:
+    await register.assign_role(node_of(request), actor_of(request), request.match_info["id"],
+                               text(request, "role"), text(request, "decision"))
+    raise see_other(f"/members/{request.match_info['id']}?saved=1")
+
+
+@_member_action("POST /api/v1/members/{id}/links", "link")
+async def post_link(request: web.Request) -> web.StreamResponse:
+    purpose = text(request, "purpose") or "invitation"
+    issued = await register.issue_link(node_of(request), actor_of(request),
+                                       request.match_info["id"], purpose)
+    member, _ = await store.load(node_of(request).db, request.match_info["id"])
+    return render(request, "link_issued.html", member=member, issued=issued, purpose=purpose)
+
+
+# -- CSV --------------------------------------------------------------------------------------
+
+
+@page("POST", "/api/v1/register/import")
+async def import_page(request: web.Request) -> web.StreamResponse:
+    return render(request, "import.html", row_errors=request.get(ROW_ERRORS) or [],
+                  report=None, columns=", ".join(register.rules_of.COLUMNS))
+
+
+@action("POST", "/api/v1/register/import", "import", import_page,
+        {"csv_invalid": "file", "csv_malformed": "file", "csv_encoding": "file",
+         "csv_header": "file", "no_file": "file"})
+async def post_import(request: web.Request) -> web.StreamResponse:
+    form = form_of(request)
+    upload = form.get("file")
+    if upload is not None and hasattr(upload, "file") and upload.filename:
+        data = upload.file.read()
+    else:
+        data = text(request, "csv").encode()
+    if not data.strip():
+        raise refuse("no_file", "choose a CSV file, or paste the rows", 400)
+    skip = text(request, "skip_invalid") == "yes"
+    try:
+        report = await register.import_csv(node_of(request), actor_of(request),
+                                           register.decode_csv(data), skip)
+    except register.ImportRefused as refused:
+        request[ROW_ERRORS] = refused.errors
+        raise
+    return render(request, "import.html", row_errors=[], report=report,
+                  columns=", ".join(register.rules_of.COLUMNS))
+
+
+@page("GET", "/api/v1/register/export")
+async def export(request: web.Request) -> web.StreamResponse:
+    status = request.query.get("status", "")
+    if status and status not in STATUSES:
+        raise refuse("bad_request", f"status is one of {', '.join(STATUSES)}", 400)
+    csv_text = await register.export_csv(node_of(request), actor_of(request), status)
+    day = datetime.now(UTC).date().isoformat()
+    return web.Response(text=csv_text, content_type="text/csv", charset="utf-8", headers={
+        "Content-Disposition": f'attachment; filename="register-{day}.csv"'})
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/members", members_page),
+        web.post("/members", post_member),
+        web.get("/members/import", import_page),
+        web.post("/members/import", post_import),
+        web.get("/members/export", export),
+        web.get("/members/{id}", member_page),
+        web.post("/members/{id}", post_edit),
+        web.post("/members/{id}/status", post_status),
+        web.post("/members/{id}/roles", post_role),
+        web.post("/members/{id}/links", post_link),
+    ]
