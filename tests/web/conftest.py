@@ -17,8 +17,11 @@ import pytest
 
 from groupnet.config import SmtpConfig
 from groupnet.service import Service
-from tests.business.conftest import Mailbox, body_of
-from tests.business.conftest import mail_server  # noqa: F401 (a fixture the sites use)
+from tests.business.conftest import (
+    Mailbox,
+    body_of,
+    mail_server,  # noqa: F401 (a fixture the sites use)
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",

@@ -109,7 +109,10 @@ def actor_of(request: web.Request) -> Actor:
 
 
 def address_of(request: web.Request) -> str:
-    return request.remote or "unknown"
+    """The address the sign-in rate limit counts: the API's own rule for it."""
+    from ..api_account import _address
+
+    return _address(request)
 
 
 def _roles_table() -> dict[tuple[str, str], tuple[str, ...]]:
