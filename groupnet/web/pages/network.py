@@ -157,11 +157,12 @@ def _topics(request: web.Request) -> list[str]:
 
 
 TALLY_FIELDS = {"bad_in_favour": "in_favour", "bad_against": "against",
-                "bad_abstentions": "abstentions", "bad_attendance": "attendance"}
+                "bad_abstentions": "abstentions", "bad_attendance": "attendance",
+                "tally_exceeds_attendance": "attendance"}
 
 
 @action("POST", "/api/v1/network/motions", "share", share_page,
-        {**TALLY_FIELDS, "tally": "in_favour"})
+        TALLY_FIELDS)
 async def post_share(request: web.Request) -> web.StreamResponse:
     entry = await sharing.share(node_of(request), text(request, "title"), text(request, "text"),
                                 _topics(request), _adoption(request), text(request, "local"))
@@ -197,7 +198,7 @@ def _back(request: web.Request) -> web.HTTPSeeOther:
     return see_other(f"/network/motions/{request.match_info['id']}")
 
 
-@_motion_action("/endorsements", "endorse", {**TALLY_FIELDS, "tally": "in_favour"})
+@_motion_action("/endorsements", "endorse", TALLY_FIELDS)
 async def post_endorse(request: web.Request) -> web.StreamResponse:
     adoption = _adoption(request)
     if adoption is None:
