@@ -72,6 +72,9 @@ async def run_demo(args: argparse.Namespace) -> int:
         print(f"  {node.config.name:<12} {node.config.url}   admin token: {token}")
     first = services[0].node
     print(f"""
+Open {first.config.url}/ in a browser and sign in with the first admin token above
+("Node operator"); each node's own pages are at its URL.
+
 Try:
   curl -H "Authorization: Bearer {tokens[0]}" {first.config.url}/api/v1/groups
   curl {first.config.url}/api/v1/openapi.json
