@@ -7,7 +7,7 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from . import network
+from . import network, sharing
 from .cli import create_node, wait_for_signal
 from .messages import NetworkStandingOrders
 from .node import Node
@@ -28,11 +28,33 @@ SAMPLE_GROUPS = [
 async def start_demo_network(base: Path, base_port: int, count: int,
                              orders: NetworkStandingOrders | None = None,
                              ) -> tuple[list[Service], list[str]]:
-    """Create, start and connect `count` nodes; return their services and admin tokens."""
+    """Create, start and connect `count` nodes; return their services and admin tokens.
+
+    If anything fails part way (a port already taken, say), the nodes already
+    started are stopped again, so the command ends instead of hanging.
+    """
     services: list[Service] = []
     tokens: list[str] = []
+    try:
+        await _start_nodes(base, base_port, count, services, tokens)
+        await _connect(services, orders)
+        await share_sample_motions(services)
+    except BaseException:
+        await stop_all(services)
+        raise
+    return services, tokens
+
+
+async def stop_all(services: list[Service]) -> None:
+    for service in services:
+        await service.stop()
+        await service.node.close()
+
+
+async def _start_nodes(base: Path, base_port: int, count: int, services: list[Service],
+                       tokens: list[str]) -> None:
     for i in range(count):
-        name, area, meets, contact = SAMPLE_GROUPS[i % len(SAMPLE_GROUPS)]
+        name, _, _, _ = SAMPLE_GROUPS[i % len(SAMPLE_GROUPS)]
         if i >= len(SAMPLE_GROUPS):
             name = f"{name} {i // len(SAMPLE_GROUPS) + 1}"
         port = base_port + i
@@ -41,8 +63,16 @@ async def start_demo_network(base: Path, base_port: int, count: int,
         tokens.append(token)
         node = await Node.open(directory)
         service = Service(node)
-        await service.start()
+        try:
+            await service.start()
+        except BaseException:
+            await service.stop()
+            await node.close()
+            raise
         services.append(service)
+
+
+async def _connect(services: list[Service], orders: NetworkStandingOrders | None) -> None:
     founder = services[0]
     await network.found(founder.node, "Local Groups Network",
                         orders or NetworkStandingOrders(witness_interval_seconds=2))
@@ -55,7 +85,48 @@ async def start_demo_network(base: Path, base_port: int, count: int,
         _, area, meets, contact = SAMPLE_GROUPS[i % len(SAMPLE_GROUPS)]
         await network.set_profile(service.node, {"area": area, "meets": meets,
                                                  "contact": contact})
-    return services, tokens
+
+
+
+async def share_sample_motions(services: list[Service]) -> None:
+    """A motion adopted by one group and taken up by others, and a draft seeking support."""
+    first = services[0].node
+    adopted = await sharing.share(
+        first, "Keep the delegate conference",
+        "This branch calls for the delegate conference to go ahead as the elected "
+        "committees decided, with motions from local groups and amendments.",
+        ["democracy", "conference"],
+        {"meeting": "General meeting", "date": "2017-01-11",
+         "tally": {"in_favour": 17, "against": 10, "abstentions": 1, "attendance": 28}},
+        "motion 3",
+    )
+    draft = await sharing.share(
+        first, "Open the membership database to the groups",
+        "Each local group should hold its own member register; no single person or "
+        "company should hold everyone's data.", ["democracy", "membership"], None, "draft 7",
+    )
+    for service in services[1:]:
+        await _wait_for(service.node, [adopted.id, draft.id])
+    if len(services) > 1:
+        await sharing.endorse(services[1].node, adopted.id,
+                              {"meeting": "Branch meeting", "date": "2017-01-21",
+                               "tally": {"in_favour": 22, "against": 3, "abstentions": 2,
+                                         "attendance": 27}})
+        await sharing.cosponsor(services[1].node, draft.id)
+    if len(services) > 2:
+        await sharing.amend(
+            services[2].node, adopted.id,
+            "This branch calls for the delegate conference to go ahead as the elected "
+            "committees decided, with motions and amendments from local groups, and for "
+            "its standing orders to be published six weeks before.",
+            "add notice of the standing orders")
+
+
+async def _wait_for(node: Node, motion_ids: list[str], seconds: float = 20.0) -> None:
+    for _ in range(int(seconds * 20)):
+        if all(m in node.state.motions.motions for m in motion_ids):
+            return
+        await asyncio.sleep(0.05)
 
 
 async def run_demo(args: argparse.Namespace) -> int:
@@ -87,7 +158,5 @@ Press Ctrl-C to stop.""", flush=True)
         await asyncio.sleep(args.exit_after)
     else:
         await wait_for_signal()
-    for service in services:
-        await service.stop()
-        await service.node.close()
+    await stop_all(services)
     return 0
