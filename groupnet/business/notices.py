@@ -65,10 +65,8 @@ async def about_case(db: aiosqlite.Connection, ident: int) -> list[mail.Notice]:
 
 
 async def state(db: aiosqlite.Connection, related: str) -> NoticeState:
-    notices = await mail.about(db, related)
-    sent = [n for n in notices if n.sent_at is not None]
-    return NoticeState(related, len(notices), len(sent), len(notices) - len(sent),
-                       await mail.all_sent_at(db, related))
+    total, sent, last = await mail.tally(db, related)
+    return NoticeState(related, total, sent, total - sent, last)
 
 
 async def meeting_called(node: Node, actor: Actor, ident: int, meeting: Meeting,
