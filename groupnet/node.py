@@ -15,9 +15,10 @@ import contextlib
 import os
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 import msgspec
@@ -30,6 +31,7 @@ from .procedure.network import NetworkState
 from .procedure.rejection import Rejection, refuse
 
 PARALLEL_VERIFY_MIN = 64
+T = TypeVar("T")
 # The latest entries stay in memory, so pushing them on needs no database read.
 RECENT_WINDOW = 4096
 
@@ -64,6 +66,34 @@ class CheckedBatch:
         self.parsed = parsed
         self.signer = signer  # entry id -> the key its signature was checked against
         self.valid = valid    # entry id -> whether it verified with that key
+
+
+async def to_the_end(work: Awaitable[T]) -> T:
+    """Await `work`, and if the caller is cancelled meanwhile, let it finish anyway.
+
+    A write transaction cut off half way by a client hanging up would leave
+    the connection inside a transaction nobody ends (aiosqlite still runs a
+    statement whose caller was cancelled), or commit rows whose fold into the
+    state was skipped. The caller still gets its cancellation, once the work
+    is done.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        raise
+
+
+_shared_pool: ProcessPoolExecutor | None = None
+
+
+def _verify_pool() -> ProcessPoolExecutor:
+    """One pool of signature checkers per process, however many nodes it runs."""
+    global _shared_pool
+    if _shared_pool is None:
+        _shared_pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 2)
+    return _shared_pool
 
 
 def _verify_chunk(items: list[tuple[str, bytes, str]]) -> list[bool]:
@@ -111,8 +141,6 @@ class Node:
         return node
 
     async def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
         await self.db.close()
 
     def _adopt_rotated_key(self) -> None:
@@ -195,19 +223,22 @@ class Node:
         it. Do not call `append` or `ingest` inside: they take the same turn.
         """
         async with self._lock:
-            await self.db.execute("BEGIN IMMEDIATE")
+            await to_the_end(self.db.execute("BEGIN IMMEDIATE"))
             try:
                 yield self.db
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                await to_the_end(self.db.execute("ROLLBACK"))
                 raise
-            await self.db.execute("COMMIT")
+            await to_the_end(self.db.execute("COMMIT"))
 
     # -- writing our own log -----------------------------------------------
 
     async def append(self, kind: str, body: Body, now: int | None = None) -> Entry:
         """Sign and store the next entry of this node's own log, or refuse it."""
         await self.writable.wait()
+        return await to_the_end(self._append(kind, body, now))
+
+    async def _append(self, kind: str, body: Body, now: int | None) -> Entry:
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -305,6 +336,9 @@ class Node:
 
     async def ingest_checked(self, batch: CheckedBatch, now: int | None = None) -> list[Result]:
         """Decide and store a batch from `check`; one Result per entry, in order."""
+        return await to_the_end(self._ingest_checked(batch, now))
+
+    async def _ingest_checked(self, batch: CheckedBatch, now: int | None) -> list[Result]:
         now = now if now is not None else now_ms()
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
@@ -441,7 +475,7 @@ class Node:
             verdicts = _verify_chunk(items)
         else:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 2)
+                self._pool = _verify_pool()
             workers = os.cpu_count() or 2
             size = -(-len(items) // workers)
             loop = asyncio.get_running_loop()
