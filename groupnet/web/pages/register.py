@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ... import register, signin
+from ... import mail, register, signin
 from ...procedure.rejection import refuse
 from ...store import register as store
 from .frame import (
@@ -147,6 +147,27 @@ async def export(request: web.Request) -> web.StreamResponse:
         "Content-Disposition": f'attachment; filename="register-{day}.csv"'})
 
 
+# -- notices to pass on by hand ----------------------------------------------------------
+
+NOTICES_SHOWN = 200
+
+
+@page("GET", "/api/v1/notices")
+async def notices_page(request: web.Request) -> web.StreamResponse:
+    waiting = await mail.waiting(node_of(request).db, NOTICES_SHOWN)
+    return render(request, "notices.html", notices=waiting, shown=NOTICES_SHOWN,
+                  smtp=node_of(request).config.smtp is not None)
+
+
+@action("POST", "/api/v1/notices/{id}/passed-on", "passed_on", notices_page)
+async def post_passed_on(request: web.Request) -> web.StreamResponse:
+    raw = request.match_info["id"]
+    if not raw.isdigit():
+        raise refuse("not_found", "notice ids are numbers", 404)
+    await mail.pass_on(node_of(request), int(raw), actor_of(request).audit)
+    raise see_other("/notices")
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/members", members_page),
@@ -159,4 +180,6 @@ def routes() -> list[web.RouteDef]:
         web.post("/members/{id}/status", post_status),
         web.post("/members/{id}/roles", post_role),
         web.post("/members/{id}/links", post_link),
+        web.get("/notices", notices_page),
+        web.post("/notices/{id}/passed-on", post_passed_on),
     ]
