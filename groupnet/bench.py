@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from .bench_members import add_members_parser, bench_members
+from .bench_pages import add_pages_parser, bench_pages
 
 
 def add_bench_parser(commands: argparse._SubParsersAction, handler: Callable) -> None:
@@ -19,9 +20,12 @@ def add_bench_parser(commands: argparse._SubParsersAction, handler: Callable) ->
     p.add_argument("--messages", type=int, default=100000)
     p.set_defaults(handler=handler)
     add_members_parser(kinds, handler)
+    add_pages_parser(kinds, handler)
 
 
 async def run_bench(args: argparse.Namespace) -> int:
     if args.bench == "members":
         return await bench_members(args)
+    if args.bench == "pages":
+        return await bench_pages(args)
     raise SystemExit("error: benchmarks are being written")
