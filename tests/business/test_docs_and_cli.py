@@ -9,6 +9,7 @@ from pathlib import Path
 from groupnet.business import rules
 from groupnet.cli import main
 from groupnet.procedure.standing_orders import GroupStandingOrders, describe
+from groupnet.web import api_business
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "business.md"
 
@@ -19,6 +20,12 @@ def test_the_documented_standing_orders_table_has_every_line_the_code_describes(
     for line in describe(GroupStandingOrders()):
         number, _, rule = line.partition("  ")
         assert f"| {number} | {rule} |" in text, line
+
+
+def test_the_documented_endpoint_table_has_every_business_endpoint_with_its_roles():
+    text = DOCS.read_text()
+    for e in api_business.ENDPOINTS:
+        assert f"| `{e.method} {e.path}` | {', '.join(e.roles)} | {e.summary} |" in text, e.path
 
 
 def test_the_readme_lists_the_business_documentation():

@@ -188,3 +188,22 @@ async def test_an_interim_suspension_has_a_time_limit_and_reasons_and_lapses_by_
     branch.days_pass(15)
     lapsed = await branch.ok("POST", f"/api/v1/cases/{case['id']}/enforcement")
     assert lapsed["member_status"] == "active"
+
+
+async def test_only_who_brought_a_charge_withdraws_it_and_an_interim_suspension_ends_with_it(
+        branch):
+    ids = await cast(branch)
+    case = await branch.ok("POST", "/api/v1/cases", as_="Sam Secretary", json={
+        "member": ids["accused"], "rule": "Rule 4.2", "particulars": "The £400 payment."})
+    suspended = await branch.ok("POST", f"/api/v1/cases/{case['id']}/interim-suspension",
+                                as_="Sam Secretary", json={
+        "days": 20, "reasons": "He holds the group's bank card."})
+    assert suspended["member_status"] == "suspended"
+    not_theirs = await branch.call("POST", f"/api/v1/cases/{case['id']}/withdrawal",
+                                   as_="Bea Bystander", json={})
+    assert not_theirs.status == 403 and not_theirs.code == "not_the_complainant"
+    withdrawn = await branch.ok("POST", f"/api/v1/cases/{case['id']}/withdrawal",
+                                as_="Sam Secretary", json={})
+    assert withdrawn["case"]["stage"] == "withdrawn"
+    assert withdrawn["member_status"] == "active"
+    assert await status_of(branch, ids["accused"]) == "active"

@@ -199,3 +199,39 @@ async def test_minutes_are_approved_at_a_later_meeting_then_locked_and_corrected
     assert [e["number"] for e in corrected["minutes"]["entries"]] == [1, 2]
     assert corrected["minutes"]["entries"][0]["text"].endswith("17-10-1.")
     assert corrected["minutes_as_corrected"][0]["text"].endswith("with one abstention.")
+
+
+async def test_an_amendment_put_to_the_vote_changes_the_motion_before_the_motion_is_put(branch):
+    people = await members(branch, 10)
+    meeting = await general_meeting(branch)
+    motion = await submitted(branch, meeting, people[0], people[1])
+    await branch.ok("POST", f"/api/v1/motions/{motion['id']}/amendments", json={
+        "text": "This branch supports the bin workers' strike until it is won.",
+        "mover": people[2], "seconder": people[3]})
+    branch.days_pass(8)
+    await branch.ok("POST", f"/api/v1/meetings/{meeting['id']}/attendance", as_="Sam Secretary",
+                    json={"present": people})
+    decide = f"/api/v1/motions/{motion['id']}/decision"
+    first = await branch.call("POST", decide, as_="Chris Chair", json={
+        "show_of_hands": {"in_favour": 8, "against": 1, "abstentions": 1}})
+    assert first.code == "amendments_pending"
+    amended = await branch.ok("POST", decide, as_="Chris Chair", json={
+        "amendment": "1", "show_of_hands": {"in_favour": 6, "against": 3, "abstentions": 1}})
+    assert amended["amendment_results"][0]["outcome"] == "carried"
+    assert amended["motion"]["text"].endswith("until it is won.")
+    carried = await branch.ok("POST", decide, as_="Chris Chair", json={
+        "show_of_hands": {"in_favour": 8, "against": 1, "abstentions": 1}})
+    assert carried["result"]["outcome"] == "carried"
+
+
+async def test_a_mandate_is_decided_only_by_a_body_the_standing_orders_allow(branch):
+    people = await members(branch, 4)
+    committee = await general_meeting(branch, days=8, kind="committee")
+    refused = await branch.call("POST", f"/api/v1/meetings/{committee['id']}/motions", json={
+        "title": "Mandate", "text": "Our delegates support motion 7.", "proposer": people[0],
+        "seconder": people[1], "mandate": {"conference": "Conference 2017",
+                                           "conference_motion": "Motion 7",
+                                           "position": "support"}})
+    assert refused.code == "wrong_body"
+    assert refused.reason.startswith("standing order 6.3: delegates' mandates may be decided by "
+                                     "a general meeting or an annual meeting")
