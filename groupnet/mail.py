@@ -238,8 +238,8 @@ async def tally(db: aiosqlite.Connection, related: str) -> tuple[int, int, int |
     """(how many notices are about `related`, how many of them were sent, `all_sent_at`),
     counted by the database: a meeting of 20,000 members is not 20,000 notices read."""
     async with db.execute(
-        "SELECT COUNT(*), COUNT(sent_at), MAX(sent_at) FROM notices WHERE related = ?",
-        (related,),
+        "SELECT COUNT(*), COUNT(sent_at), MAX(sent_at) FROM notices "
+        "WHERE related = ? AND status != 'withdrawn'", (related,),
     ) as cursor:
         total, sent, last = await cursor.fetchone()
     return total, sent, last if total and sent == total else None
