@@ -133,7 +133,8 @@ async def test_pages_fit_a_phone_screen_375_pixels_wide_without_sideways_scrolli
     try:
         await sign_in(page, site, "Sam Secretary")
         for path in ("/", "/members", "/meetings", "/meetings/new", "/network/motions",
-                     "/me", "/audit"):
+                     "/network/motions/new", "/me", "/audit", "/cases", "/elections",
+                     "/notices", "/members/import"):
             await page.goto(site.url + path)
             wide = await page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth")

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import account, meetings, network, register
+from . import account, cases, delegates, meetings, network, register
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def routes() -> list[web.AbstractRouteDef]:
     return [*account.routes(), *network.routes(), *register.routes(),
-            *meetings.routes(),
+            *meetings.routes(), *cases.routes(),
+            *delegates.routes(),
             web.static("/static", STATIC, append_version=False)]

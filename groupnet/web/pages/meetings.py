@@ -78,7 +78,7 @@ def _starts_at(request: web.Request, name: str = "starts_at") -> datetime:
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
-        raise refuse(f"bad_{name}", "give the date and time the meeting starts (UTC)",
+        raise refuse(f"bad_{name}", "give a date and a time (UTC)",
                      400) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -168,7 +168,11 @@ async def post_motion(request: web.Request) -> web.StreamResponse:
         "seconder": await _who(request, text(request, "seconder"), "Seconder"),
         "proposer": await _who(request, proposer, "Proposer") if proposer else None,
         "counterposed_to": number(request, "counterposed_to", "Counterposed to")
-        if counterposed else None})
+        if counterposed else None,
+        "mandate": {"conference": text(request, "conference"),
+                    "conference_motion": text(request, "conference_motion"),
+                    "position": text(request, "position")}
+        if text(request, "conference") else None})
     view = await motions.submit(node_of(request), actor_of(request), ident(request), body)
     raise see_other(f"/motions/{view.id}")
 
