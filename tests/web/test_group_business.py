@@ -93,3 +93,13 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
     assert "standing order 4.1" in await page.locator("#outcome").inner_text()
     assert "will collect for it" in await page.locator(".motion-text").inner_text()
     await screenshot(page, "motion")
+
+    # Printed, a motion and a meeting's minutes leave out navigation and forms.
+    await page.emulate_media(media="print")
+    assert not await page.get_by_role("navigation", name="Main").is_visible()
+    assert await page.locator(".motion-text").is_visible()
+    await page.goto(meeting_url)
+    assert await page.locator("#minutes").is_visible()
+    assert await page.locator("main form").count() > 0
+    for form in await page.locator("main form").all():
+        assert await form.is_hidden()

@@ -143,3 +143,16 @@ async def test_pages_fit_a_phone_screen_375_pixels_wide_without_sideways_scrolli
         await screenshot(page, "members-phone")
     finally:
         await context.close()
+
+
+async def test_after_five_wrong_admin_tokens_even_the_right_one_waits(site, page):
+    for _ in range(5):
+        await page.goto(site.url + "/sign-in")
+        await page.get_by_label("Admin token").fill("not-the-token")
+        await page.get_by_role("button", name="Sign in with admin token").click()
+        assert "not an admin token" in await page.locator("#problem-token-token").inner_text()
+    await page.get_by_label("Admin token").fill(site.token)
+    response = await page.request.post(site.url + "/sign-in/token", form={
+        "token": site.token, "csrf": await page.locator("input[name=csrf]").first.input_value()})
+    assert response.status == 429
+    assert "failed sign-ins" in await response.text()
