@@ -68,6 +68,9 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
         await page.get_by_label(name).check()
     await page.get_by_role("button", name="Record attendance").click()
     assert await page.locator("#quorum").inner_text() == "Quorate"
+    await page.get_by_label("Minute", exact=True).fill("Apologies were received from Ben Baker.")
+    await page.get_by_role("button", name="Record minute").click()
+    assert "Apologies were received" in await page.locator("#minutes").inner_text()
     await screenshot(page, "meeting")
 
     # An amendment, shown as a diff, carried on a show of hands; then the motion.
