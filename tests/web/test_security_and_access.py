@@ -130,6 +130,8 @@ async def test_pages_fit_a_phone_screen_375_pixels_wide_without_sideways_scrolli
     await site.member("Sam Secretary", "secretary")
     context = await browser.new_context(viewport={"width": 375, "height": 740})
     page = await context.new_page()
+    complaints: list[str] = []
+    page.on("console", lambda message: complaints.append(message.text))
     try:
         await sign_in(page, site, "Sam Secretary")
         for path in ("/", "/members", "/meetings", "/meetings/new", "/network/motions",
@@ -141,6 +143,8 @@ async def test_pages_fit_a_phone_screen_375_pixels_wide_without_sideways_scrolli
             assert wide <= 0, (path, wide)
         await page.goto(site.url + "/members")
         await screenshot(page, "members-phone")
+        # nothing on the pages breaks their own Content-Security-Policy
+        assert not [c for c in complaints if "Content Security Policy" in c], complaints
     finally:
         await context.close()
 
