@@ -64,9 +64,14 @@ async def _form(base: Path, count: int) -> list[Service]:
                         NetworkStandingOrders(witness_interval_seconds=86400))
     for service in services[1:]:
         await network.admit(founder.node, founder.client, service.node.config.url)
-    await asyncio.gather(*(
-        network.join(s.node, s.client, founder.node.config.url) for s in services[1:]
-    ))
+    # a few joins at a time: each new node reads the founder's whole feed
+    gate = asyncio.Semaphore(8)
+
+    async def join(service: Service) -> None:
+        async with gate:
+            await network.join(service.node, service.client, founder.node.config.url)
+
+    await asyncio.gather(*(join(s) for s in services[1:]))
     for service in services:
         await service.outbox.refresh()
     deadline = time.monotonic() + 120

@@ -42,3 +42,12 @@ async def test_every_client_api_call_without_a_valid_token_is_refused(cluster):
                     answer = await response.json()
                     assert answer["error"]["code"] == "unauthenticated"
                     assert answer["error"]["reason"]
+
+
+def test_every_endpoint_is_documented_under_docs():
+    from pathlib import Path
+
+    docs = "\n".join(p.read_text() for p in Path("docs").glob("*.md"))
+    missing = [f"{e.method} {e.path}" for e in all_endpoints()
+               if f"`{e.method} {e.path}" not in docs]
+    assert not missing, f"document these in docs/*.md: {missing}"
