@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from . import following, sharing
+from . import adoption, following, sharing
 from .node import Node
 
 
@@ -72,6 +72,13 @@ async def _show(node: Node, args: argparse.Namespace) -> int:
 
 
 async def _share(node: Node, args: argparse.Namespace) -> int:
+    if args.from_motion is not None:
+        entry = await adoption.share_local(node, args.from_motion, args.topic or [])
+        return _print_entry(f"shared motion {args.from_motion}", entry)
+    if not args.title or not (args.text or args.text_file):
+        from .procedure.rejection import refuse
+
+        raise refuse("bad_request", "give --from-motion, or --title and --text/--text-file", 400)
     text = Path(args.text_file).read_text() if args.text_file else args.text
     entry = await sharing.share(node, args.title, text, args.topic or [], _adoption(args),
                                 args.local)
@@ -114,6 +121,16 @@ async def _reply(node: Node, args: argparse.Namespace) -> int:
                         await sharing.reply(node, _resolve(node, args.motion), args.text))
 
 
+async def _adopt(node: Node, args: argparse.Namespace) -> int:
+    from .business.people import CLI
+
+    view = await adoption.adopt(node, CLI, _resolve(node, args.motion), args.meeting,
+                                args.seconder, args.proposer)
+    print(f"adopted as motion {view.id} for meeting {view.meeting}; when the meeting carries "
+          "it, the endorsement goes to the network with the count")
+    return 0
+
+
 async def _follow(node: Node, args: argparse.Namespace) -> int:
     await following.follow(node, args.kind, args.value)
     print(f"following {args.kind} {args.value}")
@@ -141,7 +158,7 @@ async def _notifications(node: Node, args: argparse.Namespace) -> int:
 
 ACTIONS = {
     "list": _list, "show": _show, "share": _share, "revise": _revise, "withdraw": _withdraw,
-    "endorse": _endorse, "cosponsor": _cosponsor, "amend": _amend, "reply": _reply,
+    "endorse": _endorse, "cosponsor": _cosponsor, "adopt": _adopt, "amend": _amend, "reply": _reply,
     "follow": _follow, "unfollow": _unfollow, "notifications": _notifications,
 }
 
@@ -169,7 +186,10 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     action("show", "one motion with its versions, endorsements, amendments and replies")
     p = action("share", "share one of this group's motions (adopted, or a draft)", motion=False)
-    p.add_argument("--title", required=True)
+    p.add_argument("--from-motion", type=int,
+                   help="share this local motion (carried: with its decision; not yet put: "
+                   "as a draft) instead of giving --title and --text")
+    p.add_argument("--title")
     p.add_argument("--text", help="the motion's text")
     p.add_argument("--text-file", help="read the text from this file")
     p.add_argument("--topic", action="append", help="a topic (repeat for more)")
@@ -187,6 +207,10 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     p = action("endorse", "endorse a motion this group adopted, with the meeting's tally")
     p.add_argument("--version", type=int, help="the version adopted (default: the latest)")
     _add_adoption_options(p, required=True)
+    p = action("adopt", "put a shared motion to one of our meetings as our own motion")
+    p.add_argument("--meeting", type=int, required=True, help="our meeting's id")
+    p.add_argument("--seconder", required=True, help="the seconder's member id")
+    p.add_argument("--proposer", help="the proposer's member id")
     p = action("cosponsor", "co-sponsor a motion")
     p.add_argument("--version", type=int)
     p = action("amend", "propose an amendment to a motion")

@@ -15,6 +15,7 @@ the procedure code; nobody types it in.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import aiosqlite
@@ -191,7 +192,10 @@ async def listing(db: aiosqlite.Connection, meeting: int | None) -> list[dict]:
             if meeting is None or r.motion.meeting_id == str(meeting)]
 
 
-async def submit(node: Node, actor: Actor, meeting_id: int, request: SubmitMotion) -> MotionView:
+async def submit(node: Node, actor: Actor, meeting_id: int, request: SubmitMotion,
+                 also: Callable[[aiosqlite.Connection, int], Awaitable[None]] | None = None,
+                 ) -> MotionView:
+    """Submit a motion; `also` writes more in the same transaction (a link to its origin)."""
     async with node.transaction() as db:
         now = clock.now(node)
         orders = await rules.current(db)
@@ -216,6 +220,8 @@ async def submit(node: Node, actor: Actor, meeting_id: int, request: SubmitMotio
             root = await _join_counterposed(db, request.counterposed_to, motion, now)
         record = MotionRecord(motion=motion, counterposed_set=root, mandate=request.mandate)
         await business.save(db, KIND, ident, record, None, now)
+        if also is not None:
+            await also(db, ident)
         await audit.record(db, actor.audit, "motion.submitted", f"{KIND}:{ident}", {
             "meeting": meeting_id, "title": motion.title, "kind": motion.kind,
             "proposer": motion.proposer_id, "seconder": motion.seconder_id,
@@ -365,6 +371,10 @@ async def put_to_vote(node: Node, actor: Actor, ident: int, request: PutToVote) 
             await business.save(db, KIND, ident, await _final(db, actor, put, result, orders, now),
                                 version, now)
             await _audit_result(db, actor, ident, MOTION, result, now)
+    # a carried motion adopted from the network is endorsed there with this count
+    from .. import adoption
+
+    await adoption.after_decision(node, ident)
     return await view(node.db, ident)
 
 

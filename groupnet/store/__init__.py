@@ -83,7 +83,7 @@ async def connect(path: Path) -> aiosqlite.Connection:
 
 def areas() -> dict[str, list[str]]:
     """Every area's migrations, in the order areas are created."""
-    from . import audit, business, follows, register
+    from . import adoptions, audit, business, follows, register
 
     return {
         "network": NETWORK_MIGRATIONS,
@@ -91,6 +91,7 @@ def areas() -> dict[str, list[str]]:
         "register": register.MIGRATIONS,
         "business": business.MIGRATIONS,
         "follows": follows.MIGRATIONS,
+        "adoptions": adoptions.MIGRATIONS,
     }
 
 

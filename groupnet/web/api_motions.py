@@ -5,8 +5,9 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from .. import following, sharing
+from .. import adoption, following, sharing
 from ..messages import Adoption
+from ..procedure.rejection import refuse
 from .endpoints import Endpoint, int_query, json, node_of, read_body
 
 
@@ -58,6 +59,16 @@ class ReadRequest(msgspec.Struct, forbid_unknown_fields=True):
     upto: int | None = None
 
 
+class AdoptRequest(msgspec.Struct, forbid_unknown_fields=True):
+    meeting: int
+    seconder: str
+    proposer: str | None = None
+
+
+class ShareLocalRequest(msgspec.Struct, forbid_unknown_fields=True):
+    topics: list[str] = []
+
+
 def _written(entry) -> web.Response:
     return json({"entry": entry.id, "seq": entry.seq}, status=201)
 
@@ -73,7 +84,27 @@ async def list_motions(request: web.Request) -> web.Response:
 async def get_motion(request: web.Request) -> web.Response:
     node = node_of(request)
     motion = sharing.motion_or_404(node, request.match_info["id"])
-    return json(sharing.describe(node, motion, full=True))
+    described = sharing.describe(node, motion, full=True)
+    described["local_links"] = await adoption.links(node, motion.id)
+    return json(described)
+
+
+async def post_adoption(request: web.Request) -> web.Response:
+    from .api_business import actor_of
+
+    body = await read_body(request, AdoptRequest)
+    view = await adoption.adopt(node_of(request), actor_of(request), request.match_info["id"],
+                                body.meeting, body.seconder, body.proposer)
+    return json(view, status=201)
+
+
+async def post_share_local(request: web.Request) -> web.Response:
+    body = await read_body(request, ShareLocalRequest)
+    try:
+        local_id = int(request.match_info["id"])
+    except ValueError:
+        raise refuse("not_found", "motion ids are numbers", 404) from None
+    return _written(await adoption.share_local(node_of(request), local_id, body.topics))
 
 
 async def post_share(request: web.Request) -> web.Response:
@@ -169,6 +200,12 @@ ENDPOINTS = [
              post_amendment, AmendRequest),
     Endpoint("POST", MOTION + "/replies", "Publish a reply under a motion", OFFICER,
              post_reply, ReplyRequest),
+    Endpoint("POST", MOTION + "/adoption",
+             "Put a shared motion to one of our meetings; when carried, it is endorsed",
+             OFFICER, post_adoption, AdoptRequest),
+    Endpoint("POST", "/api/v1/motions/{id}/share",
+             "Share one of our motions: carried, with the decision, or as a draft",
+             OFFICER, post_share_local, ShareLocalRequest),
     Endpoint("GET", "/api/v1/follows", "Groups and topics this group follows", OFFICER,
              get_follows),
     Endpoint("POST", "/api/v1/follows", "Follow a group or a topic", OFFICER,
