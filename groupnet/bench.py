@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from .bench_members import add_members_parser, bench_members
 from .bench_pages import add_pages_parser, bench_pages
+from .bench_propagation import add_propagation_parser, run_propagation
 
 
 def add_bench_parser(commands: argparse._SubParsersAction, handler: Callable) -> None:
@@ -21,6 +22,7 @@ def add_bench_parser(commands: argparse._SubParsersAction, handler: Callable) ->
     p.set_defaults(handler=handler)
     add_members_parser(kinds, handler)
     add_pages_parser(kinds, handler)
+    add_propagation_parser(kinds, handler)
 
 
 async def run_bench(args: argparse.Namespace) -> int:
@@ -28,4 +30,6 @@ async def run_bench(args: argparse.Namespace) -> int:
         return await bench_members(args)
     if args.bench == "pages":
         return await bench_pages(args)
+    if args.bench == "propagation":
+        return await run_propagation(args)
     raise SystemExit("error: benchmarks are being written")

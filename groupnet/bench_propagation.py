@@ -160,3 +160,27 @@ async def bench_propagation(sizes: list[int], trials: int) -> int:
     print(f"p99 at {largest['nodes']} nodes: {largest['p99']:.2f} s "
           f"(target < {TARGET_P99_SECONDS:.1f} s)")
     return 0
+
+
+def add_propagation_parser(kinds, handler) -> None:
+    p = kinds.add_parser(
+        "propagation", help="time for a shared motion to reach every node, and its requests",
+        description="N nodes in this process on loopback ports form a network; one shares a "
+        "motion; prints the median and p99 time until every node has it, and the HTTP "
+        f"requests spent per message beside n·log2(n) and n². Target: p99 under "
+        f"{TARGET_P99_SECONDS:.0f} s at 150 nodes.",
+    )
+    p.add_argument("--nodes", default="10,50,150",
+                   help="comma-separated network sizes (default 10,50,150)")
+    p.add_argument("--trials", type=int, default=5, help="motions shared per size")
+    p.set_defaults(handler=handler)
+
+
+async def run_propagation(args) -> int:
+    try:
+        sizes = [int(part) for part in args.nodes.split(",")]
+    except ValueError:
+        raise SystemExit("error: --nodes takes sizes such as 10,50,150") from None
+    if any(size < 2 for size in sizes) or args.trials < 1:
+        raise SystemExit("error: each size must be at least 2, and --trials at least 1")
+    return await bench_propagation(sizes, args.trials)
