@@ -207,3 +207,46 @@ async def test_only_who_brought_a_charge_withdraws_it_and_an_interim_suspension_
     assert withdrawn["case"]["stage"] == "withdrawn"
     assert withdrawn["member_status"] == "active"
     assert await status_of(branch, ids["accused"]) == "active"
+
+
+async def test_a_hearing_is_scheduled_only_once_its_notice_has_been_passed_on_by_hand(branch):
+    ids = await cast(branch)
+    branch.node.config.smtp = None
+    case = await branch.ok("POST", "/api/v1/cases", as_="Sam Secretary", json={
+        "member": ids["accused"], "rule": "Rule 4.2", "particulars": "The £400 payment."})
+    await branch.ok("POST", f"/api/v1/cases/{case['id']}/evidence", as_="Sam Secretary",
+                    json={"description": "Bank statement.", "given_by": ids["witness"]})
+    await branch.ok("POST", f"/api/v1/cases/{case['id']}/disclosure", as_="Sam Secretary")
+    await branch.ok("POST", f"/api/v1/cases/{case['id']}/reply", as_="Alex Accused",
+                    json={"text": "It was agreed."})
+    hearing = {"at": branch.in_days(9), "panel": ids["panel"]}
+    waiting = await branch.call("POST", f"/api/v1/cases/{case['id']}/hearing",
+                                as_="Sam Secretary", json=hearing)
+    assert waiting.status == 202 and not waiting.body["scheduled"]
+    assert waiting.body["case"]["case"]["hearing"] is None
+    # Passed on three days later, the notice gives six days, not nine: too little.
+    branch.days_pass(3)
+    await pass_on(branch, case["id"])
+    late = await branch.call("POST", f"/api/v1/cases/{case['id']}/hearing",
+                             as_="Sam Secretary", json=hearing)
+    assert late.code == "hearing_notice"
+    assert late.reason.startswith("standing order 7.2: a hearing needs 7 days' notice; this one "
+                                  "gave 14")
+    # A new date: its notice is passed on at once, and the same request then schedules it.
+    hearing = {"at": branch.in_days(8), "panel": ids["panel"]}
+    again = await branch.call("POST", f"/api/v1/cases/{case['id']}/hearing",
+                              as_="Sam Secretary", json=hearing)
+    assert again.status == 202
+    await pass_on(branch, case["id"])
+    scheduled = await branch.call("POST", f"/api/v1/cases/{case['id']}/hearing",
+                                  as_="Sam Secretary", json=hearing)
+    assert scheduled.status == 200 and scheduled.body["scheduled"]
+    assert scheduled.body["case"]["case"]["hearing"]["notice_sent_at_ms"] == \
+        scheduled.body["notice"]["sent_at_ms"]
+
+
+async def pass_on(branch, ident):
+    """An officer passes on by hand every hearing notice of the case still waiting."""
+    for n in (await branch.ok("GET", "/api/v1/notices"))["notices"]:
+        if n["related"].startswith(f"case:{ident}:hearing:"):
+            await branch.ok("POST", f"/api/v1/notices/{n['id']}/passed-on", as_="Sam Secretary")

@@ -235,3 +235,26 @@ async def test_a_mandate_is_decided_only_by_a_body_the_standing_orders_allow(bra
     assert refused.code == "wrong_body"
     assert refused.reason.startswith("standing order 6.3: delegates' mandates may be decided by "
                                      "a general meeting or an annual meeting")
+
+
+async def pass_on_notices(branch, related):
+    waiting = await branch.ok("GET", "/api/v1/notices", as_="Sam Secretary")
+    for notice in waiting["notices"]:
+        if notice["related"] == related:
+            await branch.ok("POST", f"/api/v1/notices/{notice['id']}/passed-on",
+                            as_="Sam Secretary")
+
+
+async def test_without_a_mail_server_notice_counts_from_when_an_officer_passes_it_on(branch):
+    await members(branch, 5)
+    branch.node.config.smtp = None
+    meeting = await general_meeting(branch, days=8)
+    assert meeting["notice"]["waiting"] == 7 and meeting["notice"]["sent_at_ms"] is None
+    assert meeting["notice_problem"]["reason"].startswith(
+        "standing order 1.1: a general meeting needs 7 days' notice (168 h); this one gave 0 h")
+    branch.days_pass(2)
+    await pass_on_notices(branch, f"meeting:{meeting['id']}")
+    shown = await branch.ok("GET", f"/api/v1/meetings/{meeting['id']}", as_="Chris Chair")
+    assert shown["notice"]["waiting"] == 0
+    assert shown["notice_problem"]["reason"].startswith(
+        "standing order 1.1: a general meeting needs 7 days' notice (168 h); this one gave 143 h")
