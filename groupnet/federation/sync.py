@@ -10,37 +10,57 @@ id is a fork, and the differing entry is fetched as evidence.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
+from collections import deque
 
-from ..node import Node
+from ..node import CheckedBatch, Node
 from .client import PeerClient, PeerError
 
 log = logging.getLogger("groupnet.sync")
 
 PAGE = 2000
+# pages whose signatures are checked while the page before them is stored
+AHEAD = 2
 
 
 async def catch_up(node: Node, client: PeerClient, url: str, peer: str) -> int:
-    """Read `url`'s feed from where we left off; return how many entries were new."""
+    """Read `url`'s feed from where we left off; return how many entries were new.
+
+    Pipelined, because checking signatures is most of the work and runs in
+    worker processes: while one page is decided and stored, the signatures of
+    the next `AHEAD` pages are being checked, and the page after is fetched.
+    Pages are still stored strictly in feed order, each followed by the saved
+    cursor, so an interrupted catch-up resumes after the last stored page.
+    """
     async with node.db.execute("SELECT cursor FROM pulls WHERE peer = ?", (peer,)) as cursor:
         row = await cursor.fetchone()
-    position = row[0] if row else 0
+    after = row[0] if row else 0
     new = 0
-    while True:
-        lines, following = await client.feed(url, position, PAGE)
-        if not lines:
-            break
-        results = await node.ingest(lines)
-        new += sum(1 for r in results if r.status == "accepted")
-        position = following
-        await node.db.execute(
-            "INSERT INTO pulls (peer, cursor) VALUES (?, ?) "
-            "ON CONFLICT (peer) DO UPDATE SET cursor = excluded.cursor",
-            (peer, position),
-        )
-        if len(lines) < PAGE:
-            break
+    more = True
+    checking: deque[tuple[asyncio.Task[CheckedBatch], int]] = deque()
+    try:
+        while more or checking:
+            if more and len(checking) < AHEAD:
+                lines, after = await client.feed(url, after, PAGE)
+                more = len(lines) == PAGE
+                if lines:
+                    checking.append((asyncio.create_task(node.check(lines)), after))
+                continue
+            task, position = checking.popleft()
+            results = await node.ingest_checked(await task)
+            new += sum(1 for r in results if r.status == "accepted")
+            async with node.transaction() as db:
+                await db.execute(
+                    "INSERT INTO pulls (peer, cursor) VALUES (?, ?) "
+                    "ON CONFLICT (peer) DO UPDATE SET cursor = excluded.cursor",
+                    (peer, position),
+                )
+    finally:
+        for task, _ in checking:
+            task.cancel()
+        await asyncio.gather(*(task for task, _ in checking), return_exceptions=True)
     return new
 
 
