@@ -10,6 +10,7 @@ of names to tick.
 
 from __future__ import annotations
 
+import tomllib
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -156,10 +157,25 @@ async def post_approval(request: web.Request) -> web.StreamResponse:
     raise _back(request, "#minutes")
 
 
+def _rule_patch(request: web.Request) -> dict | None:
+    """The standing orders a rule-change motion changes, written as TOML lines."""
+    if text(request, "kind") != "rule_change":
+        return None
+    try:
+        return tomllib.loads(text(request, "rule_patch"))
+    except tomllib.TOMLDecodeError as error:
+        raise refuse("bad_rule_patch", f"write each change as `name = value`: {error}",
+                     400) from None
+
+
 @_meeting_action("POST /api/v1/meetings/{id}/motions", "motion",
                  {"motion_empty": "text", "seconder_is_proposer": "seconder",
                   "not_active": "seconder", "bad_counterposed_to": "counterposed_to",
-                  "not_counterposed": "counterposed_to"})
+                  "not_counterposed": "counterposed_to", "bad_rule_patch": "rule_patch",
+                  "rule_change_needs_patch": "rule_patch",
+                  "rule_change_changes_nothing": "rule_patch",
+                  "invalid_standing_orders": "rule_patch",
+                  "entrenched_provision": "rule_patch"})
 async def post_motion(request: web.Request) -> web.StreamResponse:
     proposer = text(request, "proposer")
     counterposed = text(request, "counterposed_to")
@@ -169,6 +185,8 @@ async def post_motion(request: web.Request) -> web.StreamResponse:
         "proposer": await _who(request, proposer, "Proposer") if proposer else None,
         "counterposed_to": number(request, "counterposed_to", "Counterposed to")
         if counterposed else None,
+        "kind": "rule_change" if text(request, "kind") == "rule_change" else "ordinary",
+        "rule_patch": _rule_patch(request),
         "mandate": {"conference": text(request, "conference"),
                     "conference_motion": text(request, "conference_motion"),
                     "position": text(request, "position")}
@@ -178,6 +196,11 @@ async def post_motion(request: web.Request) -> web.StreamResponse:
 
 
 # -- a motion ------------------------------------------------------------------------------
+
+
+@page("GET", "/api/v1/rules")
+async def rules_page(request: web.Request) -> web.StreamResponse:
+    return render(request, "rules.html", view=await rules.view(node_of(request).db))
 
 
 @page("GET", "/api/v1/motions/{id}")
@@ -256,6 +279,7 @@ async def post_decision(request: web.Request) -> web.StreamResponse:
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/meetings", meetings_page),
+        web.get("/rules", rules_page),
         web.get("/meetings/new", call_page),
         web.post("/meetings/new", post_call),
         web.get("/meetings/{id}", meeting_page),
