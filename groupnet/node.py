@@ -181,6 +181,7 @@ class Node:
                 state.record_fork(author, seq, held_id, fork_id)
         self.state = state
         self.last_rx = 0
+        self.recent.clear()  # the tail is folded again from rx 1: keep the window dense
         await self._fold_tail()
 
     async def fold_tail(self) -> None:
@@ -508,7 +509,9 @@ class Node:
             if after >= recent[-1][0]:
                 return []
             start = after + 1 - recent[0][0]
-            return [recent[i] for i in range(start, min(len(recent), start + limit))]
+            # dense unless a stored row no longer parses; then read the database
+            if start < len(recent) and recent[start][0] == after + 1:
+                return [recent[i] for i in range(start, min(len(recent), start + limit))]
         async with self.db.execute(
             "SELECT rx, author, raw FROM entries WHERE rx > ? ORDER BY rx LIMIT ?",
             (after, limit),

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import sqlite3
 
 from aiohttp import web
 
@@ -105,9 +106,15 @@ class Service:
                     self.node.wants_sync.wait(), interval * (0.5 + self._rng.random())
                 )
             self.node.wants_sync.clear()
-            gained = await anti_entropy_round(
-                self.node, self.client, await bootstrap_urls(self.node), self._rng
-            )
+            try:
+                gained = await anti_entropy_round(
+                    self.node, self.client, await bootstrap_urls(self.node), self._rng
+                )
+            except sqlite3.OperationalError as error:
+                # another process (the CLI) held the write lock past the busy timeout:
+                # try again next round rather than end replication for good
+                log.warning("anti-entropy round failed: %s", error)
+                continue
             if gained:
                 log.info("anti-entropy fetched %d entries", gained)
 
@@ -123,8 +130,13 @@ class Service:
                 continue
             heads = sorted(node.unwitnessed.items())[:500]
             body = Witness([Head(author, seq, ident) for author, (seq, ident) in heads])
-            with contextlib.suppress(Refused):
+            try:
                 await node.append("heads.witness", body)
-                for author, _ in heads:
-                    node.unwitnessed.pop(author, None)
-                node.unwitnessed_news = bool(node.unwitnessed)
+            except Refused:
+                continue  # a frozen or revoked log takes nothing more
+            except sqlite3.OperationalError as error:
+                log.warning("no witness this round: %s", error)  # busy: next round
+                continue
+            for author, _ in heads:
+                node.unwitnessed.pop(author, None)
+            node.unwitnessed_news = bool(node.unwitnessed)

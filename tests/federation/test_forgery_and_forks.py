@@ -154,3 +154,13 @@ async def test_two_conflicting_entries_in_one_batch_are_caught_as_a_fork(cluster
     assert [(r["status"], r.get("code")) for r in results] == [
         ("accepted", None), ("fork", "equivocation")]
     assert [(f.author, f.seq) for f in a.node.state.forks] == [(b.node.id, one.seq)]
+
+
+async def test_a_node_that_found_a_fork_still_pushes_each_entry_once_and_in_order(cluster):
+    services, b, seq, pair = await make_fork(cluster)
+    a = services[0]
+    await network.set_profile(a.node, {"area": "after the fork"})
+    for after in range(a.node.last_rx + 1):
+        pushed = [rx for rx, _, _ in await a.node.outgoing(after, 50)]
+        stored = [rx for rx, _ in await a.node.feed(after, 50)]
+        assert pushed == stored, after
