@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import sqlite3
 
 from ..node import Node, now_ms
 from .client import PeerClient, PeerError
@@ -80,8 +81,13 @@ class Outbox:
         moved = [(c, p) for p, c in self.positions.items() if self._saved.get(p) != c]
         if not moved:
             return
-        async with self.node.transaction() as db:
-            await db.executemany("UPDATE outbox SET cursor = ? WHERE peer = ?", moved)
+        try:
+            async with self.node.transaction() as db:
+                await db.executemany("UPDATE outbox SET cursor = ? WHERE peer = ?", moved)
+        except sqlite3.OperationalError as problem:
+            # the next flush writes them; meanwhile a restart re-sends a little
+            log.warning("could not save push cursors: %s", problem)
+            return
         self._saved.update({p: c for c, p in moved})
 
     async def _flush_loop(self) -> None:
@@ -187,9 +193,13 @@ class Outbox:
 
     async def _record_failure(self, peer: str, failures: int, next_attempt: int,
                               error: str) -> None:
-        async with self.node.transaction() as db:
-            await db.execute(
-                "UPDATE outbox SET failures = ?, next_attempt = ?, last_error = ? "
-                "WHERE peer = ?",
-                (failures, next_attempt, error[:500], peer),
-            )
+        """Keep the backoff across restarts; a busy database only loses the record of it."""
+        try:
+            async with self.node.transaction() as db:
+                await db.execute(
+                    "UPDATE outbox SET failures = ?, next_attempt = ?, last_error = ? "
+                    "WHERE peer = ?",
+                    (failures, next_attempt, error[:500], peer),
+                )
+        except sqlite3.OperationalError as problem:
+            log.warning("could not record the push failure to %s: %s", peer, problem)
