@@ -139,19 +139,23 @@ def render(schema: dict) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write(directory: Path = DIRECTORY) -> list[Path]:
-    """Write every schema file and remove any this generator no longer makes."""
+def write_files(directory: Path, files: dict[str, dict]) -> list[Path]:
+    """Write generated JSON files and remove any the generator no longer makes."""
     directory.mkdir(parents=True, exist_ok=True)
-    files = schemas()
     for stale in directory.glob("*.json"):
         if stale.name not in files:
             stale.unlink()
     written = []
-    for name, schema in files.items():
+    for name, document in files.items():
         path = directory / name
-        path.write_text(render(schema), encoding="utf-8")
+        path.write_text(render(document), encoding="utf-8")
         written.append(path)
     return written
+
+
+def write(directory: Path = DIRECTORY) -> list[Path]:
+    """Write every schema file and remove any this generator no longer makes."""
+    return write_files(directory, schemas())
 
 
 def main(argv: list[str] | None = None) -> int:

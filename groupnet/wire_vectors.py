@@ -62,6 +62,7 @@ from .messages import (
 )
 from .procedure.network import NetworkState
 from .procedure.rejection import Rejection
+from .wire_schema import write_files
 
 DIRECTORY = Path(__file__).resolve().parent.parent / "protocol" / "vectors"
 
@@ -718,23 +719,9 @@ def vectors() -> dict[str, dict]:
     return dict(sorted(out.items()))
 
 
-def render(document: dict) -> str:
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
 def write(directory: Path = DIRECTORY) -> list[Path]:
     """Write every vector file and remove any this generator no longer makes."""
-    directory.mkdir(parents=True, exist_ok=True)
-    files = vectors()
-    for stale in directory.glob("*.json"):
-        if stale.name not in files:
-            stale.unlink()
-    written = []
-    for name, document in files.items():
-        path = directory / name
-        path.write_text(render(document), encoding="utf-8")
-        written.append(path)
-    return written
+    return write_files(directory, vectors())
 
 
 def main(argv: list[str] | None = None) -> int:
