@@ -29,6 +29,7 @@ def test_the_ingest_benchmark_prints_its_rate_and_the_ratio_to_raw_verification(
     assert "messages: 300" in lines
     for label in ("seconds", "messages/s", r"raw verify/s \(one core\)"):
         assert any(re.match(rf"{label}: {NUMBER}", line) for line in lines), label
+    assert any(line.startswith("CPU per entry (median round): node process") for line in lines)
     assert re.fullmatch(
         rf"ratio: {NUMBER} of one core's raw verify rate \(target >= 0\.60\)", lines[-1]
     )
@@ -39,6 +40,7 @@ def test_the_catch_up_benchmark_prints_its_time_and_the_ratio_to_raw_verificatio
     assert "messages: 300" in lines
     for label in ("seconds", "messages/s", "raw verify, one core"):
         assert any(re.match(rf"{label}: {NUMBER}", line) for line in lines), label
+    assert any(line.startswith("CPU per entry (median round): node process") for line in lines)
     assert re.match(rf"ratio: {NUMBER} of one core's raw verify rate", lines[-1])
 
 
