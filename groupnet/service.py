@@ -100,11 +100,11 @@ class Service:
         await self.ready.wait()
         while True:
             interval = self.node.config.sync_interval_seconds
-            # wake early when an entry was refused for something we lack
+            # wake early when an entry was refused for something we lack; asyncio.timeout,
+            # unlike wait_for on 3.11, never swallows the task's own cancellation
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self.node.wants_sync.wait(), interval * (0.5 + self._rng.random())
-                )
+                async with asyncio.timeout(interval * (0.5 + self._rng.random())):
+                    await self.node.wants_sync.wait()
             self.node.wants_sync.clear()
             try:
                 gained = await anti_entropy_round(
