@@ -33,7 +33,7 @@ from ..node import Node
 from ..procedure import discipline
 from ..procedure import members as member_rules
 from ..procedure.discipline import AppealBody, AppealOutcome, Case, Outcome, PanelSeat
-from ..procedure.rejection import Rejection, refuse
+from ..procedure.rejection import Rejection, or_refuse, refuse
 from ..procedure.standing_orders import DAY_MS
 from ..store import audit, business, register
 from . import clock, notices, people, rules
@@ -155,10 +155,10 @@ class HearingAnswer(msgspec.Struct, frozen=True):
 
 
 def _check(value):
-    if isinstance(value, Rejection):
-        status = 403 if value.code in ("not_the_member", "not_the_complainant") else 422
-        raise refuse(value.code, value.reason, status)
-    return value
+    # refusals of who is asking are 403s; the rest are the rules' 422s
+    if isinstance(value, Rejection) and value.code in ("not_the_member", "not_the_complainant"):
+        return or_refuse(value, 403)
+    return or_refuse(value)
 
 
 async def load(db: aiosqlite.Connection, ident: int) -> tuple[Case, int]:

@@ -23,7 +23,7 @@ from ..messages import DelegateCredential, DelegateSeat, MandateLine
 from ..node import Node
 from ..procedure import delegates
 from ..procedure.delegates import Election, ElectionResult
-from ..procedure.rejection import Rejection, refuse
+from ..procedure.rejection import or_refuse, refuse
 from ..procedure.standing_orders import Name
 from ..store import audit, business
 from . import clock, people, rules
@@ -94,11 +94,6 @@ class ElectionView(msgspec.Struct, frozen=True, kw_only=True):
     version: int
 
 
-def _check(value):
-    if isinstance(value, Rejection):
-        raise refuse(value.code, value.reason)
-    return value
-
 
 async def load(db: aiosqlite.Connection, ident: int) -> tuple[ElectionRecord, int]:
     return await business.load(db, KIND, ident, ElectionRecord)
@@ -134,7 +129,7 @@ async def open_election(node: Node, actor: Actor, meeting_id: int,
         meeting_record, _ = await group_meetings.load(db, meeting_id)
         orders = await rules.current(db)
         ident = await business.next_id(db, KIND)
-        election = _check(delegates.open_election(str(ident), request.conference, request.seats,
+        election = or_refuse(delegates.open_election(str(ident), request.conference, request.seats,
                                                   meeting_record.meeting, orders))
         await business.save(db, KIND, ident, ElectionRecord(election=election), None, now)
         await audit.record(db, actor.audit, "election.opened", f"{KIND}:{ident}",
@@ -152,7 +147,7 @@ async def nominate(node: Node, actor: Actor, ident: int, request: Nominate) -> E
         nominator = await people.acting_for(db, actor, request.nominated_by, orders,
                                             "makes the nomination")
         candidate = await people.member(db, request.candidate)
-        election = _check(delegates.nominate(record.election, candidate, nominator,
+        election = or_refuse(delegates.nominate(record.election, candidate, nominator,
                                              request.display_name, now))
         await business.save(db, KIND, ident,
                             msgspec.structs.replace(record, election=election), version, now)
@@ -171,7 +166,7 @@ async def accept(node: Node, actor: Actor, ident: int, candidate_id: str,
         orders = await rules.current(db)
         nominee = await people.acting_for(db, actor, candidate_id, orders,
                                           "accepts the nomination")
-        election = _check(delegates.accept_nomination(record.election, candidate_id,
+        election = or_refuse(delegates.accept_nomination(record.election, candidate_id,
                                                       nominee.member_id, now,
                                                       tuple(request.attributes)))
         await business.save(db, KIND, ident,
@@ -190,7 +185,7 @@ async def cast_ballot(node: Node, actor: Actor, ident: int, request: CastBallot)
         voter = await people.acting_for(db, actor, request.voter, orders, "casts the ballot")
         meeting_record, _ = await group_meetings.load(db, int(record.election.meeting_id))
         group_meetings.in_session(meeting_record, now)
-        election = _check(delegates.cast_ballot(record.election, voter.member_id,
+        election = or_refuse(delegates.cast_ballot(record.election, voter.member_id,
                                                 request.approvals, meeting_record.attendance))
         await business.save(db, KIND, ident,
                             msgspec.structs.replace(record, election=election), version, now)
@@ -208,7 +203,7 @@ async def count(node: Node, actor: Actor, ident: int) -> ElectionView:
         meeting_record, meeting, orders, entitled = await group_meetings.decision_context(
             db, record.election.meeting_id, now)
         seed = os.urandom(32)
-        result = _check(delegates.count_election(record.election, meeting,
+        result = or_refuse(delegates.count_election(record.election, meeting,
                                                  meeting_record.attendance, entitled, orders,
                                                  seed))
         await business.save(db, KIND, ident, msgspec.structs.replace(
@@ -238,7 +233,7 @@ async def publish(node: Node, actor: Actor, ident: int) -> ElectionView:
                      "a credential names the delegates elected; count the election first")
     conference = record.election.conference
     mandates = delegates.current_mandates(await group_motions.mandates_for(node.db, conference))
-    made = _check(delegates.credential(record.result, node.id, mandates, await _salt(node)))
+    made = or_refuse(delegates.credential(record.result, node.id, mandates, await _salt(node)))
     body = DelegateCredential(
         conference=made.conference, election=made.election_ref,
         delegates=[DelegateSeat(d.delegate_id, d.display_name) for d in made.delegates],

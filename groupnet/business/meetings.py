@@ -20,7 +20,7 @@ import msgspec
 from ..node import Node
 from ..procedure import meetings
 from ..procedure.meetings import Attendance, Meeting, Minutes, MinutesEntry, QuorumCount
-from ..procedure.rejection import Rejection, refuse
+from ..procedure.rejection import Rejection, or_refuse, refuse
 from ..procedure.standing_orders import DecisionKind, GroupStandingOrders, MeetingKind
 from ..store import audit, business
 from . import clock, notices, people, rules
@@ -155,11 +155,6 @@ async def listing(db: aiosqlite.Connection) -> list[dict]:
             for ident, r in await business.all_of(db, KIND, MeetingRecord)]
 
 
-def _check(value, status: int = 422):
-    if isinstance(value, Rejection):
-        raise refuse(value.code, value.reason, status)
-    return value
-
 
 async def call(node: Node, actor: Actor, request: CallMeeting) -> MeetingView:
     async with node.transaction() as db:
@@ -168,7 +163,7 @@ async def call(node: Node, actor: Actor, request: CallMeeting) -> MeetingView:
         officer = await people.officer_acting(db, actor, request.called_by, orders,
                                               "calls the meeting")
         ident = await business.next_id(db, KIND)
-        meeting = _check(meetings.call_meeting(
+        meeting = or_refuse(meetings.call_meeting(
             str(ident), request.kind, _ms(request.starts_at), now, tuple(request.agenda),
             officer, orders, place=request.place, link=request.link))
         record = MeetingRecord(meeting=meeting, attendance=Attendance(meeting.meeting_id),
@@ -193,7 +188,7 @@ async def attend(node: Node, actor: Actor, ident: int, request: RecordAttendance
         found = await people.members(db, request.present)
         attendance = record.attendance
         for member_id in dict.fromkeys(request.present):
-            attendance = _check(meetings.attend(attendance, found[member_id], record.meeting,
+            attendance = or_refuse(meetings.attend(attendance, found[member_id], record.meeting,
                                                 orders))
         await business.save(db, KIND, ident,
                             msgspec.structs.replace(record, attendance=attendance), version, now)
@@ -209,10 +204,10 @@ async def minute(node: Node, actor: Actor, ident: int, request: RecordMinute) ->
         record, version = await load(db, ident)
         in_session(record, now)
         if request.corrects is None:
-            minutes = _check(meetings.record_minute(record.minutes, request.text, actor.audit,
+            minutes = or_refuse(meetings.record_minute(record.minutes, request.text, actor.audit,
                                                     now))
         else:
-            minutes = _check(meetings.correct_minute(record.minutes, request.corrects,
+            minutes = or_refuse(meetings.correct_minute(record.minutes, request.corrects,
                                                      request.text, actor.audit, now))
         await business.save(db, KIND, ident, msgspec.structs.replace(record, minutes=minutes),
                             version, now)
@@ -231,7 +226,7 @@ async def approve(node: Node, actor: Actor, ident: int, request: ApproveMinutes)
         approving_meeting, _ = await notified(db, request.at_meeting, approving)
         orders = await rules.current(db)
         entitled = await people.entitled_to_attend(db, approving.meeting.kind, orders)
-        minutes = _check(meetings.approve_minutes(
+        minutes = or_refuse(meetings.approve_minutes(
             record.minutes, record.meeting, approving_meeting, now,
             len(approving.attendance.present), entitled, orders))
         await business.save(db, KIND, ident, msgspec.structs.replace(record, minutes=minutes),

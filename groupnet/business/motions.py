@@ -35,7 +35,7 @@ from ..procedure.motions import (
     ShowOfHands,
     Votes,
 )
-from ..procedure.rejection import Rejection, refuse
+from ..procedure.rejection import or_refuse, refuse
 from ..procedure.standing_orders import GroupStandingOrders
 from ..store import audit, business
 from . import clock, people, rules
@@ -147,11 +147,6 @@ class MotionView(msgspec.Struct, frozen=True, kw_only=True):
     version: int
 
 
-def _check(value):
-    if isinstance(value, Rejection):
-        raise refuse(value.code, value.reason)
-    return value
-
 
 async def load(db: aiosqlite.Connection, ident: int) -> tuple[MotionRecord, int]:
     return await business.load(db, KIND, ident, MotionRecord)
@@ -205,7 +200,7 @@ async def submit(node: Node, actor: Actor, meeting_id: int, request: SubmitMotio
                                            "proposes the motion")
         seconder = await people.member(db, request.seconder)
         ident = await business.next_id(db, KIND)
-        motion = _check(motions.submit_motion(
+        motion = or_refuse(motions.submit_motion(
             str(ident), meeting, request.title, request.text, proposer, seconder, now, orders,
             kind=request.kind, rule_patch=request.rule_patch))
         if request.mandate is not None:
@@ -260,7 +255,7 @@ async def amend(node: Node, actor: Actor, ident: int, request: ProposeAmendment)
                                         "moves the amendment")
         seconder = await people.member(db, request.seconder) if request.seconder else None
         amendment_id = str(len(record.motion.amendments) + 1)
-        motion = _check(motions.propose_amendment(record.motion, amendment_id, request.text,
+        motion = or_refuse(motions.propose_amendment(record.motion, amendment_id, request.text,
                                                   mover, seconder, now))
         await business.save(db, KIND, ident, msgspec.structs.replace(record, motion=motion),
                             version, now)
@@ -280,7 +275,7 @@ async def accept_friendly(node: Node, actor: Actor, ident: int, amendment_id: st
         orders = await rules.current(db)
         mover = await people.acting_for(db, actor, request.mover, orders,
                                         "moved the motion")
-        motion = _check(motions.accept_friendly(record.motion, amendment_id, mover.member_id))
+        motion = or_refuse(motions.accept_friendly(record.motion, amendment_id, mover.member_id))
         await business.save(db, KIND, ident, msgspec.structs.replace(record, motion=motion),
                             version, now)
         await audit.record(db, actor.audit, "motion.amendment_accepted", f"{KIND}:{ident}",
@@ -316,7 +311,7 @@ async def cast_vote(node: Node, actor: Actor, ident: int, request: CastVote) -> 
         question = _question(record, request.amendment)
         meeting_record, _ = await group_meetings.load(db, int(record.motion.meeting_id))
         group_meetings.in_session(meeting_record, now)
-        ballots = _check(motions.cast_vote(record.ballots.get(question, IndividualVotes()),
+        ballots = or_refuse(motions.cast_vote(record.ballots.get(question, IndividualVotes()),
                                            actor.member_id, request.choice,
                                            meeting_record.attendance))
         await business.save(db, KIND, ident, msgspec.structs.replace(
@@ -355,7 +350,7 @@ async def put_to_vote(node: Node, actor: Actor, ident: int, request: PutToVote) 
         votes = _votes(record, question, request, actor)
         attendance = meeting_record.attendance
         if question != MOTION:
-            motion, result = _check(motions.decide_amendment(
+            motion, result = or_refuse(motions.decide_amendment(
                 record.motion, question, votes, meeting, attendance, entitled, orders))
             await business.save(db, KIND, ident, msgspec.structs.replace(
                 record, motion=motion, amendment_results=record.amendment_results + (result,)),
@@ -365,7 +360,7 @@ async def put_to_vote(node: Node, actor: Actor, ident: int, request: PutToVote) 
             await _put_counterposed(db, actor, ident, record, votes, meeting, attendance,
                                     orders, entitled, now)
         else:
-            result = _check(motions.decide(record.motion, votes, meeting, attendance, entitled,
+            result = or_refuse(motions.decide(record.motion, votes, meeting, attendance, entitled,
                                            orders))
             put = msgspec.structs.replace(record, votes=votes, put=result)
             await business.save(db, KIND, ident, await _final(db, actor, put, result, orders, now),
@@ -387,15 +382,15 @@ async def _put_counterposed(db: aiosqlite.Connection, actor: Actor, ident: int,
     members = await _counterposed_set(db, record.counterposed_set)
     set_motions = [r.motion for r, _ in members.values()]
     put = {r.motion.motion_id: r.put for r, _ in members.values() if r.put is not None}
-    _check(motions.counterposed_turn(record.motion, set_motions, put, orders))
-    result = _check(motions.decide(record.motion, votes, meeting, attendance, entitled, orders))
+    or_refuse(motions.counterposed_turn(record.motion, set_motions, put, orders))
+    result = or_refuse(motions.decide(record.motion, votes, meeting, attendance, entitled, orders))
     await _audit_result(db, actor, ident, MOTION, result, now)
     put[record.motion.motion_id] = result
     changed = {ident: msgspec.structs.replace(record, votes=votes, put=result)}
     if motions.counterposed_settled(set_motions, put, orders):
         current = {i: changed.get(i, r) for i, (r, _) in members.items()}
         all_votes = {r.motion.motion_id: r.votes for r in current.values() if r.votes is not None}
-        finals = {f.motion_id: f for f in _check(motions.decide_counterposed(
+        finals = {f.motion_id: f for f in or_refuse(motions.decide_counterposed(
             set_motions, all_votes, meeting, attendance, entitled, orders))}
         for other_id, other in current.items():
             final = finals[other.motion.motion_id]
@@ -414,7 +409,7 @@ async def _final(db: aiosqlite.Connection, actor: Actor, record: MotionRecord,
         await rules.adopt(db, result, actor.audit, now)
     if result.outcome == "carried" and record.mandate is not None:
         proposal = record.mandate
-        given = _check(delegates.mandate(proposal.conference, proposal.conference_motion,
+        given = or_refuse(delegates.mandate(proposal.conference, proposal.conference_motion,
                                          proposal.position, result, orders))
     return msgspec.structs.replace(record, result=result, decided_at_ms=now, mandate_given=given)
 

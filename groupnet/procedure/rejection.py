@@ -7,7 +7,11 @@ procedure functions check first and return either a rejection or the change.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import msgspec
+
+T = TypeVar("T")
 
 
 class Rejection(msgspec.Struct, frozen=True):
@@ -29,3 +33,10 @@ class Refused(Exception):
 
 def refuse(code: str, reason: str, status: int = 422) -> Refused:
     return Refused(Rejection(code, reason), status)
+
+
+def or_refuse(value: T | Rejection, status: int = 422) -> T:
+    """At the edges: the procedure's result, or its rejection raised as `Refused`."""
+    if isinstance(value, Rejection):
+        raise Refused(value, status)
+    return value
