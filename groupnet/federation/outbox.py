@@ -53,7 +53,6 @@ class Outbox:
         self.client = client
         self.tasks: dict[str, asyncio.Task] = {}
         self.wakeups: dict[str, asyncio.Event] = {}
-        self.requests = 0
         self._rng = random.Random()
         self._refreshing = asyncio.Lock()
         self.overlay = Overlay([])
@@ -176,7 +175,6 @@ class Outbox:
             raws = [raw for _, author, raw in rows if peer in overlay.children(me, author)]
             if raws:
                 try:
-                    self.requests += 1
                     await self.client.push(member.url, raws)
                 except PeerError as error:
                     failures += 1
