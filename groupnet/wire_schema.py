@@ -7,8 +7,10 @@ type:
 
     python -m groupnet.wire_schema --write
 
-Two things are added to what `msgspec.json.schema` gives, both because the
-wire is stricter than the decoder:
+Descriptions come from the wire types' docstrings, normalised here with
+`inspect.cleandoc` so that the files do not depend on how a msgspec release
+indents them. Two things are added to what `msgspec.json.schema` gives, both
+because the wire is stricter than the decoder:
 
 - every property is required: the canonical form (SPEC 2.2) writes every
   field, defaults included, so a body that leaves one out is refused;
@@ -24,6 +26,7 @@ be the canonical encoding.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -46,12 +49,14 @@ def _ecma_pattern(pattern: str) -> str:
 
 
 def _wire_strict(node: Any) -> Any:
-    """Translate patterns and require every property, throughout a schema."""
+    """Translate patterns, normalise descriptions and require every property."""
     if isinstance(node, list):
         return [_wire_strict(item) for item in node]
     if not isinstance(node, dict):
         return node
     out = {key: _wire_strict(value) for key, value in node.items()}
+    if isinstance(out.get("description"), str):
+        out["description"] = inspect.cleandoc(out["description"])
     if isinstance(out.get("pattern"), str):
         out["pattern"] = _ecma_pattern(out["pattern"])
     if out.get("type") == "object" and "properties" in out:

@@ -1,12 +1,72 @@
 #!/usr/bin/env bash
 # Install what the tests need, then run the whole suite (lint first).
+#
+#   bash scripts/test.sh            # installs from the lock (requirements/test.txt)
+#   bash scripts/test.sh --latest   # installs the newest release of every dependency
+#                                   # instead, to see drift before it breaks a fresh install
+#
+# Any further arguments go to pytest. The suite must skip nothing: every tool a test
+# uses is installed here (Debian's chromium, nginx, caddy, shellcheck and
+# systemd-analyze when run as root), and a skipped test fails the run
+# (GROUPNET_NO_SKIPS, read by tests/conftest.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
-# The browser tests (tests/web) drive Debian's Chromium through Playwright; Playwright's
-# own browser download is never used.
-if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+mode=lock
+if [ "${1:-}" = --latest ]; then
+    mode=latest
+    shift
 fi
+
+pip=(python3 -m pip install --quiet --disable-pip-version-check)
+if [ "$mode" = lock ]; then
+    "${pip[@]}" --require-hashes -r requirements/test.txt
+    "${pip[@]}" --no-deps -e .
+else
+    "${pip[@]}" --upgrade --upgrade-strategy eager -e '.[test]'
+    echo "--latest: installed the newest releases the ranges in pyproject.toml allow:"
+    python3 -m pip freeze --exclude-editable | sed 's/^/    /'
+fi
+
+# Debian packages the tests drive for real. The browser tests (tests/web) use Debian's
+# Chromium through Playwright (Playwright's own browser download is never used); the
+# deploy tests run nginx, caddy, shellcheck and systemd-analyze on our deploy files.
+declare -A package_of=(
+    [chromium]=chromium [nginx]=nginx [caddy]=caddy [shellcheck]=shellcheck
+    [systemd-analyze]=systemd
+)
+missing=()
+for tool in "${!package_of[@]}"; do
+    command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || missing+=("${package_of[$tool]}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+        echo "scripts/test.sh: install these Debian packages first: ${missing[*]}" >&2
+        exit 2
+    fi
+    # Wait for another apt or dpkg to let go of its lock instead of failing at once.
+    apt=(apt-get -qq -o DPkg::Lock::Timeout=600)
+    for attempt in 1 2 3 4 5; do
+        "${apt[@]}" update && break
+        [ "$attempt" = 5 ] && exit 1
+        echo "apt-get update failed (attempt $attempt); waiting to try again" >&2
+        sleep $((attempt * 10))
+    done
+    # Install without starting services (no nginx on port 80 as a side effect).
+    policy=/usr/sbin/policy-rc.d
+    made_policy=
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+    fi
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends \
+        "${missing[@]}" >/dev/null
+    [ -n "$made_policy" ] && rm -f "$policy"
+fi
+
+# The deploy tests run the installed `groupnet` command, so its folder is on PATH
+# even when the virtual environment was not activated.
+scripts=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
+export PATH="$scripts:$PATH:/usr/sbin"
+
 python3 -m ruff check .
-python3 -m pytest -q "$@"
+GROUPNET_NO_SKIPS=1 python3 -m pytest -q -rs "$@"

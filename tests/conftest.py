@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import time
 from collections.abc import Awaitable, Callable
@@ -18,6 +19,31 @@ from groupnet.node import Node
 from groupnet.service import Service
 
 FAST_ORDERS = NetworkStandingOrders(witness_interval_seconds=1)
+
+
+# scripts/test.sh installs every tool the suite uses, so there a skipped test is a
+# missing install step, not a choice: GROUPNET_NO_SKIPS=1 makes any skip fail the run.
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("GROUPNET_NO_SKIPS") and _skipped and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if os.environ.get("GROUPNET_NO_SKIPS") and _skipped:
+        terminalreporter.write_line(
+            f"GROUPNET_NO_SKIPS: {len(_skipped)} test(s) skipped; scripts/test.sh installs "
+            "everything the suite uses, so a skip here is a missing install step:",
+            red=True)
+        for nodeid in _skipped:
+            terminalreporter.write_line(f"  {nodeid}", red=True)
 
 
 def free_port() -> int:

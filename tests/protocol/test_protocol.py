@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import jsonschema
+import msgspec
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -180,6 +181,32 @@ def test_each_vector_id_and_signature_follow_from_its_bytes(step):
     if step["expect"]["id"] is not None:
         # a node that names an id found the wire to be exactly the signed bytes plus sig
         assert step["wire"].encode("utf-8") == signed[:-1] + b',"' + sig.encode() + b'"]'
+
+
+def test_the_installed_encoder_writes_every_accepted_vector_byte_for_byte():
+    """Every signature rests on the canonical encoding (SPEC 2.2), which msgspec writes.
+
+    Decode each vector the node accepted into its wire types and encode it again
+    with the encoder every node signs with: the bytes must be the vector's, whatever
+    msgspec release is installed. If this fails after a dependency update, the
+    encoder changed under us: do not regenerate the vectors (every signature ever
+    made would stop verifying); pin the old release and report the change.
+    """
+    checked = 0
+    for where, step in STEPS:
+        if step["expect"]["id"] is None or step["expect"]["code"] is not None:
+            continue
+        signed = base64.b64decode(step["signed"], validate=True)
+        net, author, seq, prev, ts, kind, body = json.loads(signed)[1:]
+        typed = msgspec.json.decode(json.dumps(body), type=messages.BODY_TYPES[kind])
+        again = messages.signed_bytes(net, author, seq, prev, ts, kind, typed)
+        assert again == signed, (
+            f"{where}: msgspec {msgspec.__version__} encodes this entry differently from "
+            "protocol/vectors; the canonical form (SPEC 2.2) must not change"
+        )
+        assert messages.seal(again, json.loads(step["wire"])[-1]) == step["wire"].encode()
+        checked += 1
+    assert checked > 50
 
 
 def _python_patterns(node):
