@@ -24,8 +24,8 @@ if [ "$mode" = lock ]; then
     "${pip[@]}" --no-deps -e .
 else
     "${pip[@]}" --upgrade --upgrade-strategy eager -e '.[test]'
-    echo "--latest: installed the newest releases the ranges in pyproject.toml allow:"
-    python3 -m pip freeze --exclude-editable | sed 's/^/    /'
+    # Say where the newest releases differ from the lock: the drift a lock update would take.
+    python3 -m pip freeze --exclude-editable | python3 scripts/drift.py requirements/test.txt
 fi
 
 # Debian packages the tests drive for real. The browser tests (tests/web) use Debian's
