@@ -44,13 +44,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
         echo "scripts/test.sh: install these Debian packages first: ${missing[*]}" >&2
         exit 2
     fi
-    # Wait for another apt or dpkg to let go of its lock instead of failing at once.
+    # Wait for another apt or dpkg to let go of its lock instead of failing at once:
+    # install waits by itself (DPkg::Lock::Timeout); update does not wait for the lists
+    # lock, so it is tried again for up to ten minutes.
     apt=(apt-get -qq -o DPkg::Lock::Timeout=600)
-    for attempt in 1 2 3 4 5; do
+    for attempt in $(seq 30); do
         "${apt[@]}" update && break
-        [ "$attempt" = 5 ] && exit 1
-        echo "apt-get update failed (attempt $attempt); waiting to try again" >&2
-        sleep $((attempt * 10))
+        [ "$attempt" = 30 ] && exit 1
+        echo "apt-get update failed (attempt $attempt of 30); trying again in 20 s" >&2
+        sleep 20
     done
     # Install without starting services (no nginx on port 80 as a side effect).
     policy=/usr/sbin/policy-rc.d
