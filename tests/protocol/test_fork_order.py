@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from groupnet import messages
+from groupnet import config as node_config
+from groupnet import crypto, messages, network, verify, wire_vectors
 from groupnet.cli import create_node
-from groupnet.messages import Entry
+from groupnet.messages import Admit, Entry, MotionRef, MotionReply, MotionShared, Profile
 from groupnet.node import RETRY_LATER, Node
 from groupnet.procedure.network import NetworkState
+from groupnet.procedure.rejection import Refused
 
 from ..federation.wire import api, push
 
@@ -153,3 +155,99 @@ async def test_real_nodes_given_the_entries_in_different_orders_over_http_agree(
         hashes.append(answer["state_hash"])
     final = json.loads((VECTORS / "forks_high_first.json").read_text())["final"]
     assert hashes == [final["state_hash"]] * len(sequences)
+
+
+async def test_verify_finds_nothing_wrong_with_entries_that_wait_after_a_fork(fresh_nodes):
+    """`groupnet verify` re-proves a node that holds entries a freeze left waiting."""
+    steps = json.loads((VECTORS / "forks_high_first.json").read_text())["steps"]
+    node = await Node.open(fresh_nodes())
+    try:
+        for step in steps:
+            await node.ingest([base64.b64decode(step["wire_b64"])], now=NOW)
+        async with node.db.execute(
+            "SELECT rx, author, seq, id, kind, raw FROM entries ORDER BY rx"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        async with node.db.execute("SELECT id, author, seq, raw FROM forks") as cursor:
+            fork_rows = await cursor.fetchall()
+        problems, state = verify.check_rows(rows, fork_rows)
+        assert problems == []
+        assert state.state_hash() == node.state.state_hash()
+    finally:
+        await node.close()
+
+
+def _waits(directory: Path) -> dict[str, wire_vectors.Signed]:
+    """Entries after which the node in `directory` (as "third") holds its own entry waiting.
+
+    Second admits fourth at its seq 2, then signs another seq 2: frozen below the
+    admission, fourth is no member, so fourth's motion waits, and third's reply to it
+    (citing fourth's seq 1) waits for the motion. Third itself stays a member.
+    """
+    s = wire_vectors.Scenario("own entry waits", "")
+    s.keys["third"] = crypto.load_key(directory / node_config.KEY_FILE)  # the node itself
+    founder, second, third, fourth = (s.log(n) for n in ("founder", "second", "third",
+                                                          "fourth"))
+    e = {"charter": s.charter("founder")}
+    e["admit second"] = founder.next("node.admit", Admit(second.id, "second",
+                                                         "https://second.org"),
+                                     seq=2, prev=e["charter"].id)
+    e["admit third"] = founder.next("node.admit", Admit(third.id, "third", "https://third.org"),
+                                    seq=3, prev=e["admit second"].id)
+    e["one"] = second.next("group.profile", Profile(name="Second"), seq=1, prev=None)
+    e["admit fourth"] = second.next("node.admit", Admit(fourth.id, "fourth",
+                                                        "https://fourth.org"),
+                                    seq=2, prev=e["one"].id)
+    e["shared"] = fourth.next("motion.shared", MotionShared("A motion", "Text.", [], None, ""),
+                              seq=1, prev=None)
+    e["reply"] = third.next("motion.reply", MotionReply(MotionRef(fourth.id, e["shared"].id, 1),
+                                                        "Yes."), seq=1, prev=None)
+    e["other two"] = second.next("group.profile", Profile(name="Second", area="x"), seq=2,
+                                 prev=e["one"].id)
+    e["readmit fourth"] = founder.next("node.admit", Admit(fourth.id, "fourth",
+                                                           "https://fourth.org"),
+                                       seq=4, prev=e["admit third"].id)
+    e["fourth's other one"] = fourth.next("group.profile", Profile(name="Fourth"), seq=1,
+                                          prev=None)
+    return e
+
+
+async def _node_with_its_own_entry_waiting(directory: Path) -> tuple[Node, dict]:
+    entries = _waits(directory)
+    node = await Node.open(directory)
+    names = ["charter", "admit second", "admit third", "one", "admit fourth", "shared", "reply",
+             "other two"]
+    results = await node.ingest([entries[n].raw for n in names], now=NOW)
+    assert [r.status for r in results] == ["accepted"] * 7 + ["fork"]
+    assert node.state.is_member(node.id)
+    assert [e.id for e in node.state.waiting()] == [entries["shared"].id, entries["reply"].id]
+    return node, entries
+
+
+async def test_a_node_whose_own_entry_waits_writes_nothing_until_it_counts(fresh_nodes):
+    """Its next seq is held already: signing it again would be an equivocation (SPEC 3.3)."""
+    node, entries = await _node_with_its_own_entry_waiting(fresh_nodes())
+    try:
+        with pytest.raises(Refused) as refused:
+            await network.set_profile(node, {"area": "anything"})
+        assert refused.value.rejection.code == "missing_dependency"
+        assert (await node.entry(entries["reply"].id)) is not None  # held, untouched
+        [readmitted] = await node.ingest([entries["readmit fourth"].raw], now=NOW)
+        assert readmitted.status == "accepted" and node.state.waiting() == []
+        entry = await network.set_profile(node, {"area": "now it can"})
+        assert entry.seq == 2
+    finally:
+        await node.close()
+
+
+async def test_another_entry_at_the_seq_of_a_waiting_one_is_a_fork(fresh_nodes):
+    node, entries = await _node_with_its_own_entry_waiting(fresh_nodes())
+    try:
+        [result] = await node.ingest([entries["fourth's other one"].raw], now=NOW)
+        assert (result.status, result.code) == ("fork", "equivocation")
+        fourth = entries["shared"].author
+        assert node.state.frozen[fourth] == 1
+        # the reply cites a seq of fourth's log that the freeze removed: void, so it counts
+        assert node.state.waiting() == [] and node.state.head_of(node.id).seq == 1
+    finally:
+        await node.close()
