@@ -134,7 +134,9 @@ async def cmd_join(args: argparse.Namespace) -> int:
             fetched = await network.join(node, client, args.url)
         finally:
             await client.close()
-        admitted = "admitted" if node.state.is_member(node.id) else "not yet admitted"
+        member = node.state.members.get(node.id)
+        admitted = (f"admitted; the network reaches it at {member.url or 'no url yet'}" if member
+                    else "not yet admitted (it publishes its url once it is)")
         print(f"joined network {node.state.net} ({node.state.name!r}) via {args.url}: "
               f"{fetched} entries fetched; this node is {admitted}")
         return 0

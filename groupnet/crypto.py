@@ -5,6 +5,13 @@ base64url (43 characters). Entry ids are SHA-256 over a domain prefix and the
 entry's canonical bytes, so an id from another protocol (or another version of
 this one) can never collide with ours; the signature is Ed25519 over a second
 domain prefix and the 32-byte id.
+
+Every node must give the same verdict on every signature, and Ed25519 libraries
+disagree on the edge cases (small-order points, non-canonical encodings, S not
+reduced). SPEC 2.3 therefore fixes the strict rule, and `verify_id` checks its
+encodings here, in plain byte comparisons, before OpenSSL (through pyca
+`cryptography`) checks the cofactorless equation: OpenSSL itself accepts an
+identity-point R, and a small-order or non-canonical public key.
 """
 
 from __future__ import annotations
@@ -26,6 +33,28 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 ENTRY_DOMAIN = b"groupnet/v1/entry\n"
 SIGNATURE_DOMAIN = b"groupnet/v1/sig\n"
 NETWORK_DOMAIN = b"groupnet/v1/network\n"
+
+P = 2**255 - 19  # the field prime of edwards25519
+L = 2**252 + 27742317777372353535851937790883648493  # the order of its base point
+# The encodings SPEC 2.3 refuses as a key or as R, whatever else holds: the eight
+# points of small order (the order divides 8), then the six other spellings of those
+# points (the sign bit set where x = 0, or y >= p). Libsodium refuses the same 14.
+SMALL_ORDER = frozenset(bytes.fromhex(text) for text in (
+    "0100000000000000000000000000000000000000000000000000000000000000",  # order 1
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # order 2
+    "0000000000000000000000000000000000000000000000000000000000000000",  # order 4
+    "0000000000000000000000000000000000000000000000000000000000000080",  # order 4
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",  # order 8
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",  # order 8
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  # order 8
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",  # order 8
+    "0100000000000000000000000000000000000000000000000000000000000080",  # order 1, x = -0
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  # order 2, x = -0
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # order 4, y = p
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  # order 4, y = p
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # order 1, y = p + 1
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  # order 1, y = p + 1
+))
 
 
 def b64encode(data: bytes) -> str:
@@ -78,17 +107,44 @@ class SigningKey:
         return b64encode(self._private.sign(SIGNATURE_DOMAIN + ident))
 
 
+def usable_point(encoding: bytes) -> bool:
+    """Whether 32 bytes may stand as a public key or as R (SPEC 2.3): y < p, not small order.
+
+    y is the encoding with its top bit (the sign of x) cleared, little-endian.
+    """
+    if len(encoding) != 32 or encoding in SMALL_ORDER:
+        return False
+    return int.from_bytes(encoding, "little") & ((1 << 255) - 1) < P
+
+
+def usable_key(text: str) -> bool:
+    """Whether a node id or a key named in a body is a key any signature could verify under."""
+    try:
+        return usable_point(b64decode(text))
+    except ValueError:
+        return False
+
+
 @functools.lru_cache(maxsize=4096)
 def _public_key(text: str) -> Ed25519PublicKey:
     # Decoding a key costs about a tenth of a verification, and a node checks
     # many entries by the same few authors in a row.
-    return Ed25519PublicKey.from_public_bytes(b64decode(text))
+    raw = b64decode(text)
+    if not usable_point(raw):
+        raise ValueError("SPEC 2.3: a public key of small order or not canonically encoded")
+    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 def verify_id(public_key: str, ident: bytes, signature: str) -> bool:
+    """The strict verdict of SPEC 2.3: the encodings first, then the cofactorless equation."""
     try:
         key = _public_key(public_key)
-        key.verify(b64decode(signature), SIGNATURE_DOMAIN + ident)
+        raw = b64decode(signature)
+        if len(raw) != 64 or not usable_point(raw[:32]):
+            return False
+        if int.from_bytes(raw[32:], "little") >= L:
+            return False
+        key.verify(raw, SIGNATURE_DOMAIN + ident)
     except (InvalidSignature, ValueError):
         return False
     return True

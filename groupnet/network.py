@@ -18,6 +18,7 @@ from .federation.client import PeerClient, PeerError
 from .federation.sync import catch_up
 from .messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
 from .node import Node
+from .procedure.network import NetworkState
 from .procedure.rejection import refuse
 
 
@@ -57,7 +58,10 @@ async def admit(node: Node, client: PeerClient, url: str) -> Entry:
 
 
 async def join(node: Node, client: PeerClient, url: str) -> int:
-    """Point this node at any admitted node: take its charter and every log it holds."""
+    """Point this node at any admitted node: take its charter and every log it holds.
+
+    Once the logs show this node admitted, it publishes its own url (`declare_url`).
+    """
     try:
         info = await client.well_known(url)
     except PeerError as error:
@@ -71,20 +75,52 @@ async def join(node: Node, client: PeerClient, url: str) -> int:
         )
     await node.db.execute("INSERT OR IGNORE INTO bootstrap (url) VALUES (?)", (url,))
     try:
-        return await catch_up(node, client, url, info.node)
+        fetched = await catch_up(node, client, url, info.node)
     except PeerError as error:
         raise refuse("peer_unreachable", f"catching up from {url} failed: {error}", 502) from None
+    await declare_url(node)
+    return fetched
+
+
+async def declare_url(node: Node) -> Entry | None:
+    """Publish this node's url in its own log, once it is a member that has given none.
+
+    A member's address comes only from its own word (SPEC 5.4, "Name and address"):
+    the approval that admitted it names a url, but that is the approver's claim and
+    peers never push to it. So a joined node signs a profile with its configured url
+    as soon as it counts itself a member; until then nobody pushes to it, and it pulls.
+    Returns the entry, or None when nothing was needed (not a member yet, or it has a url).
+    """
+    def profile(state: NetworkState) -> Profile | None:
+        if not _without_url(state, node.id):
+            return None
+        return _profile(state, node, {"url": node.config.url})
+
+    if not _without_url(node.state, node.id):
+        return None  # the common case, decided without taking the write lock
+    return await node.append_made("group.profile", profile)
+
+
+def _without_url(state: NetworkState, node_id: str) -> bool:
+    """A member that has given no url, and may write (not frozen, nothing waiting)."""
+    member = state.members.get(node_id)
+    return (member is not None and not member.url and node_id not in state.frozen
+            and state.first_waiting(node_id) is None)
 
 
 async def set_profile(node: Node, changes: dict) -> Entry:
-    current = node.state.profiles.get(node.id)
+    return await node.append("group.profile", _profile(node.state, node, changes))
+
+
+def _profile(state: NetworkState, node: Node, changes: dict) -> Profile:
+    """This node's profile with `changes`: fields not given keep their published value."""
+    current = state.profiles.get(node.id)
     fields = msgspec.to_builtins(current[1]) if current else {"name": node.config.name}
     fields.update({k: v for k, v in changes.items() if v is not None})
     try:
-        body = msgspec.convert(fields, Profile)
+        return msgspec.convert(fields, Profile)
     except msgspec.ValidationError as error:
         raise refuse("bad_profile", f"N3: {error}", 400) from None
-    return await node.append("group.profile", body)
 
 
 async def bootstrap_urls(node: Node) -> list[str]:

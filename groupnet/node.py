@@ -15,7 +15,7 @@ import contextlib
 import os
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
@@ -200,13 +200,16 @@ class Node:
             if isinstance(entry, Rejection):
                 continue
             self.recent.append((rx, entry.author, raw))
-            head = self.state.head_of(entry.author)
-            if entry.seq != head.seq + 1 or self.state.check(entry) is not None:
-                continue
-            self._fold(entry)
+            for counted in self.state.fold(entry):
+                self._note(counted)
 
     def _fold(self, entry: Entry) -> None:
+        """Fold an entry just accepted, and any held entry that waited for it (SPEC 3.3)."""
         self.state.apply(entry)
+        for counted in (entry, *self.state.count_waiting()):
+            self._note(counted)
+
+    def _note(self, entry: Entry) -> None:
         if entry.author != self.id:
             self.unwitnessed[entry.author] = (entry.seq, entry.id)
             if entry.kind != "heads.witness":
@@ -237,14 +240,43 @@ class Node:
     async def append(self, kind: str, body: Body, now: int | None = None) -> Entry:
         """Sign and store the next entry of this node's own log, or refuse it."""
         await self.writable.wait()
-        return await to_the_end(self._append(kind, body, now))
+        entry = await to_the_end(self._append(kind, body, now))
+        assert entry is not None  # only a body made from the state can be None
+        return entry
 
-    async def _append(self, kind: str, body: Body, now: int | None) -> Entry:
+    async def append_made(self, kind: str,
+                          make: Callable[[NetworkState], Body | None]) -> Entry | None:
+        """Sign the entry `make` builds from the state under the write lock, if it builds one.
+
+        For an entry that is wanted only while the state still calls for it: the
+        state is read with every process's latest entries folded in, so two
+        writers (the CLI and a running service) never both sign it.
+        """
+        await self.writable.wait()
+        return await to_the_end(self._append(kind, make, None))
+
+    async def _append(self, kind: str, body: Body | Callable[[NetworkState], Body | None],
+                      now: int | None) -> Entry | None:
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
                 await self._fold_tail()
                 head = self.state.head_of(self.id)
+                waiting = self.state.first_waiting(self.id)
+                if waiting is not None:
+                    # our next seq is held already, waiting to count: never sign it twice
+                    why = self.state.check(waiting)
+                    raise refuse(
+                        why.code if why else "equivocated",
+                        f"SPEC 3.3: this node's own entry seq {waiting.seq} waits for entries "
+                        f"a fork removed ({why.reason if why else 'no longer counted'}); "
+                        "nothing more can be written until it counts",
+                    )
+                if callable(body):
+                    body = body(self.state)
+                    if body is None:
+                        await self.db.execute("ROLLBACK")
+                        return None
                 if self.key.public != head.key:
                     # `groupnet key rotate` ran while this process holds the old key
                     self.key = self._key_in_force(head.key)
@@ -418,16 +450,22 @@ class Node:
                     f"for this author at seq {entry.seq}",
                 )))
                 continue
-            # past an equivocation the author's log is closed: say so, not "seq gap"
-            closed = state.equivocation(entry) if entry.seq > head.seq else None
-            if closed is not None:
-                results.append(_rejected(entry, closed))
-                continue
-            verdict = classify(head, entry, None, now, skew)
+            # Another entry at the seq where the author is frozen is more evidence, kept
+            # (3.3); past it the author's log is closed: say so, not "seq gap". An entry
+            # held but waiting (3.3) at this seq makes this one a fork as well.
+            waiting_id = state.waiting_id(entry.author, entry.seq)
+            if state.frozen.get(entry.author) == entry.seq or waiting_id is not None:
+                verdict: Verdict | Rejection = Verdict.FORK
+            else:
+                closed = state.equivocation(entry) if entry.seq > head.seq else None
+                if closed is not None:
+                    results.append(_rejected(entry, closed))
+                    continue
+                verdict = classify(head, entry, None, now, skew)
             if verdict is Verdict.FORK:
                 # the entry held at this seq may have been accepted earlier in this very
                 # batch, and so not be stored yet
-                held_id = next(
+                held_id = waiting_id or next(
                     (e.id for e in accepted if (e.author, e.seq) == (entry.author, entry.seq)),
                     None,
                 ) or await self._id_at(entry.author, entry.seq)

@@ -14,7 +14,7 @@ from .federation.client import PeerClient
 from .federation.outbox import Outbox
 from .federation.sync import anti_entropy_round, confirm_own_head
 from .messages import Head, Witness
-from .network import bootstrap_urls
+from .network import bootstrap_urls, declare_url
 from .node import Node
 from .procedure.rejection import Refused
 from .web.app import make_app
@@ -73,17 +73,32 @@ class Service:
             log.warning("recovered %d of this node's own entries from peers", recovered)
         await self.outbox.refresh()
         self.ready.set()
+        self.node.changed.set()  # the watcher publishes this node's url if it has none yet
 
     async def _watch_changes(self) -> None:
-        members: set[str] = set()
+        addresses: dict[str, str] = {}
         while True:
             await self.node.changed.wait()
             self.node.changed.clear()
-            if set(self.node.state.members) != members:
-                members = set(self.node.state.members)
+            # a member's url appears when it publishes it, after its admission (N2)
+            current = {node: m.url for node, m in self.node.state.members.items()}
+            if current != addresses:
+                addresses = current
                 if self.ready.is_set():
                     await self.outbox.refresh()
+            if self.ready.is_set():
+                await self._declare_url()
             self.outbox.wake()
+
+    async def _declare_url(self) -> None:
+        """Admitted after joining (a network needing several approvals): say where we are."""
+        try:
+            entry = await declare_url(self.node)
+        except Refused as refusal:
+            log.warning("could not publish this node's url: %s", refusal)
+            return
+        if entry is not None:
+            log.info("published this node's url %s (seq %d)", self.node.config.url, entry.seq)
 
     async def _watch_tail(self) -> None:
         """Entries written by another process (the CLI) on this node's database."""

@@ -4,7 +4,9 @@ A node trusts its own database only as far as it can re-prove it: each row's
 bytes must be canonical, match the row's columns, chain onto its author's
 previous entry, carry a valid signature by the key then in force, and pass the
 network's rules in the order the node accepted them. Fork evidence must be a
-validly signed second entry for a seq already held.
+validly signed second entry for a seq already held. After a fork, an entry that
+depended on what the freeze removed may wait, held but not counted (SPEC 3.3):
+that is no fault of the database.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from . import config as node_config
 from . import messages
-from .procedure.network import NetworkState
+from .procedure.network import WAITING, NetworkState
 from .procedure.rejection import Rejection
 
 
@@ -43,6 +45,10 @@ def check_rows(rows: Iterable[tuple], fork_rows: Iterable[tuple]) -> tuple[list[
         if (entry.author, entry.seq, entry.id, entry.kind) != (author, seq, ident, kind):
             problems.append(f"{where}: the stored columns do not match the signed bytes")
             continue
+        if state.first_waiting(author) is not None:
+            # behind an entry of its author that waits (SPEC 3.3): checked once it counts
+            problems += _signatures(state, state.fold(entry))
+            continue
         if not messages.verify_signature(entry, state.key_at(author, seq)):
             problems.append(f"{where}: bad signature")
             continue
@@ -53,17 +59,29 @@ def check_rows(rows: Iterable[tuple], fork_rows: Iterable[tuple]) -> tuple[list[
         if entry.seq != head.seq + 1 or entry.prev != head.id:
             problems.append(f"{where}: breaks its author's chain (head was seq {head.seq})")
             continue
-        if rejection is not None:
+        if rejection is not None and not (state.forks and rejection.code in WAITING):
             problems.append(f"{where}: {rejection}")
             continue
-        state.apply(entry)
+        problems += _signatures(state, state.fold(entry)[1:])
     for ident, author, seq, raw in fork_rows:
         entry = messages.parse(raw)
         if isinstance(entry, Rejection) or entry.id != ident:
             problems.append(f"fork evidence {ident[:12]}: not a canonical entry with that id")
-        elif not messages.verify_signature(entry, state.key_at(author, seq)):
+        elif seq == state.frozen.get(author) and not messages.verify_signature(
+            entry, state.key_at(author, seq)
+        ):
+            # evidence above the lowest fork no longer counts, and the key in force
+            # that far along its log is no longer known
             problems.append(f"fork evidence {ident[:12]}: bad signature")
     return problems, state
+
+
+def _signatures(state: NetworkState, counted: list[messages.Entry]) -> list[str]:
+    """Check entries that waited (SPEC 3.3) once they count, with the key then in force."""
+    return [
+        f"entry {e.id[:12]} ({e.author[:10]}… seq {e.seq}): bad signature"
+        for e in counted if not messages.verify_signature(e, state.key_at(e.author, e.seq))
+    ]
 
 
 def check_files(directory: Path) -> list[str]:

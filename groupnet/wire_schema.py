@@ -10,17 +10,23 @@ type:
 Descriptions come from the wire types' docstrings, normalised here with
 `inspect.cleandoc` so that the files do not depend on how a msgspec release
 indents them. Two things are added to what `msgspec.json.schema` gives, both
-because the wire is stricter than the decoder:
+because the wire is stricter than the decoder's types say:
 
-- every property is required: the canonical form (SPEC 2.2) writes every
-  field, defaults included, so a body that leaves one out is refused;
-- patterns are written in Python as `^…\\Z` (Python's `$` also matches before
-  a final newline); JSON Schema patterns are ECMA-262, where `$` already means
-  the end of the string, so `\\Z` becomes `$`.
+- every property is required, and no default is shown: the wire has no
+  defaults (SPEC 2.1), so a body that leaves a field out is `bad_schema` (the
+  defaults of the Python types are for the code that writes entries);
+- every string without a pattern of its own gets `TEXT_PATTERN`, which refuses
+  a lone surrogate (SPEC 2.2: msgspec refuses one while decoding, a stock JSON
+  parser lets it through).
 
-What no schema can say is also in SPEC 2.2: integers are written without a
-fraction or exponent (`1.0` is not an integer on the wire), and the bytes must
-be the canonical encoding.
+Patterns are copied as the wire types write them, ending in
+`messages.PATTERN_END`, which means the end of the string in ECMA-262 and in
+Python's `re` alike: a stock validator in either dialect gives the same answer,
+with nothing translated.
+
+What no schema can say is in SPEC 2.2: how the bytes are written (the
+canonical form, so `1.0` where the schema's value is the integer 1), and the
+size of the entry.
 """
 
 from __future__ import annotations
@@ -40,16 +46,22 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DIRECTORY = Path(__file__).resolve().parent.parent / "protocol" / "schema"
 
 
-def _ecma_pattern(pattern: str) -> str:
-    if not (pattern.startswith("^") and pattern.endswith("\\Z")):
+# A string of Unicode scalar values: no lone surrogate. In ECMA-262 without the `u`
+# flag a character beyond U+FFFF is a pair of surrogates, which the second branch takes.
+TEXT_PATTERN = r"^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*" + messages.PATTERN_END
+
+
+def _anchored(pattern: str) -> str:
+    if not (pattern.startswith("^") and pattern.endswith(messages.PATTERN_END)):
         raise ValueError(
-            f"wire pattern {pattern!r} must be anchored as ^…\\Z (see messages.py)"
+            f"wire pattern {pattern!r} must be anchored as ^…{messages.PATTERN_END} "
+            "(see messages.py)"
         )
-    return pattern[:-2] + "$"
+    return pattern
 
 
 def _wire_strict(node: Any) -> Any:
-    """Translate patterns, normalise descriptions and require every property."""
+    """Check patterns, normalise descriptions, require every property, refuse surrogates."""
     if isinstance(node, list):
         return [_wire_strict(item) for item in node]
     if not isinstance(node, dict):
@@ -58,9 +70,13 @@ def _wire_strict(node: Any) -> Any:
     if isinstance(out.get("description"), str):
         out["description"] = inspect.cleandoc(out["description"])
     if isinstance(out.get("pattern"), str):
-        out["pattern"] = _ecma_pattern(out["pattern"])
+        out["pattern"] = _anchored(out["pattern"])
+    elif out.get("type") == "string" and "enum" not in out:
+        out["pattern"] = TEXT_PATTERN
     if out.get("type") == "object" and "properties" in out:
         out["required"] = sorted(out["properties"])
+    if {"type", "anyOf", "$ref"} & out.keys():
+        out.pop("default", None)
     return out
 
 
@@ -72,14 +88,15 @@ def body_schema(kind: str) -> dict:
         "title": kind,
         "description": (
             f"The body of a `{kind}` entry (protocol/SPEC.md section 5). Every property "
-            "is required on the wire: the canonical form writes defaults too (SPEC 2.2)."
+            "is required: the wire has no defaults (SPEC 2.1)."
         ),
         **schema,
     }
 
 
 _ITEM_NOTES = {
-    "v": "Protocol version; this schema describes version 1.",
+    "v": "Protocol version; this schema describes version 1. Any other integer is "
+         "`unsupported_version`, not `malformed` (SPEC 2.1).",
     "net": "Network id: the first 32 hex digits of the network's derivation (SPEC 5.1).",
     "author": "Node id of the author: its first Ed25519 public key, base64url (SPEC 4.1).",
     "seq": "Position in the author's log, from 1 (SPEC 3.1).",

@@ -16,9 +16,14 @@ deterministic. Regenerate after changing the wire or the rules:
 The expected verdicts and witnessed-time answers below are written by hand:
 they are the protocol's claims. What is computed here is only what follows
 from the bytes (ids, signature checks) and, for each scenario's final state
-hash, a fold of the accepted entries through the reference rules
+hash and members, a fold of the accepted entries through the reference rules
 (`procedure/network.py`), as `Node.rebuild` does it. The generator refuses to
 write a witnessed-time answer that the reference rules contradict.
+
+The adversarial signatures of `strict_signatures` are made here with the
+signer's secret scalar and fixed points (no curve arithmetic): R the identity,
+or the base point B with S = 1 under a small-order key, for which the
+cofactorless equation holds whatever is signed.
 """
 
 from __future__ import annotations
@@ -108,6 +113,46 @@ def sign(key: crypto.SigningKey, net: str, author: str, seq: int, prev: str | No
     unsigned = messages.signed_bytes(net, author, seq, prev, ts, kind, body)
     ident = crypto.entry_id(unsigned)
     return Signed(author, seq, kind, body, ts, unsigned, key.sign_id(ident), ident.hex())
+
+
+def _secret_scalar(key: crypto.SigningKey) -> int:
+    """RFC 8032 5.1.5: the clamped first half of SHA-512 of the seed."""
+    half = bytearray(hashlib.sha512(key.seed()).digest()[:32])
+    half[0] &= 248
+    half[31] &= 127
+    half[31] |= 64
+    return int.from_bytes(half, "little")
+
+
+def with_r(original: Signed, key: crypto.SigningKey, r: bytes) -> Signed:
+    """The entry re-signed with a chosen R: S = k·a mod L, k = SHA-512(R ‖ A ‖ M) mod L.
+
+    For R of small order the cofactorless equation [S]B = R + [k]A then holds
+    (R is the identity, or encodes it), which OpenSSL accepts and SPEC 2.3 refuses.
+    """
+    message = crypto.SIGNATURE_DOMAIN + bytes.fromhex(original.id)
+    public = crypto.b64decode(key.public)
+    k = int.from_bytes(hashlib.sha512(r + public + message).digest(), "little") % crypto.L
+    s = k * _secret_scalar(key) % crypto.L
+    return _resigned(original, r + s.to_bytes(32, "little"))
+
+
+def with_s(original: Signed, s: int) -> Signed:
+    """The entry with its signature's S replaced (R kept)."""
+    return _resigned(original, crypto.b64decode(original.sig)[:32] + s.to_bytes(32, "little"))
+
+
+def _resigned(original: Signed, signature: bytes) -> Signed:
+    return Signed(original.author, original.seq, original.kind, original.body, original.ts,
+                  original.unsigned, crypto.b64encode(signature), original.id)
+
+
+def unsigned_entry(net: str, author: str, seq: int, prev: str | None, ts: int, kind: str,
+                   body: Body, signature: bytes) -> Signed:
+    """An entry by an author whose key nobody holds, with a given signature."""
+    unsigned = messages.signed_bytes(net, author, seq, prev, ts, kind, body)
+    return Signed(author, seq, kind, body, ts, unsigned, crypto.b64encode(signature),
+                  crypto.entry_id(unsigned).hex())
 
 
 def tampered(original: Signed, net: str, prev: str | None, body: Body) -> Signed:
@@ -204,10 +249,15 @@ class Scenario:
         has_id = status != "rejected" or code not in BEFORE_ID or by_rules
         if has_id and (signed is None or signed.raw != wire):
             raise ValueError(f"{self.name}: an entry with an id must be sent as signed")
+        try:
+            text: str | None = wire.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None  # no JSON string can carry it: only wire_b64 does
         record: dict = {
             "description": description,
             "now": now,
-            "wire": wire.decode("utf-8"),
+            "wire": text,
+            "wire_b64": base64.b64encode(wire).decode("ascii"),
             "signed": None,
             "id": None,
             "key": None,
@@ -252,8 +302,7 @@ class Scenario:
         for author, seq, held, other in self.forks:
             state.record_fork(author, seq, held, other)
         for entry in self.accepted:
-            if entry.seq == state.head_of(entry.author).seq + 1 and state.check(entry) is None:
-                state.apply(entry)
+            state.fold(entry)
         return state
 
     def _answer(self, queries: list[dict]) -> list[dict]:
@@ -283,7 +332,7 @@ class Scenario:
             "steps": self.steps,
             "final": {"state_hash": state.state_hash(), "heads": {
                 author: [head.seq, head.id] for author, head in sorted(state.heads.items())
-            }},
+            }, "members": state.summary()["members"]},
         }
 
 
@@ -527,6 +576,177 @@ def bad_signature() -> Scenario:
     return s
 
 
+# The base point B and the identity, as RFC 8032 encodes them.
+BASE_POINT = bytes.fromhex("5866666666666666666666666666666666666666666666666666666666666666")
+IDENTITY = (1).to_bytes(32, "little")
+IDENTITY_Y_P_PLUS_1 = (crypto.P + 1).to_bytes(32, "little")  # y = p + 1: the identity, unreduced
+ORDER_8 = bytes.fromhex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05")
+
+
+def strict_signatures() -> Scenario:
+    s = Scenario("strict_signatures", "The one signature rule every node applies (SPEC 2.3): "
+                 "small-order and non-canonical points, S out of range.")
+    charter = s.charter("founder")
+    founder_net = s.net
+    for what, point in (("the identity point (small order)", IDENTITY),
+                        ("the identity point spelled with y = p + 1 (not canonical)",
+                         IDENTITY_Y_P_PLUS_1)):
+        author = crypto.b64encode(point)
+        s.net = crypto.network_id(author, charter.body.nonce)  # type: ignore[attr-defined]
+        forged = unsigned_entry(s.net, author, 1, None, charter.ts, "network.charter",
+                                charter.body, BASE_POINT + (1).to_bytes(32, "little"))
+        s.step(f"a charter whose founder key is {what}, signed R = B, S = 1: [S]B = R + [k]A "
+               "holds for any message, so a library that does not refuse the key accepts it "
+               "(OpenSSL does)", forged, "rejected", "bad_signature", key=author)
+    s.net = founder_net
+    s.step("the charter", charter, "accepted")
+    _admit(s, "founder", "second")
+    second = s.log("second")
+    good = second.next("group.profile", _profile("second"))
+    key = s.key("second")
+    s.step("R is the identity point (small order) and S = k·a: the cofactorless equation "
+           "holds, so OpenSSL alone accepts it; refused for R", with_r(good, key, IDENTITY),
+           "rejected", "bad_signature")
+    s.step("R is the identity spelled with y = p + 1 (not canonical) and S = k·a over those "
+           "bytes: a library that reduces y, or compares points rather than encodings, "
+           "accepts it", with_r(good, key, IDENTITY_Y_P_PLUS_1), "rejected", "bad_signature")
+    signature_s = int.from_bytes(crypto.b64decode(good.sig)[32:], "little")
+    s.step("S + L in place of S: the same scalar mod L, so a library that reduces S accepts "
+           "it; S must be below L", with_s(good, signature_s + crypto.L), "rejected",
+           "bad_signature")
+    s.step("S = L - 1, the largest S in range, with the R of the valid signature: the range "
+           "check passes and the equation decides, and fails. (No valid signature with a "
+           "chosen S can be made: S = r + k·a where k depends on R = [r]B. This pins that "
+           "L - 1 is in range, not refused for it.)", with_s(good, crypto.L - 1), "rejected",
+           "bad_signature")
+    s.step("the entry as signed", good, "accepted")
+    founder = s.log("founder")
+    for what, point in (("the identity point (small order)", IDENTITY),
+                        ("a point of order 8", ORDER_8),
+                        ("a key with y >= p (not canonical)", IDENTITY_Y_P_PLUS_1)):
+        s.step(f"a rotation to {what}: no signature could ever verify under it (N4)",
+               founder.next("key.rotate", KeyRotate(crypto.b64encode(point))),
+               "rejected", "bad_key")
+    s.step("an approval of a node id of small order (N2)", founder.next(
+        "node.admit", Admit(crypto.b64encode(ORDER_8), "Nobody", "https://nobody.example.org")),
+        "rejected", "bad_key")
+    return s
+
+
+def _two_forks(name: str, high_first: bool) -> Scenario:
+    """One author forks at seq 5 and at seq 3; the same entries, in two orders (SPEC 3.3)."""
+    order = "the seq-5 fork first" if high_first else "the seq-3 fork first"
+    s = Scenario(name, f"Two forks by one author, {order}: only the lowest counts, so the "
+                 "state is the same in either order (forks_high_first.json and "
+                 "forks_low_first.json end in the same state hash). Also what happens to "
+                 "entries that depended on the removed ones (SPEC 3.3).")
+    founder, second, third = s.log("founder"), s.log("second"), s.log("third")
+    charter = s.charter("founder", label="two forks")  # one network for both files
+    admit_second = founder.next("node.admit", Admit(second.id, "Second",
+                                                    "https://second.example.org"),
+                                seq=2, prev=charter.id)
+    one = second.next("group.profile", _profile("second"), seq=1, prev=None)
+    shared = second.next("motion.shared", MotionShared(
+        "Rent controls", "This group calls for rent controls.", ["housing"], None, ""),
+        seq=2, prev=one.id)
+    three_a = second.next("group.profile", _profile("second", area="a"), seq=3, prev=shared.id)
+    three_b = second.next("group.profile", _profile("second", area="b"), seq=3, prev=shared.id)
+    three_c = second.next("group.profile", _profile("second", area="c"), seq=3, prev=shared.id)
+    admit_third = second.next("node.admit", Admit(third.id, "Third", "https://third.example.org"),
+                              seq=4, prev=three_a.id)
+    five_a = second.next("group.profile", _profile("second", area="5a"), seq=5,
+                         prev=admit_third.id)
+    five_b = second.next("group.profile", _profile("second", area="5b"), seq=5,
+                         prev=admit_third.id)
+    six = second.next("group.profile", _profile("second", area="6"), seq=6, prev=five_a.id)
+    third_profile = third.next("group.profile", _profile("third"), seq=1, prev=None)
+    reply = founder.next("motion.reply", MotionReply(MotionRef(second.id, shared.id, 4),
+                                                     "Having seen seq 4."),
+                         seq=3, prev=admit_second.id)
+    readmit = founder.next("node.admit", Admit(third.id, "Third", "https://third.example.org"),
+                           seq=4, prev=reply.id)
+    s.step("the charter", charter, "accepted")
+    s.step("the founder admits second", admit_second, "accepted")
+    s.step("second, seq 1", one, "accepted")
+    s.step("second shares a motion, seq 2", shared, "accepted")
+    if high_first:
+        s.step("second, seq 3 (a)", three_a, "accepted")
+        s.step("second admits third, seq 4", admit_third, "accepted")
+        s.step("second, seq 5 (a)", five_a, "accepted")
+        s.step("third, admitted by second's seq 4, writes", third_profile, "accepted")
+        s.step("the founder replies to second's motion having seen second's seq 4", reply,
+               "accepted")
+        s.step("another seq 5 (b): a fork; second is frozen at 5", five_b, "fork",
+               "equivocation")
+        s.step("another seq 3 (b): a lower fork; the freeze moves down to 3, and the fork "
+               "at 5 no longer counts (it is above the freeze)", three_b, "fork",
+               "equivocation")
+        s.step("a third entry at seq 3 (c): more evidence, kept (it may hold one of the two "
+               "smallest ids at the fork)", three_c, "fork", "equivocation")
+        s.step("seq 5 (b) again", five_b, "duplicate")
+        s.step("third's entry again: held, but it no longer counts, since the approval that "
+               "admitted third was removed; it waits", third_profile, "duplicate")
+        s.step("the founder admits third; third's held entry counts now", readmit, "accepted")
+    else:
+        s.step("second, seq 3 (b)", three_b, "accepted")
+        s.step("another seq 3 (a): a fork; second is frozen at 3", three_a, "fork",
+               "equivocation")
+        s.step("seq 4, after the freeze", admit_third, "rejected", "equivocated")
+        s.step("seq 5 (a), after the freeze", five_a, "rejected", "equivocated")
+        s.step("seq 5 (b), after the freeze: never stored, so the fork at 5 is never known "
+               "here", five_b, "rejected", "equivocated")
+        s.step("a third entry at seq 3 (c): more evidence at the freeze, kept", three_c,
+               "fork", "equivocation")
+        s.step("third, admitted only by second's seq 4, which does not count", third_profile,
+               "rejected", "unknown_author")
+        s.step("the founder's reply citing second's seq 4, which the freeze removed: void, "
+               "accepted with no effect (SM3)", reply, "accepted")
+        s.step("the founder admits third", readmit, "accepted")
+        s.step("third's entry again: admitted now", third_profile, "accepted")
+    s.step("second's seq 6", six, "rejected", "equivocated")
+    return s
+
+
+def forks_high_first() -> Scenario:
+    return _two_forks("forks_high_first", high_first=True)
+
+
+def forks_low_first() -> Scenario:
+    return _two_forks("forks_low_first", high_first=False)
+
+
+def identity() -> Scenario:
+    s = _founded("identity", "Where a member's name and address come from (N1, N2, N3): the "
+                 "founder's from its charter, a url only from the member's own entries.")
+    founder, second, third = s.log("founder"), s.log("second"), s.log("third")
+    first = _admit(s, "founder", "second", description="the founder admits second: second "
+                   "has no url yet; the approval's url is only where the founder found it")
+    _admit(s, "founder", "third")
+    s.step("second approves the founder under another name and url: accepted, no effect; the "
+           "founder keeps its charter's name and url, admitted by nobody (N1)", second.next(
+               "node.admit", Admit(founder.id, "Usurped", "https://elsewhere.example.net")),
+           "accepted")
+    ts = s.tick()
+    while True:  # an approval whose id sorts before the founder's: it still sets no url
+        grind = third.next("node.admit", Admit(second.id, "Second",
+                                               "https://hijack.example.net"), ts=ts)
+        if grind.id < first.id:
+            break
+        ts += 1
+    s.clock = ts
+    s.step("third approves second with another url, its timestamp ground until its id sorts "
+           "before the founder's approval: the url is nobody's but second's to give (N2)",
+           grind, "accepted")
+    s.step("second's profile without a url: second still has none", second.next(
+        "group.profile", _profile("second")), "accepted")
+    s.step("second's profile with its own url: now second has one", second.next(
+        "group.profile", _profile("second", url="https://second.example.org/own")), "accepted")
+    s.step("the founder's profile without a url keeps the charter's url and takes the "
+           "profile's name", founder.next("group.profile", Profile(name="Founder Renamed")),
+           "accepted")
+    return s
+
+
 def wrong_network() -> Scenario:
     s = Scenario("wrong_network", "The network id binds founder and nonce (N1).")
     founder = s.log("founder")
@@ -570,16 +790,23 @@ def canonical_form() -> Scenario:
             raw, b"\\u001f", b"\\u001F")),
         ("/ written as \\/", raw.replace(b"/", b"\\/")),
         ("an ASCII letter written as \\u0043", _replace_once(raw, b'"Caf', b'"\\u0043af')),
-        ("a field left out because it holds its default value",
-         _replace_once(good.unsigned, b',"meets":""', b"")[:-1] + b',"' + good.sig.encode()
-         + b'"]'),
+        ("a character beyond U+FFFF written as a pair of escapes",
+         _replace_once(raw, b'"Caf', b'"\\ud83d\\ude00Caf')),
+        ("the integer ts written with a fraction (1.0 is the integer 1 by value, and the "
+         "values fit: only the spelling is wrong)",
+         _replace_once(raw, f",{good.ts},".encode(), f",{good.ts}.0,".encode())),
+        ("the integer ts written with an exponent",
+         _replace_once(raw, f",{good.ts},".encode(), f",{good.ts // 1000}e3,".encode())),
     ]
     for description, wire in variants:
         s.step(f"not canonical: {description}", wire, "rejected", "not_canonical", signed=good)
+    s.step("a field left out because it holds its default value: the wire has no defaults "
+           "(SPEC 2.1)", _replace_once(good.unsigned, b',"meets":""', b"")[:-1] + b',"'
+           + good.sig.encode() + b'"]', "rejected", "bad_schema", signed=good)
     s.step("a raw TAB inside a string", _replace_once(raw, b"\\u001f", b"\t"),
            "rejected", "malformed")
-    s.step("a float where the envelope has an integer (ts)", _replace_once(
-        raw, f",{good.ts},".encode(), f",{good.ts}.0,".encode()), "rejected", "malformed")
+    s.step("a ts with a fraction that is no integer", _replace_once(
+        raw, f",{good.ts},".encode(), f",{good.ts}.5,".encode()), "rejected", "malformed")
     s.step("an integer beyond 2^53 - 1 (seq)", _replace_once(
         raw, f'"{good.author}",1,'.encode(), f'"{good.author}",9007199254740993,'.encode()),
         "rejected", "malformed")
@@ -588,8 +815,12 @@ def canonical_form() -> Scenario:
            variants[0][1], "rejected", "not_canonical", signed=good)
     commitment = second.next("register.commitment", RegisterCommitment(
         T0, 12, hashlib.sha256(b"register").hexdigest()))
-    s.step("a float in a body's integer field", _replace_once(
-        commitment.raw, b'"active_members":12,', b'"active_members":12.0,'),
+    s.step("an integer in a body written with a fraction: by value it fits, so only the "
+           "spelling is wrong", _replace_once(
+               commitment.raw, b'"active_members":12,', b'"active_members":12.0,'),
+           "rejected", "not_canonical", signed=commitment)
+    s.step("a number in a body's integer field that is no integer", _replace_once(
+        commitment.raw, b'"active_members":12,', b'"active_members":12.5,'),
         "rejected", "bad_schema")
     s.step("the same entry with an integer", commitment, "accepted")
     return s
@@ -613,6 +844,10 @@ def schema() -> Scenario:
            "rejected", "malformed")
     s.step("version 2", second.next("group.profile", _profile("second")).raw.replace(
         b"[1,", b"[2,", 1), "rejected", "unsupported_version")
+    for version in (b"0", b"-1"):
+        s.step(f"version {version.decode()}: any integer but 1 is an unsupported version, not "
+               "a malformed entry (SPEC 2.1)", raw.replace(b"[1,", b"[" + version + b",", 1),
+               "rejected", "unsupported_version")
     s.step("a kind nobody defined", second.next("group.banner", _profile("second")),
            "rejected", "unknown_kind")
     s.step("an empty name", second.next("group.profile", Profile(name="")),
@@ -627,6 +862,26 @@ def schema() -> Scenario:
            "rejected", "bad_schema")
     s.step("a witness of no heads", second.next("heads.witness", Witness([])),
            "rejected", "bad_schema")
+    area = b'"area":""'
+    for depth, code in ((64, "bad_schema"), (65, "malformed")):
+        # the entry's array is level 1 and the body level 2
+        nested = b"[" * (depth - 2) + b"]" * (depth - 2)
+        s.step(f"arrays and objects nested {depth} deep (in a body field that takes a string): "
+               + ("within the limit, so the body's type decides" if code == "bad_schema" else
+                  "beyond 64, refused before decoding (SPEC 2.4)"),
+               _replace_once(raw, area, b'"area":' + nested), "rejected", code)
+    for what, text in (("an escaped lone high surrogate", b"\\ud800"),
+                       ("an escaped lone low surrogate", b"\\udc00"),
+                       ("a high surrogate escape followed by another escape",
+                        b"\\ud800\\u0041")):
+        s.step(f"{what} in a body string: not a Unicode string (SPEC 2.2)",
+               _replace_once(raw, area, b'"area":"' + text + b'"'), "rejected", "malformed")
+    for what, text in (("a byte that never occurs in UTF-8 (0xFF)", b"\xff"),
+                       ("an overlong encoding of '/' (0xC0 0xAF)", b"\xc0\xaf"),
+                       ("an encoded surrogate (0xED 0xA0 0x80)", b"\xed\xa0\x80"),
+                       ("a sequence cut short (0xE2 0x82)", b"\xe2\x82")):
+        s.step(f"not UTF-8: {what} in a body string (only wire_b64 can carry it)",
+               _replace_once(raw, area, b'"area":"x' + text + b'"'), "rejected", "malformed")
     s.step("a body over 64 KiB", second.next(
         "group.profile", _profile("second", area="x" * 70_000)), "rejected", "entry_too_large")
     s.step("the valid entry", good, "accepted")
@@ -704,9 +959,9 @@ def motions() -> Scenario:
 
 
 SCENARIOS: list[Callable[[], Scenario]] = [
-    directory, admission_k2, out_of_order, chain_rules, timestamps, fork, key_rotation,
-    key_revocation, witnessed_time, bad_signature, wrong_network, canonical_form, schema,
-    records, motions,
+    directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
+    forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
+    strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
 ]
 
 

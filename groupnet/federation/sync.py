@@ -100,9 +100,15 @@ async def _fetch(node: Node, client: PeerClient, url: str, author: str,
 
 
 def sources(node: Node, bootstrap: list[str]) -> list[tuple[str, str]]:
-    """(peer id, url) pairs to pull from: members with addresses, else bootstrap URLs."""
+    """(peer id, url) pairs to pull from: members with addresses, else bootstrap URLs.
+
+    A member that has not yet published its url (SPEC 5.4) is pulled from where
+    its approver found it: its own first entries are nowhere else.
+    """
+    state = node.state
     members = [
-        (m.node, m.url) for m in node.state.members.values() if m.node != node.id and m.url
+        (m.node, url) for m in state.members.values()
+        if m.node != node.id and (url := m.url or state.url_hint(m.node))
     ]
     return members or [(url, url) for url in bootstrap]
 

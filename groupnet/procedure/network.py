@@ -6,7 +6,9 @@ accepted them, and reaches the same state (DESIGN.md invariant 1). The rules:
 - N1 (charter). A network begins with one `network.charter` entry, seq 1 of
   its founder's log. The network id is derived from the founder's key and the
   charter's nonce, so nobody else can mint a charter for it. The founder is
-  admitted by the charter itself.
+  admitted by the charter itself, and named and reached as the charter says
+  until its own profile says otherwise: an approval naming the founder is
+  accepted and changes nothing.
 - N2 (admission). While the network is small, the founder's first k − 1
   `node.admit` entries (k = `admission_approvals`) each admit their node on
   the founder's word alone: the founding members. Every other node is admitted
@@ -15,14 +17,25 @@ accepted them, and reaches the same state (DESIGN.md invariant 1). The rules:
   every node agrees on who is a member. An approval that arrives after its
   node was admitted is recorded, not refused (refusing it would stall its
   author's log on some nodes and not others); one node approving the same
-  candidate twice is refused. A member's name and address come from its
-  latest profile, else from the approval with the smallest entry id. Only
-  admitted nodes may write anything but a charter.
+  candidate twice is refused, and so is an approval of a node id that is no
+  usable key (small order, not canonical: SPEC 2.3). A member's name comes
+  from its latest profile, else from the approval with the smallest entry id.
+  Its address comes only from its own word: the founder's charter or its own
+  latest profile that gives one; an approval's url never becomes anyone's
+  address, since peers push to it. Only admitted nodes may write anything but
+  a charter.
 - N3 (profile). A group's public profile is the latest `group.profile` in its
   own log; a node may publish only its own profile.
 - N4 (keys). `key.rotate` (signed by the key in force) makes the named key the
-  one in force from the next seq. `key.revoke` closes the log: nothing after it
-  is accepted.
+  one in force from the next seq, if it is a usable key (SPEC 2.3). `key.revoke`
+  closes the log: nothing after it is accepted.
+- Forks (SPEC 3.3). An author that signed two entries at one seq is frozen at
+  the lowest such seq: its log counts only below it, and the state records the
+  fork there by the two smallest ids of the entries held at that seq, so the
+  record is the same whatever order the proofs arrived in. An entry of another
+  author that no longer fits without the removed entries waits, held but not
+  counted, until it does (`fold`); a reference into the removed part of a log
+  is void: accepted, with no effect (SM3).
 - Shared motions (SM1–SM8) have their own module, `shared_motions.py`.
 - N5 (witnessed time, DESIGN.md invariant 5). Nodes periodically sign the
   heads they hold (`heads.witness`). The network time of an entry is the median
@@ -62,7 +75,10 @@ from ..messages import (
 )
 from .rejection import Rejection
 from .shared_motions import KINDS as MOTION_KINDS
-from .shared_motions import SharedMotions
+from .shared_motions import REFERENCE_KINDS, SharedMotions
+
+# Why a held entry may count later, once more of the network is counted (SPEC 3.3).
+WAITING = frozenset({"unknown_author", "not_admitted", "missing_dependency"})
 
 
 class Member(msgspec.Struct):
@@ -107,8 +123,12 @@ class NetworkState:
         self.forks: list[Fork] = []
         # author -> [(first seq, key in force from it)], in seq order (N4)
         self.keys: dict[str, list[tuple[int, str]]] = {}
-        # author -> seq of its first equivocation: the log counts only before it
+        # author -> seq of its lowest equivocation: the log counts only before it
         self.frozen: dict[str, int] = {}
+        # author -> seq -> ids of the validly signed entries held there, at each fork
+        self._fork_ids: dict[str, dict[int, set[str]]] = {}
+        # author -> seq -> entry: held, not counted, waiting for what it depends on
+        self._waiting: dict[str, dict[int, Entry]] = {}
         self._admits: dict[str, Admit] = {}
         self._founding_left = 0
         # witness -> author -> ([seq acknowledged], [ts of that acknowledgement])
@@ -146,6 +166,8 @@ class NetworkState:
                 )
             return Rejection("unknown_author", "N2: the author is not a node of this network")
         if entry.kind in MOTION_KINDS:
+            if self._void_reference(entry):
+                return self.motions.check_void(entry)
             return self.motions.check(entry, lambda group: self.head_of(group).seq)
         checker = _CHECKS.get(entry.kind)
         return checker(self, entry) if checker else None
@@ -158,11 +180,66 @@ class NetworkState:
             self.keys[entry.author] = [(1, entry.author)]
         head.seq, head.id, head.ts = entry.seq, entry.id, entry.ts
         if entry.kind in MOTION_KINDS:
-            self.motions.apply(entry)
+            if not self._void_reference(entry):
+                self.motions.apply(entry)
             return
         applier = _APPLY.get(entry.kind)
         if applier:
             applier(self, entry)
+
+    def fold(self, entry: Entry) -> list[Entry]:
+        """Count an entry the receiver holds: now if it fits, else once it does.
+
+        For rebuilding the state from stored entries (SPEC 3.3): after a fork froze
+        an author, another author's entry that depended on the removed entries (an
+        admission, say) no longer fits where it was accepted. It waits, with its
+        author's later entries, and counts as soon as it fits again, as a refused
+        entry that may pass later would when offered again. Returns every entry
+        counted, in order.
+        """
+        head = self.head_of(entry.author)
+        if entry.author not in self._waiting and entry.seq == head.seq + 1:
+            rejection = self.check(entry)
+            if rejection is None:
+                self.apply(entry)
+                return [entry, *self.count_waiting()]
+            if rejection.code not in WAITING:
+                return []
+        elif entry.author not in self._waiting:
+            return []
+        self._waiting.setdefault(entry.author, {})[entry.seq] = entry
+        return []
+
+    def count_waiting(self) -> list[Entry]:
+        """Count every waiting entry that fits now (after each entry counted)."""
+        counted: list[Entry] = []
+        progress = bool(self._waiting)
+        while progress:
+            progress = False
+            for author in sorted(self._waiting):
+                waiting = self._waiting[author]
+                while (entry := waiting.get(self.head_of(author).seq + 1)) is not None \
+                        and self.check(entry) is None:
+                    del waiting[entry.seq]
+                    self.apply(entry)
+                    counted.append(entry)
+                    progress = True
+                if not waiting:
+                    del self._waiting[author]
+        return counted
+
+    def waiting(self) -> list[Entry]:
+        """Held entries not counted: they wait for what a fork freeze removed."""
+        return [e for _, by_seq in sorted(self._waiting.items()) for _, e in sorted(by_seq.items())]
+
+    def waiting_id(self, author: str, seq: int) -> str | None:
+        """The id of the entry held, but waiting, at (author, seq), if there is one."""
+        entry = self._waiting.get(author, {}).get(seq)
+        return entry.id if entry is not None else None
+
+    def first_waiting(self, author: str) -> Entry | None:
+        by_seq = self._waiting.get(author)
+        return by_seq[min(by_seq)] if by_seq else None
 
     def equivocation(self, entry: Entry) -> Rejection | None:
         """Refuse an entry at or after the seq where its author equivocated."""
@@ -176,13 +253,27 @@ class NetworkState:
         )
 
     def record_fork(self, author: str, seq: int, held: str, other: str) -> Fork:
-        first, second = sorted((held, other))
-        fork = Fork(author, seq, first, second)
-        if fork not in self.forks:
-            self.forks.append(fork)
-            self.forks.sort(key=lambda f: (f.author, f.seq, f.first, f.second))
-        self.frozen[author] = min(seq, self.frozen.get(author, seq))
+        """Two validly signed entries of `author` at `seq` (SPEC 3.3); returns the fork counted.
+
+        Only the lowest fork of an author counts, recorded by the two smallest ids
+        held at that seq: every node holding the same entries records the same fork,
+        whatever order they came in. The caller rebuilds the state from its entries.
+        """
+        self._fork_ids.setdefault(author, {}).setdefault(seq, set()).update((held, other))
+        frozen_at = self.frozen[author] = min(seq, self.frozen.get(author, seq))
+        first, second = sorted(self._fork_ids[author][frozen_at])[:2]
+        fork = Fork(author, frozen_at, first, second)
+        self.forks = sorted([f for f in self.forks if f.author != author] + [fork],
+                            key=lambda f: (f.author, f.seq, f.first, f.second))
         return fork
+
+    def _void_reference(self, entry: Entry) -> bool:
+        """A reference citing a seq its group's freeze removed: accepted, no effect (SM3)."""
+        if entry.kind not in REFERENCE_KINDS:
+            return False
+        ref = entry.body.ref  # type: ignore[attr-defined]
+        frozen_at = self.frozen.get(ref.group)
+        return frozen_at is not None and frozen_at <= ref.seen
 
     def head_of(self, author: str) -> AuthorHead:
         return self.heads.get(author) or AuthorHead(key=author)
@@ -232,10 +323,17 @@ class NetworkState:
             )
         if body.node == entry.author:
             return Rejection("self_approval", "N2: a node cannot approve its own admission")
+        if not crypto.usable_key(body.node):
+            return Rejection(
+                "bad_key", "N2: the node id is no usable Ed25519 key (small order, or not "
+                "canonically encoded: SPEC 2.3); no signature could ever verify under it",
+            )
         return None
 
     def _apply_admit(self, entry: Entry) -> None:
         body: Admit = entry.body  # type: ignore[assignment]
+        if body.node == self.founder:
+            return  # the founder is admitted, named and reached by its charter (N1)
         self._admits[entry.id] = body
         member = self.members.get(body.node)
         if member is not None:
@@ -243,7 +341,6 @@ class NetworkState:
             member.approvals[entry.author] = entry.id
             self._name_member(member)
             return
-        self._admits[entry.id] = body
         candidate = self.candidates.setdefault(
             body.node, Candidate(body.node, body.name, body.url, {})
         )
@@ -253,23 +350,17 @@ class NetworkState:
             candidate.founding = True
         if candidate.founding or len(candidate.approvals) >= self.orders.admission_approvals:
             del self.candidates[body.node]
-            member = Member(body.node, body.name, body.url, sorted(candidate.approvals),
+            # no address until the member gives its own (N2): an approval's url is where
+            # the approver found the candidate, not a claim anyone may make for it
+            member = Member(body.node, body.name, "", sorted(candidate.approvals),
                             dict(candidate.approvals))
             self.members[body.node] = member
             self._name_member(member)
 
     def _name_member(self, member: Member) -> None:
-        """Name and address: the latest profile's, else the smallest approval's (N2)."""
-        profile = self.profiles.get(member.node)
-        if profile is not None:
-            member.name = profile[1].name
-            member.url = profile[1].url or member.url
-            return
-        if member.approvals:
-            first = min(member.approvals.values())
-            admit = self._admits.get(first)
-            if admit is not None:
-                member.name, member.url = admit.name, admit.url
+        """Until its first profile, a member is named by its smallest approval (N2)."""
+        if member.node not in self.profiles and member.approvals:
+            member.name = self._admits[min(member.approvals.values())].name
 
     def _apply_profile(self, entry: Entry) -> None:
         body: Profile = entry.body  # type: ignore[assignment]
@@ -292,6 +383,15 @@ class NetworkState:
     def _apply_credential(self, entry: Entry) -> None:
         body: DelegateCredential = entry.body  # type: ignore[assignment]
         self.credentials[(entry.author, body.conference)] = (entry.id, body)
+
+    def _check_rotate(self, entry: Entry) -> Rejection | None:
+        body: KeyRotate = entry.body  # type: ignore[assignment]
+        if not crypto.usable_key(body.key):
+            return Rejection(
+                "bad_key", "N4: the new key is no usable Ed25519 key (small order, or not "
+                "canonically encoded: SPEC 2.3); no signature could ever verify under it",
+            )
+        return None
 
     def _apply_rotate(self, entry: Entry) -> None:
         body: KeyRotate = entry.body  # type: ignore[assignment]
@@ -322,6 +422,17 @@ class NetworkState:
 
     def is_member(self, node: str) -> bool:
         return node in self.members
+
+    def url_hint(self, node: str) -> str | None:
+        """Where an approver found `node`, for a member that has given no url yet (N2).
+
+        Only for pulling from it, which is safe whoever wrote the hint: entries are
+        signed end to end. Never an address to push to: that is the member's own word.
+        """
+        member = self.members.get(node)
+        if member is None or member.url or not member.approvals:
+            return None
+        return self._admits[min(member.approvals.values())].url
 
     def approvals_needed(self) -> int:
         """How many distinct admitted nodes must approve a candidate (N2)."""
@@ -409,6 +520,7 @@ class NetworkState:
 
 _CHECKS = {
     "node.admit": NetworkState._check_admit,
+    "key.rotate": NetworkState._check_rotate,
     "delegate.credential": NetworkState._check_credential,
     "heads.witness": NetworkState._check_witness,
 }

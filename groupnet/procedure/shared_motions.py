@@ -16,7 +16,10 @@ Every node folds these entries the same way (DESIGN.md invariant 1). The rules:
   never depends on the order in which a node happened to receive two groups'
   messages: an amendment written before the writer saw a withdrawal stands as
   a pre-withdrawal amendment on every node; one written after it is refused on
-  every node.
+  every node. A reference citing a seq that a fork freeze removed from its
+  group's log is void, accepted with no effect (`procedure/network.py` decides
+  that, since it holds the freezes): nobody can judge it any more, and
+  refusing it would stop its honest writer's log for another group's fault.
 - SM4 (endorse). A group adopts another group's motion at its own meeting and
   endorses a version it has seen, carrying its tally; once per version per
   group; never its own motion (its adoption travels in the share itself).
@@ -152,6 +155,21 @@ class SharedMotions:
 
     def apply(self, entry: Entry) -> None:
         _APPLY[entry.kind](self, entry)
+
+    @staticmethod
+    def check_void(entry: Entry) -> Rejection | None:
+        """A void reference (SM3): only the rules that need nothing but the entry itself.
+
+        Those give the same verdict before and after the freeze that voided it.
+        """
+        body = entry.body
+        if entry.kind in ("motion.endorsed", "motion.cosponsored") \
+                and body.ref.group == entry.author:  # type: ignore[attr-defined]
+            return Rejection("own_motion", "SM4, SM5: a group cannot endorse or co-sponsor "
+                                           "its own motion")
+        if entry.kind == "motion.endorsed":
+            return _tally_check(body.adoption)  # type: ignore[attr-defined]
+        return None
 
     # SM3: resolve a reference against the sharing group's log as of `seen`
     def _resolve(self, ref: MotionRef, head_seq: HeadSeq) -> SharedMotion | Rejection:
@@ -348,3 +366,7 @@ _APPLY = {
     "motion.reply": SharedMotions._apply_reply,
 }
 KINDS = frozenset(_CHECKS)
+# The kinds judged against the sharing group's log at `seen` (SM3).
+REFERENCE_KINDS = frozenset({
+    "motion.endorsed", "motion.cosponsored", "motion.amendment", "motion.reply",
+})

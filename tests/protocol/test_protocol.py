@@ -8,7 +8,6 @@ vector generator what the answer should be.
 from __future__ import annotations
 
 import base64
-import decimal
 import hashlib
 import json
 import re
@@ -51,9 +50,37 @@ VECTOR_DIR = PROTOCOL / "vectors"
 SPEC = (PROTOCOL / "SPEC.md").read_text(encoding="utf-8")
 VECTOR_FILES = sorted(VECTOR_DIR.glob("*.json"))
 
-# The prefixes as SPEC 2.3 spells them, not as crypto.py does.
+# The prefixes and numbers as SPEC 2.3 spells them, not as crypto.py does.
 ENTRY_PREFIX = b"groupnet/v1/entry\n"
 SIGNATURE_PREFIX = b"groupnet/v1/sig\n"
+FIELD_PRIME = 2**255 - 19
+GROUP_ORDER = 2**252 + 27742317777372353535851937790883648493
+
+
+def spec_small_order_encodings() -> set[bytes]:
+    """The 14 encodings SPEC 2.3 refuses as a key or as R, read from its table."""
+    section = SPEC[SPEC.index("### 2.3"):SPEC.index("### 2.4")]
+    return {bytes.fromhex(h) for h in re.findall(r"^\| `([0-9a-f]{64})` \|", section, re.M)}
+
+
+def spec_valid_signature(key: bytes, signature: bytes, message: bytes) -> bool:
+    """SPEC 2.3 steps 2-4, written from the text: encodings first, then OpenSSL's equation."""
+    def usable(point: bytes) -> bool:
+        y = int.from_bytes(point, "little") & ((1 << 255) - 1)
+        return y < FIELD_PRIME and point not in SMALL_ORDER_TABLE
+
+    if not (usable(key) and usable(signature[:32])):
+        return False
+    if int.from_bytes(signature[32:], "little") >= GROUP_ORDER:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+SMALL_ORDER_TABLE = spec_small_order_encodings()
 
 
 def load(path: Path) -> dict:
@@ -62,6 +89,11 @@ def load(path: Path) -> dict:
 
 def b64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def wire_bytes(step: dict) -> bytes:
+    """The bytes a step sends: `wire_b64`, since `wire` cannot hold what is not UTF-8."""
+    return base64.b64decode(step["wire_b64"], validate=True)
 
 
 # -- (a) and (b): the files are what the generators make -----------------------
@@ -135,7 +167,7 @@ async def test_a_fresh_node_gives_every_verdict_of_the_scenario(path, tmp_path):
     node = await Node.open(tmp_path / "receiver")
     try:
         for number, step in enumerate(scenario["steps"], start=1):
-            [result] = await node.ingest([step["wire"].encode("utf-8")], now=step["now"])
+            [result] = await node.ingest([wire_bytes(step)], now=step["now"])
             expected = step["expect"]
             where = f"{path.name} step {number} ({step['description']}): {result.reason}"
             assert (result.status, result.code, result.id) == (
@@ -149,6 +181,7 @@ async def test_a_fresh_node_gives_every_verdict_of_the_scenario(path, tmp_path):
                         query["author"], query["seq"], case["deadline"]
                     ) is case["answer"], f"{where}: deadline {case['deadline']}"
         assert node.heads() == scenario["final"]["heads"]
+        assert node.state.summary()["members"] == scenario["final"]["members"]
         assert node.state.state_hash() == scenario["final"]["state_hash"]
     finally:
         await node.close()
@@ -170,17 +203,12 @@ def test_each_vector_id_and_signature_follow_from_its_bytes(step):
     signed = base64.b64decode(step["signed"], validate=True)
     ident = hashlib.sha256(ENTRY_PREFIX + signed).digest()
     assert ident.hex() == step["id"] == crypto.entry_id(signed).hex()
-    sig = json.loads(step["wire"])[-1]
-    public = Ed25519PublicKey.from_public_bytes(b64url(step["key"]))
-    try:
-        public.verify(b64url(sig), SIGNATURE_PREFIX + ident)
-        valid = True
-    except (InvalidSignature, ValueError):
-        valid = False
+    sig = json.loads(wire_bytes(step))[-1]
+    valid = spec_valid_signature(b64url(step["key"]), b64url(sig), SIGNATURE_PREFIX + ident)
     assert valid is step["signature_valid"]
     if step["expect"]["id"] is not None:
         # a node that names an id found the wire to be exactly the signed bytes plus sig
-        assert step["wire"].encode("utf-8") == signed[:-1] + b',"' + sig.encode() + b'"]'
+        assert wire_bytes(step) == signed[:-1] + b',"' + sig.encode() + b'"]'
 
 
 def test_the_installed_encoder_writes_every_accepted_vector_byte_for_byte():
@@ -209,52 +237,95 @@ def test_the_installed_encoder_writes_every_accepted_vector_byte_for_byte():
     assert checked > 50
 
 
-def _python_patterns(node):
-    """JSON Schema patterns are ECMA-262, where `$` is the end of the string; in Python's
-    `re` (which jsonschema uses) it also matches before a final newline, so say `\\Z`."""
-    if isinstance(node, list):
-        return [_python_patterns(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {key: _python_patterns(value) for key, value in node.items()}
-    if isinstance(out.get("pattern"), str):
-        out["pattern"] = re.sub(r"\$$", r"\\Z", out["pattern"])
-    return out
-
-
 @pytest.fixture(scope="module")
 def envelope_validator():
+    """The schemas as an implementer gets them: a stock validator, nothing translated."""
     files = {p.name: load(p) for p in SCHEMA_DIR.glob("*.json")}
     for schema in files.values():
         jsonschema.Draft202012Validator.check_schema(schema)
-    files = {name: _python_patterns(schema) for name, schema in files.items()}
     registry = Registry().with_resources(
         (name, Resource.from_contents(schema)) for name, schema in files.items()
     )
     return jsonschema.Draft202012Validator(files["envelope.json"], registry=registry)
 
 
-def test_the_schemas_accept_exactly_the_entries_that_decode(envelope_validator):
-    """Valid shape iff the node got as far as an id.
+def test_a_stock_validator_refuses_exactly_the_entries_refused_at_steps_3_to_6(
+        envelope_validator):
+    """SPEC 3.4: the schemas decide steps 3-6 as a receiver does.
 
-    Byte form (not_canonical) and size are beyond a schema; those vectors are
-    not counted either way.
+    Each vector is decoded by the standard library's JSON parser, which reads
+    `1.0` as a number equal to 1 and lets a lone surrogate through, and checked
+    by jsonschema's Draft 2020-12 validator with its own (Python `re`) patterns.
+    Entries refused for their bytes alone (not canonical, step 7) fit; entries
+    over the size limit (step 1) are no schema's business.
     """
-    checked = 0
+    checked = refused = 0
     for where, step in STEPS:
         code = step["expect"]["code"]
-        if code in ("entry_too_large", "not_canonical"):
+        if code == "entry_too_large":
             continue
         try:
-            # floats stay distinguishable from integers, as the canonical form requires
-            document = json.loads(step["wire"], parse_float=decimal.Decimal)
-        except ValueError:
+            document = json.loads(wire_bytes(step))
+        except ValueError:  # not UTF-8 (step 2) or not JSON (step 3)
             assert code == "malformed", where
             continue
-        shaped = step["expect"]["id"] is not None
-        assert envelope_validator.is_valid(document) is shaped, where
+        at_steps_3_to_6 = step["expect"]["id"] is None and code != "not_canonical"
+        assert envelope_validator.is_valid(document) is not at_steps_3_to_6, where
         checked += 1
-    assert checked > 100
+        refused += at_steps_3_to_6
+    assert checked > 150 and refused > 20
+
+
+def test_wire_is_wire_b64_as_text_wherever_the_bytes_are_utf_8():
+    unreadable = 0
+    for where, step in STEPS:
+        raw = wire_bytes(step)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            assert step["wire"] is None and step["expect"]["code"] == "malformed", where
+            unreadable += 1
+            continue
+        assert step["wire"] == text, where
+    assert unreadable >= 4
+
+
+def test_the_small_order_table_of_the_spec_is_what_the_node_refuses():
+    assert len(SMALL_ORDER_TABLE) == 14
+    assert SMALL_ORDER_TABLE == crypto.SMALL_ORDER
+    for encoding in SMALL_ORDER_TABLE:
+        assert not crypto.usable_key(crypto.b64encode(encoding))
+
+
+def test_openssl_alone_accepts_signatures_that_spec_2_3_refuses():
+    """Why the node checks the encodings itself: OpenSSL's verdict is not the network's."""
+    openssl_only = []
+    for where, step in STEPS:
+        if not where.startswith("strict_signatures:") or step["signed"] is None:
+            continue
+        signed = base64.b64decode(step["signed"], validate=True)
+        message = SIGNATURE_PREFIX + hashlib.sha256(ENTRY_PREFIX + signed).digest()
+        sig = b64url(json.loads(wire_bytes(step))[-1])
+        try:
+            Ed25519PublicKey.from_public_bytes(b64url(step["key"])).verify(sig, message)
+        except InvalidSignature:
+            continue
+        assert step["signature_valid"] is spec_valid_signature(b64url(step["key"]), sig,
+                                                               message)
+        if not step["signature_valid"]:
+            openssl_only.append(where)
+            assert not crypto.verify_id(step["key"], bytes.fromhex(step["id"]),
+                                        json.loads(wire_bytes(step))[-1])
+    # a small-order R, and two charters by small-order or non-canonical founder keys
+    assert len(openssl_only) == 3, openssl_only
+
+
+def test_two_forks_end_in_the_same_state_whichever_arrives_first():
+    """SPEC 3.3: the same entries in two orders, one state (DESIGN invariant 1)."""
+    high = load(VECTOR_DIR / "forks_high_first.json")
+    low = load(VECTOR_DIR / "forks_low_first.json")
+    assert {s["wire_b64"] for s in high["steps"]} == {s["wire_b64"] for s in low["steps"]}
+    assert high["final"] == low["final"]
 
 
 # -- (d): properties of the canonical form ---------------------------------------
