@@ -190,6 +190,7 @@ async def get_inclusion(request: web.Request) -> web.Response:
 
 
 ATTEMPTS = (429,)  # signing in and choosing passwords are rate-limited (signin.py)
+SIGN_IN = (401, 429)  # one answer for every wrong email or password
 LINKS = (404, 410, 429)  # a link not issued here, used or expired; rate-limited
 SELF = (404,)  # the operator's token is nobody in the register
 
@@ -197,7 +198,7 @@ ENDPOINTS = [
     Endpoint("POST", "/api/v1/session",
              "Sign in with email and password: a session token (also set as a cookie); "
              "5 failures per email or address in 15 minutes answer 429", PUBLIC, post_session,
-             SignIn, answers=(201,), refusals=ATTEMPTS),
+             SignIn, answers=(201,), refusals=SIGN_IN),
     Endpoint("DELETE", "/api/v1/session", "Sign out: end this session", MEMBER,
              delete_session, refusals=SELF),
     Endpoint("POST", "/api/v1/invitations/accept",

@@ -230,18 +230,20 @@ ENDPOINTS = [
              post_eligibility, EligibilityEntry),
     Endpoint("POST", "/api/v1/members/{id}/links",
              "Send a member an invitation or a password-reset link (shown here when there is "
-             "no SMTP server to send it)", OFFICER, post_link, LinkRequest, answers=(201,)),
+             "no SMTP server to send it)", OFFICER, post_link, LinkRequest, answers=(201,),
+             response=register.LinkIssued),
     Endpoint("POST", "/api/v1/register/import",
              "Import members from a CSV body (text/csv, columns in docs/members.md, at most "
              "max_body_bytes): all or nothing unless skip_invalid=true", OFFICER, post_import,
-             str, (Query("skip_invalid", "boolean"),), answers=(200, 201)),
+             str, (Query("skip_invalid", "boolean"),), answers=(200, 201),
+             response=register.ImportReport),
     Endpoint("GET", "/api/v1/register/export",
              "The register as CSV, in the import columns", OFFICER, get_export, None,
              (Query("status", choices=STATUSES),), response=str),
     Endpoint("POST", "/api/v1/register/commitments",
              "Publish the count of active members at a freeze time and a Merkle root over "
              "salted leaves: no personal data", OFFICER, post_commitment, CommitmentRequest,
-             answers=(201,)),
+             answers=(201,), response=commitments.Published),
     Endpoint("GET", "/api/v1/register/commitments",
              "The commitments this group has published", OFFICER, get_commitments),
     Endpoint("GET", "/api/v1/audit",
