@@ -153,7 +153,7 @@ def openapi_document() -> dict:
         },
         "components": {
             "schemas": components,
-            "responses": {str(status): r for status, r in responses.items()},
+            "responses": responses,
             "securitySchemes": {
                 "token": {"type": "http", "scheme": "bearer",
                           "description": "an admin token, or a member's session token"},
