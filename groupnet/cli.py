@@ -17,9 +17,12 @@ from urllib.parse import urlsplit
 from . import __version__, crypto, network, store
 from . import config as node_config
 from .federation.client import PeerClient
+from .limits import argument
 from .node import Node
 from .procedure.rejection import Refused, refuse
 from .web.auth import create_token
+
+PORT = argument(0, 65535)
 
 
 class JsonLines(logging.Formatter):
@@ -344,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True, help="the group's name, e.g. Southwark")
     p.add_argument("--url", required=True, help="where other nodes reach this node")
     p.add_argument("--host", default="127.0.0.1", help="address `run` listens on")
-    p.add_argument("--port", type=int, default=0, help="port `run` listens on (default: URL's)")
+    p.add_argument("--port", type=PORT, default=0, help="port `run` listens on (default: URL's)")
     p.set_defaults(handler=cmd_init)
 
     net = commands.add_parser("network", help="found, admit, join, list",
@@ -395,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "push, pull and witness until stopped (SIGINT/SIGTERM).")
     p.add_argument("dir")
     p.add_argument("--host", default=None, help="listen address (default: from node.toml)")
-    p.add_argument("--port", type=int, default=None, help="listen port (default: from node.toml)")
+    p.add_argument("--port", type=PORT, default=None, help="listen port (default: from node.toml)")
     p.set_defaults(handler=cmd_run)
 
     p = commands.add_parser("verify", help="re-check every stored entry",
@@ -442,8 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "a network, admit and join, publish sample profiles; run until "
                             "Ctrl-C.")
     p.add_argument("--dir", help="keep the nodes here (default: a new temporary directory)")
-    p.add_argument("--base-port", type=int, default=8101, help="first of three ports")
-    p.add_argument("--nodes", type=int, default=3, help="how many nodes")
+    p.add_argument("--base-port", type=PORT, default=8101, help="first of three ports")
+    p.add_argument("--nodes", type=argument(1, 100), default=3, help="how many nodes")
     p.add_argument("--exit-after", type=float, default=None,
                    help="stop after this many seconds (for scripted use)")
     p.set_defaults(handler=cmd_demo)

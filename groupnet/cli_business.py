@@ -19,6 +19,7 @@ import msgspec
 
 from .business import cases, elections, meetings, motions, rules
 from .business.people import CLI
+from .limits import count_arg, id_arg
 from .node import Node
 from .procedure.rejection import refuse
 
@@ -307,17 +308,17 @@ def add_parsers(commands) -> None:
     _command(sub, "list", meeting_list, "list every meeting")
     p = _command(sub, "show", meeting_show,
                  "show a meeting: notice, quorum, decisions it may take, minutes")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p = _command(sub, "attend", meeting_attend, "record members present at a meeting")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.add_argument("members", nargs="+", help="member ids")
     p = _command(sub, "minutes", meeting_minutes, "record a minute, a correction, or approval",
                  "Record a minute (--text), a correction of minute N (--text --corrects N), "
                  "or approve the minutes at a later meeting in session (--approve-at).")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.add_argument("--text", help="the minute")
-    p.add_argument("--corrects", type=int, help="the number of the minute it corrects")
-    p.add_argument("--approve-at", type=int, help="approve at this later meeting")
+    p.add_argument("--corrects", type=id_arg, help="the number of the minute it corrects")
+    p.add_argument("--approve-at", type=id_arg, help="approve at this later meeting")
 
     top = commands.add_parser("motion", help="submit, amend and decide motions",
                               description="Motions, amendments and votes. Outcomes are "
@@ -326,7 +327,7 @@ def add_parsers(commands) -> None:
     p = _command(sub, "submit", motion_submit, "submit a motion for a meeting",
                  "Submit a motion, with the notice the standing orders require (SO 3.1; a "
                  "rule change SO 5.1).")
-    p.add_argument("meeting", type=int)
+    p.add_argument("meeting", type=id_arg)
     p.add_argument("--title", required=True)
     p.add_argument("--text", required=True)
     p.add_argument("--proposer", required=True, help="member id")
@@ -334,61 +335,61 @@ def add_parsers(commands) -> None:
     p.add_argument("--rule-change", metavar="JSON",
                    help='a rule change: the standing orders it changes, e.g. '
                    '\'{"general_meeting_notice_days": 14}\'')
-    p.add_argument("--counterposed-to", type=int, help="the motion it is counterposed to")
+    p.add_argument("--counterposed-to", type=id_arg, help="the motion it is counterposed to")
     p.add_argument("--mandate", nargs=3, metavar=("CONFERENCE", "MOTION", "POSITION"),
                    help="if carried, mandate the delegates: POSITION is support, oppose or "
                    "free")
     p = _command(sub, "amend", motion_amend, "move an amendment (the whole new text)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.add_argument("--text", required=True)
     p.add_argument("--mover", required=True, help="member id")
     p.add_argument("--seconder", help="member id (needed for it to be put to the vote)")
     p = _command(sub, "accept", motion_accept, "the mover accepts an amendment as friendly")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.add_argument("amendment")
     p.add_argument("--mover", required=True, help="the motion's mover (member id)")
     p = _command(sub, "vote", motion_vote, "put the question and record the vote",
                  "Put a motion (or --amendment) to the vote: give the count of a show of "
                  "hands, or nothing to count the individual votes members cast.")
-    p.add_argument("id", type=int)
-    p.add_argument("--for", dest="in_favour", type=int)
-    p.add_argument("--against", type=int)
-    p.add_argument("--abstain", type=int)
+    p.add_argument("id", type=id_arg)
+    p.add_argument("--for", dest="in_favour", type=count_arg)
+    p.add_argument("--against", type=count_arg)
+    p.add_argument("--abstain", type=count_arg)
     p.add_argument("--amendment", help="vote on this amendment instead of the motion")
     p = _command(sub, "show", motion_show, "show a motion, its amendments (as diffs) and result")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p = _command(sub, "list", motion_list, "list motions")
-    p.add_argument("--meeting", type=int, help="only this meeting's")
+    p.add_argument("--meeting", type=id_arg, help="only this meeting's")
 
     top = commands.add_parser("delegates", help="elect delegates and publish their credential",
                               description="Elections of delegates to a conference; their "
                               "mandates come from motions carried with --mandate.")
     sub = top.add_subparsers(dest="delegates_command", metavar="ACTION", required=True)
     p = _command(sub, "elect", delegates_elect, "open an election at a meeting")
-    p.add_argument("meeting", type=int)
+    p.add_argument("meeting", type=id_arg)
     p.add_argument("--conference", required=True)
-    p.add_argument("--seats", type=int, required=True)
+    p.add_argument("--seats", type=count_arg, required=True)
     p = _command(sub, "nominate", delegates_nominate, "nominate a member")
-    p.add_argument("id", type=int, help="the election")
+    p.add_argument("id", type=id_arg, help="the election")
     p.add_argument("candidate", help="member id")
     p.add_argument("--name", required=True, help="the name the network will see")
     p.add_argument("--by", required=True, help="the nominating member's id")
     p = _command(sub, "accept", delegates_accept, "record that a nominee accepts")
-    p.add_argument("id", type=int, help="the election")
+    p.add_argument("id", type=id_arg, help="the election")
     p.add_argument("candidate", help="member id")
     p.add_argument("--attribute", action="append",
                    help="an attribute the nominee declares (e.g. woman); repeat for each")
     p = _command(sub, "ballot", delegates_ballot, "enter a member's (paper) approval ballot")
-    p.add_argument("id", type=int, help="the election")
+    p.add_argument("id", type=id_arg, help="the election")
     p.add_argument("candidates", nargs="*", help="member ids voted for")
     p.add_argument("--voter", required=True, help="the voter's member id")
     p = _command(sub, "result", delegates_result, "count the ballots and show the result")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p = _command(sub, "show", delegates_show, "show an election, its result and mandates")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p = _command(sub, "publish", delegates_publish,
                  "publish the delegates and mandates as a signed delegate.credential")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
 
     top = commands.add_parser("case", help="due process: charge, evidence, hearing, appeal",
                               description="Disciplinary cases. No suspension or expulsion "
@@ -401,51 +402,51 @@ def add_parsers(commands) -> None:
     p.add_argument("--particulars", required=True)
     p.add_argument("--by", required=True, help="who brings it (member id)")
     p = _command(sub, "evidence", case_evidence, "add an item of evidence")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.add_argument("--text", required=True, help="the evidence, or what the document is")
     p.add_argument("--given-by", required=True, help="member id, or name if not a member")
     p = _command(sub, "disclose", case_disclose, "disclose all evidence to the member")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p = _command(sub, "reply", case_reply, "record the member's reply (received on paper)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.add_argument("--text", required=True)
     p = _command(sub, "suspend", case_suspend, "interim suspension, time-limited, with reasons")
-    p.add_argument("id", type=int)
-    p.add_argument("--days", type=int, required=True)
+    p.add_argument("id", type=id_arg)
+    p.add_argument("--days", type=count_arg, required=True)
     p.add_argument("--reasons", required=True)
     p = _command(sub, "hearing", case_hearing, "schedule the hearing and its panel",
                  "Send the hearing's notice and schedule it once the notice is sent.")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.add_argument("--at", required=True, help="when, with a time zone")
     p.add_argument("--panel", nargs="+", required=True, help="member ids")
     p = _command(sub, "decide", case_decide, "record the panel's written decision")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     _outcomes(p, "--outcome", True)
     p.add_argument("--reasons", required=True)
-    p.add_argument("--days", type=int, help="for a suspension: how many days")
+    p.add_argument("--days", type=count_arg, help="for a suspension: how many days")
     p.add_argument("--role", help="for a removal from office: which office")
     p = _command(sub, "appeal", case_appeal, "record the member's appeal (received on paper)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.add_argument("--grounds", required=True)
     p = _command(sub, "appeal-panel", case_appeal_panel, "assign the appeal to a different body")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.add_argument("--body", required=True, choices=["network_panel", "general_meeting"])
     p.add_argument("--seat", action="append", required=True,
                    help="GROUP:PERSON (the group's node id); repeat for each seat")
     p = _command(sub, "appeal-decide", case_appeal_decide,
                  "record the appeal panel's written decision")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.add_argument("--outcome", required=True, choices=["upheld", "dismissed", "varied"])
     p.add_argument("--reasons", required=True)
     _outcomes(p, "--varied-to", False)
-    p.add_argument("--days", type=int, help="for a suspension: how many days")
+    p.add_argument("--days", type=count_arg, help="for a suspension: how many days")
     p.add_argument("--role", help="for a removal from office: which office")
     p = _command(sub, "withdraw", case_withdraw, "withdraw the charge")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p.add_argument("--by", required=True, help="who brought it (member id)")
     p = _command(sub, "enforce", case_enforce,
                  "bring the member's status in line with the case now")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     p = _command(sub, "show", case_show, "show a case and every document in it")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=id_arg)
     _command(sub, "list", case_list, "list every case")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import commitments, mail, register
 from .business.people import CLI
+from .limits import count_arg, id_arg
 from .node import Node
 from .procedure.members import COLUMNS, REQUIRED_COLUMNS, normalise_email
 from .procedure.rejection import refuse
@@ -217,7 +218,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--role", help="only holders of this role, e.g. secretary")
     p.add_argument("--area", help="only members in this area")
     p.add_argument("--search", help="part of a name, email, area or postcode")
-    p.add_argument("--limit", type=int, default=0, help="at most this many (default: all)")
+    p.add_argument("--limit", type=count_arg, default=0, help="at most this many (default: all)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_list)
 
@@ -260,7 +261,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                                   description="The notice counts as sent from now: notice "
                                   "periods count from this moment.")
     p.add_argument("dir", help="the node's directory")
-    p.add_argument("notice", type=int, help="the notice's number")
+    p.add_argument("notice", type=id_arg, help="the notice's number")
     p.set_defaults(handler=cmd_passed_on)
 
     reg = commands.add_parser("register", help="publish a commitment to the register",

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from . import adoption, following, sharing
+from .limits import count_arg, id_arg
 from .node import Node
 
 
@@ -22,10 +23,10 @@ def _add_adoption_options(p: argparse.ArgumentParser, required: bool) -> None:
     group = p.add_argument_group("the meeting's decision")
     group.add_argument("--meeting", required=required, help="which meeting decided, e.g. AGM")
     group.add_argument("--date", required=required, help="its date, YYYY-MM-DD")
-    group.add_argument("--for", dest="in_favour", type=int, default=0, help="votes in favour")
-    group.add_argument("--against", type=int, default=0, help="votes against")
-    group.add_argument("--abstentions", type=int, default=0, help="abstentions")
-    group.add_argument("--attendance", type=int, default=0, help="members present")
+    group.add_argument("--for", dest="in_favour", type=count_arg, default=0, help="votes in favour")
+    group.add_argument("--against", type=count_arg, default=0, help="votes against")
+    group.add_argument("--abstentions", type=count_arg, default=0, help="abstentions")
+    group.add_argument("--attendance", type=count_arg, default=0, help="members present")
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -186,7 +187,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     action("show", "one motion with its versions, endorsements, amendments and replies")
     p = action("share", "share one of this group's motions (adopted, or a draft)", motion=False)
-    p.add_argument("--from-motion", type=int,
+    p.add_argument("--from-motion", type=id_arg,
                    help="share this local motion (carried: with its decision; not yet put: "
                    "as a draft) instead of giving --title and --text")
     p.add_argument("--title")
@@ -205,19 +206,19 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     p = action("withdraw", "withdraw this group's motion")
     p.add_argument("--reason", required=True)
     p = action("endorse", "endorse a motion this group adopted, with the meeting's tally")
-    p.add_argument("--version", type=int, help="the version adopted (default: the latest)")
+    p.add_argument("--version", type=count_arg, help="the version adopted (default: the latest)")
     _add_adoption_options(p, required=True)
     p = action("adopt", "put a shared motion to one of our meetings as our own motion")
-    p.add_argument("--meeting", type=int, required=True, help="our meeting's id")
+    p.add_argument("--meeting", type=id_arg, required=True, help="our meeting's id")
     p.add_argument("--seconder", required=True, help="the seconder's member id")
     p.add_argument("--proposer", help="the proposer's member id")
     p = action("cosponsor", "co-sponsor a motion")
-    p.add_argument("--version", type=int)
+    p.add_argument("--version", type=count_arg)
     p = action("amend", "propose an amendment to a motion")
     p.add_argument("--text", help="the amended text in full")
     p.add_argument("--text-file")
     p.add_argument("--reason", default="")
-    p.add_argument("--version", type=int)
+    p.add_argument("--version", type=count_arg)
     p = action("reply", "publish a reply under a motion")
     p.add_argument("--text", required=True)
     for name, text in (("follow", "be notified of new motions from a group or on a topic"),

@@ -19,7 +19,7 @@ import io
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from typing import get_args
+from typing import Annotated, get_args
 
 import aiosqlite
 import msgspec
@@ -41,26 +41,36 @@ RESET_REQUESTS_PER_HOUR = 3
 HOUR_MS = 3_600_000
 
 
+# A register field holds at most what the same CSV column holds (`members.MAX_LENGTH`).
+Name = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["name"])]
+Email = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["email"])]
+Phone = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["phone"])]
+Area = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["area"])]
+Postcode = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["postcode"])]
+Day = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["joined"])]
+Notes = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["notes"])]
+
+
 class NewMember(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    name: str
-    email: str
-    phone: str = ""
-    area: str = ""
-    postcode: str = ""
-    joined: str | None = None  # YYYY-MM-DD; default: today
-    notes: str = ""
+    name: Name
+    email: Email
+    phone: Phone = ""
+    area: Area = ""
+    postcode: Postcode = ""
+    joined: Day | None = None  # YYYY-MM-DD; default: today
+    notes: Notes = ""
 
 
 class ContactChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Fields to change; those left out keep their value."""
 
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    area: str | None = None
-    postcode: str | None = None
-    joined: str | None = None
-    notes: str | None = None
+    name: Name | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    area: Area | None = None
+    postcode: Postcode | None = None
+    joined: Day | None = None
+    notes: Notes | None = None
 
 
 class ImportReport(msgspec.Struct, frozen=True):

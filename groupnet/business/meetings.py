@@ -17,6 +17,7 @@ from typing import Annotated
 import aiosqlite
 import msgspec
 
+from ..limits import Id, OptionalLink
 from ..node import Node
 from ..procedure import meetings
 from ..procedure.meetings import Attendance, Meeting, Minutes, MinutesEntry, QuorumCount
@@ -43,7 +44,8 @@ class CallMeeting(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     starts_at: AwareTime
     agenda: Annotated[list[Line], msgspec.Meta(min_length=1, max_length=100)]
     place: Line = ""
-    link: Line = ""
+    # to meet online: an http:// or https:// address (limits.py)
+    link: OptionalLink = ""
     # the officer calling it; a signed-in officer calls it themselves
     called_by: MemberId | None = None
 
@@ -58,13 +60,13 @@ class RecordMinute(msgspec.Struct, forbid_unknown_fields=True):
     """A new minute, or (with `corrects`) a correction of an earlier one."""
 
     text: Text
-    corrects: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    corrects: Id | None = None
 
 
 class ApproveMinutes(msgspec.Struct, forbid_unknown_fields=True):
     """Approve this meeting's minutes at a later meeting, now in session."""
 
-    at_meeting: Annotated[int, msgspec.Meta(ge=1)]
+    at_meeting: Id
 
 
 class MeetingRecord(msgspec.Struct, frozen=True, kw_only=True):

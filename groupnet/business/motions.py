@@ -21,6 +21,7 @@ from typing import Annotated, Any
 import aiosqlite
 import msgspec
 
+from ..limits import Id
 from ..node import Node
 from ..procedure import delegates, meetings, motions
 from ..procedure.delegates import Mandate, Position
@@ -47,6 +48,9 @@ KIND = "motion"
 MOTION = "motion"  # the question of the motion itself, beside its amendments' ids
 
 Count = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+# standing orders by name, each value checked by the standing orders' own types
+RulePatch = Annotated[dict[Annotated[str, msgspec.Meta(max_length=64)], Any],
+                      msgspec.Meta(max_length=64)]
 
 
 class MandateProposal(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -67,8 +71,8 @@ class SubmitMotion(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     seconder: MemberId
     proposer: MemberId | None = None
     kind: MotionKind = "ordinary"
-    rule_patch: dict[str, Any] | None = None
-    counterposed_to: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    rule_patch: RulePatch | None = None
+    counterposed_to: Id | None = None
     mandate: MandateProposal | None = None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiohttp
 import msgspec
 
+from ..limits import whole_number
 from ..node import Result
 
 NDJSON = "application/x-ndjson"
@@ -85,7 +86,12 @@ class PeerClient:
         lines, headers = await self._lines(
             base.rstrip("/") + "/fed/v1/feed", {"after": after, "limit": limit}
         )
-        return lines, int(headers.get("Groupnet-Feed-Next", after))
+        cursor = headers.get("Groupnet-Feed-Next", str(after))
+        following = whole_number(cursor, 0, 2**53)
+        if following is None:
+            raise PeerError(f"{base}: unusable Groupnet-Feed-Next {cursor[:40]!r} (SPEC 6.3: a "
+                            "cursor is 0 … 2^53)")
+        return lines, following
 
     async def log(self, base: str, author: str, after: int, limit: int) -> list[bytes]:
         lines, _ = await self._lines(

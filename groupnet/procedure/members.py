@@ -23,6 +23,8 @@ current status is the last entry's. Who may cause which change is the table
 
 CSV import (`COLUMNS`): name, email and joined (YYYY-MM-DD) are required;
 phone, area, postcode, status, roles (separated by ';') and notes are optional.
+Each column holds at most `MAX_LENGTH[column]` characters, the same limits the
+API and the pages apply to a member added or edited one at a time.
 Emails are compared lower-cased and trimmed, across the whole file and against
 the register. Status is active, lapsed or resigned: a row cannot import a
 suspension or expulsion, because in this register those exist only as the
@@ -62,6 +64,8 @@ TRANSITIONS: dict[tuple[Status, Status], Authority] = {
 
 COLUMNS = ("name", "email", "phone", "area", "postcode", "joined", "status", "roles", "notes")
 REQUIRED_COLUMNS = ("name", "email", "joined")
+MAX_LENGTH = {"name": 200, "email": 320, "phone": 32, "area": 200, "postcode": 16,
+              "joined": 10, "status": 16, "roles": 500, "notes": 5000}
 IMPORTABLE_STATUSES: dict[str, Status] = {"active": "active", "lapsed": "lapsed",
                                           "resigned": "resigned"}
 
@@ -289,6 +293,10 @@ def validate_row(line_no: int, row: Mapping[str | None, str | None],
     if row.get(None):
         return RowError(line_no, "this line has more fields than the header")
     field = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    for column, value in field.items():
+        if len(value) > MAX_LENGTH[column]:
+            return RowError(line_no, f"{column} holds at most {MAX_LENGTH[column]} characters; "
+                            f"this one has {len(value)}")
     name = " ".join(field["name"].split())
     if not name:
         return RowError(line_no, "name is required")

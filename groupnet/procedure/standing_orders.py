@@ -54,9 +54,11 @@ DecisionKind = Literal["motion", "rule_change", "delegate_election", "mandate"]
 CounterposedRule = Literal["first_carried_others_fall", "vote_on_all"]
 AppealBody = Literal["network_panel", "general_meeting"]
 
-Days = Annotated[int, msgspec.Meta(ge=0)]
+# Bounds keep every computed time and count an ordinary integer (ten years of notice is
+# already more than any body gives); \Z, not $, which would let a final newline through.
+Days = Annotated[int, msgspec.Meta(ge=0, le=3650)]
 Percent = Annotated[int, msgspec.Meta(ge=0, le=100)]
-Name = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$")]
+Name = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*\Z", max_length=64)]
 
 
 def hours(ms: int) -> str:
@@ -67,7 +69,7 @@ def hours(ms: int) -> str:
 class Quorum(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """The greater of `minimum` people and `percent` of those entitled to attend."""
 
-    minimum: Annotated[int, msgspec.Meta(ge=1)]
+    minimum: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
     percent: Percent
 
     def required(self, entitled: int) -> int:
@@ -84,8 +86,8 @@ class Threshold(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     Integers only, so every node computes the same outcome (no floats).
     """
 
-    numerator: Annotated[int, msgspec.Meta(ge=1)]
-    denominator: Annotated[int, msgspec.Meta(ge=1)]
+    numerator: Annotated[int, msgspec.Meta(ge=1, le=1000)]
+    denominator: Annotated[int, msgspec.Meta(ge=1, le=1000)]
     strict: bool
 
     def met(self, in_favour: int, votes_cast: int) -> bool:
@@ -111,7 +113,7 @@ class BalanceRule(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class EligibilityCondition(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     name: Name
-    description: str
+    description: Annotated[str, msgspec.Meta(max_length=2000)]
 
 
 class DueProcessOrders(msgspec.Struct, frozen=True):
@@ -147,7 +149,8 @@ class GroupStandingOrders(msgspec.Struct, frozen=True, forbid_unknown_fields=Tru
     mandate_bodies: tuple[MeetingKind, ...] = ("general", "annual")
     reply_window_days: Days = 14
     hearing_notice_days: Days = 7
-    min_panel_size: Annotated[int, msgspec.Meta(ge=1)] = 3
+    # a hearing panel has at most 50 members (business/cases.py)
+    min_panel_size: Annotated[int, msgspec.Meta(ge=1, le=50)] = 3
     appeal_window_days: Days = 14
     appeal_body: AppealBody = "network_panel"
     interim_suspension_max_days: Days = 28

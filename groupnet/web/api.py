@@ -1,7 +1,10 @@
 """The client JSON API (`/api/v1`): every area's endpoints, guarded by role.
 
 The router and the OpenAPI document served at `/api/v1/openapi.json` are both
-made from the areas' `ENDPOINTS` tables.
+made from the areas' `ENDPOINTS` tables: the document's request and answer
+schemas are the JSON Schemas of the very types the handlers decode and
+encode (`msgspec.json.schema_components`), its statuses are those the
+endpoints declare, and its parameters those the router checks.
 """
 
 from __future__ import annotations
@@ -9,9 +12,33 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
+from ..limits import MAX_ID
 from . import api_account, api_business, api_motions, api_network, api_register
-from .auth import require
-from .endpoints import Endpoint, Handler, json
+from .auth import SESSION_COOKIE, require
+from .endpoints import (
+    ENDPOINT,
+    PATH_TEXT_LENGTH,
+    Endpoint,
+    Handler,
+    check_path_and_query,
+    json,
+)
+
+OPENAPI_PATH = "/api/v1/openapi.json"
+# what a refusal with each status means, in the document
+REFUSALS = {
+    400: "Malformed or ill-fitting input (a body, a query parameter)",
+    401: "No valid token or session",
+    403: "The caller's role may not do this",
+    404: "No such thing here",
+    409: "Someone else changed the record first, or it already exists",
+    410: "The link was used, replaced by a newer one, or has expired",
+    413: "The request body is larger than the node accepts",
+    422: "Refused by the rules",
+    429: "Too many attempts: wait and try again",
+    502: "The other node could not be reached or answered unusably",
+    503: "The node is not running its network service",
+}
 
 
 def all_endpoints() -> list[Endpoint]:
@@ -25,8 +52,10 @@ async def get_openapi(request: web.Request) -> web.Response:
 
 def _guarded(endpoint: Endpoint) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
+        request[ENDPOINT] = endpoint
         if endpoint.roles:  # no roles: open to anyone (signing in)
             require(request, *endpoint.roles)
+        check_path_and_query(request, endpoint)
         return await endpoint.handler(request)
 
     return handler
@@ -34,59 +63,116 @@ def _guarded(endpoint: Endpoint) -> Handler:
 
 def routes() -> list[web.RouteDef]:
     table = [web.route(e.method, e.path, _guarded(e)) for e in all_endpoints()]
-    table.append(web.get("/api/v1/openapi.json", get_openapi))
+    table.append(web.get(OPENAPI_PATH, get_openapi))
     return table
+
+
+def refusals_of(endpoint: Endpoint) -> set[int]:
+    """The refusal statuses an endpoint may answer with."""
+    codes = set(endpoint.refusals)
+    if endpoint.roles:
+        codes |= {401, 403}
+    if _path_names(endpoint.path):
+        codes.add(404)
+    if endpoint.params:
+        codes.add(400)
+    if endpoint.method != "GET":
+        codes |= {400, 404, 409, 422}
+    if endpoint.body is not None:
+        codes.add(413)
+    return codes
 
 
 def openapi_document() -> dict:
     endpoints = all_endpoints()
-    bodies = [e.body for e in endpoints if e.body is not None]
+    types = list(dict.fromkeys(
+        [e.body for e in endpoints if e.body is not None]
+        + [e.response for e in endpoints if e.response is not None]))
     schemas, components = msgspec.json.schema_components(
-        bodies, ref_template="#/components/schemas/{name}"
-    )
-    error = {
-        "description": "Refused: a stable code and a sentence citing the rule",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
+        types, ref_template="#/components/schemas/{name}")
+    schema_of = dict(zip(types, schemas, strict=True))
     components["Error"] = {
         "type": "object",
-        "properties": {"error": {"type": "object", "properties": {
-            "code": {"type": "string"}, "reason": {"type": "string"}},
+        "properties": {"error": {
+            "type": "object",
+            "properties": {"code": {"type": "string"}, "reason": {"type": "string"}},
             "required": ["code", "reason"]}},
+        "required": ["error"],
+    }
+    responses = {
+        str(status): {"description": f"Refused: {meaning}. The answer has a stable code and "
+                      "a sentence citing the rule.",
+                      "content": {"application/json": {
+                          "schema": {"$ref": "#/components/schemas/Error"}}}}
+        for status, meaning in REFUSALS.items()
     }
     paths: dict[str, dict] = {}
-    body_schema = dict(zip(bodies, schemas, strict=True))
     for e in endpoints:
+        answers: dict[str, dict] = {}
+        for status in e.answers:
+            media = "text/csv" if e.response is str else "application/json"
+            schema = schema_of[e.response] if e.response is not None else {"type": "object"}
+            answers[str(status)] = {"description": _answer_meaning(status),
+                                    "content": {media: {"schema": schema}}}
+        for status in sorted(refusals_of(e)):
+            answers[str(status)] = {"$ref": f"#/components/responses/{status}"}
         operation: dict = {
             "summary": e.summary,
-            "security": [{"token": []}] if e.roles else [],
+            "operationId": f"{e.method.lower()}{_operation_name(e.path)}",
+            "security": [{"token": []}, {"session": []}] if e.roles else [],
             "x-roles": list(e.roles),
-            "responses": {"200": {"description": "OK"}, "4XX": error},
+            "responses": answers,
         }
         parameters = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            {"name": name, "in": "path", "required": True,
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+             if name in e.numbered
+             else {"type": "string", "minLength": 1, "maxLength": PATH_TEXT_LENGTH}}
             for name in _path_names(e.path)
         ] + [
-            {"name": name, "in": "query", "required": False, "schema": {"type": kind}}
-            for name, kind in e.params
+            {"name": q.name, "in": "query", "required": False, "schema": q.schema()}
+            for q in e.params
         ]
         if parameters:
             operation["parameters"] = parameters
         if e.body is not None:
+            media = "text/csv" if e.body is str else "application/json"
             operation["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": body_schema[e.body]}},
+                "required": e.body_required,
+                "content": {media: {"schema": schema_of[e.body]}},
             }
         paths.setdefault(e.path, {})[e.method.lower()] = operation
-    return {
+    # as JSON holds it (the response types' tuple defaults become lists)
+    return msgspec.json.decode(msgspec.json.encode({
         "openapi": "3.1.0",
-        "info": {"title": "groupnet client API", "version": "1"},
+        "info": {
+            "title": "groupnet client API", "version": "1",
+            "description": "Every refusal is JSON: {\"error\": {\"code\", \"reason\"}}. A method "
+            "a path does not serve is answered 405 with an `Allow` header naming those it "
+            "does. A body whose fields all have defaults may be left out.",
+        },
         "components": {
             "schemas": components,
-            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+            "responses": responses,
+            "securitySchemes": {
+                "token": {"type": "http", "scheme": "bearer",
+                          "description": "an admin token, or a member's session token"},
+                "session": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
+                            "description": "the session cookie signing in sets"},
+            },
         },
         "paths": paths,
-    }
+    }))
+
+
+def _answer_meaning(status: int) -> str:
+    return {200: "Done", 201: "Created", 202: "Accepted: it waits on something else (see "
+            "the answer)"}.get(status, "Done")
+
+
+def _operation_name(path: str) -> str:
+    parts = path.removeprefix("/api/v1").replace("-", "_").split("/")
+    return "".join(f"_{p.strip('{}')}" for p in parts if p)
 
 
 def _path_names(path: str) -> list[str]:

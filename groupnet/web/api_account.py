@@ -189,33 +189,40 @@ async def get_inclusion(request: web.Request) -> web.Response:
     return json(await commitments.inclusion(node_of(request), _own_id(request)))
 
 
+ATTEMPTS = (429,)  # signing in and choosing passwords are rate-limited (signin.py)
+SIGN_IN = (401, 429)  # one answer for every wrong email or password
+LINKS = (404, 410, 429)  # a link not issued here, used or expired; rate-limited
+SELF = (404,)  # the operator's token is nobody in the register
+
 ENDPOINTS = [
     Endpoint("POST", "/api/v1/session",
              "Sign in with email and password: a session token (also set as a cookie); "
              "5 failures per email or address in 15 minutes answer 429", PUBLIC, post_session,
-             SignIn),
+             SignIn, answers=(201,), refusals=SIGN_IN),
     Endpoint("DELETE", "/api/v1/session", "Sign out: end this session", MEMBER,
-             delete_session),
+             delete_session, refusals=SELF),
     Endpoint("POST", "/api/v1/invitations/accept",
              "Choose a password with an invitation's token, and sign in", PUBLIC,
-             post_invitation_accept, LinkAcceptance),
+             post_invitation_accept, LinkAcceptance, answers=(201,), refusals=LINKS),
     Endpoint("POST", "/api/v1/password-reset",
              "Ask for a password-reset link by email (the answer is the same for any email)",
-             PUBLIC, post_reset_request, ResetRequest),
+             PUBLIC, post_reset_request, ResetRequest, answers=(202,)),
     Endpoint("POST", "/api/v1/password-reset/accept",
              "Choose a new password with a reset link's token, and sign in", PUBLIC,
-             post_reset_accept, LinkAcceptance),
+             post_reset_accept, LinkAcceptance, answers=(201,), refusals=LINKS),
     Endpoint("POST", "/api/v1/me/password",
              "Change one's own password (other sessions end)", MEMBER, post_password,
-             PasswordChange),
-    Endpoint("GET", "/api/v1/me", "One's own record in the register", MEMBER, get_me),
+             PasswordChange, refusals=ATTEMPTS),
+    Endpoint("GET", "/api/v1/me", "One's own record in the register", MEMBER, get_me,
+             refusals=SELF),
     Endpoint("GET", "/api/v1/me/export",
-             "Everything the node holds about oneself, as JSON", MEMBER, get_my_data),
+             "Everything the node holds about oneself, as JSON", MEMBER, get_my_data,
+             refusals=SELF),
     Endpoint("POST", "/api/v1/me/resign", "Resign one's membership", MEMBER, post_resign,
              Resignation),
     Endpoint("DELETE", "/api/v1/me/roles/{role}", "Stand down from one of one's own roles",
              MEMBER, delete_my_role),
     Endpoint("GET", "/api/v1/me/inclusion",
              "Whether one is counted in the register commitment the network holds, with the "
-             "salt, leaf and Merkle proof to check it", MEMBER, get_inclusion),
+             "salt, leaf and Merkle proof to check it", MEMBER, get_inclusion, refusals=SELF),
 ]

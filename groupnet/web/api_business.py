@@ -12,9 +12,8 @@ from aiohttp import web
 
 from ..business import cases, elections, meetings, motions, rules
 from ..business.people import Actor
-from ..procedure.rejection import refuse
 from .auth import require
-from .endpoints import Endpoint, int_query, json, node_of, read_body
+from .endpoints import Endpoint, Query, ident, json, node_of, query, read_body
 
 MEMBER = ("member",)
 OFFICER = ("officer",)
@@ -24,13 +23,6 @@ PROCEEDINGS = ("chair", "secretary")
 def actor_of(request: web.Request) -> Actor:
     caller = require(request)
     return Actor(caller.actor(), caller.member_id)
-
-
-def ident(request: web.Request, name: str = "id") -> int:
-    text = request.match_info[name]
-    if not text.isdigit() or not 0 < int(text) < 2**53:
-        raise refuse("not_found", f"`{text}` is not the id of anything here", 404)
-    return int(text)
 
 
 # -- rules ---------------------------------------------------------------------------
@@ -82,7 +74,7 @@ async def post_motion(request: web.Request) -> web.Response:
 
 
 async def list_motions(request: web.Request) -> web.Response:
-    meeting = int_query(request, "meeting", None, 1)
+    meeting = query(request, "meeting", None)
     return json({"motions": await motions.listing(node_of(request).db, meeting)})
 
 
@@ -236,99 +228,131 @@ async def post_enforcement(request: web.Request) -> web.Response:
 ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/api/v1/rules",
              "The group's standing orders in force, as data and as numbered lines; they change "
-             "only by a carried rule-change motion", MEMBER, get_rules),
+             "only by a carried rule-change motion", MEMBER, get_rules,
+             response=rules.RulesView),
     Endpoint("GET", "/api/v1/meetings", "Every meeting called", MEMBER, list_meetings),
     Endpoint("POST", "/api/v1/meetings",
              "Call a meeting: its notice goes to everyone entitled to attend, now",
-             OFFICER, post_meeting, meetings.CallMeeting),
+             OFFICER, post_meeting, meetings.CallMeeting,
+             answers=(201,), response=meetings.MeetingView),
     Endpoint("GET", "/api/v1/meetings/{id}",
              "A meeting: notice given, attendance, quorum, which decisions it may take and why "
-             "not, minutes, motions, elections", MEMBER, get_meeting),
+             "not, minutes, motions, elections", MEMBER, get_meeting,
+             response=meetings.MeetingView, numbered=("id",)),
     Endpoint("POST", "/api/v1/meetings/{id}/attendance", "Record members present",
-             PROCEEDINGS, post_attendance, meetings.RecordAttendance),
+             PROCEEDINGS, post_attendance, meetings.RecordAttendance,
+             response=meetings.MeetingView, numbered=("id",)),
     Endpoint("POST", "/api/v1/meetings/{id}/minutes",
              "Record a minute, or a correction of one (minutes are never edited)",
-             PROCEEDINGS, post_minute, meetings.RecordMinute),
+             PROCEEDINGS, post_minute, meetings.RecordMinute,
+             response=meetings.MeetingView, numbered=("id",)),
     Endpoint("POST", "/api/v1/meetings/{id}/minutes/approval",
              "Approve this meeting's minutes at a later meeting; they are then locked",
-             PROCEEDINGS, post_approval, meetings.ApproveMinutes),
+             PROCEEDINGS, post_approval, meetings.ApproveMinutes,
+             response=meetings.MeetingView, numbered=("id",)),
     Endpoint("POST", "/api/v1/meetings/{id}/motions",
              "Submit a motion (or a rule change, or a mandate) for the meeting, with notice",
-             MEMBER, post_motion, motions.SubmitMotion),
+             MEMBER, post_motion, motions.SubmitMotion,
+             answers=(201,), response=motions.MotionView, numbered=("id",)),
     Endpoint("GET", "/api/v1/motions", "Motions, optionally of one meeting", MEMBER,
-             list_motions, None, (("meeting", "integer"),)),
+             list_motions, None, (Query("meeting", "integer", 1),)),
     Endpoint("GET", "/api/v1/motions/{id}",
              "A motion: amendments as diffs, counterposed motions, votes cast, result",
-             MEMBER, get_motion),
+             MEMBER, get_motion,
+             response=motions.MotionView, numbered=("id",)),
     Endpoint("POST", "/api/v1/motions/{id}/amendments", "Move an amendment (the whole new text)",
-             MEMBER, post_amendment, motions.ProposeAmendment),
+             MEMBER, post_amendment, motions.ProposeAmendment,
+             answers=(201,), response=motions.MotionView, numbered=("id",)),
     Endpoint("POST", "/api/v1/motions/{id}/amendments/{amendment}/friendly",
              "The motion's mover accepts an amendment as friendly", MEMBER, post_friendly,
-             motions.AcceptFriendly),
+             motions.AcceptFriendly,
+             response=motions.MotionView, numbered=("id",)),
     Endpoint("POST", "/api/v1/motions/{id}/votes",
              "Cast your own vote on the motion or an amendment (attending members)", MEMBER,
-             post_vote, motions.CastVote),
+             post_vote, motions.CastVote,
+             response=motions.MotionView, numbered=("id",)),
     Endpoint("POST", "/api/v1/motions/{id}/decision",
              "Put the question: a count of hands, or count the votes cast; the outcome is "
-             "computed from the rules", PROCEEDINGS, post_decision, motions.PutToVote),
+             "computed from the rules", PROCEEDINGS, post_decision, motions.PutToVote,
+             response=motions.MotionView, numbered=("id",)),
     Endpoint("POST", "/api/v1/meetings/{id}/elections",
              "Open an election of delegates to a conference at this meeting", OFFICER,
-             post_election, elections.OpenElection),
+             post_election, elections.OpenElection,
+             answers=(201,), response=elections.ElectionView, numbered=("id",)),
     Endpoint("GET", "/api/v1/elections", "Elections of delegates", MEMBER, list_elections),
     Endpoint("GET", "/api/v1/elections/{id}",
              "An election: nominations, ballots cast, result, mandates, publications", MEMBER,
-             get_election),
+             get_election,
+             response=elections.ElectionView, numbered=("id",)),
     Endpoint("POST", "/api/v1/elections/{id}/nominations", "Nominate a member", MEMBER,
-             post_nomination, elections.Nominate),
+             post_nomination, elections.Nominate,
+             answers=(201,), response=elections.ElectionView, numbered=("id",)),
     Endpoint("POST", "/api/v1/elections/{id}/nominations/{candidate}/acceptance",
              "The nominee accepts (with attributes a balance rule looks at)", MEMBER,
-             post_acceptance, elections.AcceptNomination),
+             post_acceptance, elections.AcceptNomination,
+             response=elections.ElectionView, numbered=("id",)),
     Endpoint("POST", "/api/v1/elections/{id}/ballots",
              "Cast an approval ballot (your own; a teller may enter a paper ballot)", MEMBER,
-             post_ballot, elections.CastBallot),
+             post_ballot, elections.CastBallot,
+             response=elections.ElectionView, numbered=("id",)),
     Endpoint("POST", "/api/v1/elections/{id}/count",
              "Count the ballots: the result, with the balance rule and a lot for ties",
-             PROCEEDINGS, post_count),
+             PROCEEDINGS, post_count,
+             response=elections.ElectionView, numbered=("id",)),
     Endpoint("POST", "/api/v1/elections/{id}/credential",
              "Publish the delegates and their mandates as a signed delegate.credential",
-             OFFICER, post_credential),
+             OFFICER, post_credential,
+             answers=(201,), response=elections.ElectionView, numbered=("id",)),
     Endpoint("GET", "/api/v1/cases",
              "Due-process cases: officers see all; a member their own and those they hear",
              MEMBER, list_cases),
     Endpoint("POST", "/api/v1/cases",
              "Bring a written charge naming the rule allegedly broken (opens a case)",
-             OFFICER, post_case, cases.BringCharge),
+             OFFICER, post_case, cases.BringCharge,
+             answers=(201,), response=cases.CaseView),
     Endpoint("GET", "/api/v1/cases/{id}",
              "A case and every document in it (the member's own, the panel's, or an officer)",
-             MEMBER, get_case),
+             MEMBER, get_case,
+             response=cases.CaseView, numbered=("id",)),
     Endpoint("POST", "/api/v1/cases/{id}/evidence", "Add an item of evidence", OFFICER,
-             post_evidence, cases.AddEvidence),
+             post_evidence, cases.AddEvidence,
+             response=cases.CaseView, numbered=("id",)),
     Endpoint("POST", "/api/v1/cases/{id}/disclosure",
              "Disclose every undisclosed item to the member (the reply window starts)",
-             OFFICER, post_disclosure),
+             OFFICER, post_disclosure,
+             response=cases.CaseView, numbered=("id",)),
     Endpoint("POST", "/api/v1/cases/{id}/reply", "The member's reply to the charge", MEMBER,
-             post_reply, cases.Reply),
+             post_reply, cases.Reply,
+             response=cases.CaseView, numbered=("id",)),
     Endpoint("POST", "/api/v1/cases/{id}/interim-suspension",
              "Suspend the member until the case is decided: time-limited, with reasons",
-             OFFICER, post_interim, cases.InterimSuspension),
+             OFFICER, post_interim, cases.InterimSuspension,
+             response=cases.CaseView, numbered=("id",)),
     Endpoint("POST", "/api/v1/cases/{id}/hearing",
              "Schedule the hearing and its panel (conflicts checked); 202 while its notice "
-             "waits to be sent", OFFICER, post_hearing, cases.ScheduleHearing),
+             "waits to be sent", OFFICER, post_hearing, cases.ScheduleHearing,
+             answers=(200, 202), response=cases.HearingAnswer, numbered=("id",)),
     Endpoint("POST", "/api/v1/cases/{id}/decision",
              "The hearing panel's written decision (recorded by a member of the panel)",
-             MEMBER, post_case_decision, cases.Decide),
+             MEMBER, post_case_decision, cases.Decide,
+             response=cases.CaseView, numbered=("id",)),
     Endpoint("POST", "/api/v1/cases/{id}/appeal", "The member appeals the decision", MEMBER,
-             post_appeal, cases.LodgeAppeal),
+             post_appeal, cases.LodgeAppeal,
+             response=cases.CaseView, numbered=("id",)),
     Endpoint("POST", "/api/v1/cases/{id}/appeal-panel",
              "Assign the appeal to a different body (by default a panel of other groups)",
-             OFFICER, post_appeal_panel, cases.AssignAppealPanel),
+             OFFICER, post_appeal_panel, cases.AssignAppealPanel,
+             response=cases.CaseView, numbered=("id",)),
     Endpoint("POST", "/api/v1/cases/{id}/appeal-decision",
              "Record the appeal panel's written decision", OFFICER, post_appeal_decision,
-             cases.DecideAppeal),
+             cases.DecideAppeal,
+             response=cases.CaseView, numbered=("id",)),
     Endpoint("POST", "/api/v1/cases/{id}/withdrawal",
              "Withdraw the charge (only who brought it)", MEMBER, post_withdrawal,
-             cases.Withdraw),
+             cases.Withdraw,
+             response=cases.CaseView, numbered=("id",)),
     Endpoint("POST", "/api/v1/cases/{id}/enforcement",
              "Bring the member's status in line with what the case authorises now", OFFICER,
-             post_enforcement),
+             post_enforcement,
+             response=cases.CaseView, numbered=("id",)),
 ]

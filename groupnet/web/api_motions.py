@@ -2,71 +2,80 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import msgspec
 from aiohttp import web
 
 from .. import adoption, following, sharing
-from ..messages import Adoption
-from ..procedure.rejection import refuse
-from .endpoints import Endpoint, int_query, json, node_of, read_body
+from ..business.meetings import MemberId
+from ..limits import Id, Millis
+from ..messages import Adoption, MotionText, Name, Text, Topic
+from .endpoints import Endpoint, Query, ident, json, node_of, query, read_body
+
+Version = Annotated[int, msgspec.Meta(ge=1, le=10000)]
+MotionTopics = Annotated[list[Topic], msgspec.Meta(max_length=10)]
 
 
+# Each request holds what the message it becomes holds, with the same limits.
 class ShareRequest(msgspec.Struct, forbid_unknown_fields=True):
-    title: str
-    text: str
-    topics: list[str] = []
+    title: Name
+    text: MotionText
+    topics: MotionTopics = []
     adopted: Adoption | None = None
-    local: str = ""
+    local: Text = ""
 
 
 class ReviseRequest(msgspec.Struct, forbid_unknown_fields=True):
-    title: str | None = None
-    text: str | None = None
-    topics: list[str] | None = None
+    title: Name | None = None
+    text: MotionText | None = None
+    topics: MotionTopics | None = None
     adopted: Adoption | None = None
-    note: str = ""
+    note: Text = ""
 
 
 class WithdrawRequest(msgspec.Struct, forbid_unknown_fields=True):
-    reason: str
+    reason: Text
 
 
 class EndorseRequest(msgspec.Struct, forbid_unknown_fields=True):
     adoption: Adoption
-    version: int | None = None
+    version: Version | None = None
 
 
 class CosponsorRequest(msgspec.Struct, forbid_unknown_fields=True):
-    version: int | None = None
+    version: Version | None = None
 
 
 class AmendRequest(msgspec.Struct, forbid_unknown_fields=True):
-    text: str
-    reason: str = ""
-    version: int | None = None
+    text: MotionText
+    reason: Text = ""
+    version: Version | None = None
 
 
 class ReplyRequest(msgspec.Struct, forbid_unknown_fields=True):
-    text: str
+    text: MotionText
 
 
 class FollowRequest(msgspec.Struct, forbid_unknown_fields=True):
-    kind: str
-    value: str
+    kind: Literal["group", "topic"]
+    # a group's node id, or a topic
+    value: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
 
 class ReadRequest(msgspec.Struct, forbid_unknown_fields=True):
-    upto: int | None = None
+    # read up to this time (ms since 1970); default: now
+    upto: Millis | None = None
 
 
 class AdoptRequest(msgspec.Struct, forbid_unknown_fields=True):
-    meeting: int
-    seconder: str
-    proposer: str | None = None
+    meeting: Id
+    seconder: MemberId
+    proposer: MemberId | None = None
 
 
 class ShareLocalRequest(msgspec.Struct, forbid_unknown_fields=True):
-    topics: list[str] = []
+    topics: MotionTopics = []
 
 
 def _written(entry) -> web.Response:
@@ -74,10 +83,9 @@ def _written(entry) -> web.Response:
 
 
 async def list_motions(request: web.Request) -> web.Response:
-    q = request.query
-    items = sharing.feed(node_of(request), q.get("group"), q.get("area"), q.get("topic"),
-                         q.get("state"), q.get("q"))
-    limit = int_query(request, "limit", 100, 1, 1000)
+    filters = (query(request, name, None) for name in ("group", "area", "topic", "state", "q"))
+    items = sharing.feed(node_of(request), *filters)
+    limit = query(request, "limit", 100)
     return json({"motions": items[:limit], "total": len(items)})
 
 
@@ -100,11 +108,7 @@ async def post_adoption(request: web.Request) -> web.Response:
 
 async def post_share_local(request: web.Request) -> web.Response:
     body = await read_body(request, ShareLocalRequest)
-    try:
-        local_id = int(request.match_info["id"])
-    except ValueError:
-        raise refuse("not_found", "motion ids are numbers", 404) from None
-    return _written(await adoption.share_local(node_of(request), local_id, body.topics))
+    return _written(await adoption.share_local(node_of(request), ident(request), body.topics))
 
 
 async def post_share(request: web.Request) -> web.Response:
@@ -178,38 +182,40 @@ async def post_read(request: web.Request) -> web.Response:
 
 MOTION = "/api/v1/network/motions/{id}"
 OFFICER = ("officer",)
+WRITTEN = (201,)
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/network/motions",
              "The network motion feed, filtered by group, area, topic, state or text",
              ("member",), list_motions, None,
-             (("group", "string"), ("area", "string"), ("topic", "string"),
-              ("state", "string"), ("q", "string"), ("limit", "integer"))),
+             (Query("group"), Query("area"), Query("topic"),
+              Query("state", choices=("draft", "adopted", "withdrawn")), Query("q"),
+              Query("limit", "integer", 1, 1000))),
     Endpoint("GET", MOTION, "One shared motion: versions, endorsements, amendments, replies",
              ("member",), get_motion),
     Endpoint("POST", "/api/v1/network/motions", "Share a motion (adopted, or a draft)",
-             OFFICER, post_share, ShareRequest),
+             OFFICER, post_share, ShareRequest, answers=WRITTEN),
     Endpoint("POST", MOTION + "/revisions", "Publish a revised version of our motion",
-             OFFICER, post_revision, ReviseRequest),
+             OFFICER, post_revision, ReviseRequest, answers=WRITTEN),
     Endpoint("POST", MOTION + "/withdrawal", "Withdraw our motion", OFFICER,
-             post_withdrawal, WithdrawRequest),
+             post_withdrawal, WithdrawRequest, answers=WRITTEN),
     Endpoint("POST", MOTION + "/endorsements", "Endorse a version, with our meeting's tally",
-             OFFICER, post_endorsement, EndorseRequest),
+             OFFICER, post_endorsement, EndorseRequest, answers=WRITTEN),
     Endpoint("POST", MOTION + "/cosponsors", "Co-sponsor a motion", OFFICER,
-             post_cosponsor, CosponsorRequest),
+             post_cosponsor, CosponsorRequest, answers=WRITTEN),
     Endpoint("POST", MOTION + "/amendments", "Propose an amendment to a version", OFFICER,
-             post_amendment, AmendRequest),
+             post_amendment, AmendRequest, answers=WRITTEN),
     Endpoint("POST", MOTION + "/replies", "Publish a reply under a motion", OFFICER,
-             post_reply, ReplyRequest),
+             post_reply, ReplyRequest, answers=WRITTEN),
     Endpoint("POST", MOTION + "/adoption",
              "Put a shared motion to one of our meetings; when carried, it is endorsed",
-             OFFICER, post_adoption, AdoptRequest),
+             OFFICER, post_adoption, AdoptRequest, answers=WRITTEN),
     Endpoint("POST", "/api/v1/motions/{id}/share",
              "Share one of our motions: carried, with the decision, or as a draft",
-             OFFICER, post_share_local, ShareLocalRequest),
+             OFFICER, post_share_local, ShareLocalRequest, answers=WRITTEN, numbered=("id",)),
     Endpoint("GET", "/api/v1/follows", "Groups and topics this group follows", OFFICER,
              get_follows),
     Endpoint("POST", "/api/v1/follows", "Follow a group or a topic", OFFICER,
-             post_follow, FollowRequest),
+             post_follow, FollowRequest, answers=WRITTEN),
     Endpoint("DELETE", "/api/v1/follows", "Stop following a group or a topic", OFFICER,
              delete_follow, FollowRequest),
     Endpoint("GET", "/api/v1/notifications", "New motions from followed groups and topics",

@@ -6,20 +6,24 @@ import msgspec
 from aiohttp import web
 
 from .. import network
+from ..limits import Link
+from ..messages import Name, Text
 from ..procedure.rejection import refuse
-from .endpoints import Endpoint, json, node_of, read_body, service_of
+from .endpoints import Endpoint, Query, json, node_of, query, read_body, service_of
 
 
 class ProfileChange(msgspec.Struct, forbid_unknown_fields=True):
-    name: str | None = None
-    area: str | None = None
-    meets: str | None = None
-    contact: str | None = None
-    url: str | None = None
+    """The fields to change, each as the `group.profile` message holds it."""
+
+    name: Name | None = None
+    area: Text | None = None
+    meets: Text | None = None
+    contact: Text | None = None
+    url: Link | None = None
 
 
 class AdmissionRequest(msgspec.Struct, forbid_unknown_fields=True):
-    url: str
+    url: Link
 
 
 async def get_node(request: web.Request) -> web.Response:
@@ -80,14 +84,10 @@ async def get_entry(request: web.Request) -> web.Response:
         "ts": entry.ts, "body": msgspec.to_builtins(entry.body),
         "network_time": node.state.network_time(entry.author, entry.seq),
     }
-    deadline = request.query.get("deadline")
+    deadline = query(request, "deadline", None)
     if deadline is not None:
-        try:
-            moment = int(deadline)
-        except ValueError:
-            raise refuse("bad_request", "`deadline` is milliseconds since 1970", 400) from None
         answer["arrived_before_deadline"] = node.state.arrived_before(
-            entry.author, entry.seq, moment
+            entry.author, entry.seq, deadline
         )
     return json(answer)
 
@@ -102,10 +102,11 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("PUT", "/api/v1/profile", "Publish this group's public profile",
              ("officer",), put_profile, ProfileChange),
     Endpoint("POST", "/api/v1/admissions", "Admit the node at a URL into the network",
-             ("admin",), post_admission, AdmissionRequest),
+             ("admin",), post_admission, AdmissionRequest, answers=(201,),
+             refusals=(502, 503)),
     Endpoint("GET", "/api/v1/forks", "Equivocations detected (two entries, one seq)",
              ("officer",), get_forks),
     Endpoint("GET", "/api/v1/entries/{id}",
              "One entry, its witnessed network time, and whether it arrived before a deadline",
-             ("member",), get_entry, None, (("deadline", "integer"),)),
+             ("member",), get_entry, None, (Query("deadline", "integer"),)),
 ]

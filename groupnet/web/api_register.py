@@ -14,12 +14,13 @@ from aiohttp import web
 
 from .. import commitments, mail, register, signin
 from ..business.people import Actor
+from ..limits import Millis
 from ..procedure.members import Member
 from ..procedure.rejection import refuse
 from ..store import audit
 from ..store import register as store
 from .auth import require
-from .endpoints import Endpoint, int_query, json, node_of, read_body
+from .endpoints import Endpoint, Query, ident, json, node_of, query, read_body
 
 OFFICER = ("officer",)
 STATUSES = ("active", "lapsed", "suspended", "expelled", "resigned")
@@ -44,7 +45,7 @@ class EligibilityEntry(msgspec.Struct, forbid_unknown_fields=True):
     met: bool
     note: Reason = ""
     # from when (ms since 1970); default: now
-    from_ms: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    from_ms: Millis | None = None
 
 
 class LinkRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -53,7 +54,7 @@ class LinkRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 class CommitmentRequest(msgspec.Struct, forbid_unknown_fields=True):
     # the freeze time (ms since 1970); default: now
-    freeze: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    freeze: Millis | None = None
 
 
 def actor_of(request: web.Request) -> Actor:
@@ -72,14 +73,11 @@ async def _officer_view(request: web.Request, member: Member) -> dict:
 
 
 async def list_members(request: web.Request) -> web.Response:
-    q = request.query
-    status = q.get("status", "")
-    if status and status not in STATUSES:
-        raise refuse("bad_request", f"`status` is one of {', '.join(STATUSES)}", 400)
-    filters = store.Filters(q=q.get("q", "")[:200], status=status, role=q.get("role", ""),
-                            area=q.get("area", ""), postcode=q.get("postcode", ""))
-    limit = int_query(request, "limit", 100, 1, store.MAX_PAGE)
-    page = await store.page(node_of(request).db, filters, q.get("after") or None, limit)
+    filters = store.Filters(**{name: query(request, name, "")
+                               for name in ("q", "status", "role", "area", "postcode")})
+    limit = query(request, "limit", 100)
+    page = await store.page(node_of(request).db, filters, query(request, "after", "") or None,
+                            limit)
     return json(page)
 
 
@@ -137,20 +135,17 @@ async def post_eligibility(request: web.Request) -> web.Response:
 
 
 async def post_link(request: web.Request) -> web.Response:
-    body = await read_body(request, LinkRequest) if await request.read() else LinkRequest()
+    body = await read_body(request, LinkRequest)
     issued = await register.issue_link(node_of(request), actor_of(request),
                                        request.match_info["id"], body.purpose)
     return json(issued, status=201)
 
 
 async def post_import(request: web.Request) -> web.Response:
-    skip = request.query.get("skip_invalid", "false").lower()
-    if skip not in ("true", "false", "1", "0", "yes", "no"):
-        raise refuse("bad_request", "`skip_invalid` is true or false", 400)
     text = register.decode_csv(await request.read())
     try:
         report = await register.import_csv(node_of(request), actor_of(request), text,
-                                           skip in ("true", "1", "yes"))
+                                           query(request, "skip_invalid", False))
     except register.ImportRefused as refused:
         r = refused.rejection
         return json({"error": {"code": r.code, "reason": r.reason,
@@ -159,9 +154,7 @@ async def post_import(request: web.Request) -> web.Response:
 
 
 async def get_export(request: web.Request) -> web.Response:
-    status = request.query.get("status", "")
-    if status and status not in STATUSES:
-        raise refuse("bad_request", f"`status` is one of {', '.join(STATUSES)}", 400)
+    status = query(request, "status", "")
     text = await register.export_csv(node_of(request), actor_of(request), status)
     day = datetime.now(UTC).date().isoformat()
     return web.Response(text=text, content_type="text/csv", charset="utf-8", headers={
@@ -169,9 +162,9 @@ async def get_export(request: web.Request) -> web.Response:
 
 
 async def get_audit(request: web.Request) -> web.Response:
-    before = int_query(request, "before", None, 1)
-    limit = int_query(request, "limit", 100, 1, 1000)
-    subject = request.query.get("subject") or None
+    before = query(request, "before", None)
+    limit = query(request, "limit", 100)
+    subject = query(request, "subject", "") or None
     rows = await audit.page(node_of(request).db, before, limit, subject)
     following = rows[-1].seq if len(rows) == limit and rows[-1].seq > 1 else None
     return json({"rows": rows, "before": following})
@@ -181,32 +174,23 @@ async def get_notices(request: web.Request) -> web.Response:
     return json({"notices": await mail.waiting(node_of(request).db)})
 
 
-def _notice_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError:
-        raise refuse("not_found", "notice ids are numbers", 404) from None
-
-
 async def get_notice(request: web.Request) -> web.Response:
     db = node_of(request).db
-    ident = _notice_id(request)
-    found = await mail.by_ids(db, [ident])
+    number = ident(request)
+    found = await mail.by_ids(db, [number])
     if not found:
-        raise refuse("not_found", f"there is no notice {ident}", 404)
+        raise refuse("not_found", f"there is no notice {number}", 404)
     return json({**msgspec.to_builtins(found[0]),
-                 "attachments": await mail.attachments_of(db, ident)})
+                 "attachments": await mail.attachments_of(db, number)})
 
 
 async def post_passed_on(request: web.Request) -> web.Response:
-    notice = await mail.pass_on(node_of(request), _notice_id(request),
-                                actor_of(request).audit)
+    notice = await mail.pass_on(node_of(request), ident(request), actor_of(request).audit)
     return json(notice)
 
 
 async def post_commitment(request: web.Request) -> web.Response:
-    body = await read_body(request, CommitmentRequest) if await request.read() \
-        else CommitmentRequest()
+    body = await read_body(request, CommitmentRequest)
     published = await commitments.publish(node_of(request), actor_of(request), body.freeze)
     return json(published, status=201)
 
@@ -215,9 +199,9 @@ async def get_commitments(request: web.Request) -> web.Response:
     return json({"commitments": await commitments.history(node_of(request))})
 
 
-MEMBER_FILTERS = (("q", "string"), ("status", "string"), ("role", "string"),
-                  ("area", "string"), ("postcode", "string"), ("after", "string"),
-                  ("limit", "integer"))
+MEMBER_FILTERS = (Query("q"), Query("status", choices=STATUSES), Query("role"),
+                  Query("area"), Query("postcode"), Query("after"),
+                  Query("limit", "integer", 1, store.MAX_PAGE))
 
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/members",
@@ -225,7 +209,7 @@ ENDPOINTS = [
              "postcode), filter by status, role, area or postcode prefix; `after` is the "
              "previous page's `next`", OFFICER, list_members, None, MEMBER_FILTERS),
     Endpoint("POST", "/api/v1/members", "Add a member to the register (active from now)",
-             OFFICER, post_member, register.NewMember),
+             OFFICER, post_member, register.NewMember, answers=(201,)),
     Endpoint("GET", "/api/v1/members/{id}",
              "One member's whole record: status history, roles, eligibility", OFFICER,
              get_member),
@@ -246,28 +230,32 @@ ENDPOINTS = [
              post_eligibility, EligibilityEntry),
     Endpoint("POST", "/api/v1/members/{id}/links",
              "Send a member an invitation or a password-reset link (shown here when there is "
-             "no SMTP server to send it)", OFFICER, post_link, LinkRequest),
+             "no SMTP server to send it)", OFFICER, post_link, LinkRequest, answers=(201,),
+             response=register.LinkIssued),
     Endpoint("POST", "/api/v1/register/import",
-             "Import members from a CSV body (text/csv, columns in docs/members.md): all or "
-             "nothing unless skip_invalid=true", OFFICER, post_import, None,
-             (("skip_invalid", "boolean"),)),
+             "Import members from a CSV body (text/csv, columns in docs/members.md, at most "
+             "max_body_bytes): all or nothing unless skip_invalid=true", OFFICER, post_import,
+             str, (Query("skip_invalid", "boolean"),), answers=(200, 201),
+             response=register.ImportReport),
     Endpoint("GET", "/api/v1/register/export",
              "The register as CSV, in the import columns", OFFICER, get_export, None,
-             (("status", "string"),)),
+             (Query("status", choices=STATUSES),), response=str),
     Endpoint("POST", "/api/v1/register/commitments",
              "Publish the count of active members at a freeze time and a Merkle root over "
-             "salted leaves: no personal data", OFFICER, post_commitment, CommitmentRequest),
+             "salted leaves: no personal data", OFFICER, post_commitment, CommitmentRequest,
+             answers=(201,), response=commitments.Published),
     Endpoint("GET", "/api/v1/register/commitments",
              "The commitments this group has published", OFFICER, get_commitments),
     Endpoint("GET", "/api/v1/audit",
              "The audit trail, newest first: who changed what, when", OFFICER, get_audit, None,
-             (("before", "integer"), ("limit", "integer"), ("subject", "string"))),
+             (Query("before", "integer", 1), Query("limit", "integer", 1, 1000),
+              Query("subject"))),
     Endpoint("GET", "/api/v1/notices",
              "Notices nobody has sent yet: to pass on by hand, or that failed", OFFICER,
              get_notices),
     Endpoint("GET", "/api/v1/notices/{id}", "One notice, with its attachments", OFFICER,
-             get_notice),
+             get_notice, numbered=("id",)),
     Endpoint("POST", "/api/v1/notices/{id}/passed-on",
              "Record that an officer passed a notice on by hand: it counts as sent now",
-             OFFICER, post_passed_on),
+             OFFICER, post_passed_on, numbered=("id",)),
 ]

@@ -38,7 +38,10 @@ async def errors_as_answers(request: web.Request, handler) -> web.StreamResponse
         if error.status < 400:
             raise
         code = error.reason.lower().replace(" ", "_")
-        return error_response(error.status, code, error.text or error.reason)
+        response = error_response(error.status, code, error.text or error.reason)
+        if "Allow" in error.headers:  # a 405 names the methods the path does serve
+            response.headers["Allow"] = error.headers["Allow"]
+        return response
     except Exception:
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500, "internal", "the node failed to answer; see its log")

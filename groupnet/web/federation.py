@@ -9,6 +9,7 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
+from ..limits import whole_number
 from ..node import Node
 from ..procedure.rejection import refuse
 from .keys import NODE
@@ -18,13 +19,10 @@ MAX_READ = 5000
 
 
 def _int_param(request: web.Request, name: str, default: int, top: int) -> int:
-    text = request.query.get(name, str(default))
-    try:
-        value = int(text)
-    except ValueError:
-        raise refuse("bad_request", f"SPEC 6: `{name}` must be an integer", 400) from None
-    if not 0 <= value <= top:
-        raise refuse("bad_request", f"SPEC 6: `{name}` must be between 0 and {top}", 400)
+    value = whole_number(request.query.get(name, str(default)), 0, top)
+    if value is None:
+        raise refuse("bad_request", f"SPEC 6: `{name}` must be an integer (digits 0-9) between "
+                     f"0 and {top}", 400)
     return value
 
 

@@ -19,6 +19,7 @@ from ...business import cases
 from ...node import now_ms
 from ...procedure.rejection import refuse
 from ...store import register as store
+from ..api_account import LinkAcceptance, PasswordChange, ResetRequest, Resignation, SignIn
 from ..auth import SESSION_COOKIE, admin_caller, caller_of
 from . import deadlines
 from .frame import (
@@ -31,6 +32,7 @@ from .frame import (
     render,
     secure_headers,
     see_other,
+    shaped,
     text,
 )
 
@@ -64,8 +66,10 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
 
 @action(*SESSION_API, "sign_in", sign_in_page, {"sign_in_failed": "password"})
 async def post_sign_in(request: web.Request) -> web.StreamResponse:
-    session = await signin.sign_in(node_of(request), text(request, "email"),
-                                   form_of(request).get("password", ""), address_of(request))
+    body = shaped(SignIn, {"email": text(request, "email"),
+                           "password": form_of(request).get("password", "")})
+    session = await signin.sign_in(node_of(request), body.email, body.password,
+                                   address_of(request))
     raise _signed_in(request, session.token, signin.SESSION_LIFETIME // 1000)
 
 
@@ -120,7 +124,8 @@ async def my_export(request: web.Request) -> web.StreamResponse:
 async def post_resign(request: web.Request) -> web.StreamResponse:
     if text(request, "confirm") != "yes":
         raise refuse("not_confirmed", "tick the box to confirm that you are resigning", 400)
-    await register.resign(node_of(request), actor_of(request), text(request, "reason"))
+    body = shaped(Resignation, {"reason": text(request, "reason")})
+    await register.resign(node_of(request), actor_of(request), body.reason)
     raise see_other("/me")
 
 
@@ -131,9 +136,9 @@ async def post_password(request: web.Request) -> web.StreamResponse:
     if caller.member_id is None:
         raise refuse("not_a_member", "the operator has no password here", 404)
     form = form_of(request)
-    await signin.change_password(node_of(request), caller.member_id, form.get("current", ""),
-                                 form.get("new", ""), request.cookies.get(SESSION_COOKIE, ""),
-                                 address_of(request))
+    body = shaped(PasswordChange, {"current": form.get("current", ""), "new": form.get("new", "")})
+    await signin.change_password(node_of(request), caller.member_id, body.current, body.new,
+                                 request.cookies.get(SESSION_COOKIE, ""), address_of(request))
     raise see_other("/me?changed=1")
 
 
@@ -165,9 +170,10 @@ async def link_page(request: web.Request) -> web.StreamResponse:
 @action("POST", "/api/v1/invitations/accept", "link", link_page,
         {"weak_password": "password"})
 async def post_link(request: web.Request) -> web.StreamResponse:
-    session = await signin.accept_link(node_of(request), text(request, "token"),
-                                       _purpose(request), form_of(request).get("password", ""),
-                                       address_of(request))
+    body = shaped(LinkAcceptance, {"token": text(request, "token"),
+                                   "password": form_of(request).get("password", "")})
+    session = await signin.accept_link(node_of(request), body.token, _purpose(request),
+                                       body.password, address_of(request))
     raise _signed_in(request, session.token, signin.SESSION_LIFETIME // 1000)
 
 
@@ -180,7 +186,8 @@ async def reset_request_page(request: web.Request) -> web.StreamResponse:
 
 @action("POST", "/api/v1/password-reset", "reset", reset_request_page)
 async def post_reset_request(request: web.Request) -> web.StreamResponse:
-    await register.request_reset(node_of(request), text(request, "email"), address_of(request))
+    email = shaped(ResetRequest, {"email": text(request, "email")}).email
+    await register.request_reset(node_of(request), email, address_of(request))
     raise see_other("/password-reset?sent=1")
 
 

@@ -35,9 +35,11 @@ from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
 from ...business.people import Actor
+from ...limits import MAX_ID, refusal, web_link, whole_number
 from ...node import Node
 from ...procedure.rejection import Refused, Rejection, refuse
 from ..auth import SESSION_COOKIE, Caller, caller_of
+from ..endpoints import ident  # noqa: F401 (pages read path ids as the API does)
 from ..keys import NODE, SERVICE
 
 FORM_COOKIE = "groupnet_form"
@@ -74,10 +76,10 @@ def _day(ms: int | None) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%d %b %Y")
 
 
-def _short(ident: str | None, length: int = 12) -> str:
-    if not ident:
+def _short(value: str | None, length: int = 12) -> str:
+    if not value:
         return ""
-    return ident if len(ident) <= length else ident[:length] + "…"
+    return value if len(value) <= length else value[:length] + "…"
 
 
 ENV = jinja2.Environment(
@@ -87,7 +89,8 @@ ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENV.filters.update(when=_when, day=_day, short=_short)
+# `web_link`: a stored link is an href only if it is http(s) (limits.py), whatever its age
+ENV.filters.update(when=_when, day=_day, short=_short, web_link=web_link)
 
 
 # -- who is asking --------------------------------------------------------------------
@@ -295,23 +298,19 @@ def text(request: web.Request, name: str, default: str = "") -> str:
 
 
 def shaped(shape: type, fields: dict[str, Any]) -> Any:
-    """Form fields as a request struct, or refused as the API refuses a body that does not fit."""
+    """Form fields as a request struct (the type the API decodes, with its limits), or
+    refused as the API refuses a body that does not fit."""
     try:
         return msgspec.convert(fields, shape, strict=False)
     except msgspec.ValidationError as error:
-        raise refuse("bad_request", f"the form does not fit: {error}", 400) from None
+        raise Refused(refusal(error, "the form"), 400) from None
 
 
 def number(request: web.Request, name: str, what: str) -> int:
     raw = text(request, name)
-    try:
-        return int(raw)
-    except ValueError:
-        raise refuse(f"bad_{name}", f"{what} must be a whole number; “{raw}” is not", 400) from None
-
-
-def ident(request: web.Request, name: str = "id") -> int:
-    raw = request.match_info[name]
-    if not raw.isdigit() or not 0 < int(raw) < 2**53:
-        raise refuse("not_found", f"`{raw}` is not the id of anything here", 404)
-    return int(raw)
+    value = whole_number(raw)
+    if value is None:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise refuse(f"bad_{name}", f"{what} must be a whole number from 0 to {MAX_ID}, in "
+                     f"the digits 0-9; “{shown}” is not", 400)
+    return value

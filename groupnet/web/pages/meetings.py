@@ -86,7 +86,7 @@ def _starts_at(request: web.Request, name: str = "starts_at") -> datetime:
 
 @action("POST", "/api/v1/meetings", "call", call_page,
         {"bad_starts_at": "starts_at", "starts_before_notice": "starts_at",
-         "place_required": "place", "agenda_required": "agenda"})
+         "place_required": "place", "agenda_required": "agenda", "bad_link": "link"})
 async def post_call(request: web.Request) -> web.StreamResponse:
     agenda = [line.strip() for line in text(request, "agenda").splitlines() if line.strip()]
     called_by = text(request, "called_by")

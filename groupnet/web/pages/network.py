@@ -6,14 +6,25 @@ Each page calls what the JSON API beside it calls (`network`, `sharing`,
 
 from __future__ import annotations
 
+import msgspec
 from aiohttp import web
 
 from ... import following, messages, network, sharing
 from ...business import clock, meetings, motions
+from ...limits import whole_number
 from ...messages import Adoption
 from ...procedure.motions import text_diff
 from ...procedure.rejection import refuse
 from ...store import audit
+from ..api_motions import (
+    AmendRequest,
+    FollowRequest,
+    ReplyRequest,
+    ReviseRequest,
+    ShareRequest,
+    WithdrawRequest,
+)
+from ..api_network import ProfileChange
 from ..auth import caller_of
 from .frame import (
     action,
@@ -110,11 +121,13 @@ async def profile_page(request: web.Request) -> web.StreamResponse:
                   admitted=node.state.is_member(node.id))
 
 
-@action("PUT", "/api/v1/profile", "profile", profile_page, {"bad_profile": "area"})
+@action("PUT", "/api/v1/profile", "profile", profile_page,
+        {"bad_profile": "area", "bad_link": "url"})
 async def post_profile(request: web.Request) -> web.StreamResponse:
     changes = {name: text(request, name) for name in ("name", "area", "meets", "contact")}
     changes["url"] = text(request, "url") or None
-    await network.set_profile(node_of(request), changes)
+    body = shaped(ProfileChange, changes)
+    await network.set_profile(node_of(request), msgspec.to_builtins(body))
     raise see_other("/profile?saved=1")
 
 
@@ -164,8 +177,11 @@ TALLY_FIELDS = {"bad_in_favour": "in_favour", "bad_against": "against",
 @action("POST", "/api/v1/network/motions", "share", share_page,
         TALLY_FIELDS)
 async def post_share(request: web.Request) -> web.StreamResponse:
-    entry = await sharing.share(node_of(request), text(request, "title"), text(request, "text"),
-                                _topics(request), _adoption(request), text(request, "local"))
+    body = shaped(ShareRequest, {"title": text(request, "title"), "text": text(request, "text"),
+                                 "topics": _topics(request), "adopted": _adoption(request),
+                                 "local": text(request, "local")})
+    entry = await sharing.share(node_of(request), body.title, body.text, body.topics,
+                                body.adopted, body.local)
     raise see_other(f"/network/motions/{entry.id}")
 
 
@@ -216,30 +232,35 @@ async def post_cosponsor(request: web.Request) -> web.StreamResponse:
 
 @_motion_action("/amendments", "amend")
 async def post_amend(request: web.Request) -> web.StreamResponse:
-    await sharing.amend(node_of(request), request.match_info["id"], text(request, "text"),
-                        text(request, "reason"))
+    body = shaped(AmendRequest, {"text": text(request, "text"),
+                                 "reason": text(request, "reason")})
+    await sharing.amend(node_of(request), request.match_info["id"], body.text, body.reason)
     raise _back(request)
 
 
 @_motion_action("/replies", "reply")
 async def post_reply(request: web.Request) -> web.StreamResponse:
-    await sharing.reply(node_of(request), request.match_info["id"], text(request, "text"))
+    body = shaped(ReplyRequest, {"text": text(request, "text")})
+    await sharing.reply(node_of(request), request.match_info["id"], body.text)
     raise _back(request)
 
 
 @_motion_action("/revisions", "revise")
 async def post_revise(request: web.Request) -> web.StreamResponse:
-    changes = {"title": text(request, "title") or None, "text": text(request, "text") or None,
-               "topics": _topics(request) if text(request, "topics") else None,
-               "adopted": _adoption(request)}
-    await sharing.revise(node_of(request), request.match_info["id"], changes,
-                         text(request, "note"))
+    body = shaped(ReviseRequest, {
+        "title": text(request, "title") or None, "text": text(request, "text") or None,
+        "topics": _topics(request) if text(request, "topics") else None,
+        "adopted": _adoption(request), "note": text(request, "note")})
+    changes = {"title": body.title, "text": body.text, "topics": body.topics,
+               "adopted": body.adopted}
+    await sharing.revise(node_of(request), request.match_info["id"], changes, body.note)
     raise _back(request)
 
 
 @_motion_action("/withdrawal", "withdraw")
 async def post_withdraw(request: web.Request) -> web.StreamResponse:
-    await sharing.withdraw(node_of(request), request.match_info["id"], text(request, "reason"))
+    body = shaped(WithdrawRequest, {"reason": text(request, "reason")})
+    await sharing.withdraw(node_of(request), request.match_info["id"], body.reason)
     raise _back(request)
 
 
@@ -259,13 +280,15 @@ async def notifications_page(request: web.Request) -> web.StreamResponse:
 
 @action("POST", "/api/v1/follows", "follow", notifications_page)
 async def post_follow(request: web.Request) -> web.StreamResponse:
-    await following.follow(node_of(request), text(request, "kind"), text(request, "value"))
+    body = shaped(FollowRequest, {"kind": text(request, "kind"), "value": text(request, "value")})
+    await following.follow(node_of(request), body.kind, body.value)
     raise see_other("/notifications")
 
 
 @action("DELETE", "/api/v1/follows", "unfollow", notifications_page)
 async def post_unfollow(request: web.Request) -> web.StreamResponse:
-    await following.unfollow(node_of(request), text(request, "kind"), text(request, "value"))
+    body = shaped(FollowRequest, {"kind": text(request, "kind"), "value": text(request, "value")})
+    await following.unfollow(node_of(request), body.kind, body.value)
     raise see_other("/notifications")
 
 
@@ -280,9 +303,8 @@ async def post_read(request: web.Request) -> web.StreamResponse:
 
 @page("GET", "/api/v1/audit")
 async def audit_page(request: web.Request) -> web.StreamResponse:
-    raw = request.query.get("before", "")
-    before = int(raw) if raw.isdigit() else None
-    subject = request.query.get("subject", "").strip() or None
+    before = whole_number(request.query.get("before", ""), 1)
+    subject = request.query.get("subject", "").strip()[:200] or None
     limit = 100
     rows = await audit.page(node_of(request).db, before, limit, subject)
     following_page = rows[-1].seq if len(rows) == limit and rows[-1].seq > 1 else None

@@ -15,10 +15,12 @@ from aiohttp import web
 from ... import mail, register, signin
 from ...procedure.rejection import refuse
 from ...store import register as store
+from ..api_register import LinkRequest, RoleAssignment, StatusChange
 from .frame import (
     action,
     actor_of,
     form_of,
+    ident,
     node_of,
     page,
     render,
@@ -82,22 +84,26 @@ async def post_edit(request: web.Request) -> web.StreamResponse:
 
 @_member_action("POST /api/v1/members/{id}/status", "status", {"reason_required": "reason"})
 async def post_status(request: web.Request) -> web.StreamResponse:
+    body = shaped(StatusChange, {"status": text(request, "status"),
+                                 "reason": text(request, "reason")})
     await register.set_status(node_of(request), actor_of(request), request.match_info["id"],
-                              text(request, "status"), text(request, "reason"))
+                              body.status, body.reason)
     raise see_other(f"/members/{request.match_info['id']}?saved=1")
 
 
 @_member_action("POST /api/v1/members/{id}/roles", "role",
                 {"decision_required": "decision", "invalid_role": "role"})
 async def post_role(request: web.Request) -> web.StreamResponse:
+    body = shaped(RoleAssignment, {"role": text(request, "role"),
+                                   "decision": text(request, "decision")})
     await register.assign_role(node_of(request), actor_of(request), request.match_info["id"],
-                               text(request, "role"), text(request, "decision"))
+                               body.role, body.decision)
     raise see_other(f"/members/{request.match_info['id']}?saved=1")
 
 
 @_member_action("POST /api/v1/members/{id}/links", "link")
 async def post_link(request: web.Request) -> web.StreamResponse:
-    purpose = text(request, "purpose") or "invitation"
+    purpose = shaped(LinkRequest, {"purpose": text(request, "purpose") or "invitation"}).purpose
     issued = await register.issue_link(node_of(request), actor_of(request),
                                        request.match_info["id"], purpose)
     member, _ = await store.load(node_of(request).db, request.match_info["id"])
@@ -161,10 +167,7 @@ async def notices_page(request: web.Request) -> web.StreamResponse:
 
 @action("POST", "/api/v1/notices/{id}/passed-on", "passed_on", notices_page)
 async def post_passed_on(request: web.Request) -> web.StreamResponse:
-    raw = request.match_info["id"]
-    if not raw.isdigit():
-        raise refuse("not_found", "notice ids are numbers", 404)
-    await mail.pass_on(node_of(request), int(raw), actor_of(request).audit)
+    await mail.pass_on(node_of(request), ident(request), actor_of(request).audit)
     raise see_other("/notices")
 
 
