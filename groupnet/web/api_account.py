@@ -17,7 +17,7 @@ from aiohttp import web
 
 from .. import commitments, register, signin
 from ..node import Node
-from ..procedure.members import is_officer
+from ..procedure.members import is_officer, offices
 from ..procedure.rejection import refuse
 from ..store import register as store
 from .api_register import actor_of, member_view
@@ -64,7 +64,7 @@ async def session_caller(node: Node, token: str) -> Caller | None:
     orders = await register.standing_orders(node)
     active = member.status == "active"
     return Caller(kind="member", label=member.name, member_id=member_id,
-                  roles=frozenset(member.roles) if active else frozenset(),
+                  roles=frozenset(offices(member)) if active else frozenset(),
                   officer=is_officer(member, orders))
 
 

@@ -10,6 +10,12 @@ member signed in with a session. Endpoints name the roles they need:
 - a specific office (`secretary`, `chair`, …): that office, or the operator.
 - `member`: any signed-in member (or the operator).
 
+The operator is a principal of its own, never a role in the register: only
+`kind == "admin"` (an admin token, or a session started with one) has the
+operator's powers. The register refuses the reserved names
+(`procedure.members.RESERVED_ROLES`), and a member's roles here never include
+one even if an old register row holds it.
+
 Tokens arrive as `Authorization: Bearer <token>`, or for signed-in browsers
 as the `groupnet_session` cookie.
 """
@@ -24,6 +30,7 @@ from aiohttp import web
 
 from .. import crypto
 from ..node import Node, now_ms
+from ..procedure.members import RESERVED_ROLES
 from ..procedure.rejection import refuse
 from .keys import CALLER, NODE
 
@@ -43,14 +50,19 @@ class Caller(msgspec.Struct, frozen=True):
             return f"member:{self.member_id}"
         return f"admin:{self.label}"
 
+    @property
+    def operator(self) -> bool:
+        return self.kind == "admin"
+
     def has(self, role: str) -> bool:
-        if self.kind == "admin":
+        if self.operator:
             return True
         if role == "member":
             return self.member_id is not None
         if role == "officer":
             return self.officer
-        return role in self.roles
+        # `admin` is the operator's alone: no member's register role can be it
+        return role not in RESERVED_ROLES and role in self.roles
 
 
 # Further ways of resolving a token to a caller (member sessions) register here.
@@ -73,9 +85,9 @@ async def admin_caller(node: Node, token: str) -> Caller | None:
         "SELECT hash, role, label FROM tokens WHERE hash = ?", (digest,)
     ) as cursor:
         row = await cursor.fetchone()
-    if row is None or not hmac.compare_digest(row[0], digest):
+    if row is None or not hmac.compare_digest(row[0], digest) or row[1] != "admin":
         return None
-    return Caller(kind=row[1], label=row[2])
+    return Caller(kind="admin", label=row[2])
 
 
 async def resolve(node: Node, token: str) -> Caller | None:

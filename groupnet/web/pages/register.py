@@ -88,7 +88,8 @@ async def post_status(request: web.Request) -> web.StreamResponse:
 
 
 @_member_action("POST /api/v1/members/{id}/roles", "role",
-                {"decision_required": "decision", "invalid_role": "role"})
+                {"decision_required": "decision", "invalid_role": "role",
+                 "reserved_role": "role"})
 async def post_role(request: web.Request) -> web.StreamResponse:
     await register.assign_role(node_of(request), actor_of(request), request.match_info["id"],
                                text(request, "role"), text(request, "decision"))
