@@ -26,6 +26,7 @@ from .frame import (
     actor_of,
     address_of,
     form_of,
+    local_target,
     node_of,
     page,
     render,
@@ -38,17 +39,16 @@ SESSION_API = ("POST", "/api/v1/session")
 
 
 def _next(request: web.Request) -> str:
+    """Where to go after signing in: only ever a path on this node."""
     target = request.query.get("next", "")
     if not target and request.method == "POST":
-        target = text(request, "next")
-    # only a path on this node: never a redirect to somewhere else
-    if not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
+        value = form_of(request).get("next", "")
+        target = value if isinstance(value, str) else ""
+    return local_target(target)
 
 
 def _signed_in(request: web.Request, token: str, max_age: int) -> web.HTTPSeeOther:
-    response = web.HTTPSeeOther(_next(request))
+    response = see_other(_next(request))
     response.set_cookie(SESSION_COOKIE, token, max_age=max_age, path="/", httponly=True,
                         samesite="Lax", secure=node_of(request).config.url.startswith("https:"))
     secure_headers(response)

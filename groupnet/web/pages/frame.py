@@ -17,6 +17,8 @@ rules decide. What a page adds is the browser's side of things:
   to the field or the button it concerns.
 - Output is escaped by Jinja2's autoescaping: nothing a user or another
   group typed is ever read as HTML.
+- Redirects go only to a path on this node (`local_target`): every
+  `see_other`, and so the `next` a sign-in returns to, passes that one rule.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import jinja2
 import msgspec
@@ -205,8 +208,35 @@ def refusal_page(request: web.Request, rejection: Rejection, status: int) -> web
     return render(request, "refused.html", status=status, rejection=rejection)
 
 
+HOME = "/"
+
+
+def local_target(target: str) -> str:
+    """`target` if it is a path on this node, else the home page.
+
+    A redirect to a user-supplied target (`next` after sign-in) must not leave
+    the node. Browsers drop tabs and newlines from a URL and read `\\` as
+    `/`, so `/<TAB>/evil.example` or `/\\evil.example` would become
+    `//evil.example`, another host; so the target must be printable ASCII
+    without backslashes or spaces, and parsed (not string-checked) it must
+    have no scheme and no host, a path that starts with one `/` and has no
+    empty, `.` or `..` segment. Anything else falls back to `/`.
+    """
+    if not target or any(not "!" <= c <= "~" or c == "\\" for c in target):
+        return HOME
+    parts = urlsplit(target)
+    segments = parts.path.split("/")[1:]
+    if (parts.scheme or parts.netloc or not parts.path.startswith("/")
+            or target.startswith("//")
+            or any(s in ("", ".", "..") for s in segments[:-1])
+            or segments[-1] in (".", "..")):
+        return HOME
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+
+
 def see_other(location: str) -> web.HTTPSeeOther:
-    return web.HTTPSeeOther(location)
+    """303 to a path on this node: whatever `location` holds, it cannot lead elsewhere."""
+    return web.HTTPSeeOther(local_target(location))
 
 
 # -- the guard every page goes through ---------------------------------------------------
@@ -214,8 +244,9 @@ def see_other(location: str) -> web.HTTPSeeOther:
 
 def _sign_in_first(request: web.Request) -> web.StreamResponse:
     if request.method == "GET":
-        target = request.path_qs
-        raise see_other("/sign-in" + (f"?next={target}" if target != "/" else ""))
+        target = local_target(request.rel_url.raw_path_qs)
+        raise see_other("/sign-in" + (f"?{urlencode({'next': target})}"
+                                      if target != HOME else ""))
     return refusal_page(request, Rejection(
         "unauthenticated", "you are not signed in (or your session has ended); sign in and "
         "try again"), 401)
