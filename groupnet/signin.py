@@ -11,11 +11,20 @@
 - A session is a random token given to the member once; the node keeps its
   hash. It ends when the member signs out, after `SESSION_IDLE` without use,
   or `SESSION_LIFETIME` after sign-in, whichever comes first.
-- After `MAX_FAILURES` failed sign-ins within `FAILURE_WINDOW`, for the same
-  email or from the same address, further attempts are answered 429 until
-  the window has passed, even with the right password. A sign-in for an email
-  that is not in the register costs the same time as a wrong password, and
-  the answer is the same, so the sign-in form does not reveal who is a member.
+- The sign-in limits slow a guesser without handing anyone a way to keep a
+  member out. Failures are counted per email *and* address: after
+  `FREE_FAILURES` of them, each further try from that address for that email
+  waits `FIRST_WAIT`, doubling with every failure up to `LONGEST_WAIT`
+  (answered 429, which counts as no try). The same email from another
+  address is not held back, so nobody can lock the chair out before a vote
+  by guessing wrong on purpose. Each address also has an overall limit,
+  `ADDRESS_LIMIT` failures within `ADDRESS_WINDOW`, whatever emails it
+  tried. A success forgets the pair's failures; failures older than
+  `FAILURE_MEMORY` are forgotten. Which address a request came from is
+  `web.addresses.client_address`: X-Forwarded-For counts only from the
+  proxies named in `trusted_proxies`. A sign-in for an email that is not in
+  the register costs the same time as a wrong password and gets the same
+  answer, so the sign-in form does not reveal who is a member.
 """
 
 from __future__ import annotations
@@ -43,8 +52,12 @@ MAX_PASSWORD = 1024
 SESSION_IDLE = 14 * DAY_MS
 SESSION_LIFETIME = 30 * DAY_MS
 LINK_LIFETIME = {"invitation": 14 * DAY_MS, "reset": 2 * 60 * MINUTE_MS}
-MAX_FAILURES = 5
-FAILURE_WINDOW = 15 * MINUTE_MS
+FREE_FAILURES = 5
+FIRST_WAIT = MINUTE_MS
+LONGEST_WAIT = 15 * MINUTE_MS
+FAILURE_MEMORY = 24 * 60 * MINUTE_MS
+ADDRESS_LIMIT = 20
+ADDRESS_WINDOW = 15 * MINUTE_MS
 # A session's last use is written at most this often, not on every request.
 LAST_SEEN_RESOLUTION = MINUTE_MS
 
@@ -109,27 +122,60 @@ async def has_password(db: aiosqlite.Connection, member_id: str) -> bool:
         return await cursor.fetchone() is not None
 
 
-# -- the rate limit ----------------------------------------------------------------
+# -- the sign-in limits -------------------------------------------------------------
 
 
-def _failure_keys(email: str, address: str) -> list[str]:
-    return [f"email:{normalise_email(email)}", f"address:{address}"]
+def failure_keys(account: str, address: str) -> tuple[str, str]:
+    """(the account-and-address pair's key, the address's key) in `sign_in_failures`."""
+    return f"pair:{account}\n{address}", f"address:{address}"
 
 
-async def _check_rate(db: aiosqlite.Connection, keys: list[str], now: int) -> None:
-    for key in keys:
-        async with db.execute(
-            "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE key = ? AND at > ?",
-            (key, now - FAILURE_WINDOW),
-        ) as cursor:
-            failures, first = await cursor.fetchone()
-        if failures >= MAX_FAILURES:
-            wait_minutes = -(-(first + FAILURE_WINDOW - now) // MINUTE_MS)
-            what = "this email" if key.startswith("email:") else "this address"
-            raise refuse("too_many_attempts",
-                         f"{MAX_FAILURES} failed sign-ins for {what} within "
-                         f"{FAILURE_WINDOW // MINUTE_MS} minutes; try again in "
-                         f"{wait_minutes} minute(s)", 429)
+def pair_wait(failures: int) -> int:
+    """How long (ms) after its last failure a pair may try again."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(FIRST_WAIT * 2 ** (failures - FREE_FAILURES), LONGEST_WAIT)
+
+
+def _minutes(ms: int) -> str:
+    minutes = max(1, -(-ms // MINUTE_MS))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+async def check_limits(db: aiosqlite.Connection, keys: tuple[str, str], now: int,
+                       what: str = "this email") -> None:
+    """Refuse (429) a try the limits hold back; it counts as no try."""
+    pair, address = keys
+    async with db.execute(
+        "SELECT COUNT(*), MAX(at) FROM sign_in_failures WHERE key = ? AND at > ?",
+        (pair, now - FAILURE_MEMORY),
+    ) as cursor:
+        failures, last = await cursor.fetchone()
+    wait = pair_wait(failures)
+    if wait and now < last + wait:
+        raise refuse("too_many_attempts",
+                     f"{failures} failed sign-ins for {what} from this address: each one "
+                     f"after the first {FREE_FAILURES} doubles the wait, up to "
+                     f"{LONGEST_WAIT // MINUTE_MS} minutes; try again in "
+                     f"{_minutes(last + wait - now)} (from another address it is not held "
+                     "back)", 429)
+    async with db.execute(
+        "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE key = ? AND at > ?",
+        (address, now - ADDRESS_WINDOW),
+    ) as cursor:
+        failures, first = await cursor.fetchone()
+    if failures >= ADDRESS_LIMIT:
+        raise refuse("too_many_attempts",
+                     f"{failures} failed sign-ins from this address within "
+                     f"{ADDRESS_WINDOW // MINUTE_MS} minutes, the most one address may make; "
+                     f"try again in {_minutes(first + ADDRESS_WINDOW - now)}", 429)
+
+
+async def record_failure(db: aiosqlite.Connection, keys: tuple[str, str], now: int) -> None:
+    """One failed try (inside the caller's transaction); forget what is long past."""
+    await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
+                         [(key, now) for key in keys])
+    await db.execute("DELETE FROM sign_in_failures WHERE at <= ?", (now - FAILURE_MEMORY,))
 
 
 # -- sessions ----------------------------------------------------------------------
@@ -138,8 +184,8 @@ async def _check_rate(db: aiosqlite.Connection, keys: list[str], now: int) -> No
 async def sign_in(node: Node, email: str, password: str, address: str) -> Session:
     """Check the password and start a session, or refuse with one answer for every miss."""
     now = now_ms()
-    keys = _failure_keys(email, address)
-    await _check_rate(node.db, keys, now)
+    keys = failure_keys(normalise_email(email), address)
+    await check_limits(node.db, keys, now)
     member = await store.find_by_email(node.db, normalise_email(email))
     stored = None
     if member is not None:
@@ -151,10 +197,7 @@ async def sign_in(node: Node, email: str, password: str, address: str) -> Sessio
     now = now_ms()
     async with node.transaction() as db:
         if not ok or member is None:
-            await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
-                                 [(key, now) for key in keys])
-            await db.execute("DELETE FROM sign_in_failures WHERE at <= ?",
-                             (now - FAILURE_WINDOW,))
+            await record_failure(db, keys, now)
         else:
             await db.execute("DELETE FROM sign_in_failures WHERE key = ?", (keys[0],))
             session = await _start_session(db, member.member_id, address, now)
@@ -213,15 +256,14 @@ async def change_password(node: Node, member_id: str, current: str, new: str,
                           this_session: str, address: str) -> None:
     """A signed-in member changes their password; their other sessions end."""
     member, _ = await store.load(node.db, member_id)
-    keys = _failure_keys(member.email, address)
-    await _check_rate(node.db, keys, now_ms())
+    keys = failure_keys(member.email, address)
+    await check_limits(node.db, keys, now_ms())
     async with node.db.execute("SELECT hash FROM credentials WHERE member_id = ?",
                                (member_id,)) as cursor:
         row = await cursor.fetchone()
     if not await _matches(current, row[0] if row else None):
         async with node.transaction() as db:
-            await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
-                                 [(key, now_ms()) for key in keys])
+            await record_failure(db, keys, now_ms())
         raise refuse("wrong_password", "the current password given is not this member's", 403)
     problem = password_problem(new, member.email)
     if problem:

@@ -9,7 +9,6 @@ cookie that signing in sets (HttpOnly, SameSite=Lax, Secure on https).
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Annotated
 
 import msgspec
@@ -20,6 +19,7 @@ from ..node import Node
 from ..procedure.members import is_officer, offices
 from ..procedure.rejection import refuse
 from ..store import register as store
+from .addresses import client_address
 from .api_register import actor_of, member_view
 from .auth import RESOLVERS, SESSION_COOKIE, Caller, require
 from .endpoints import Endpoint, json, node_of, read_body
@@ -71,24 +71,6 @@ async def session_caller(node: Node, token: str) -> Caller | None:
 RESOLVERS.append(session_caller)
 
 
-def _address(request: web.Request) -> str:
-    """The caller's address, for the sign-in rate limit.
-
-    Behind a reverse proxy every request comes from the proxy, which would
-    make one person's failures lock everyone out; so when the request comes
-    from a loopback or private address (a proxy beside the node, or in the
-    same container network) the address the proxy saw, the last entry of
-    `X-Forwarded-For`, counts instead. Anyone else's header is ignored.
-    """
-    remote = request.remote or "unknown"
-    forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
-    try:
-        nearby = ipaddress.ip_address(remote).is_private
-    except ValueError:
-        nearby = False
-    return forwarded if nearby and forwarded else remote
-
-
 def _session_token(request: web.Request) -> str:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
@@ -117,7 +99,7 @@ async def _signed_in(request: web.Request, session: signin.Session) -> web.Respo
 async def post_session(request: web.Request) -> web.Response:
     body = await read_body(request, SignIn)
     session = await signin.sign_in(node_of(request), body.email, body.password,
-                                   _address(request))
+                                   client_address(request))
     return await _signed_in(request, session)
 
 
@@ -132,13 +114,13 @@ async def delete_session(request: web.Request) -> web.Response:
 async def post_invitation_accept(request: web.Request) -> web.Response:
     body = await read_body(request, LinkAcceptance)
     session = await signin.accept_link(node_of(request), body.token, "invitation",
-                                       body.password, _address(request))
+                                       body.password, client_address(request))
     return await _signed_in(request, session)
 
 
 async def post_reset_request(request: web.Request) -> web.Response:
     body = await read_body(request, ResetRequest)
-    await register.request_reset(node_of(request), body.email, _address(request))
+    await register.request_reset(node_of(request), body.email, client_address(request))
     return json({"requested": True, "message": "if that email belongs to a member here, a "
                  "password-reset link is on its way to it, or with an officer to pass on"},
                 status=202)
@@ -147,7 +129,7 @@ async def post_reset_request(request: web.Request) -> web.Response:
 async def post_reset_accept(request: web.Request) -> web.Response:
     body = await read_body(request, LinkAcceptance)
     session = await signin.accept_link(node_of(request), body.token, "reset", body.password,
-                                       _address(request))
+                                       client_address(request))
     return await _signed_in(request, session)
 
 
@@ -155,7 +137,7 @@ async def post_password(request: web.Request) -> web.Response:
     member_id = _own_id(request)
     body = await read_body(request, PasswordChange)
     await signin.change_password(node_of(request), member_id, body.current, body.new,
-                                 _session_token(request), _address(request))
+                                 _session_token(request), client_address(request))
     return json({"changed": True})
 
 

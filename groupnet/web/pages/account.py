@@ -73,15 +73,14 @@ async def post_sign_in(request: web.Request) -> web.StreamResponse:
 async def post_token_sign_in(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
     token = text(request, "token")
-    keys = [f"address:{address_of(request)}"]
+    # the register's own limits, the address's shared with email sign-ins from it
+    keys = signin.failure_keys("the operator", address_of(request))
     now = now_ms()
-    # the register's own rate limit, shared with email sign-ins from the same address
-    await signin._check_rate(node.db, keys, now)
+    await signin.check_limits(node.db, keys, now, "an admin token")
     caller = await admin_caller(node, token) if token else None
     if caller is None:
         async with node.transaction() as db:
-            await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
-                                 [(key, now) for key in keys])
+            await signin.record_failure(db, keys, now)
         raise refuse("sign_in_failed", "that is not an admin token of this node", 401)
     raise _signed_in(request, token, signin.SESSION_LIFETIME // 1000)
 

@@ -40,6 +40,7 @@ from multidict import MultiDict, MultiDictProxy
 from ...business.people import Actor
 from ...node import Node
 from ...procedure.rejection import Refused, Rejection, refuse
+from ..addresses import client_address
 from ..auth import SESSION_COOKIE, Caller, caller_of
 from ..keys import NODE, SERVICE
 
@@ -112,10 +113,8 @@ def actor_of(request: web.Request) -> Actor:
 
 
 def address_of(request: web.Request) -> str:
-    """The address the sign-in rate limit counts: the API's own rule for it."""
-    from ..api_account import _address
-
-    return _address(request)
+    """The address the sign-in limits count: the API's own rule for it."""
+    return client_address(request)
 
 
 def _roles_table() -> dict[tuple[str, str], tuple[str, ...]]:
