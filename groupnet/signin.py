@@ -11,6 +11,12 @@
 - A session is a random token given to the member once; the node keeps its
   hash. It ends when the member signs out, after `SESSION_IDLE` without use,
   or `SESSION_LIFETIME` after sign-in, whichever comes first.
+- The node's operator signs in to the pages with an admin token. That starts
+  an operator session of its own, like a member's but shorter
+  (`OPERATOR_SESSION_IDLE`, `OPERATOR_SESSION_LIFETIME`), tied to the admin
+  token it was started with: signing out ends it, and revoking the token ends
+  all of its sessions. The browser holds only the session's token, never the
+  admin token.
 - The sign-in limits slow a guesser without handing anyone a way to keep a
   member out. Failures are counted per email *and* address: after
   `FREE_FAILURES` of them, each further try from that address for that email
@@ -58,6 +64,9 @@ LONGEST_WAIT = 15 * MINUTE_MS
 FAILURE_MEMORY = 24 * 60 * MINUTE_MS
 ADDRESS_LIMIT = 20
 ADDRESS_WINDOW = 15 * MINUTE_MS
+OPERATOR_SESSION_IDLE = 60 * MINUTE_MS
+OPERATOR_SESSION_LIFETIME = 12 * 60 * MINUTE_MS
+OPERATOR = "the operator"  # the account failed admin tokens count against
 # A session's last use is written at most this often, not on every request.
 LAST_SEEN_RESOLUTION = MINUTE_MS
 
@@ -68,6 +77,12 @@ _DUMMY_HASH = ""
 class Session(msgspec.Struct, frozen=True):
     token: str
     member_id: str
+    expires: int
+
+
+class OperatorSession(msgspec.Struct, frozen=True):
+    token: str
+    label: str  # the admin token's label
     expires: int
 
 
@@ -278,6 +293,77 @@ async def change_password(node: Node, member_id: str, current: str, new: str,
         actor = f"member:{member_id}"
         await audit.record(db, actor, "password.changed", actor,
                            {"other_sessions_ended": cursor.rowcount}, now)
+
+
+# -- the operator's sessions ---------------------------------------------------------
+
+
+async def admin_label(db: aiosqlite.Connection, token: str) -> str | None:
+    """The label of the admin token `token`, or None if it is not one."""
+    digest = crypto.token_hash(token)
+    async with db.execute("SELECT hash, label FROM tokens WHERE hash = ? AND role = 'admin'",
+                          (digest,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None or not hmac.compare_digest(row[0], digest):
+        return None
+    return row[1]
+
+
+async def operator_sign_in(node: Node, admin_token: str, address: str) -> OperatorSession:
+    """Start an operator session with an admin token, under the sign-in limits."""
+    keys = failure_keys(OPERATOR, address)
+    now = now_ms()
+    await check_limits(node.db, keys, now, "an admin token")
+    label = await admin_label(node.db, admin_token) if admin_token else None
+    async with node.transaction() as db:
+        if label is None:
+            await record_failure(db, keys, now)
+        else:
+            await db.execute("DELETE FROM sign_in_failures WHERE key = ?", (keys[0],))
+            token = crypto.new_token()
+            expires = now + OPERATOR_SESSION_LIFETIME
+            await db.execute(
+                "INSERT INTO operator_sessions (hash, token, created, last_seen, expires, "
+                "address) VALUES (?, ?, ?, ?, ?, ?)",
+                (crypto.token_hash(token), crypto.token_hash(admin_token), now, now, expires,
+                 address))
+            await audit.record(db, f"admin:{label}", "operator.session_start", "operator",
+                               {"address": address}, now)
+    if label is None:
+        raise refuse("sign_in_failed", "that is not an admin token of this node", 401)
+    return OperatorSession(token, label, expires)
+
+
+async def operator_session(node: Node, token: str) -> str | None:
+    """The admin token's label for a live operator session, or None; marks it used."""
+    digest = crypto.token_hash(token)
+    async with node.db.execute(
+        "SELECT t.label, s.last_seen, s.expires FROM operator_sessions s "
+        "JOIN tokens t ON t.hash = s.token WHERE s.hash = ?", (digest,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    label, last_seen, expires = row
+    now = now_ms()
+    if now >= expires or now >= last_seen + OPERATOR_SESSION_IDLE:
+        return None
+    if now - last_seen >= LAST_SEEN_RESOLUTION:
+        async with node.transaction() as db:
+            await db.execute("UPDATE operator_sessions SET last_seen = ? WHERE hash = ?",
+                             (now, digest))
+    return label
+
+
+async def end_operator_session(node: Node, token: str, label: str) -> None:
+    now = now_ms()
+    async with node.transaction() as db:
+        cursor = await db.execute("DELETE FROM operator_sessions WHERE hash = ?",
+                                  (crypto.token_hash(token),))
+        if cursor.rowcount != 1:
+            raise refuse("not_a_session", "only a signed-in session can be signed out; an "
+                         "admin token itself is ended by `groupnet token revoke`", 422)
+        await audit.record(db, f"admin:{label}", "operator.session_end", "operator", {}, now)
 
 
 async def end_sessions(db: aiosqlite.Connection, member_id: str) -> int:

@@ -104,8 +104,12 @@ async def post_session(request: web.Request) -> web.Response:
 
 
 async def delete_session(request: web.Request) -> web.Response:
-    member_id = _own_id(request)
-    await signin.sign_out(node_of(request), _session_token(request), member_id)
+    caller = require(request, "member")
+    if caller.member_id is None:
+        await signin.end_operator_session(node_of(request), _session_token(request),
+                                          caller.label)
+    else:
+        await signin.sign_out(node_of(request), _session_token(request), caller.member_id)
     response = json({"signed_out": True})
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
@@ -176,8 +180,9 @@ ENDPOINTS = [
              "Sign in with email and password: a session token (also set as a cookie); "
              "5 failures per email or address in 15 minutes answer 429", PUBLIC, post_session,
              SignIn),
-    Endpoint("DELETE", "/api/v1/session", "Sign out: end this session", MEMBER,
-             delete_session),
+    Endpoint("DELETE", "/api/v1/session",
+             "Sign out: end the session this request was made with (a member's, or the "
+             "operator's started at /sign-in)", MEMBER, delete_session),
     Endpoint("POST", "/api/v1/invitations/accept",
              "Choose a password with an invitation's token, and sign in", PUBLIC,
              post_invitation_accept, LinkAcceptance),

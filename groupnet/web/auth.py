@@ -17,24 +17,27 @@ operator's powers. The register refuses the reserved names
 one even if an old register row holds it.
 
 Tokens arrive as `Authorization: Bearer <token>`, or for signed-in browsers
-as the `groupnet_session` cookie.
+as the `groupnet_session` cookie. The cookie only ever holds a session (a
+member's, or the operator's started with an admin token at `/sign-in`): an
+admin token itself is accepted only as a bearer token, never from a cookie.
 """
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Awaitable, Callable
 
 import msgspec
 from aiohttp import web
 
-from .. import crypto
+from .. import crypto, signin
 from ..node import Node, now_ms
 from ..procedure.members import RESERVED_ROLES
 from ..procedure.rejection import refuse
 from .keys import CALLER, NODE
 
 SESSION_COOKIE = "groupnet_session"
+# how the caller's token came: "bearer" (the Authorization header) or "cookie"
+CREDENTIAL = web.RequestKey("credential", str)
 
 
 class Caller(msgspec.Struct, frozen=True):
@@ -80,18 +83,22 @@ async def create_token(node: Node, role: str, label: str) -> str:
 
 
 async def admin_caller(node: Node, token: str) -> Caller | None:
-    digest = crypto.token_hash(token)
-    async with node.db.execute(
-        "SELECT hash, role, label FROM tokens WHERE hash = ?", (digest,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    if row is None or not hmac.compare_digest(row[0], digest) or row[1] != "admin":
-        return None
-    return Caller(kind="admin", label=row[2])
+    label = await signin.admin_label(node.db, token)
+    return Caller(kind="admin", label=label) if label is not None else None
 
 
-async def resolve(node: Node, token: str) -> Caller | None:
-    for resolver in (admin_caller, *RESOLVERS):
+async def operator_caller(node: Node, token: str) -> Caller | None:
+    """The operator, by a session started with an admin token."""
+    label = await signin.operator_session(node, token)
+    return Caller(kind="admin", label=label) if label is not None else None
+
+
+async def resolve(node: Node, token: str, from_cookie: bool = False) -> Caller | None:
+    """The caller a token names; from a cookie, only a session counts."""
+    resolvers = [*RESOLVERS, operator_caller]
+    if not from_cookie:
+        resolvers.insert(0, admin_caller)
+    for resolver in resolvers:
         caller = await resolver(node, token)
         if caller is not None:
             return caller
@@ -120,10 +127,13 @@ def require(request: web.Request, *roles: str) -> Caller:
 async def authenticate(request: web.Request, handler) -> web.StreamResponse:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.startswith("Bearer ") else None
+    credential = "bearer"
     if token is None:
         token = request.cookies.get(SESSION_COOKIE)
+        credential = "cookie"
     if token:
-        caller = await resolve(request.app[NODE], token)
+        caller = await resolve(request.app[NODE], token, from_cookie=credential == "cookie")
         if caller is not None:
             request[CALLER] = caller
+            request[CREDENTIAL] = credential
     return await handler(request)

@@ -1,12 +1,14 @@
 """Signing in and out, invitations and password resets, and a member's own page.
 
-A member signs in with email and password (`signin.sign_in`: the same rate
-limit and the same one answer for every miss as the API). The node's
-operator may sign in with an admin token instead, so a fresh node (or
-`groupnet demo`) can be used from a browser before anyone is in the
-register; failed token sign-ins count against the same per-address limit.
-Either way the browser holds the credential only in the `groupnet_session`
-cookie: HttpOnly, SameSite=Lax, and Secure when the node's URL is https.
+A member signs in with email and password (`signin.sign_in`: the same limits
+and the same one answer for every miss as the API). The node's operator may
+sign in with an admin token instead, so a fresh node (or `groupnet demo`) can
+be used from a browser before anyone is in the register; that starts an
+operator session (`signin.operator_sign_in`), and failed tokens count under
+the same limits. Either way the browser holds only a session's token, in the
+`groupnet_session` cookie: HttpOnly, SameSite=Lax, and Secure when the node's
+URL is https. Signing out ends the session on the node, not just in the
+browser.
 """
 
 from __future__ import annotations
@@ -16,10 +18,9 @@ from aiohttp import web
 
 from ... import register, signin
 from ...business import cases
-from ...node import now_ms
 from ...procedure.rejection import refuse
 from ...store import register as store
-from ..auth import SESSION_COOKIE, admin_caller, caller_of
+from ..auth import SESSION_COOKIE, caller_of
 from . import deadlines
 from .frame import (
     action,
@@ -71,18 +72,9 @@ async def post_sign_in(request: web.Request) -> web.StreamResponse:
 
 @action(*SESSION_API, "token", sign_in_page, {"sign_in_failed": "token"})
 async def post_token_sign_in(request: web.Request) -> web.StreamResponse:
-    node = node_of(request)
-    token = text(request, "token")
-    # the register's own limits, the address's shared with email sign-ins from it
-    keys = signin.failure_keys("the operator", address_of(request))
-    now = now_ms()
-    await signin.check_limits(node.db, keys, now, "an admin token")
-    caller = await admin_caller(node, token) if token else None
-    if caller is None:
-        async with node.transaction() as db:
-            await signin.record_failure(db, keys, now)
-        raise refuse("sign_in_failed", "that is not an admin token of this node", 401)
-    raise _signed_in(request, token, signin.SESSION_LIFETIME // 1000)
+    session = await signin.operator_sign_in(node_of(request), text(request, "token"),
+                                            address_of(request))
+    raise _signed_in(request, session.token, signin.OPERATOR_SESSION_LIFETIME // 1000)
 
 
 @page("GET", "/api/v1/me")
@@ -142,6 +134,8 @@ async def post_sign_out(request: web.Request) -> web.StreamResponse:
     token = request.cookies.get(SESSION_COOKIE, "")
     if caller.member_id is not None:
         await signin.sign_out(node_of(request), token, caller.member_id)
+    else:
+        await signin.end_operator_session(node_of(request), token, caller.label)
     response = web.HTTPSeeOther("/sign-in")
     response.del_cookie(SESSION_COOKIE, path="/")
     raise response
