@@ -10,8 +10,8 @@ import msgspec
 from aiohttp import web
 
 from . import api_account, api_business, api_motions, api_network, api_register
-from .auth import require
-from .endpoints import Endpoint, Handler, json
+from .auth import check_csrf_header, require
+from .endpoints import JSON, Endpoint, Handler, json, require_content_type
 
 
 def all_endpoints() -> list[Endpoint]:
@@ -27,6 +27,9 @@ def _guarded(endpoint: Endpoint) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         if endpoint.roles:  # no roles: open to anyone (signing in)
             require(request, *endpoint.roles)
+            check_csrf_header(request)
+        if endpoint.body is not None and request.body_exists:
+            require_content_type(request, JSON)
         return await endpoint.handler(request)
 
     return handler

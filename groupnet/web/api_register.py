@@ -19,7 +19,7 @@ from ..procedure.rejection import refuse
 from ..store import audit
 from ..store import register as store
 from .auth import require
-from .endpoints import Endpoint, int_query, json, node_of, read_body
+from .endpoints import Endpoint, int_query, json, node_of, read_body, require_content_type
 
 OFFICER = ("officer",)
 STATUSES = ("active", "lapsed", "suspended", "expelled", "resigned")
@@ -147,6 +147,7 @@ async def post_import(request: web.Request) -> web.Response:
     skip = request.query.get("skip_invalid", "false").lower()
     if skip not in ("true", "false", "1", "0", "yes", "no"):
         raise refuse("bad_request", "`skip_invalid` is true or false", 400)
+    require_content_type(request, "text/csv")
     text = register.decode_csv(await request.read())
     try:
         report = await register.import_csv(node_of(request), actor_of(request), text,

@@ -20,10 +20,19 @@ Tokens arrive as `Authorization: Bearer <token>`, or for signed-in browsers
 as the `groupnet_session` cookie. The cookie only ever holds a session (a
 member's, or the operator's started with an admin token at `/sign-in`): an
 admin token itself is accepted only as a bearer token, never from a cookie.
+
+A browser sends its cookie with requests that a page on another site makes,
+so a change made with the cookie must also carry what only this node's own
+pages know: the CSRF token (`csrf_token_for`, a hash of the session token,
+which no other site can read), in the forms' hidden `csrf` field or, for the
+JSON API, in the `X-CSRF-Token` header (`check_csrf_header`). A bearer token
+is never sent by a browser on its own, so it needs none.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Awaitable, Callable
 
 import msgspec
@@ -38,6 +47,8 @@ from .keys import CALLER, NODE
 SESSION_COOKIE = "groupnet_session"
 # how the caller's token came: "bearer" (the Authorization header) or "cookie"
 CREDENTIAL = web.RequestKey("credential", str)
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Caller(msgspec.Struct, frozen=True):
@@ -103,6 +114,25 @@ async def resolve(node: Node, token: str, from_cookie: bool = False) -> Caller |
         if caller is not None:
             return caller
     return None
+
+
+def csrf_token_for(session: str) -> str:
+    """The CSRF token of a session: a page of this node shows it; no other site can make it."""
+    return hashlib.sha256(b"groupnet/v1/csrf\n" + session.encode()).hexdigest()
+
+
+def check_csrf_header(request: web.Request) -> None:
+    """A client API change made with the session cookie needs the session's CSRF token in
+    `X-CSRF-Token`; refused (403 `csrf`) without it, before anything is done."""
+    if request.method in SAFE_METHODS or request.get(CREDENTIAL) != "cookie":
+        return
+    given = request.headers.get(CSRF_HEADER, "")
+    expected = csrf_token_for(request.cookies.get(SESSION_COOKIE, ""))
+    if not given or not hmac.compare_digest(given, expected):
+        raise refuse("csrf", f"a change made with the session cookie needs the header "
+                     f"{CSRF_HEADER} holding the CSRF token of this node's pages (their forms' "
+                     "hidden `csrf` field), which a page on another site cannot know; programs "
+                     "send `Authorization: Bearer <token>` instead; nothing was done", 403)
 
 
 def caller_of(request: web.Request) -> Caller | None:

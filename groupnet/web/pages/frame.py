@@ -23,7 +23,6 @@ rules decide. What a page adds is the browser's side of things:
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
@@ -41,7 +40,7 @@ from ...business.people import Actor
 from ...node import Node
 from ...procedure.rejection import Refused, Rejection, refuse
 from ..addresses import client_address
-from ..auth import SESSION_COOKIE, Caller, caller_of
+from ..auth import SESSION_COOKIE, Caller, caller_of, csrf_token_for
 from ..keys import NODE, SERVICE
 
 FORM_COOKIE = "groupnet_form"
@@ -153,7 +152,7 @@ def _session_token(request: web.Request) -> str | None:
 def csrf_token(request: web.Request) -> str:
     session = _session_token(request)
     if session is not None:
-        return hashlib.sha256(b"groupnet/v1/csrf\n" + session.encode()).hexdigest()
+        return csrf_token_for(session)
     if FORM_COOKIE_VALUE not in request:
         request[FORM_COOKIE_VALUE] = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
     return request[FORM_COOKIE_VALUE]
