@@ -39,6 +39,7 @@ import asyncio
 import hashlib
 import hmac
 import os
+from datetime import UTC, datetime
 
 import aiosqlite
 import msgspec
@@ -416,9 +417,28 @@ async def recent_links(db: aiosqlite.Connection, member_id: str, purpose: str,
     return n
 
 
+def _link_used_notice(node: Node, name: str, purpose: str, address: str, now: int,
+                      ended: int) -> tuple[str, str]:
+    group = node.config.name
+    how = "an invitation" if purpose == "invitation" else "a password-reset link"
+    when = datetime.fromtimestamp(now // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+    others = (f" {ended} other session(s) of yours were signed out." if ended else "")
+    return (f"Your password for {group} was set",
+            f"Dear {name},\n\nThe password you sign in to {group}'s node with was set "
+            f"through {how} on {when}, from the address {address}.{others}\n\n"
+            "If that was you, there is nothing to do. If it was not, someone else can sign "
+            f"in as you: tell {group}'s officers or the node's operator at once.\n\n{group}\n")
+
+
 async def accept_link(node: Node, token: str, purpose: str, password: str,
                       address: str) -> Session:
-    """Set the member's password from a link, use the link up, and sign them in."""
+    """Set the member's password from a link, use the link up, and sign them in.
+
+    Using a link voids every other unused link of the member's, and the member
+    is told (by mail, or on their own page) that it was used, when and from
+    where: a link that reached the wrong hands does not go unnoticed. An
+    invitation works only while the member has never set a password.
+    """
     words = "invitation" if purpose == "invitation" else "password-reset link"
     digest = crypto.token_hash(token)
     async with node.db.execute(
@@ -442,11 +462,20 @@ async def accept_link(node: Node, token: str, purpose: str, password: str,
     hashed = await asyncio.to_thread(hash_password, password)
     now = now_ms()
     async with node.transaction() as db:
+        if purpose == "invitation" and await has_password(db, member_id):
+            raise refuse("already_signed_up", "an invitation is for a member who has never "
+                         "set a password, and this member has one; to change it, sign in, or "
+                         "ask for a password-reset link", 409)
         cursor = await db.execute(
             "UPDATE links SET used_at = ? WHERE hash = ? AND used_at IS NULL", (now, digest))
         if cursor.rowcount != 1:
             raise refuse("link_used", f"this {words} has just been used", 410)
         await mail.link_used(db, member_id, purpose, clock.now(node))
+        # no other link of theirs may set the password again behind their back
+        other = "reset" if purpose == "invitation" else "invitation"
+        await db.execute("UPDATE links SET used_at = ? WHERE member_id = ? AND used_at IS NULL",
+                         (now, member_id))
+        await mail.withdraw_links(db, member_id, other)
         await db.execute(
             "INSERT INTO credentials (member_id, hash, set_at) VALUES (?, ?, ?) "
             "ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at",
@@ -457,6 +486,11 @@ async def accept_link(node: Node, token: str, purpose: str, password: str,
         session = await _start_session(db, member_id, address, now)
         actor = f"member:{member_id}"
         await audit.record(db, actor, f"password.set_by_{purpose}", actor,
-                           {"sessions_ended": ended}, now)
+                           {"sessions_ended": ended, "address": address}, now)
+        subject, body = _link_used_notice(node, member.name, purpose, address, now, ended)
+        notice = await mail.record_account_notice(db, node, member_id, member.name,
+                                                  member.email, subject, body, actor,
+                                                  clock.now(node))
+    if notice is not None:
+        await mail.deliver(node, [notice])
     return session
-

@@ -126,8 +126,8 @@ async def post_reset_request(request: web.Request) -> web.Response:
     body = await read_body(request, ResetRequest)
     await register.request_reset(node_of(request), body.email, client_address(request))
     return json({"requested": True, "message": "if that email belongs to a member here, a "
-                 "password-reset link is on its way to it, or with an officer to pass on"},
-                status=202)
+                 "password-reset link is on its way to it by email, and to nobody else; if "
+                 "this node cannot send email, ask the node's operator"}, status=202)
 
 
 async def post_reset_accept(request: web.Request) -> web.Response:

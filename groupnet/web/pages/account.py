@@ -16,7 +16,7 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from ... import register, signin
+from ... import mail, register, signin
 from ...business import cases
 from ...procedure.rejection import refuse
 from ...store import register as store
@@ -91,6 +91,7 @@ async def me_page(request: web.Request) -> web.StreamResponse:
     return render(request, "me.html", member=member, cases=case_views,
                   deadlines={v.id: deadlines.of_case(v.case) for v in case_views},
                   sessions=await signin.sessions_of(node.db, caller.member_id),
+                  account=await mail.account_notices(node.db, caller.member_id),
                   changed=request.query.get("changed") == "1")
 
 

@@ -64,6 +64,7 @@ async def member_page(request: web.Request) -> web.StreamResponse:
     orders = await register.standing_orders(node)
     return render(request, "member.html", member=member,
                   signed_up=await signin.has_password(node.db, member.member_id),
+                  mail=node.config.smtp is not None,
                   statuses=[s for s in CHANGEABLE if s != member.status],
                   roles=orders.officer_roles, notice=request.query)
 
