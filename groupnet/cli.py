@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -53,18 +53,22 @@ def setup_logging(level: str = "info") -> None:
 
 
 async def create_node(directory: Path, name: str, url: str, host: str = "127.0.0.1",
-                      port: int = 0) -> tuple[str, str]:
+                      port: int = 0, trusted_proxies: Sequence[str] = ()) -> tuple[str, str]:
     """Make a node directory; return (node id, admin token). The token is shown once."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise refuse("bad_url", f"--url must be an http(s) URL, not {url!r}", 400)
     if directory.exists() and any(directory.iterdir()):
         raise refuse("exists", f"{directory} exists and is not empty", 400)
+    try:
+        settings = node_config.NodeConfig(name=name, url=url.rstrip("/"), host=host, port=port,
+                                          trusted_proxies=list(trusted_proxies))
+    except ValueError as error:
+        raise refuse("bad_trusted_proxy", str(error), 400) from None
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
     key = crypto.SigningKey.generate()
     crypto.save_key(directory / node_config.KEY_FILE, key)
-    settings = node_config.NodeConfig(name=name, url=url.rstrip("/"), host=host, port=port)
     crypto.write_private(directory / node_config.CONFIG_FILE, node_config.dump(settings).encode())
     db = await store.connect(directory / node_config.DB_FILE)
     try:
@@ -92,7 +96,9 @@ async def with_node(directory: str, action: Callable[[Node], Awaitable[int]]) ->
 
 
 async def cmd_init(args: argparse.Namespace) -> int:
-    node_id, token = await create_node(Path(args.dir), args.name, args.url, args.host, args.port)
+    proxies = [p.strip() for given in args.trusted_proxy for p in given.split(",") if p.strip()]
+    node_id, token = await create_node(Path(args.dir), args.name, args.url, args.host, args.port,
+                                       proxies)
     print(f"node id:     {node_id}")
     print(f"directory:   {args.dir}")
     print(f"admin token: {token}")
@@ -348,6 +354,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", required=True, help="where other nodes reach this node")
     p.add_argument("--host", default="127.0.0.1", help="address `run` listens on")
     p.add_argument("--port", type=PORT, default=0, help="port `run` listens on (default: URL's)")
+    p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS",
+                   help="a reverse proxy in front of the node (an address or network; "
+                   "repeat, or separate with commas): only its X-Forwarded-For is believed "
+                   "(trusted_proxies in node.toml; see docs/deploy.md)")
     p.set_defaults(handler=cmd_init)
 
     net = commands.add_parser("network", help="found, admit, join, list",

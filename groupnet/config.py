@@ -6,6 +6,8 @@
     port = 8101
     max_body_bytes = 8388608            # request bodies above this get 413
     sync_interval_seconds = 5           # anti-entropy: compare heads this often
+    trusted_proxies = ["127.0.0.1"]     # reverse proxies whose X-Forwarded-For counts
+                                        # (addresses or networks; default: none)
 
     [smtp]                              # optional: without it, officers pass notices on
     host = "smtp.example.org"
@@ -19,6 +21,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -51,6 +54,17 @@ class NodeConfig(msgspec.Struct, forbid_unknown_fields=True):
     max_body_bytes: int = 8 * 1024 * 1024
     sync_interval_seconds: float = 5.0
     smtp: SmtpConfig | None = None
+    # The reverse proxies in front of the node (docs/deploy.md): only a request
+    # from one of these has its X-Forwarded-For read, for the client's address.
+    trusted_proxies: list[str] = msgspec.field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"trusted_proxies: {entry!r} is not an IP address or "
+                                 "network (e.g. \"127.0.0.1\" or \"10.0.0.0/8\")") from None
 
     def listen_port(self) -> int:
         return self.port or urlsplit(self.url).port or 80
@@ -83,6 +97,8 @@ def dump(config: NodeConfig) -> str:
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

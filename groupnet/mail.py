@@ -16,6 +16,13 @@ written.
   on by hand and then mark it passed on; that moment is its `sent_at`.
 - A notice carrying a sign-in link is `withdrawn` when a newer link replaces
   it before anyone sent it, and counts as passed on when the member uses it.
+- A sign-in link lets whoever holds it act as the member, so it is never shown
+  to anyone reading notices (officers included): the node keeps it only while
+  its mail waits to be sent, and reading a notice shows a placeholder. Where
+  there is no mail, `register.issue_link` decides who may be handed a link.
+- Notices about a member's own account (`ACCOUNT`: a link was used, the email
+  changed) are for that member alone: by mail when there is mail, otherwise
+  shown on their own page; they never wait in the officers' list.
 
 Each batch writes audit rows: one when the notices are recorded (in the same
 transaction as whatever caused them, such as a new invitation link), one when
@@ -53,9 +60,10 @@ class Attachment(msgspec.Struct, frozen=True):
 class Draft(msgspec.Struct, frozen=True, kw_only=True):
     """A notice to one person, before it is recorded.
 
-    A `secret` (a sign-in link) stands in the body as `[[link]]`. It is sent,
-    and shown to officers while the notice waits to be passed on, but is not
-    kept once the notice is sent: the node does not hold usable links.
+    A `secret` (a sign-in link) stands in the body as `[[link]]`. It is kept
+    only for a notice that goes by mail, until the mail server has taken it
+    (or refused it), and is never shown when a notice is read: the node does
+    not hand out usable links, and does not hold them for long.
     """
 
     member_id: str | None
@@ -88,16 +96,15 @@ _attachments = msgspec.json.Decoder(list[Attachment])
 _COLUMNS = ("id, member_id, name, email, kind, subject, body, attachments, related, transport, "
             "status, error, created, sent_at, secret")
 LINK = "[[link]]"
-
-
-def _render(body: str, secret: str) -> str:
-    return body.replace(LINK, secret or "(the link is not kept once the notice is sent)")
-
+HIDDEN_LINK = "(a sign-in link: it goes to the member alone and is not shown here)"
+ACCOUNT = "account"
+ON_THE_MEMBERS_PAGE = "shown on the member's own page"
 
 def _notice(row: tuple) -> Notice:
     names = [a.filename for a in _attachments.decode(row[7])]
-    return Notice(row[0], row[1], row[2], row[3], row[4], row[5], _render(row[6], row[14]),
-                  names, row[8], row[9], row[10], row[11], row[12], row[13])
+    return Notice(row[0], row[1], row[2], row[3], row[4], row[5],
+                  row[6].replace(LINK, HIDDEN_LINK), names, row[8], row[9], row[10], row[11],
+                  row[12], row[13])
 
 
 def transport_of(node: Node) -> str:
@@ -106,14 +113,17 @@ def transport_of(node: Node) -> str:
 
 async def record(db: aiosqlite.Connection, drafts: Sequence[Draft], kind: str, related: str,
                  transport: str, actor: str, now: int) -> list[int]:
-    """Record notices as pending (inside the caller's transaction); return their ids."""
+    """Record notices as pending (inside the caller's transaction); return their ids.
+
+    A draft's secret is kept only if the notice goes by mail, to be sent."""
     ids = []
     for d in drafts:
         cursor = await db.execute(
             "INSERT INTO notices (member_id, name, email, kind, subject, body, secret, "
             "attachments, related, transport, status, error, created, created_by, sent_at, "
             "passed_on_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '', ?, ?, NULL, NULL)",
-            (d.member_id, d.name, d.email, kind, d.subject, d.body, d.secret,
+            (d.member_id, d.name, d.email, kind, d.subject, d.body,
+             d.secret if transport == "smtp" else "",
              msgspec.json.encode(list(d.attachments)), related, transport, now, actor),
         )
         ids.append(cursor.lastrowid)
@@ -132,18 +142,20 @@ async def deliver(node: Node, ids: Sequence[int]) -> list[Notice]:
     waiting = [n for n in notices if n.transport == "smtp" and n.status != "sent"]
     if waiting and smtp is not None:
         raw = await _raw_attachments(node.db, [n.id for n in waiting])
-        messages = [_message(smtp, n, raw[n.id]) for n in waiting]
+        secrets = await _secrets(node.db, [n.id for n in waiting])
+        messages = [_message(smtp, n, raw[n.id], secrets.get(n.id, "")) for n in waiting]
         # the server's acceptance times, on the group's business clock
         offset = clock.now(node) - now_ms()
         outcomes = await asyncio.to_thread(_send_all, smtp, messages)
         now = clock.now(node)
         async with node.transaction() as db:
             for notice, (error, at) in zip(waiting, outcomes, strict=True):
+                # sent or refused, the link is not kept: nobody may pass it on by hand
                 await db.execute(
-                    "UPDATE notices SET status = ?, error = ?, sent_at = ?, "
-                    "secret = CASE WHEN ? THEN secret ELSE '' END WHERE id = ?",
+                    "UPDATE notices SET status = ?, error = ?, sent_at = ?, secret = '' "
+                    "WHERE id = ?",
                     ("failed" if error else "sent", error, None if error else at + offset,
-                     bool(error), notice.id),
+                     notice.id),
                 )
             await audit.record(db, "node", "notice.send", waiting[0].related or "notices", {
                 "sent": [n.id for n, (e, _) in zip(waiting, outcomes, strict=True) if not e],
@@ -152,6 +164,36 @@ async def deliver(node: Node, ids: Sequence[int]) -> list[Notice]:
             }, now)
         notices = await by_ids(node.db, ids)
     return notices
+
+
+async def record_account_notice(db: aiosqlite.Connection, node: Node, member_id: str,
+                                name: str, email: str, subject: str, body: str, actor: str,
+                                now: int) -> int | None:
+    """Tell a member something about their own account (inside the caller's transaction).
+
+    By mail when there is mail (the id returned is to `deliver` once the
+    transaction has committed); otherwise it counts as sent at once, shown on
+    the member's own page (`account_notices`), and None is returned.
+    """
+    transport = transport_of(node)
+    draft = Draft(member_id=member_id, name=name, email=email, subject=subject, body=body)
+    (notice_id,) = await record(db, [draft], ACCOUNT, f"member:{member_id}", transport, actor,
+                                now)
+    if transport == "smtp":
+        return notice_id
+    await db.execute("UPDATE notices SET status = 'sent', sent_at = ?, passed_on_by = ? "
+                     "WHERE id = ?", (now, ON_THE_MEMBERS_PAGE, notice_id))
+    return None
+
+
+async def account_notices(db: aiosqlite.Connection, member_id: str,
+                          limit: int = 20) -> list[Notice]:
+    """The newest notices about a member's own account, for their own page."""
+    async with db.execute(
+        f"SELECT {_COLUMNS} FROM notices WHERE member_id = ? AND kind = ? "
+        "ORDER BY id DESC LIMIT ?", (member_id, ACCOUNT, limit),
+    ) as cursor:
+        return [_notice(row) for row in await cursor.fetchall()]
 
 
 async def send_notice(node: Node, recipients: Sequence[str], subject: str, body: str,
@@ -190,6 +232,18 @@ async def by_ids(db: aiosqlite.Connection, ids: Sequence[int]) -> list[Notice]:
     return [found[i] for i in ids if i in found]
 
 
+async def _secrets(db: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, str]:
+    """The links kept for notices about to be mailed: read only to send them."""
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        async with db.execute(
+            f"SELECT id, secret FROM notices WHERE id IN ({','.join('?' * len(chunk))})", chunk
+        ) as cursor:
+            out.update(await cursor.fetchall())
+    return out
+
+
 async def _raw_attachments(db: aiosqlite.Connection,
                            ids: Sequence[int]) -> dict[int, list[Attachment]]:
     out: dict[int, list[Attachment]] = {}
@@ -212,10 +266,11 @@ async def attachments_of(db: aiosqlite.Connection, notice_id: int) -> list[dict]
 
 
 async def waiting(db: aiosqlite.Connection, limit: int = 500) -> list[Notice]:
-    """Notices nobody has sent yet: manual ones to pass on, and failed ones."""
+    """Notices nobody has sent yet: manual ones to pass on, and failed ones (but not a
+    member's account notices, which are theirs alone)."""
     async with db.execute(
         f"SELECT {_COLUMNS} FROM notices WHERE status IN ('pending', 'failed') "
-        "ORDER BY id LIMIT ?", (limit,),
+        "AND kind != ? ORDER BY id LIMIT ?", (ACCOUNT, limit),
     ) as cursor:
         return [_notice(row) for row in await cursor.fetchall()]
 
@@ -297,7 +352,8 @@ async def withdraw_links(db: aiosqlite.Connection, member_id: str, kind: str) ->
 # -- SMTP --------------------------------------------------------------------------
 
 
-def _message(smtp: SmtpConfig, notice: Notice, attachments: list[Attachment]) -> EmailMessage:
+def _message(smtp: SmtpConfig, notice: Notice, attachments: list[Attachment],
+             secret: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = smtp.from_address
     message["To"] = formataddr((notice.name, notice.email))
@@ -305,7 +361,8 @@ def _message(smtp: SmtpConfig, notice: Notice, attachments: list[Attachment]) ->
     message["Date"] = formatdate(usegmt=True)
     domain = parseaddr(smtp.from_address)[1].rpartition("@")[2] or None
     message["Message-ID"] = make_msgid(f"notice{notice.id}", domain=domain)
-    message.set_content(notice.body)  # rendered with its link: see `_notice`
+    # the stored body with its link, not `notice.body`, which never shows one
+    message.set_content(notice.body.replace(HIDDEN_LINK, secret) if secret else notice.body)
     for a in attachments:
         maintype, _, subtype = a.content_type.partition("/")
         params = {"method": "PUBLISH"} if a.content_type == "text/calendar" else None

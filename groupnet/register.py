@@ -26,7 +26,7 @@ import msgspec
 
 from . import mail, signin
 from .business import clock, rules
-from .business.people import Actor
+from .business.people import CLI, Actor
 from .node import Node, now_ms
 from .procedure import members as rules_of
 from .procedure.members import Member, OpenCase, RowError, StatusEntry
@@ -39,6 +39,10 @@ from .store import register as store
 _FORBIDDEN = {"officer_required", "self_only"}
 RESET_REQUESTS_PER_HOUR = 3
 HOUR_MS = 3_600_000
+DAY_MS = 24 * HOUR_MS
+# After an officer changes a member's email, no reset link goes to the new address
+# for this long: the old address is told, and has this long to object.
+RESET_HOLD_AFTER_EMAIL_CHANGE = 7 * DAY_MS
 
 
 # A register field holds at most what the same CSV column holds (`members.MAX_LENGTH`).
@@ -129,6 +133,10 @@ def require_officer(by: Member, orders: GroupStandingOrders, what: str) -> None:
                      f"({', '.join(orders.officer_roles)}) {what}", 403)
 
 
+def _moment(ms: int) -> str:
+    return datetime.fromtimestamp(ms // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+
+
 def _today(now: int) -> str:
     return datetime.fromtimestamp(now // 1000, UTC).date().isoformat()
 
@@ -184,11 +192,32 @@ async def edit(node: Node, actor: Actor, member_id: str, changes: ContactChanges
             for f in fields if getattr(member, f) != getattr(updated, f)}
     if not diff:
         return member
+    notice = None
     async with node.transaction() as db:
         await _email_free(db, updated.email, member_id)
         await store.save(db, updated, version, actor.audit, now)
         await audit.record(db, actor.audit, "member.edit", f"member:{member_id}", diff, now)
+        if "email" in diff and await signin.has_password(db, member_id):
+            # the old address hears of it: a reset link to the new one waits (`issue_link`)
+            notice = await mail.record_account_notice(
+                db, node, member_id, member.name, member.email,
+                f"Your email address at {node.config.name} was changed",
+                _email_change_text(node, member, updated.email,
+                                   by.name if actor.member_id else "the node's operator", now),
+                actor.audit, now)
+    if notice is not None:
+        await mail.deliver(node, [notice])
     return updated
+
+
+def _email_change_text(node: Node, member: Member, new: str, by: str, now: int) -> str:
+    group = node.config.name
+    return (f"Dear {member.name},\n\nThe email address {group}'s register holds for you was "
+            f"changed on {_moment(now)} from {member.email} to {new}, by {by}. No "
+            "password-reset link will be sent to the new address until "
+            f"{_moment(now + RESET_HOLD_AFTER_EMAIL_CHANGE)}.\n\nIf you asked for this, there "
+            f"is nothing to do. If you did not, tell {group}'s officers or the node's operator "
+            f"at once.\n\n{group}\n")
 
 
 async def _change(node: Node, actor: Actor, member_id: str, action: str, detail: dict,
@@ -353,19 +382,73 @@ def _link_notice(node: Node, member: Member, purpose: str, expires: int,
                       subject=subject, body=body, secret=link)
 
 
+async def _email_changed_at(db: aiosqlite.Connection, member_id: str) -> int | None:
+    """When an officer last changed the member's email (members cannot change it themselves)."""
+    async with db.execute(
+        "SELECT MAX(ts) FROM audit WHERE subject = ? AND action = 'member.edit' "
+        "AND json_extract(detail, '$.email') IS NOT NULL", (f"member:{member_id}",),
+    ) as cursor:
+        (at,) = await cursor.fetchone()
+    return at
+
+
+async def _reset_held_until(db: aiosqlite.Connection, member_id: str, now: int) -> int | None:
+    """Until when reset links for the member are held back after a change of email."""
+    changed = await _email_changed_at(db, member_id)
+    if changed is not None and now < changed + RESET_HOLD_AFTER_EMAIL_CHANGE:
+        return changed + RESET_HOLD_AFTER_EMAIL_CHANGE
+    return None
+
+
+async def _void_unsent_link(node: Node, member_id: str, purpose: str) -> None:
+    """A link whose mail failed reached nobody, and nobody may pass it on: void it."""
+    async with node.transaction() as db:
+        await db.execute("UPDATE links SET used_at = ? WHERE member_id = ? AND purpose = ? "
+                         "AND used_at IS NULL", (now_ms(), member_id, purpose))
+        await mail.withdraw_links(db, member_id, purpose)
+
+
 async def issue_link(node: Node, actor: Actor, member_id: str, purpose: str) -> LinkIssued:
-    """An officer sends a member an invitation (first sign-in) or a password-reset link."""
+    """An officer sends a member an invitation (first sign-in) or a password-reset link.
+
+    A link lets whoever holds it act as the member, so it must reach the member
+    alone (docs/members.md, "Who sees a link"):
+
+    - A member who has set a password gets a reset link only by mail, never
+      through an officer, and not to an address an officer set less than
+      `RESET_HOLD_AFTER_EMAIL_CHANGE` ago. Without a mail server it is refused
+      (`reset_needs_mail`); only the operator at the node's own command line
+      (`groupnet member invite --reset`) can be handed one.
+    - A new member, who has never set a password, may be handed their link by
+      the officer who issued it when no mail took it.
+    """
     if purpose not in signin.LINK_LIFETIME:
         raise refuse("bad_request", "purpose is 'invitation' or 'reset'", 400)
     orders = await standing_orders(node)
     require_officer(await acting(node, actor, orders), orders,
                      "issues invitations and reset links")
     member, _ = await store.load(node.db, member_id)
-    if purpose == "invitation" and await signin.has_password(node.db, member_id):
-        raise refuse("already_signed_up", f"{member.name} has already set a password; send a "
-                     "password-reset link instead", 409)
+    at_the_node = actor.audit == CLI.audit
     async with node.transaction() as db:
         now = clock.now(node)
+        in_use = await signin.has_password(db, member_id)
+        if purpose == "invitation" and in_use:
+            raise refuse("already_signed_up", f"{member.name} has already set a password; send "
+                         "a password-reset link instead", 409)
+        if in_use and not at_the_node:
+            if node.config.smtp is None:
+                raise refuse("reset_needs_mail", f"{member.name} already uses their account, "
+                             "and a password-reset link for it goes to them alone, by email; "
+                             "this node has no mail server, so none can be sent. Set [smtp] in "
+                             "node.toml, or the node's operator can run `groupnet member invite "
+                             "DIR EMAIL --reset` on the node and hand it over in person", 409)
+            held = await _reset_held_until(db, member_id, now)
+            if held is not None:
+                raise refuse("email_recently_changed", f"{member.name}'s email was changed "
+                             f"less than {RESET_HOLD_AFTER_EMAIL_CHANGE // DAY_MS} days ago, so "
+                             "no reset link goes to the new address until "
+                             f"{_moment(held)}: their old address was told of the change, and "
+                             "has that long to object", 409)
         token, expires = await signin.issue_link(db, member_id, purpose, actor.audit,
                                                  now_ms())
         draft = _link_notice(node, member, purpose, expires,
@@ -375,8 +458,13 @@ async def issue_link(node: Node, actor: Actor, member_id: str, purpose: str) -> 
         await audit.record(db, actor.audit, f"link.{purpose}", f"member:{member_id}",
                            {"expires": expires, "notice": notice_id}, now)
     (notice,) = await mail.deliver(node, [notice_id])
-    link = signin.link_url(node, purpose, token) if notice.status != "sent" else None
-    return LinkIssued(notice, expires, link)
+    if notice.status == "sent":
+        return LinkIssued(notice, expires, None)
+    if in_use and not at_the_node:
+        await _void_unsent_link(node, member_id, purpose)
+        (notice,) = await mail.by_ids(node.db, [notice_id])
+        return LinkIssued(notice, expires, None)
+    return LinkIssued(notice, expires, signin.link_url(node, purpose, token))
 
 
 _background: set[asyncio.Task] = set()
@@ -385,9 +473,14 @@ _background: set[asyncio.Task] = set()
 async def request_reset(node: Node, email: str, address: str) -> None:
     """Anyone may ask for a reset link by email; the answer never says if the email is known.
 
-    A member gets at most `RESET_REQUESTS_PER_HOUR` links this way an hour.
+    The link goes by mail only, so without a mail server nothing is sent (the
+    member asks the node's operator). A member gets at most
+    `RESET_REQUESTS_PER_HOUR` links this way an hour, and none for
+    `RESET_HOLD_AFTER_EMAIL_CHANGE` after an officer changed their email.
     Sending happens after the answer, so its time does not give the member away.
     """
+    if node.config.smtp is None:
+        return
     member = await store.find_by_email(node.db, rules_of.normalise_email(email))
     if member is None:
         return
@@ -397,6 +490,9 @@ async def request_reset(node: Node, email: str, address: str) -> None:
         return
     async with node.transaction() as db:
         now = clock.now(node)
+        if await signin.has_password(db, member.member_id) and \
+                await _reset_held_until(db, member.member_id, now) is not None:
+            return
         token, expires = await signin.issue_link(db, member.member_id, "reset",
                                                  f"request from {address}", real)
         draft = _link_notice(node, member, "reset", expires,
@@ -406,9 +502,15 @@ async def request_reset(node: Node, email: str, address: str) -> None:
         await audit.record(db, "anonymous", "link.reset_requested",
                            f"member:{member.member_id}",
                            {"address": address, "expires": expires, "notice": notice_id}, now)
-    task = asyncio.create_task(mail.deliver(node, [notice_id]))
+    task = asyncio.create_task(_send_reset(node, member.member_id, notice_id))
     _background.add(task)
     task.add_done_callback(_background.discard)
+
+
+async def _send_reset(node: Node, member_id: str, notice_id: int) -> None:
+    (notice,) = await mail.deliver(node, [notice_id])
+    if notice.status != "sent":
+        await _void_unsent_link(node, member_id, "reset")
 
 
 # -- a member's own data -----------------------------------------------------------------

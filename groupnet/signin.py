@@ -11,11 +11,26 @@
 - A session is a random token given to the member once; the node keeps its
   hash. It ends when the member signs out, after `SESSION_IDLE` without use,
   or `SESSION_LIFETIME` after sign-in, whichever comes first.
-- After `MAX_FAILURES` failed sign-ins within `FAILURE_WINDOW`, for the same
-  email or from the same address, further attempts are answered 429 until
-  the window has passed, even with the right password. A sign-in for an email
-  that is not in the register costs the same time as a wrong password, and
-  the answer is the same, so the sign-in form does not reveal who is a member.
+- The node's operator signs in to the pages with an admin token. That starts
+  an operator session of its own, like a member's but shorter
+  (`OPERATOR_SESSION_IDLE`, `OPERATOR_SESSION_LIFETIME`), tied to the admin
+  token it was started with: signing out ends it, and revoking the token ends
+  all of its sessions. The browser holds only the session's token, never the
+  admin token.
+- The sign-in limits slow a guesser without handing anyone a way to keep a
+  member out. Failures are counted per email *and* address: after
+  `FREE_FAILURES` of them, each further try from that address for that email
+  waits `FIRST_WAIT`, doubling with every failure up to `LONGEST_WAIT`
+  (answered 429, which counts as no try). The same email from another
+  address is not held back, so nobody can lock the chair out before a vote
+  by guessing wrong on purpose. Each address also has an overall limit,
+  `ADDRESS_LIMIT` failures within `ADDRESS_WINDOW`, whatever emails it
+  tried. A success forgets the pair's failures; failures older than
+  `FAILURE_MEMORY` are forgotten. Which address a request came from is
+  `web.addresses.client_address`: X-Forwarded-For counts only from the
+  proxies named in `trusted_proxies`. A sign-in for an email that is not in
+  the register costs the same time as a wrong password and gets the same
+  answer, so the sign-in form does not reveal who is a member.
 """
 
 from __future__ import annotations
@@ -24,6 +39,7 @@ import asyncio
 import hashlib
 import hmac
 import os
+from datetime import UTC, datetime
 
 import aiosqlite
 import msgspec
@@ -43,8 +59,15 @@ MAX_PASSWORD = 1024
 SESSION_IDLE = 14 * DAY_MS
 SESSION_LIFETIME = 30 * DAY_MS
 LINK_LIFETIME = {"invitation": 14 * DAY_MS, "reset": 2 * 60 * MINUTE_MS}
-MAX_FAILURES = 5
-FAILURE_WINDOW = 15 * MINUTE_MS
+FREE_FAILURES = 5
+FIRST_WAIT = MINUTE_MS
+LONGEST_WAIT = 15 * MINUTE_MS
+FAILURE_MEMORY = 24 * 60 * MINUTE_MS
+ADDRESS_LIMIT = 20
+ADDRESS_WINDOW = 15 * MINUTE_MS
+OPERATOR_SESSION_IDLE = 60 * MINUTE_MS
+OPERATOR_SESSION_LIFETIME = 12 * 60 * MINUTE_MS
+OPERATOR = "the operator"  # the account failed admin tokens count against
 # A session's last use is written at most this often, not on every request.
 LAST_SEEN_RESOLUTION = MINUTE_MS
 
@@ -55,6 +78,12 @@ _DUMMY_HASH = ""
 class Session(msgspec.Struct, frozen=True):
     token: str
     member_id: str
+    expires: int
+
+
+class OperatorSession(msgspec.Struct, frozen=True):
+    token: str
+    label: str  # the admin token's label
     expires: int
 
 
@@ -109,27 +138,60 @@ async def has_password(db: aiosqlite.Connection, member_id: str) -> bool:
         return await cursor.fetchone() is not None
 
 
-# -- the rate limit ----------------------------------------------------------------
+# -- the sign-in limits -------------------------------------------------------------
 
 
-def _failure_keys(email: str, address: str) -> list[str]:
-    return [f"email:{normalise_email(email)}", f"address:{address}"]
+def failure_keys(account: str, address: str) -> tuple[str, str]:
+    """(the account-and-address pair's key, the address's key) in `sign_in_failures`."""
+    return f"pair:{account}\n{address}", f"address:{address}"
 
 
-async def _check_rate(db: aiosqlite.Connection, keys: list[str], now: int) -> None:
-    for key in keys:
-        async with db.execute(
-            "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE key = ? AND at > ?",
-            (key, now - FAILURE_WINDOW),
-        ) as cursor:
-            failures, first = await cursor.fetchone()
-        if failures >= MAX_FAILURES:
-            wait_minutes = -(-(first + FAILURE_WINDOW - now) // MINUTE_MS)
-            what = "this email" if key.startswith("email:") else "this address"
-            raise refuse("too_many_attempts",
-                         f"{MAX_FAILURES} failed sign-ins for {what} within "
-                         f"{FAILURE_WINDOW // MINUTE_MS} minutes; try again in "
-                         f"{wait_minutes} minute(s)", 429)
+def pair_wait(failures: int) -> int:
+    """How long (ms) after its last failure a pair may try again."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(FIRST_WAIT * 2 ** (failures - FREE_FAILURES), LONGEST_WAIT)
+
+
+def _minutes(ms: int) -> str:
+    minutes = max(1, -(-ms // MINUTE_MS))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+async def check_limits(db: aiosqlite.Connection, keys: tuple[str, str], now: int,
+                       what: str = "this email") -> None:
+    """Refuse (429) a try the limits hold back; it counts as no try."""
+    pair, address = keys
+    async with db.execute(
+        "SELECT COUNT(*), MAX(at) FROM sign_in_failures WHERE key = ? AND at > ?",
+        (pair, now - FAILURE_MEMORY),
+    ) as cursor:
+        failures, last = await cursor.fetchone()
+    wait = pair_wait(failures)
+    if wait and now < last + wait:
+        raise refuse("too_many_attempts",
+                     f"{failures} failed sign-ins for {what} from this address: each one "
+                     f"after the first {FREE_FAILURES} doubles the wait, up to "
+                     f"{LONGEST_WAIT // MINUTE_MS} minutes; try again in "
+                     f"{_minutes(last + wait - now)} (from another address it is not held "
+                     "back)", 429)
+    async with db.execute(
+        "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE key = ? AND at > ?",
+        (address, now - ADDRESS_WINDOW),
+    ) as cursor:
+        failures, first = await cursor.fetchone()
+    if failures >= ADDRESS_LIMIT:
+        raise refuse("too_many_attempts",
+                     f"{failures} failed sign-ins from this address within "
+                     f"{ADDRESS_WINDOW // MINUTE_MS} minutes, the most one address may make; "
+                     f"try again in {_minutes(first + ADDRESS_WINDOW - now)}", 429)
+
+
+async def record_failure(db: aiosqlite.Connection, keys: tuple[str, str], now: int) -> None:
+    """One failed try (inside the caller's transaction); forget what is long past."""
+    await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
+                         [(key, now) for key in keys])
+    await db.execute("DELETE FROM sign_in_failures WHERE at <= ?", (now - FAILURE_MEMORY,))
 
 
 # -- sessions ----------------------------------------------------------------------
@@ -138,8 +200,8 @@ async def _check_rate(db: aiosqlite.Connection, keys: list[str], now: int) -> No
 async def sign_in(node: Node, email: str, password: str, address: str) -> Session:
     """Check the password and start a session, or refuse with one answer for every miss."""
     now = now_ms()
-    keys = _failure_keys(email, address)
-    await _check_rate(node.db, keys, now)
+    keys = failure_keys(normalise_email(email), address)
+    await check_limits(node.db, keys, now)
     member = await store.find_by_email(node.db, normalise_email(email))
     stored = None
     if member is not None:
@@ -151,10 +213,7 @@ async def sign_in(node: Node, email: str, password: str, address: str) -> Sessio
     now = now_ms()
     async with node.transaction() as db:
         if not ok or member is None:
-            await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
-                                 [(key, now) for key in keys])
-            await db.execute("DELETE FROM sign_in_failures WHERE at <= ?",
-                             (now - FAILURE_WINDOW,))
+            await record_failure(db, keys, now)
         else:
             await db.execute("DELETE FROM sign_in_failures WHERE key = ?", (keys[0],))
             session = await _start_session(db, member.member_id, address, now)
@@ -213,15 +272,14 @@ async def change_password(node: Node, member_id: str, current: str, new: str,
                           this_session: str, address: str) -> None:
     """A signed-in member changes their password; their other sessions end."""
     member, _ = await store.load(node.db, member_id)
-    keys = _failure_keys(member.email, address)
-    await _check_rate(node.db, keys, now_ms())
+    keys = failure_keys(member.email, address)
+    await check_limits(node.db, keys, now_ms())
     async with node.db.execute("SELECT hash FROM credentials WHERE member_id = ?",
                                (member_id,)) as cursor:
         row = await cursor.fetchone()
     if not await _matches(current, row[0] if row else None):
         async with node.transaction() as db:
-            await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
-                                 [(key, now_ms()) for key in keys])
+            await record_failure(db, keys, now_ms())
         raise refuse("wrong_password", "the current password given is not this member's", 403)
     problem = password_problem(new, member.email)
     if problem:
@@ -236,6 +294,77 @@ async def change_password(node: Node, member_id: str, current: str, new: str,
         actor = f"member:{member_id}"
         await audit.record(db, actor, "password.changed", actor,
                            {"other_sessions_ended": cursor.rowcount}, now)
+
+
+# -- the operator's sessions ---------------------------------------------------------
+
+
+async def admin_label(db: aiosqlite.Connection, token: str) -> str | None:
+    """The label of the admin token `token`, or None if it is not one."""
+    digest = crypto.token_hash(token)
+    async with db.execute("SELECT hash, label FROM tokens WHERE hash = ? AND role = 'admin'",
+                          (digest,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None or not hmac.compare_digest(row[0], digest):
+        return None
+    return row[1]
+
+
+async def operator_sign_in(node: Node, admin_token: str, address: str) -> OperatorSession:
+    """Start an operator session with an admin token, under the sign-in limits."""
+    keys = failure_keys(OPERATOR, address)
+    now = now_ms()
+    await check_limits(node.db, keys, now, "an admin token")
+    label = await admin_label(node.db, admin_token) if admin_token else None
+    async with node.transaction() as db:
+        if label is None:
+            await record_failure(db, keys, now)
+        else:
+            await db.execute("DELETE FROM sign_in_failures WHERE key = ?", (keys[0],))
+            token = crypto.new_token()
+            expires = now + OPERATOR_SESSION_LIFETIME
+            await db.execute(
+                "INSERT INTO operator_sessions (hash, token, created, last_seen, expires, "
+                "address) VALUES (?, ?, ?, ?, ?, ?)",
+                (crypto.token_hash(token), crypto.token_hash(admin_token), now, now, expires,
+                 address))
+            await audit.record(db, f"admin:{label}", "operator.session_start", "operator",
+                               {"address": address}, now)
+    if label is None:
+        raise refuse("sign_in_failed", "that is not an admin token of this node", 401)
+    return OperatorSession(token, label, expires)
+
+
+async def operator_session(node: Node, token: str) -> str | None:
+    """The admin token's label for a live operator session, or None; marks it used."""
+    digest = crypto.token_hash(token)
+    async with node.db.execute(
+        "SELECT t.label, s.last_seen, s.expires FROM operator_sessions s "
+        "JOIN tokens t ON t.hash = s.token WHERE s.hash = ?", (digest,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    label, last_seen, expires = row
+    now = now_ms()
+    if now >= expires or now >= last_seen + OPERATOR_SESSION_IDLE:
+        return None
+    if now - last_seen >= LAST_SEEN_RESOLUTION:
+        async with node.transaction() as db:
+            await db.execute("UPDATE operator_sessions SET last_seen = ? WHERE hash = ?",
+                             (now, digest))
+    return label
+
+
+async def end_operator_session(node: Node, token: str, label: str) -> None:
+    now = now_ms()
+    async with node.transaction() as db:
+        cursor = await db.execute("DELETE FROM operator_sessions WHERE hash = ?",
+                                  (crypto.token_hash(token),))
+        if cursor.rowcount != 1:
+            raise refuse("not_a_session", "only a signed-in session can be signed out; an "
+                         "admin token itself is ended by `groupnet token revoke`", 422)
+        await audit.record(db, f"admin:{label}", "operator.session_end", "operator", {}, now)
 
 
 async def end_sessions(db: aiosqlite.Connection, member_id: str) -> int:
@@ -288,9 +417,28 @@ async def recent_links(db: aiosqlite.Connection, member_id: str, purpose: str,
     return n
 
 
+def _link_used_notice(node: Node, name: str, purpose: str, address: str, now: int,
+                      ended: int) -> tuple[str, str]:
+    group = node.config.name
+    how = "an invitation" if purpose == "invitation" else "a password-reset link"
+    when = datetime.fromtimestamp(now // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+    others = (f" {ended} other session(s) of yours were signed out." if ended else "")
+    return (f"Your password for {group} was set",
+            f"Dear {name},\n\nThe password you sign in to {group}'s node with was set "
+            f"through {how} on {when}, from the address {address}.{others}\n\n"
+            "If that was you, there is nothing to do. If it was not, someone else can sign "
+            f"in as you: tell {group}'s officers or the node's operator at once.\n\n{group}\n")
+
+
 async def accept_link(node: Node, token: str, purpose: str, password: str,
                       address: str) -> Session:
-    """Set the member's password from a link, use the link up, and sign them in."""
+    """Set the member's password from a link, use the link up, and sign them in.
+
+    Using a link voids every other unused link of the member's, and the member
+    is told (by mail, or on their own page) that it was used, when and from
+    where: a link that reached the wrong hands does not go unnoticed. An
+    invitation works only while the member has never set a password.
+    """
     words = "invitation" if purpose == "invitation" else "password-reset link"
     digest = crypto.token_hash(token)
     async with node.db.execute(
@@ -314,11 +462,20 @@ async def accept_link(node: Node, token: str, purpose: str, password: str,
     hashed = await asyncio.to_thread(hash_password, password)
     now = now_ms()
     async with node.transaction() as db:
+        if purpose == "invitation" and await has_password(db, member_id):
+            raise refuse("already_signed_up", "an invitation is for a member who has never "
+                         "set a password, and this member has one; to change it, sign in, or "
+                         "ask for a password-reset link", 409)
         cursor = await db.execute(
             "UPDATE links SET used_at = ? WHERE hash = ? AND used_at IS NULL", (now, digest))
         if cursor.rowcount != 1:
             raise refuse("link_used", f"this {words} has just been used", 410)
         await mail.link_used(db, member_id, purpose, clock.now(node))
+        # no other link of theirs may set the password again behind their back
+        other = "reset" if purpose == "invitation" else "invitation"
+        await db.execute("UPDATE links SET used_at = ? WHERE member_id = ? AND used_at IS NULL",
+                         (now, member_id))
+        await mail.withdraw_links(db, member_id, other)
         await db.execute(
             "INSERT INTO credentials (member_id, hash, set_at) VALUES (?, ?, ?) "
             "ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at",
@@ -329,6 +486,11 @@ async def accept_link(node: Node, token: str, purpose: str, password: str,
         session = await _start_session(db, member_id, address, now)
         actor = f"member:{member_id}"
         await audit.record(db, actor, f"password.set_by_{purpose}", actor,
-                           {"sessions_ended": ended}, now)
+                           {"sessions_ended": ended, "address": address}, now)
+        subject, body = _link_used_notice(node, member.name, purpose, address, now, ended)
+        notice = await mail.record_account_notice(db, node, member_id, member.name,
+                                                  member.email, subject, body, actor,
+                                                  clock.now(node))
+    if notice is not None:
+        await mail.deliver(node, [notice])
     return session
-

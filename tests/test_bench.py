@@ -49,3 +49,10 @@ def test_a_benchmark_refuses_a_batch_the_inbox_would_refuse():
                           capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "--batch must be between 1 and 1000" in done.stderr
+
+
+def test_the_pages_benchmark_signs_in_as_a_browser_does_and_times_every_page():
+    lines = bench("pages", "--members", "50", "--rounds", "1")
+    assert any(re.match(rf"\s+register\s+/members\s+median\s+{NUMBER} ms", line)
+               for line in lines), lines
+    assert re.match(rf"pages: slowest median {NUMBER} ms with 50 members", lines[-1])

@@ -16,7 +16,10 @@ current status is the last entry's. Who may cause which change is the table
   is refused with `due_process_required`; so is removing someone from an office
   they have not given up themselves.
 - Roles are recorded by an officer citing the decision that elected the
-  holder. Resigning or being expelled ends every role.
+  holder. Resigning or being expelled ends every role. The names in
+  `RESERVED_ROLES` are not offices: they name the node's operator and the
+  classes of caller the client API knows, so the register never holds them
+  (a row written before they were reserved is read as holding nothing).
 - SO 9.2: eligibility conditions are recorded per member with dates. A record
   that makes a member ineligible changes no status: it returns an instruction
   to open a due-process case, so nobody is silently removed.
@@ -73,6 +76,10 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _PHONE = re.compile(r"[0-9+() \-]{0,32}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ROLE = re.compile(r"[a-z][a-z0-9_]*")
+# Not offices of the group: `admin` and `operator` name the node's operator (an
+# admin token, never a member), `officer` is whoever SO 9.1 makes one, `member`
+# is everyone in the register.
+RESERVED_ROLES = frozenset({"admin", "operator", "officer", "member"})
 
 
 class StatusEntry(msgspec.Struct, frozen=True):
@@ -126,9 +133,21 @@ class EligibilityChange(msgspec.Struct, frozen=True):
     open_case: OpenCase | None
 
 
+def reserved_role(role: str) -> str:
+    """Why `role` cannot be held in the register."""
+    return (f"'{role}' is reserved: the names {', '.join(sorted(RESERVED_ROLES))} belong to "
+            "the node's operator and to the API's own classes of caller, not to an office of "
+            "the group, so no member can hold one")
+
+
+def offices(member: Member) -> tuple[str, ...]:
+    """The roles a member holds that count for anything: reserved names never do."""
+    return tuple(r for r in member.roles if r not in RESERVED_ROLES)
+
+
 def is_officer(member: Member, orders: GroupStandingOrders) -> bool:
     """SO 9.1: an active member holding one of the officer roles."""
-    return member.status == "active" and any(r in orders.officer_roles for r in member.roles)
+    return member.status == "active" and any(r in orders.officer_roles for r in offices(member))
 
 
 def _with_status(member: Member, status: Status, at_ms: int, reason: str,
@@ -212,8 +231,10 @@ def assign_role(member: Member, role: str, by: Member, decision_ref: str,
     if member.status != "active":
         return Rejection("not_active", f"only an active member can hold a role; this one is "
                          f"{member.status}")
-    if not _ROLE.fullmatch(role) or role == "member":
+    if not _ROLE.fullmatch(role):
         return Rejection("invalid_role", f"'{role}' is not a role name (lower case, a-z 0-9 _)")
+    if role in RESERVED_ROLES:
+        return Rejection("reserved_role", reserved_role(role))
     if not decision_ref.strip():
         return Rejection("decision_required",
                          "a role is held by decision of the group; name the decision")
@@ -324,6 +345,9 @@ def validate_row(line_no: int, row: Mapping[str | None, str | None],
     bad = [r for r in roles if not _ROLE.fullmatch(r)]
     if bad:
         return RowError(line_no, f"role '{bad[0]}' is not a role name (letters, digits, _)")
+    reserved = [r for r in roles if r in RESERVED_ROLES]
+    if reserved:
+        return RowError(line_no, reserved_role(reserved[0]))
     entry = StatusEntry(status, imported_at_ms,
                         f"imported from the register CSV, line {line_no}", "import")
     return Member(name=name, email=email, phone=field["phone"], area=field["area"],

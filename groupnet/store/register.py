@@ -7,11 +7,12 @@ eligibility) as JSON, which is what the procedure code reads and returns.
 so the register can be filtered by role and eligibility read as rows.
 
 The same area holds what members sign in with (`credentials`, `sessions`,
-`links` for invitations and password resets, `sign_in_failures` for the rate
-limit), what the node sent to whom (`notices`), and the salts behind each
-register commitment the group published (`register_commitments`,
-`commitment_salts`). Those tables are read and written by `signin.py`,
-`mail.py` and `commitments.py`; this module holds the member queries.
+`links` for invitations and password resets, `sign_in_failures` for the
+sign-in limits), the operator's browser sessions (`operator_sessions`),
+what the node sent to whom (`notices`), and the salts behind each register
+commitment the group published (`register_commitments`, `commitment_salts`).
+Those tables are read and written by `signin.py`, `mail.py` and
+`commitments.py`; this module holds the member queries.
 
 The register is ordered by name (case-folded), then id; pages are keyset
 pages: a page ends with a cursor and the next page starts after it, so paging
@@ -140,6 +141,20 @@ MIGRATIONS: list[str] = [
         salt BLOB NOT NULL,
         PRIMARY KEY (commitment, member_id)
     ) WITHOUT ROWID;
+    """,
+    """
+    -- the node's operator signed in from a browser with an admin token: the browser
+    -- holds this session's token, never the admin token; revoking the admin token
+    -- ends its sessions
+    CREATE TABLE operator_sessions (
+        hash TEXT PRIMARY KEY,
+        token TEXT NOT NULL REFERENCES tokens (hash) ON DELETE CASCADE,
+        created INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        expires INTEGER NOT NULL,
+        address TEXT NOT NULL
+    );
+    CREATE INDEX operator_sessions_by_token ON operator_sessions (token);
     """,
 ]
 

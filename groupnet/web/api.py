@@ -14,7 +14,7 @@ from aiohttp import web
 
 from ..limits import MAX_ID
 from . import api_account, api_business, api_motions, api_network, api_register
-from .auth import SESSION_COOKIE, require
+from .auth import SESSION_COOKIE, check_csrf_header, require
 from .endpoints import (
     ENDPOINT,
     PATH_TEXT_LENGTH,
@@ -22,6 +22,7 @@ from .endpoints import (
     Handler,
     check_path_and_query,
     json,
+    require_content_type,
 )
 
 OPENAPI_PATH = "/api/v1/openapi.json"
@@ -29,11 +30,12 @@ OPENAPI_PATH = "/api/v1/openapi.json"
 REFUSALS = {
     400: "Malformed or ill-fitting input (a body, a query parameter)",
     401: "No valid token or session",
-    403: "The caller's role may not do this",
+    403: "The caller's role may not do this, or a cookie came without its CSRF header",
     404: "No such thing here",
     409: "Someone else changed the record first, or it already exists",
     410: "The link was used, replaced by a newer one, or has expired",
     413: "The request body is larger than the node accepts",
+    415: "The body is not of the content type the call takes",
     422: "Refused by the rules",
     429: "Too many attempts: wait and try again",
     502: "The other node could not be reached or answered unusably",
@@ -55,7 +57,10 @@ def _guarded(endpoint: Endpoint) -> Handler:
         request[ENDPOINT] = endpoint
         if endpoint.roles:  # no roles: open to anyone (signing in)
             require(request, *endpoint.roles)
+            check_csrf_header(request)
         check_path_and_query(request, endpoint)
+        if endpoint.body is not None and request.body_exists:
+            require_content_type(request, endpoint.media_type)
         return await endpoint.handler(request)
 
     return handler
@@ -79,7 +84,7 @@ def refusals_of(endpoint: Endpoint) -> set[int]:
     if endpoint.method != "GET":
         codes |= {400, 404, 409, 422}
     if endpoint.body is not None:
-        codes.add(413)
+        codes |= {413, 415}
     return codes
 
 
@@ -136,7 +141,7 @@ def openapi_document() -> dict:
         if parameters:
             operation["parameters"] = parameters
         if e.body is not None:
-            media = "text/csv" if e.body is str else "application/json"
+            media = e.media_type
             operation["requestBody"] = {
                 "required": e.body_required,
                 "content": {media: {"schema": schema_of[e.body]}},

@@ -9,7 +9,6 @@ cookie that signing in sets (HttpOnly, SameSite=Lax, Secure on https).
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Annotated
 
 import msgspec
@@ -17,9 +16,10 @@ from aiohttp import web
 
 from .. import commitments, register, signin
 from ..node import Node
-from ..procedure.members import is_officer
+from ..procedure.members import is_officer, offices
 from ..procedure.rejection import refuse
 from ..store import register as store
+from .addresses import client_address
 from .api_register import actor_of, member_view
 from .auth import RESOLVERS, SESSION_COOKIE, Caller, require
 from .endpoints import Endpoint, json, node_of, read_body
@@ -64,29 +64,11 @@ async def session_caller(node: Node, token: str) -> Caller | None:
     orders = await register.standing_orders(node)
     active = member.status == "active"
     return Caller(kind="member", label=member.name, member_id=member_id,
-                  roles=frozenset(member.roles) if active else frozenset(),
+                  roles=frozenset(offices(member)) if active else frozenset(),
                   officer=is_officer(member, orders))
 
 
 RESOLVERS.append(session_caller)
-
-
-def _address(request: web.Request) -> str:
-    """The caller's address, for the sign-in rate limit.
-
-    Behind a reverse proxy every request comes from the proxy, which would
-    make one person's failures lock everyone out; so when the request comes
-    from a loopback or private address (a proxy beside the node, or in the
-    same container network) the address the proxy saw, the last entry of
-    `X-Forwarded-For`, counts instead. Anyone else's header is ignored.
-    """
-    remote = request.remote or "unknown"
-    forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
-    try:
-        nearby = ipaddress.ip_address(remote).is_private
-    except ValueError:
-        nearby = False
-    return forwarded if nearby and forwarded else remote
 
 
 def _session_token(request: web.Request) -> str:
@@ -117,13 +99,17 @@ async def _signed_in(request: web.Request, session: signin.Session) -> web.Respo
 async def post_session(request: web.Request) -> web.Response:
     body = await read_body(request, SignIn)
     session = await signin.sign_in(node_of(request), body.email, body.password,
-                                   _address(request))
+                                   client_address(request))
     return await _signed_in(request, session)
 
 
 async def delete_session(request: web.Request) -> web.Response:
-    member_id = _own_id(request)
-    await signin.sign_out(node_of(request), _session_token(request), member_id)
+    caller = require(request, "member")
+    if caller.member_id is None:
+        await signin.end_operator_session(node_of(request), _session_token(request),
+                                          caller.label)
+    else:
+        await signin.sign_out(node_of(request), _session_token(request), caller.member_id)
     response = json({"signed_out": True})
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
@@ -132,22 +118,22 @@ async def delete_session(request: web.Request) -> web.Response:
 async def post_invitation_accept(request: web.Request) -> web.Response:
     body = await read_body(request, LinkAcceptance)
     session = await signin.accept_link(node_of(request), body.token, "invitation",
-                                       body.password, _address(request))
+                                       body.password, client_address(request))
     return await _signed_in(request, session)
 
 
 async def post_reset_request(request: web.Request) -> web.Response:
     body = await read_body(request, ResetRequest)
-    await register.request_reset(node_of(request), body.email, _address(request))
+    await register.request_reset(node_of(request), body.email, client_address(request))
     return json({"requested": True, "message": "if that email belongs to a member here, a "
-                 "password-reset link is on its way to it, or with an officer to pass on"},
-                status=202)
+                 "password-reset link is on its way to it by email, and to nobody else; if "
+                 "this node cannot send email, ask the node's operator"}, status=202)
 
 
 async def post_reset_accept(request: web.Request) -> web.Response:
     body = await read_body(request, LinkAcceptance)
     session = await signin.accept_link(node_of(request), body.token, "reset", body.password,
-                                       _address(request))
+                                       client_address(request))
     return await _signed_in(request, session)
 
 
@@ -155,7 +141,7 @@ async def post_password(request: web.Request) -> web.Response:
     member_id = _own_id(request)
     body = await read_body(request, PasswordChange)
     await signin.change_password(node_of(request), member_id, body.current, body.new,
-                                 _session_token(request), _address(request))
+                                 _session_token(request), client_address(request))
     return json({"changed": True})
 
 
@@ -199,8 +185,9 @@ ENDPOINTS = [
              "Sign in with email and password: a session token (also set as a cookie); "
              "5 failures per email or address in 15 minutes answer 429", PUBLIC, post_session,
              SignIn, answers=(201,), refusals=SIGN_IN),
-    Endpoint("DELETE", "/api/v1/session", "Sign out: end this session", MEMBER,
-             delete_session, refusals=SELF),
+    Endpoint("DELETE", "/api/v1/session",
+             "Sign out: end the session this request was made with (a member's, or the "
+             "operator's started at /sign-in)", MEMBER, delete_session, refusals=SELF),
     Endpoint("POST", "/api/v1/invitations/accept",
              "Choose a password with an invitation's token, and sign in", PUBLIC,
              post_invitation_accept, LinkAcceptance, answers=(201,), refusals=LINKS),

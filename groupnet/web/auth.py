@@ -10,24 +10,45 @@ member signed in with a session. Endpoints name the roles they need:
 - a specific office (`secretary`, `chair`, …): that office, or the operator.
 - `member`: any signed-in member (or the operator).
 
+The operator is a principal of its own, never a role in the register: only
+`kind == "admin"` (an admin token, or a session started with one) has the
+operator's powers. The register refuses the reserved names
+(`procedure.members.RESERVED_ROLES`), and a member's roles here never include
+one even if an old register row holds it.
+
 Tokens arrive as `Authorization: Bearer <token>`, or for signed-in browsers
-as the `groupnet_session` cookie.
+as the `groupnet_session` cookie. The cookie only ever holds a session (a
+member's, or the operator's started with an admin token at `/sign-in`): an
+admin token itself is accepted only as a bearer token, never from a cookie.
+
+A browser sends its cookie with requests that a page on another site makes,
+so a change made with the cookie must also carry what only this node's own
+pages know: the CSRF token (`csrf_token_for`, a hash of the session token,
+which no other site can read), in the forms' hidden `csrf` field or, for the
+JSON API, in the `X-CSRF-Token` header (`check_csrf_header`). A bearer token
+is never sent by a browser on its own, so it needs none.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
 
 import msgspec
 from aiohttp import web
 
-from .. import crypto
+from .. import crypto, signin
 from ..node import Node, now_ms
+from ..procedure.members import RESERVED_ROLES
 from ..procedure.rejection import refuse
 from .keys import CALLER, NODE
 
 SESSION_COOKIE = "groupnet_session"
+# how the caller's token came: "bearer" (the Authorization header) or "cookie"
+CREDENTIAL = web.RequestKey("credential", str)
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Caller(msgspec.Struct, frozen=True):
@@ -43,14 +64,19 @@ class Caller(msgspec.Struct, frozen=True):
             return f"member:{self.member_id}"
         return f"admin:{self.label}"
 
+    @property
+    def operator(self) -> bool:
+        return self.kind == "admin"
+
     def has(self, role: str) -> bool:
-        if self.kind == "admin":
+        if self.operator:
             return True
         if role == "member":
             return self.member_id is not None
         if role == "officer":
             return self.officer
-        return role in self.roles
+        # `admin` is the operator's alone: no member's register role can be it
+        return role not in RESERVED_ROLES and role in self.roles
 
 
 # Further ways of resolving a token to a caller (member sessions) register here.
@@ -68,22 +94,45 @@ async def create_token(node: Node, role: str, label: str) -> str:
 
 
 async def admin_caller(node: Node, token: str) -> Caller | None:
-    digest = crypto.token_hash(token)
-    async with node.db.execute(
-        "SELECT hash, role, label FROM tokens WHERE hash = ?", (digest,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    if row is None or not hmac.compare_digest(row[0], digest):
-        return None
-    return Caller(kind=row[1], label=row[2])
+    label = await signin.admin_label(node.db, token)
+    return Caller(kind="admin", label=label) if label is not None else None
 
 
-async def resolve(node: Node, token: str) -> Caller | None:
-    for resolver in (admin_caller, *RESOLVERS):
+async def operator_caller(node: Node, token: str) -> Caller | None:
+    """The operator, by a session started with an admin token."""
+    label = await signin.operator_session(node, token)
+    return Caller(kind="admin", label=label) if label is not None else None
+
+
+async def resolve(node: Node, token: str, from_cookie: bool = False) -> Caller | None:
+    """The caller a token names; from a cookie, only a session counts."""
+    resolvers = [*RESOLVERS, operator_caller]
+    if not from_cookie:
+        resolvers.insert(0, admin_caller)
+    for resolver in resolvers:
         caller = await resolver(node, token)
         if caller is not None:
             return caller
     return None
+
+
+def csrf_token_for(session: str) -> str:
+    """The CSRF token of a session: a page of this node shows it; no other site can make it."""
+    return hashlib.sha256(b"groupnet/v1/csrf\n" + session.encode()).hexdigest()
+
+
+def check_csrf_header(request: web.Request) -> None:
+    """A client API change made with the session cookie needs the session's CSRF token in
+    `X-CSRF-Token`; refused (403 `csrf`) without it, before anything is done."""
+    if request.method in SAFE_METHODS or request.get(CREDENTIAL) != "cookie":
+        return
+    given = request.headers.get(CSRF_HEADER, "")
+    expected = csrf_token_for(request.cookies.get(SESSION_COOKIE, ""))
+    if not given or not hmac.compare_digest(given, expected):
+        raise refuse("csrf", f"a change made with the session cookie needs the header "
+                     f"{CSRF_HEADER} holding the CSRF token of this node's pages (their forms' "
+                     "hidden `csrf` field), which a page on another site cannot know; programs "
+                     "send `Authorization: Bearer <token>` instead; nothing was done", 403)
 
 
 def caller_of(request: web.Request) -> Caller | None:
@@ -108,10 +157,13 @@ def require(request: web.Request, *roles: str) -> Caller:
 async def authenticate(request: web.Request, handler) -> web.StreamResponse:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.startswith("Bearer ") else None
+    credential = "bearer"
     if token is None:
         token = request.cookies.get(SESSION_COOKIE)
+        credential = "cookie"
     if token:
-        caller = await resolve(request.app[NODE], token)
+        caller = await resolve(request.app[NODE], token, from_cookie=credential == "cookie")
         if caller is not None:
             request[CALLER] = caller
+            request[CREDENTIAL] = credential
     return await handler(request)

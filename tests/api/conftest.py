@@ -1,3 +1,3 @@
-"""The API tests use the register's node: a secretary and a member, both signed in."""
+"""The register's node with a secretary and a member signed in, for the API's own tests."""
 
 from tests.register.conftest import group  # noqa: F401 (a fixture the tests here use)

@@ -160,8 +160,10 @@ async def test_bad_input_is_refused_with_a_code_and_a_sentence_and_changes_nothi
     before = await branch.state()
     headers = {"Authorization": f"Bearer {branch.tokens['admin']}"}
     async with aiohttp.ClientSession() as http:
-        kwargs = {"data": body} if isinstance(body, bytes) else {"json": body}
-        async with http.request(method, branch.node.config.url + path, headers=headers,
+        # bytes claim to be JSON, so that what is wrong with them is the JSON itself
+        kwargs = ({"data": body, "headers": {**headers, "Content-Type": "application/json"}}
+                  if isinstance(body, bytes) else {"json": body, "headers": headers})
+        async with http.request(method, branch.node.config.url + path,
                                 **kwargs) as response:
             answer = await response.json()
             assert 400 <= response.status < 500, answer

@@ -75,8 +75,9 @@ def groupnet(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 class EntrypointNode:
     """One node started as the image starts it: the entrypoint, then `groupnet run`."""
 
-    def __init__(self, base: Path, name: str) -> None:
+    def __init__(self, base: Path, name: str, env: dict[str, str] | None = None) -> None:
         self.name = name
+        self.env = env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.directory = base / name.lower() / "node"
@@ -88,7 +89,8 @@ class EntrypointNode:
 
     def start(self) -> None:
         self.starts += 1
-        env = {**os.environ, "GROUPNET_NAME": self.name, "GROUPNET_URL": self.url}
+        env = {**os.environ, "GROUPNET_NAME": self.name, "GROUPNET_URL": self.url,
+               **self.env}
         with self.stdout_path().open("w") as out, self.stderr_path().open("w") as err:
             self.process = subprocess.Popen(
                 [str(ENTRYPOINT), "groupnet", "run", str(self.directory),
@@ -161,8 +163,10 @@ def compose_network(tmp_path_factory) -> Iterator[list[EntrypointNode]]:
 
 @pytest.fixture(scope="module")
 def lone_node(tmp_path_factory) -> Iterator[EntrypointNode]:
-    """A node in a network of its own, with a profile: entries to back up."""
-    node = EntrypointNode(tmp_path_factory.mktemp("lone"), "Leeds")
+    """A node in a network of its own, with a profile: entries to back up. Like a
+    container behind a proxy, it trusts the proxy's address (loopback here)."""
+    node = EntrypointNode(tmp_path_factory.mktemp("lone"), "Leeds",
+                          {"GROUPNET_TRUSTED_PROXIES": "127.0.0.1"})
     try:
         node.start()
         groupnet("network", "found", str(node.directory), "--name", "Leeds Network")

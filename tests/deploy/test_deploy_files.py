@@ -311,6 +311,24 @@ def test_the_proxies_send_to_where_the_documented_node_listens():
     assert re.search(r"reverse_proxy (\S+)", caddy).group(1) == f"{host}:{port}"
 
 
+def test_the_documented_node_trusts_the_forwarded_address_of_its_own_proxy_alone():
+    (init,) = [parse_cli(c) for c in docs_commands() if c[1] == "init"]
+    # both proxies connect to the node from loopback (upstream 127.0.0.1:8100) ...
+    assert init.trusted_proxy == ["127.0.0.1"]
+    # ... and put the address they were called from last in X-Forwarded-For
+    nginx = (DEPLOY / "nginx.conf").read_text()
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
+    caddy = (DEPLOY / "Caddyfile").read_text()
+    assert "trusted_proxies" not in caddy, "Caddy must not pass on a client's own header"
+    docs = (REPO / "docs" / "deploy.md").read_text()
+    assert 'trusted_proxies = ["127.0.0.1"]' in docs
+
+
+def test_the_entrypoint_passes_the_containers_trusted_proxies_to_init():
+    (init,) = groupnet_commands((DEPLOY / "docker-entrypoint.sh").read_text())
+    assert parse_cli(init).trusted_proxy == ["${GROUPNET_TRUSTED_PROXIES:-}"]
+
+
 def test_the_proxies_limit_bodies_as_the_node_does_and_refuse_in_its_shape():
     nginx = (DEPLOY / "nginx.conf").read_text()
     size = re.search(r"client_max_body_size (\d+)m;", nginx).group(1)

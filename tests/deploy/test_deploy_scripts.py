@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from groupnet import signin
 from groupnet.config import NodeConfig
 
 from .conftest import (
@@ -308,8 +309,35 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def check_proxy(base: str, node: EntrypointNode) -> None:
-    """What both proxies must do in front of a node."""
+def sign_in_from(base: str, source: str, email: str, forwarded: str) -> int:
+    """A failing sign-in through the proxy from the loopback address `source`, claiming
+    to come from `forwarded`; the answer's status."""
+    parts = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=30,
+                                             context=unverified_tls(),
+                                             source_address=(source, 0))
+    try:
+        connection.request("POST", "/api/v1/session",
+                           body=json.dumps({"email": email, "password": "a wrong guess"}),
+                           headers={"Content-Type": "application/json",
+                                    "X-Forwarded-For": forwarded})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def check_client_address(base: str, client: str, neighbour: str) -> None:
+    """The node, trusting the proxy (trusted_proxies), counts sign-in failures against the
+    address the proxy saw, not the proxy's own and not one the client made up."""
+    for n in range(signin.ADDRESS_LIMIT):
+        assert sign_in_from(base, client, f"nobody{n}@example.org", f"203.0.113.{n}") == 401
+    assert sign_in_from(base, client, "anybody@example.org", "198.51.100.7") == 429
+    assert sign_in_from(base, neighbour, "anybody@example.org", "198.51.100.7") == 401
+
+
+def check_proxy(base: str, node: EntrypointNode, client: str, neighbour: str) -> None:
+    """What both proxies must do in front of a node; `client` and `neighbour` are
+    loopback addresses for this proxy's callers."""
     status, _, body = request(base + "/.well-known/groupnet")
     assert status == 200
     assert json.loads(body) == get_json(node.url + "/.well-known/groupnet")
@@ -325,6 +353,7 @@ def check_proxy(base: str, node: EntrypointNode) -> None:
     status, _, body = request(base + "/fed/v1/inbox", b"x" * DEFAULT_BODY_LIMIT)
     assert status == 200, "a body of exactly the limit reaches the node"
     assert json.loads(body)["results"][0]["status"] == "rejected"
+    check_client_address(base, client, neighbour)
 
 
 def run_until_serving(command: list[str], url: str, log: Path, **kwargs) -> subprocess.Popen:
@@ -383,7 +412,7 @@ def test_nginx_with_the_example_config_passes_the_node_through_and_refuses_in_it
     process = run_until_serving(command, f"https://127.0.0.1:{https}/.well-known/groupnet",
                                 tmp_path / "nginx.log")
     try:
-        check_proxy(f"https://127.0.0.1:{https}", lone_node)
+        check_proxy(f"https://127.0.0.1:{https}", lone_node, "127.0.0.2", "127.0.0.3")
         status, _, _ = request(f"http://127.0.0.1:{http}/fed/v1/heads")
         assert status == 301, "plain HTTP is redirected to HTTPS"
     finally:
@@ -419,7 +448,7 @@ def test_caddy_with_the_example_caddyfile_passes_the_node_through_and_refuses_in
         f"https://localhost:{https}/.well-known/groupnet", tmp_path / "caddy.log", env=env,
     )
     try:
-        check_proxy(f"https://localhost:{https}", lone_node)
+        check_proxy(f"https://localhost:{https}", lone_node, "127.0.0.4", "127.0.0.5")
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -48,6 +48,8 @@ async def push(url: str, *raws: bytes) -> list[dict]:
 async def api(method: str, url: str, token: str | None, json: object = None,
               data: bytes | None = None) -> tuple[int, dict]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if data is not None:
+        headers["Content-Type"] = "application/json"  # what the bytes claim to be
     async with aiohttp.ClientSession() as http, http.request(
         method, url, headers=headers, json=json, data=data
     ) as response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 import subprocess
 import sys
@@ -9,8 +11,12 @@ from dataclasses import dataclass, field
 
 import aiohttp
 import pytest
+from aiosmtpd.controller import Controller
 
+from groupnet.config import SmtpConfig
 from groupnet.service import Service
+
+from ..conftest import free_port
 
 PASSWORD = "correct horse battery"
 
@@ -73,6 +79,39 @@ class Group:
                                    json={"token": token, "password": password})
         assert accepted.status == 201, accepted.body
         return accepted.body["token"]
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.recipients: list[list[str]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's)
+        self.messages.append(email.message_from_bytes(envelope.content,
+                                                      policy=email.policy.default))
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 OK"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m, rcpt in zip(self.messages, self.recipients, strict=True)
+                if address in rcpt]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a loopback port: (its inbox, its port)."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
+
+
+def smtp_settings(port: int) -> SmtpConfig:
+    return SmtpConfig(host="127.0.0.1", port=port, starttls=False, timeout_seconds=5,
+                      from_address="Southwark group <southwark@example.org>")
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

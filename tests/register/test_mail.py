@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
 import re
 import time
 from datetime import UTC, datetime
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from groupnet import config as node_config
 from groupnet import mail
@@ -18,41 +13,13 @@ from groupnet.config import SmtpConfig
 from groupnet.node import now_ms
 
 from ..conftest import eventually, free_port
-from .conftest import PASSWORD, cli, link_token
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content,
-                                                      policy=email.policy.default))
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
-
-
-def _smtp(port: int) -> SmtpConfig:
-    return SmtpConfig(host="127.0.0.1", port=port, starttls=False, timeout_seconds=5,
-                      from_address="Southwark group <southwark@example.org>")
+from .conftest import PASSWORD, cli, link_token, smtp_settings
 
 
 async def test_an_invitation_arrives_by_email_and_its_link_lets_the_member_in(group,
                                                                                smtp_server):
     inbox, port = smtp_server
-    group.node.config.smtp = _smtp(port)
+    group.node.config.smtp = smtp_settings(port)
     ann = await group.add("Ann Archer", "ann@example.org")
     issued = await group.call("POST", f"/api/v1/members/{ann}/links", as_="officer", json={})
     assert issued.status == 201, issued.body
@@ -81,7 +48,7 @@ async def test_an_invitation_arrives_by_email_and_its_link_lets_the_member_in(gr
 
 async def test_a_meeting_notice_arrives_with_a_calendar_file(group, smtp_server):
     inbox, port = smtp_server
-    group.node.config.smtp = _smtp(port)
+    group.node.config.smtp = smtp_settings(port)
     start = int(datetime(2017, 3, 4, 18, 30, tzinfo=UTC).timestamp() * 1000)
     ics = mail.meeting_ics("meeting-7@southwark.example.org", start, start + 7_200_000,
                            "General meeting of Southwark", location="Walworth Methodist Hall, "
@@ -154,7 +121,7 @@ async def test_without_smtp_a_notice_waits_for_an_officer_and_counts_from_when_p
 
 
 async def test_when_the_mail_server_is_down_the_notice_fails_and_waits_for_an_officer(group):
-    group.node.config.smtp = _smtp(free_port())  # nothing listens there
+    group.node.config.smtp = smtp_settings(free_port())  # nothing listens there
     ann = await group.add("Ann Archer", "ann@example.org")
     issued = await group.call("POST", f"/api/v1/members/{ann}/links", json={})
     assert issued.status == 201
@@ -172,7 +139,7 @@ async def test_when_the_mail_server_is_down_the_notice_fails_and_waits_for_an_of
     assert (await group.call("GET", "/api/v1/notices")).body["notices"] == []
 
 
-async def test_the_command_line_prints_the_invitation_link_when_there_is_no_smtp(group):
+async def test_the_command_line_prints_the_invitation_link_when_there_is_nosmtp_settings(group):
     directory = str(group.node.directory)
     await group.add("Ann Archer", "ann@example.org")
     done = await asyncio.to_thread(cli, "member", "invite", directory, "ANN@example.org")
@@ -206,7 +173,7 @@ async def test_smtp_settings_live_in_node_toml_and_a_node_without_them_still_loa
 async def test_a_reset_requested_by_email_arrives_without_holding_up_the_answer(group,
                                                                               smtp_server):
     inbox, port = smtp_server
-    group.node.config.smtp = _smtp(port)
+    group.node.config.smtp = smtp_settings(port)
     started = time.monotonic()
     answer = await group.call("POST", "/api/v1/password-reset", as_=None,
                               json={"email": "sam@example.org"})

@@ -13,11 +13,12 @@ async def test_a_member_exports_everything_the_node_holds_about_them_and_nobody_
     assert data["member"]["member_id"] == mo and data["member"]["phone"] == "020 7946 0001"
     assert data["password_set_at"] is not None
     assert len(data["sessions"]) == 1 and "hash" not in data["sessions"][0]
-    assert [n["kind"] for n in data["notices"]] == ["invitation"]
+    assert [n["kind"] for n in data["notices"]] == ["invitation", "account"]
     assert "token=" not in str(data["notices"])  # a used link is not kept, let alone shown
     actions = [row["action"] for row in data["audit"]]
+    # the last notice.record: Mo told that the invitation set their password
     assert actions == ["member.add", "notice.record", "link.invitation",
-                       "password.set_by_invitation", "member.edit"]
+                       "password.set_by_invitation", "notice.record", "member.edit"]
     assert all(mo in (row["subject"] + row["actor"]) for row in data["audit"])
     text = str(data)
     assert "sam@example.org" not in text and group.ids["officer"] not in text

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from groupnet import signin
+import re
+import tomllib
+
+import msgspec
+import pytest
+
+from groupnet import config, signin
 from groupnet.node import now_ms
 
-from .conftest import PASSWORD, link_token
+from ..conftest import eventually
+from .conftest import PASSWORD, link_token, smtp_settings
 
 
 async def _sign_in(group, email: str, password: str = PASSWORD, via: str | None = None):
@@ -39,27 +46,104 @@ async def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(group):
     assert wrong.code() == "sign_in_failed"
 
 
-async def test_five_failures_lock_out_the_email_and_the_address_for_fifteen_minutes(group):
-    for _ in range(signin.MAX_FAILURES):
-        assert (await _sign_in(group, "mo@example.org", "guess guess guess")).status == 401
-    locked = await _sign_in(group, "mo@example.org")
-    assert locked.status == 429 and locked.code() == "too_many_attempts"
-    assert "this email" in locked.body["error"]["reason"]
-    # the same address trying another member's email is held back too
-    other = await _sign_in(group, "sam@example.org")
-    assert other.status == 429 and "this address" in other.body["error"]["reason"]
+async def _pass(group, ms: int) -> None:
+    """Let `ms` pass for the sign-in limits."""
     async with group.node.transaction() as db:
-        await db.execute("UPDATE sign_in_failures SET at = at - ?", (signin.FAILURE_WINDOW,))
-    assert (await _sign_in(group, "mo@example.org")).status == 201
+        await db.execute("UPDATE sign_in_failures SET at = at - ?", (ms,))
 
 
-async def test_behind_a_proxy_one_persons_failures_lock_out_only_their_own_address(group):
-    for _ in range(signin.MAX_FAILURES):
+def _behind_a_proxy(group) -> None:
+    group.node.config.trusted_proxies = ["127.0.0.1"]
+
+
+async def test_wrong_passwords_from_one_address_never_keep_the_member_out_from_another(group):
+    _behind_a_proxy(group)
+    for _ in range(signin.FREE_FAILURES):
+        wrong = await _sign_in(group, "sam@example.org", "guess guess guess", via="203.0.113.7")
+        assert wrong.status == 401
+    # the guesser is held back ...
+    for password in ("guess again, then", PASSWORD):
+        held = await _sign_in(group, "sam@example.org", password, via="203.0.113.7")
+        assert held.status == 429 and held.code() == "too_many_attempts"
+        assert "from this address" in held.body["error"]["reason"]
+    # ... and the member, elsewhere, is not
+    own = await _sign_in(group, "sam@example.org", via="198.51.100.9")
+    assert own.status == 201, own.body
+    # nor is another member from the guesser's address
+    assert (await _sign_in(group, "mo@example.org", via="203.0.113.7")).status == 201
+
+
+async def test_each_failure_past_the_first_few_doubles_the_wait_up_to_fifteen_minutes(group):
+    _behind_a_proxy(group)
+    for _ in range(signin.FREE_FAILURES):
         await _sign_in(group, "mo@example.org", "guess guess guess", via="203.0.113.7")
-    elsewhere = await _sign_in(group, "sam@example.org", via="198.51.100.9")
-    assert elsewhere.status == 201
-    same_place = await _sign_in(group, "sam@example.org", via="203.0.113.7")
-    assert same_place.status == 429 and "this address" in same_place.body["error"]["reason"]
+    waits = []
+    for _ in range(7):
+        held = await _sign_in(group, "mo@example.org", "guess guess guess", via="203.0.113.7")
+        assert held.status == 429
+        minutes = int(re.search(r"try again in (\d+) minute", held.body["error"]["reason"])[1])
+        waits.append(minutes)
+        await _pass(group, minutes * signin.MINUTE_MS)
+        again = await _sign_in(group, "mo@example.org", "guess guess guess", via="203.0.113.7")
+        assert again.status == 401, "once the wait has passed, one more try is allowed"
+    assert waits == [1, 2, 4, 8, 15, 15, 15]
+    assert [signin.pair_wait(signin.FREE_FAILURES + n) // signin.MINUTE_MS
+            for n in range(6)] == [1, 2, 4, 8, 15, 15]
+    await _pass(group, signin.LONGEST_WAIT)
+    assert (await _sign_in(group, "mo@example.org", via="203.0.113.7")).status == 201
+    # a success forgets the pair's failures
+    assert (await _sign_in(group, "mo@example.org", "guess guess guess",
+                           via="203.0.113.7")).status == 401
+
+
+async def test_one_address_trying_many_emails_is_stopped_whatever_the_emails(group):
+    _behind_a_proxy(group)
+    for n in range(signin.ADDRESS_LIMIT):
+        tried = await _sign_in(group, f"person{n}@example.org", "guess guess guess",
+                               via="203.0.113.7")
+        assert tried.status == 401
+    stopped = await _sign_in(group, "mo@example.org", via="203.0.113.7")
+    assert stopped.status == 429 and "from this address within 15 minutes" in \
+        stopped.body["error"]["reason"]
+    assert (await _sign_in(group, "mo@example.org", via="198.51.100.9")).status == 201
+    await _pass(group, signin.ADDRESS_WINDOW)
+    assert (await _sign_in(group, "mo@example.org", via="203.0.113.7")).status == 201
+
+
+async def test_x_forwarded_for_counts_only_from_a_proxy_the_operator_named(group):
+    # by default no proxy is trusted: a made-up header changes nothing
+    for n in range(signin.ADDRESS_LIMIT):
+        await _sign_in(group, f"person{n}@example.org", "guess guess guess",
+                       via=f"203.0.113.{n}")
+    stopped = await _sign_in(group, "mo@example.org", via="198.51.100.9")
+    assert stopped.status == 429 and "this address" in stopped.body["error"]["reason"]
+    await _pass(group, signin.ADDRESS_WINDOW)
+    signed_in = await _sign_in(group, "mo@example.org", via="198.51.100.9")
+    sessions = (await group.call("GET", "/api/v1/me/export", as_=signed_in.body["token"])
+                ).body["sessions"]
+    assert sessions[-1]["address"] == "127.0.0.1"
+    # named, the proxy's own entry (the right-most one that is not a proxy) counts
+    group.node.config.trusted_proxies = ["127.0.0.0/8", "10.0.0.0/8"]
+    forwarded = await group.call(
+        "POST", "/api/v1/session", as_=None, json={"email": "mo@example.org",
+                                                   "password": PASSWORD},
+        headers={"X-Forwarded-For": "192.0.2.66, 198.51.100.9, 10.1.2.3"})
+    sessions = (await group.call("GET", "/api/v1/me/export", as_=forwarded.body["token"])
+                ).body["sessions"]
+    assert sessions[-1]["address"] == "198.51.100.9"
+
+
+def test_trusted_proxies_must_be_addresses_or_networks(tmp_path):
+    (tmp_path / config.CONFIG_FILE).write_text(
+        'name = "x"\nurl = "http://x"\ntrusted_proxies = ["127.0.0.1", "my proxy"]\n')
+    with pytest.raises(SystemExit) as stopped:
+        config.load(tmp_path)
+    assert "trusted_proxies: 'my proxy' is not an IP address or network" in str(stopped.value)
+    (tmp_path / config.CONFIG_FILE).write_text(
+        'name = "x"\nurl = "http://x"\ntrusted_proxies = ["127.0.0.1", "fd00::/8"]\n')
+    assert config.load(tmp_path).trusted_proxies == ["127.0.0.1", "fd00::/8"]
+    assert config.load(tmp_path) == msgspec.convert(
+        tomllib.loads(config.dump(config.load(tmp_path))), config.NodeConfig)
 
 
 async def test_a_session_ends_after_two_weeks_unused_or_a_month_after_sign_in(group):
@@ -127,17 +211,20 @@ async def test_an_invitation_expires_after_fourteen_days(group):
     assert issued.body["expires"] - issued.body["notice"]["created"] >= 14 * signin.DAY_MS - 5000
 
 
-async def test_asking_for_a_reset_never_says_whether_the_email_is_a_members(group):
+async def test_asking_for_a_reset_never_says_whether_the_email_is_a_members(group,
+                                                                          smtp_server):
+    inbox, port = smtp_server
+    group.node.config.smtp = smtp_settings(port)
     known = await group.call("POST", "/api/v1/password-reset", as_=None,
                              json={"email": "mo@example.org"})
     unknown = await group.call("POST", "/api/v1/password-reset", as_=None,
                                json={"email": "stranger@example.org"})
     assert known.status == unknown.status == 202
     assert known.body == unknown.body
-    waiting = await group.call("GET", "/api/v1/notices", as_="officer")
-    resets = [n for n in waiting.body["notices"] if n["kind"] == "reset"]
-    assert [n["email"] for n in resets] == ["mo@example.org"]
-    link = resets[0]["body"].split("\n\n")[2]
+    await eventually(lambda: inbox.messages, what="the reset email")
+    (message,) = inbox.messages
+    assert inbox.recipients == [["mo@example.org"]]
+    link = re.search(r"http://\S+", message.get_content()).group(0)
     assert link.startswith(f"{group.url}/password-reset?token=")
     before = group.tokens["member"]
     done = await group.call("POST", "/api/v1/password-reset/accept", as_=None,

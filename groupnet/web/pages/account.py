@@ -1,12 +1,14 @@
 """Signing in and out, invitations and password resets, and a member's own page.
 
-A member signs in with email and password (`signin.sign_in`: the same rate
-limit and the same one answer for every miss as the API). The node's
-operator may sign in with an admin token instead, so a fresh node (or
-`groupnet demo`) can be used from a browser before anyone is in the
-register; failed token sign-ins count against the same per-address limit.
-Either way the browser holds the credential only in the `groupnet_session`
-cookie: HttpOnly, SameSite=Lax, and Secure when the node's URL is https.
+A member signs in with email and password (`signin.sign_in`: the same limits
+and the same one answer for every miss as the API). The node's operator may
+sign in with an admin token instead, so a fresh node (or `groupnet demo`) can
+be used from a browser before anyone is in the register; that starts an
+operator session (`signin.operator_sign_in`), and failed tokens count under
+the same limits. Either way the browser holds only a session's token, in the
+`groupnet_session` cookie: HttpOnly, SameSite=Lax, and Secure when the node's
+URL is https. Signing out ends the session on the node, not just in the
+browser.
 """
 
 from __future__ import annotations
@@ -14,19 +16,19 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from ... import register, signin
+from ... import mail, register, signin
 from ...business import cases
-from ...node import now_ms
 from ...procedure.rejection import refuse
 from ...store import register as store
 from ..api_account import LinkAcceptance, PasswordChange, ResetRequest, Resignation, SignIn
-from ..auth import SESSION_COOKIE, admin_caller, caller_of
+from ..auth import SESSION_COOKIE, caller_of
 from . import deadlines
 from .frame import (
     action,
     actor_of,
     address_of,
     form_of,
+    local_target,
     node_of,
     page,
     render,
@@ -40,17 +42,16 @@ SESSION_API = ("POST", "/api/v1/session")
 
 
 def _next(request: web.Request) -> str:
+    """Where to go after signing in: only ever a path on this node."""
     target = request.query.get("next", "")
     if not target and request.method == "POST":
-        target = text(request, "next")
-    # only a path on this node: never a redirect to somewhere else
-    if not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
+        value = form_of(request).get("next", "")
+        target = value if isinstance(value, str) else ""
+    return local_target(target)
 
 
 def _signed_in(request: web.Request, token: str, max_age: int) -> web.HTTPSeeOther:
-    response = web.HTTPSeeOther(_next(request))
+    response = see_other(_next(request))
     response.set_cookie(SESSION_COOKIE, token, max_age=max_age, path="/", httponly=True,
                         samesite="Lax", secure=node_of(request).config.url.startswith("https:"))
     secure_headers(response)
@@ -75,19 +76,9 @@ async def post_sign_in(request: web.Request) -> web.StreamResponse:
 
 @action(*SESSION_API, "token", sign_in_page, {"sign_in_failed": "token"})
 async def post_token_sign_in(request: web.Request) -> web.StreamResponse:
-    node = node_of(request)
-    token = text(request, "token")
-    keys = [f"address:{address_of(request)}"]
-    now = now_ms()
-    # the register's own rate limit, shared with email sign-ins from the same address
-    await signin._check_rate(node.db, keys, now)
-    caller = await admin_caller(node, token) if token else None
-    if caller is None:
-        async with node.transaction() as db:
-            await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
-                                 [(key, now) for key in keys])
-        raise refuse("sign_in_failed", "that is not an admin token of this node", 401)
-    raise _signed_in(request, token, signin.SESSION_LIFETIME // 1000)
+    session = await signin.operator_sign_in(node_of(request), text(request, "token"),
+                                            address_of(request))
+    raise _signed_in(request, session.token, signin.OPERATOR_SESSION_LIFETIME // 1000)
 
 
 @page("GET", "/api/v1/me")
@@ -104,6 +95,7 @@ async def me_page(request: web.Request) -> web.StreamResponse:
     return render(request, "me.html", member=member, cases=case_views,
                   deadlines={v.id: deadlines.of_case(v.case) for v in case_views},
                   sessions=await signin.sessions_of(node.db, caller.member_id),
+                  account=await mail.account_notices(node.db, caller.member_id),
                   changed=request.query.get("changed") == "1")
 
 
@@ -148,6 +140,8 @@ async def post_sign_out(request: web.Request) -> web.StreamResponse:
     token = request.cookies.get(SESSION_COOKIE, "")
     if caller.member_id is not None:
         await signin.sign_out(node_of(request), token, caller.member_id)
+    else:
+        await signin.end_operator_session(node_of(request), token, caller.label)
     response = web.HTTPSeeOther("/sign-in")
     response.del_cookie(SESSION_COOKIE, path="/")
     raise response

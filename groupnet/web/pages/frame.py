@@ -17,17 +17,19 @@ rules decide. What a page adds is the browser's side of things:
   to the field or the button it concerns.
 - Output is escaped by Jinja2's autoescaping: nothing a user or another
   group typed is ever read as HTML.
+- Redirects go only to a path on this node (`local_target`): every
+  `see_other`, and so the `next` a sign-in returns to, passes that one rule.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import jinja2
 import msgspec
@@ -38,7 +40,8 @@ from ...business.people import Actor
 from ...limits import MAX_ID, refusal, web_link, whole_number
 from ...node import Node
 from ...procedure.rejection import Refused, Rejection, refuse
-from ..auth import SESSION_COOKIE, Caller, caller_of
+from ..addresses import client_address
+from ..auth import SESSION_COOKIE, Caller, caller_of, csrf_token_for
 from ..endpoints import ident  # noqa: F401 (pages read path ids as the API does)
 from ..keys import NODE, SERVICE
 
@@ -112,10 +115,8 @@ def actor_of(request: web.Request) -> Actor:
 
 
 def address_of(request: web.Request) -> str:
-    """The address the sign-in rate limit counts: the API's own rule for it."""
-    from ..api_account import _address
-
-    return _address(request)
+    """The address the sign-in limits count: the API's own rule for it."""
+    return client_address(request)
 
 
 def _roles_table() -> dict[tuple[str, str], tuple[str, ...]]:
@@ -154,7 +155,7 @@ def _session_token(request: web.Request) -> str | None:
 def csrf_token(request: web.Request) -> str:
     session = _session_token(request)
     if session is not None:
-        return hashlib.sha256(b"groupnet/v1/csrf\n" + session.encode()).hexdigest()
+        return csrf_token_for(session)
     if FORM_COOKIE_VALUE not in request:
         request[FORM_COOKIE_VALUE] = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
     return request[FORM_COOKIE_VALUE]
@@ -208,8 +209,35 @@ def refusal_page(request: web.Request, rejection: Rejection, status: int) -> web
     return render(request, "refused.html", status=status, rejection=rejection)
 
 
+HOME = "/"
+
+
+def local_target(target: str) -> str:
+    """`target` if it is a path on this node, else the home page.
+
+    A redirect to a user-supplied target (`next` after sign-in) must not leave
+    the node. Browsers drop tabs and newlines from a URL and read `\\` as
+    `/`, so `/<TAB>/evil.example` or `/\\evil.example` would become
+    `//evil.example`, another host; so the target must be printable ASCII
+    without backslashes or spaces, and parsed (not string-checked) it must
+    have no scheme and no host, a path that starts with one `/` and has no
+    empty, `.` or `..` segment. Anything else falls back to `/`.
+    """
+    if not target or any(not "!" <= c <= "~" or c == "\\" for c in target):
+        return HOME
+    parts = urlsplit(target)
+    segments = parts.path.split("/")[1:]
+    if (parts.scheme or parts.netloc or not parts.path.startswith("/")
+            or target.startswith("//")
+            or any(s in ("", ".", "..") for s in segments[:-1])
+            or segments[-1] in (".", "..")):
+        return HOME
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+
+
 def see_other(location: str) -> web.HTTPSeeOther:
-    return web.HTTPSeeOther(location)
+    """303 to a path on this node: whatever `location` holds, it cannot lead elsewhere."""
+    return web.HTTPSeeOther(local_target(location))
 
 
 # -- the guard every page goes through ---------------------------------------------------
@@ -217,8 +245,9 @@ def see_other(location: str) -> web.HTTPSeeOther:
 
 def _sign_in_first(request: web.Request) -> web.StreamResponse:
     if request.method == "GET":
-        target = request.path_qs
-        raise see_other("/sign-in" + (f"?next={target}" if target != "/" else ""))
+        target = local_target(request.rel_url.raw_path_qs)
+        raise see_other("/sign-in" + (f"?{urlencode({'next': target})}"
+                                      if target != HOME else ""))
     return refusal_page(request, Rejection(
         "unauthenticated", "you are not signed in (or your session has ended); sign in and "
         "try again"), 401)

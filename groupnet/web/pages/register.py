@@ -66,6 +66,7 @@ async def member_page(request: web.Request) -> web.StreamResponse:
     orders = await register.standing_orders(node)
     return render(request, "member.html", member=member,
                   signed_up=await signin.has_password(node.db, member.member_id),
+                  mail=node.config.smtp is not None,
                   statuses=[s for s in CHANGEABLE if s != member.status],
                   roles=orders.officer_roles, notice=request.query)
 
@@ -92,7 +93,8 @@ async def post_status(request: web.Request) -> web.StreamResponse:
 
 
 @_member_action("POST /api/v1/members/{id}/roles", "role",
-                {"decision_required": "decision", "invalid_role": "role"})
+                {"decision_required": "decision", "invalid_role": "role",
+                 "reserved_role": "role"})
 async def post_role(request: web.Request) -> web.StreamResponse:
     body = shaped(RoleAssignment, {"role": text(request, "role"),
                                    "decision": text(request, "decision")})
