@@ -344,9 +344,9 @@ def check_proxy(base: str, node: EntrypointNode, client: str, neighbour: str) ->
     assert request(base + "/fed/v1/heads")[0] == 200
     status, _, body = request(base + "/api/v1/groups")
     assert (status, json.loads(body)["error"]["code"]) == (401, "unauthenticated")
-    status, kind, body = request(base + "/admin/secrets")
-    assert (status, kind, json.loads(body)["error"]["code"]) == \
-        (404, "application/json", "not_found")
+    status, kind, body = request(base + "/sign-in")
+    assert (status, kind.split(";")[0]) == (200, "text/html"), "the pages reach the proxy's users"
+    assert request(base + "/admin/secrets")[0] == 404
     status, kind, body = announce_body(base + "/fed/v1/inbox", DEFAULT_BODY_LIMIT + 1)
     assert (status, kind, json.loads(body)["error"]["code"]) == \
         (413, "application/json", "too_large")
