@@ -2,7 +2,9 @@
 # Entrypoint of the groupnet image. On the first start of `groupnet run DIR`,
 # when DIR holds no node yet, create the node from GROUPNET_NAME and
 # GROUPNET_URL; `groupnet init` prints the node id and the admin token, so the
-# token appears once in the container's log and is kept only hashed. Then
+# token appears once in the container's log and is kept only hashed; with
+# GROUPNET_ALLOW_PRIVATE_PEERS=true, which `groupnet init` reads, the node may
+# also reach peers at private addresses (a network on one Docker host). Then
 # replace this shell with the command, so that groupnet receives SIGTERM itself.
 # Any other command (a shell, groupnet-network-setup, groupnet-backup) runs as given.
 set -eu

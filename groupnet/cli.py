@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from . import __version__, crypto, network, store
 from . import config as node_config
 from .federation.client import PeerClient
+from .federation.peer_policy import PeerPolicy, parse_networks
 from .node import Node
 from .procedure.rejection import Refused, refuse
 from .web.auth import create_token
@@ -48,20 +49,34 @@ def setup_logging(level: str = "info") -> None:
 
 # -- node creation ---------------------------------------------------------------
 
+PRIVATE_YES = ("1", "true", "yes")
+
 
 async def create_node(directory: Path, name: str, url: str, host: str = "127.0.0.1",
-                      port: int = 0) -> tuple[str, str]:
-    """Make a node directory; return (node id, admin token). The token is shown once."""
+                      port: int = 0, allow_private_peers: bool = False,
+                      allowed_peer_networks: list[str] | None = None) -> tuple[str, str]:
+    """Make a node directory; return (node id, admin token). The token is shown once.
+
+    By default the node sends requests only to peers at public addresses;
+    `allow_private_peers` or `allowed_peer_networks` (node.toml) widen that for a
+    network on loopback or a private network (federation/peer_policy.py).
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise refuse("bad_url", f"--url must be an http(s) URL, not {url!r}", 400)
     if directory.exists() and any(directory.iterdir()):
         raise refuse("exists", f"{directory} exists and is not empty", 400)
+    try:
+        parse_networks(allowed_peer_networks or [])
+    except ValueError as error:
+        raise refuse("bad_network", str(error), 400) from None
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
     key = crypto.SigningKey.generate()
     crypto.save_key(directory / node_config.KEY_FILE, key)
-    settings = node_config.NodeConfig(name=name, url=url.rstrip("/"), host=host, port=port)
+    settings = node_config.NodeConfig(name=name, url=url.rstrip("/"), host=host, port=port,
+                                      allow_private_peers=allow_private_peers,
+                                      allowed_peer_networks=list(allowed_peer_networks or []))
     crypto.write_private(directory / node_config.CONFIG_FILE, node_config.dump(settings).encode())
     db = await store.connect(directory / node_config.DB_FILE)
     try:
@@ -89,7 +104,8 @@ async def with_node(directory: str, action: Callable[[Node], Awaitable[int]]) ->
 
 
 async def cmd_init(args: argparse.Namespace) -> int:
-    node_id, token = await create_node(Path(args.dir), args.name, args.url, args.host, args.port)
+    node_id, token = await create_node(Path(args.dir), args.name, args.url, args.host, args.port,
+                                       args.allow_private_peers, args.peer_network)
     print(f"node id:     {node_id}")
     print(f"directory:   {args.dir}")
     print(f"admin token: {token}")
@@ -110,7 +126,7 @@ async def cmd_found(args: argparse.Namespace) -> int:
 
 async def cmd_admit(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        client = PeerClient()
+        client = PeerClient(policy=PeerPolicy.of(node.config))
         try:
             entry = await network.admit(node, client, args.url)
         finally:
@@ -129,7 +145,7 @@ async def cmd_admit(args: argparse.Namespace) -> int:
 
 async def cmd_join(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        client = PeerClient(timeout=60)
+        client = PeerClient(timeout=60, policy=PeerPolicy.of(node.config))
         try:
             fetched = await network.join(node, client, args.url)
         finally:
@@ -343,6 +359,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", required=True, help="where other nodes reach this node")
     p.add_argument("--host", default="127.0.0.1", help="address `run` listens on")
     p.add_argument("--port", type=int, default=0, help="port `run` listens on (default: URL's)")
+    p.add_argument("--allow-private-peers", action="store_true",
+                   default=os.environ.get("GROUPNET_ALLOW_PRIVATE_PEERS", "") in PRIVATE_YES,
+                   help="also reach peers on loopback, private and link-local addresses "
+                   "(a network on one machine or one private network); by default only "
+                   "public addresses (default: the environment's GROUPNET_ALLOW_PRIVATE_PEERS "
+                   "= true, as the Docker image's entrypoint passes it on)")
+    p.add_argument("--peer-network", action="append", default=[], metavar="CIDR",
+                   help="reach peers in this network too, e.g. 10.20.0.0/16 (repeatable)")
     p.set_defaults(handler=cmd_init)
 
     net = commands.add_parser("network", help="found, admit, join, list",

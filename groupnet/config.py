@@ -6,6 +6,8 @@
     port = 8101
     max_body_bytes = 8388608            # request bodies above this get 413
     sync_interval_seconds = 5           # anti-entropy: compare heads this often
+    allow_private_peers = false         # true: peers on loopback/private addresses too
+    allowed_peer_networks = []          # or only these, e.g. ["10.20.0.0/16"]
 
     [smtp]                              # optional: without it, officers pass notices on
     host = "smtp.example.org"
@@ -24,6 +26,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import msgspec
+
+from .federation.peer_policy import parse_networks
 
 CONFIG_FILE = "node.toml"
 KEY_FILE = "node.key"
@@ -50,7 +54,14 @@ class NodeConfig(msgspec.Struct, forbid_unknown_fields=True):
     port: int = 0
     max_body_bytes: int = 8 * 1024 * 1024
     sync_interval_seconds: float = 5.0
+    # the peer address policy (federation/peer_policy.py): by default this node sends
+    # requests to public addresses only
+    allow_private_peers: bool = False
+    allowed_peer_networks: list[str] = msgspec.field(default_factory=list)
     smtp: SmtpConfig | None = None
+
+    def __post_init__(self) -> None:
+        parse_networks(self.allowed_peer_networks)
 
     def listen_port(self) -> int:
         return self.port or urlsplit(self.url).port or 80
@@ -66,7 +77,7 @@ def load(directory: Path) -> NodeConfig:
         raise SystemExit(f"error: {path}: {error}") from None
     try:
         return msgspec.convert(data, NodeConfig)
-    except msgspec.ValidationError as error:
+    except (msgspec.ValidationError, ValueError) as error:
         raise SystemExit(f"error: {path}: {error}") from None
 
 
@@ -87,4 +98,6 @@ def _toml_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return str(value)

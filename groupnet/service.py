@@ -12,6 +12,7 @@ from aiohttp import web
 
 from .federation.client import PeerClient
 from .federation.outbox import Outbox
+from .federation.peer_policy import PeerPolicy
 from .federation.sync import anti_entropy_round, confirm_own_head
 from .messages import Head, Witness
 from .network import bootstrap_urls
@@ -29,7 +30,7 @@ class Service:
         self.node = node
         self.host = host or node.config.host
         self.port = port if port is not None else node.config.listen_port()
-        self.client = PeerClient()
+        self.client = PeerClient(policy=PeerPolicy.of(node.config))
         self.outbox = Outbox(node, self.client)
         self.runner: web.AppRunner | None = None
         self.tasks: list[asyncio.Task] = []
