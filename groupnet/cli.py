@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -489,6 +490,13 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as refused:
         print(f"error: {refused.rejection.code}: {refused.rejection.reason}", file=sys.stderr)
         return 2
+    except sqlite3.OperationalError as error:
+        if not store.is_busy(error):
+            raise
+        print(f"error: busy: another process held the node's database for longer than "
+              f"{store.BUSY_TIMEOUT_MS // 1000} s ({error}); nothing was changed: try again",
+              file=sys.stderr)
+        return 75  # EX_TEMPFAIL
     except KeyboardInterrupt:
         return 130
     except SystemExit:

@@ -79,7 +79,8 @@ async def join(node: Node, client: PeerClient, url: str) -> int:
         raise refuse(
             "already_in_network", f"this node already belongs to {node.state.net}", 409
         )
-    await node.db.execute("INSERT OR IGNORE INTO bootstrap (url) VALUES (?)", (url,))
+    async with node.transaction() as db:
+        await db.execute("INSERT OR IGNORE INTO bootstrap (url) VALUES (?)", (url,))
     try:
         return await catch_up(node, client, url, info.node)
     except PeerError as error:

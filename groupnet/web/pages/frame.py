@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from functools import wraps
@@ -34,10 +35,12 @@ import msgspec
 from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
+from ... import store
 from ...business.people import Actor
 from ...node import Node
 from ...procedure.rejection import Refused, Rejection, refuse
 from ..auth import SESSION_COOKIE, Caller, caller_of
+from ..errors import BUSY, BUSY_RETRY_AFTER_SECONDS
 from ..keys import NODE, SERVICE
 
 FORM_COOKIE = "groupnet_form"
@@ -240,6 +243,12 @@ def page(method: str, api_path: str) -> Callable[[PageHandler], PageHandler]:
                 return await handler(request)
             except Refused as refused:
                 return refusal_page(request, refused.rejection, refused.status)
+            except sqlite3.OperationalError as error:
+                if not store.is_busy(error):
+                    raise
+                response = refusal_page(request, BUSY, 503)
+                response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+                return response
 
         return guarded
 
