@@ -5,7 +5,9 @@
 # token appears once in the container's log and is kept only hashed;
 # GROUPNET_TRUSTED_PROXIES (optional: the reverse proxy's address as the
 # container sees it, several separated by commas) becomes trusted_proxies in
-# node.toml, the only addresses whose X-Forwarded-For the node believes. Then
+# node.toml, the only addresses whose X-Forwarded-For the node believes; with
+# GROUPNET_ALLOW_PRIVATE_PEERS=true, which `groupnet init` reads, the node may
+# also reach peers at private addresses (a network on one Docker host). Then
 # replace this shell with the command, so that groupnet receives SIGTERM itself.
 # Any other command (a shell, groupnet-network-setup, groupnet-backup) runs as given.
 set -eu

@@ -41,6 +41,7 @@ from .bench_members import add_members_parser, bench_members
 from .bench_pages import add_pages_parser, bench_pages
 from .bench_propagation import add_propagation_parser, run_propagation
 from .federation.client import PeerClient
+from .federation.peer_policy import PeerPolicy
 from .messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
 
 INGEST_TARGET = 0.60
@@ -459,7 +460,7 @@ async def _catchup_round(directory: Path, url: str, expected: int, peer_hash: st
 
     await create_bench_node(directory, "Fresh", free_port())
     node = await Node.open(directory)
-    client = PeerClient(timeout=60)
+    client = PeerClient(timeout=60, policy=PeerPolicy.of(node.config))
     try:
         stopwatch = Stopwatch(exclude=peer)
         fetched = await network.join(node, client, url)
@@ -496,7 +497,8 @@ def free_port() -> int:
 async def create_bench_node(directory: Path, name: str, port: int) -> str:
     from .cli import create_node
 
-    _, token = await create_node(directory, name, f"http://127.0.0.1:{port}", port=port)
+    _, token = await create_node(directory, name, f"http://127.0.0.1:{port}", port=port,
+                                 allow_private_peers=True)
     return token
 
 

@@ -53,7 +53,8 @@ async def _form(base: Path, count: int) -> list[Service]:
     services: list[Service] = []
     for i, port in enumerate(ports):
         directory = base / f"node{i:04d}"
-        await create_node(directory, f"Group {i + 1}", f"http://127.0.0.1:{port}", port=port)
+        await create_node(directory, f"Group {i + 1}", f"http://127.0.0.1:{port}", port=port,
+                          allow_private_peers=True)
         node = await Node.open(directory)
         node.config.sync_interval_seconds = FORMING_SYNC_SECONDS
         service = Service(node)

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from . import __version__, crypto, network, store
 from . import config as node_config
 from .federation.client import PeerClient
+from .federation.peer_policy import PeerPolicy, parse_networks
 from .limits import argument
 from .node import Node
 from .procedure.rejection import Refused, refuse
@@ -51,18 +53,33 @@ def setup_logging(level: str = "info") -> None:
 
 # -- node creation ---------------------------------------------------------------
 
+PRIVATE_YES = ("1", "true", "yes")
+
 
 async def create_node(directory: Path, name: str, url: str, host: str = "127.0.0.1",
-                      port: int = 0, trusted_proxies: Sequence[str] = ()) -> tuple[str, str]:
-    """Make a node directory; return (node id, admin token). The token is shown once."""
+                      port: int = 0, *, trusted_proxies: Sequence[str] = (),
+                      allow_private_peers: bool = False,
+                      allowed_peer_networks: list[str] | None = None) -> tuple[str, str]:
+    """Make a node directory; return (node id, admin token). The token is shown once.
+
+    By default the node sends requests only to peers at public addresses;
+    `allow_private_peers` or `allowed_peer_networks` (node.toml) widen that for a
+    network on loopback or a private network (federation/peer_policy.py).
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise refuse("bad_url", f"--url must be an http(s) URL, not {url!r}", 400)
     if directory.exists() and any(directory.iterdir()):
         raise refuse("exists", f"{directory} exists and is not empty", 400)
     try:
+        parse_networks(allowed_peer_networks or [])
+    except ValueError as error:
+        raise refuse("bad_network", str(error), 400) from None
+    try:
         settings = node_config.NodeConfig(name=name, url=url.rstrip("/"), host=host, port=port,
-                                          trusted_proxies=list(trusted_proxies))
+                                          trusted_proxies=list(trusted_proxies),
+                                          allow_private_peers=allow_private_peers,
+                                          allowed_peer_networks=list(allowed_peer_networks or []))
     except ValueError as error:
         raise refuse("bad_trusted_proxy", str(error), 400) from None
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -98,7 +115,9 @@ async def with_node(directory: str, action: Callable[[Node], Awaitable[int]]) ->
 async def cmd_init(args: argparse.Namespace) -> int:
     proxies = [p.strip() for given in args.trusted_proxy for p in given.split(",") if p.strip()]
     node_id, token = await create_node(Path(args.dir), args.name, args.url, args.host, args.port,
-                                       proxies)
+                                       trusted_proxies=proxies,
+                                       allow_private_peers=args.allow_private_peers,
+                                       allowed_peer_networks=args.peer_network)
     print(f"node id:     {node_id}")
     print(f"directory:   {args.dir}")
     print(f"admin token: {token}")
@@ -119,7 +138,7 @@ async def cmd_found(args: argparse.Namespace) -> int:
 
 async def cmd_admit(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        client = PeerClient()
+        client = PeerClient(policy=PeerPolicy.of(node.config))
         try:
             entry = await network.admit(node, client, args.url)
         finally:
@@ -138,7 +157,7 @@ async def cmd_admit(args: argparse.Namespace) -> int:
 
 async def cmd_join(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        client = PeerClient(timeout=60)
+        client = PeerClient(timeout=60, policy=PeerPolicy.of(node.config))
         try:
             fetched = await network.join(node, client, args.url)
         finally:
@@ -358,6 +377,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a reverse proxy in front of the node (an address or network; "
                    "repeat, or separate with commas): only its X-Forwarded-For is believed "
                    "(trusted_proxies in node.toml; see docs/deploy.md)")
+    p.add_argument("--allow-private-peers", action="store_true",
+                   default=os.environ.get("GROUPNET_ALLOW_PRIVATE_PEERS", "") in PRIVATE_YES,
+                   help="also reach peers on loopback, private and link-local addresses "
+                   "(a network on one machine or one private network); by default only "
+                   "public addresses (default: the environment's GROUPNET_ALLOW_PRIVATE_PEERS "
+                   "= true, as the Docker image's entrypoint passes it on)")
+    p.add_argument("--peer-network", action="append", default=[], metavar="CIDR",
+                   help="reach peers in this network too, e.g. 10.20.0.0/16 (repeatable)")
     p.set_defaults(handler=cmd_init)
 
     net = commands.add_parser("network", help="found, admit, join, list",
@@ -480,6 +507,13 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as refused:
         print(f"error: {refused.rejection.code}: {refused.rejection.reason}", file=sys.stderr)
         return 2
+    except sqlite3.OperationalError as error:
+        if not store.is_busy(error):
+            raise
+        print(f"error: busy: another process held the node's database for longer than "
+              f"{store.BUSY_TIMEOUT_MS // 1000} s ({error}); nothing was changed: try again",
+              file=sys.stderr)
+        return 75  # EX_TEMPFAIL
     except KeyboardInterrupt:
         return 130
     except SystemExit:

@@ -133,6 +133,41 @@ async def cmd_invite(args: argparse.Namespace) -> int:
     return await _with_node(args.dir, act)
 
 
+async def cmd_dues(args: argparse.Namespace) -> int:
+    async def act(node: Node) -> int:
+        before, _ = await store.load(node.db, args.id)
+        member = await register.record_dues(node, CLI, args.id, args.paid_until,
+                                            args.note or "")
+        print(f"recorded dues of {member.name} paid until {member.paid_until}"
+              + ("; reinstated: active again" if member.status != before.status else "")
+              + ("; the lapse notice is withdrawn"
+                 if before.lapse_notice and not member.lapse_notice else ""))
+        return 0
+
+    return await _with_node(args.dir, act)
+
+
+async def cmd_lapse_notice(args: argparse.Namespace) -> int:
+    async def act(node: Node) -> int:
+        member = await register.give_lapse_notice(node, CLI, args.id)
+        view = await register.lapse_view(node, member)
+        sent = ("sent" if view.notice_sent_at
+                else f"waiting to be passed on (groupnet notices list {args.dir})")
+        print(f"gave {member.name} notice of a lapse (standing order 9.4): {sent}")
+        return 0
+
+    return await _with_node(args.dir, act)
+
+
+async def cmd_lapse(args: argparse.Namespace) -> int:
+    async def act(node: Node) -> int:
+        member = await register.set_status(node, CLI, args.id, "lapsed", args.reason)
+        print(f"{member.name}'s membership has lapsed (standing orders 9.3, 9.4)")
+        return 0
+
+    return await _with_node(args.dir, act)
+
+
 async def cmd_notices(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
         waiting = await mail.waiting(node.db)
@@ -183,7 +218,7 @@ async def cmd_commit(args: argparse.Namespace) -> int:
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
     member = commands.add_parser(
-        "member", help="the member register: import, export, list, add, invite",
+        "member", help="the member register: import, export, list, add, invite, dues, lapse",
         description="The group's private member register. Every change is recorded in the "
         "audit trail as made by `cli`.")
     actions = member.add_subparsers(dest="member_command", metavar="ACTION", required=True)
@@ -246,6 +281,36 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--reset", action="store_true",
                    help="a password-reset link, for a member who has signed in before")
     p.set_defaults(handler=cmd_invite)
+
+    p = actions.add_parser(
+        "dues", help="record a member's dues paid until a date",
+        description="Record that a member's dues are paid until DATE. Dues brought up to date "
+        "(standing order 9.3) withdraw a lapse notice and reinstate a lapsed member.")
+    p.add_argument("dir", help="the node's directory")
+    p.add_argument("id", help="the member's id")
+    p.add_argument("--paid-until", required=True, help="YYYY-MM-DD")
+    p.add_argument("--note", help="e.g. how it was paid")
+    p.set_defaults(handler=cmd_dues)
+
+    p = actions.add_parser(
+        "lapse-notice", help="give a member in arrears notice of a lapse",
+        description="Standing order 9.4: a member whose dues are unpaid past the grace period "
+        "(9.3) is sent notice that their membership may lapse, and given the notice period to "
+        "pay or renew. Sent by email, or kept for you to pass on (notices list).")
+    p.add_argument("dir", help="the node's directory")
+    p.add_argument("id", help="the member's id")
+    p.set_defaults(handler=cmd_lapse_notice)
+
+    p = actions.add_parser(
+        "lapse", help="mark a member lapsed, where standing orders 9.3-9.4 allow it",
+        description="Only once the member's dues are unpaid past the grace period, notice was "
+        "sent and its period has run, and no meeting the member may attend is called; "
+        "anything else is refused (a due-process case is the way to take away a member's "
+        "rights on other grounds).")
+    p.add_argument("dir", help="the node's directory")
+    p.add_argument("id", help="the member's id")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_lapse)
 
     notices = commands.add_parser(
         "notices", help="notices waiting to be passed on by hand",

@@ -8,6 +8,8 @@
     sync_interval_seconds = 5           # anti-entropy: compare heads this often
     trusted_proxies = ["127.0.0.1"]     # reverse proxies whose X-Forwarded-For counts
                                         # (addresses or networks; default: none)
+    allow_private_peers = false         # true: peers on loopback/private addresses too
+    allowed_peer_networks = []          # or only these, e.g. ["10.20.0.0/16"]
 
     [smtp]                              # optional: without it, officers pass notices on
     host = "smtp.example.org"
@@ -27,6 +29,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import msgspec
+
+from .federation.peer_policy import parse_networks
 
 CONFIG_FILE = "node.toml"
 KEY_FILE = "node.key"
@@ -53,6 +57,10 @@ class NodeConfig(msgspec.Struct, forbid_unknown_fields=True):
     port: int = 0
     max_body_bytes: int = 8 * 1024 * 1024
     sync_interval_seconds: float = 5.0
+    # the peer address policy (federation/peer_policy.py): by default this node sends
+    # requests to public addresses only
+    allow_private_peers: bool = False
+    allowed_peer_networks: list[str] = msgspec.field(default_factory=list)
     smtp: SmtpConfig | None = None
     # The reverse proxies in front of the node (docs/deploy.md): only a request
     # from one of these has its X-Forwarded-For read, for the client's address.
@@ -65,6 +73,7 @@ class NodeConfig(msgspec.Struct, forbid_unknown_fields=True):
             except ValueError:
                 raise ValueError(f"trusted_proxies: {entry!r} is not an IP address or "
                                  "network (e.g. \"127.0.0.1\" or \"10.0.0.0/8\")") from None
+        parse_networks(self.allowed_peer_networks)
 
     def listen_port(self) -> int:
         return self.port or urlsplit(self.url).port or 80
@@ -80,7 +89,7 @@ def load(directory: Path) -> NodeConfig:
         raise SystemExit(f"error: {path}: {error}") from None
     try:
         return msgspec.convert(data, NodeConfig)
-    except msgspec.ValidationError as error:
+    except (msgspec.ValidationError, ValueError) as error:
         raise SystemExit(f"error: {path}: {error}") from None
 
 
@@ -103,4 +112,6 @@ def _toml_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return str(value)

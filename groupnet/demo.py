@@ -59,7 +59,8 @@ async def _start_nodes(base: Path, base_port: int, count: int, services: list[Se
             name = f"{name} {i // len(SAMPLE_GROUPS) + 1}"
         port = base_port + i
         directory = base / f"node{i + 1}-{name.lower().replace(' ', '-')}"
-        _, token = await create_node(directory, name, f"http://127.0.0.1:{port}", port=port)
+        _, token = await create_node(directory, name, f"http://127.0.0.1:{port}", port=port,
+                                     allow_private_peers=True)
         tokens.append(token)
         node = await Node.open(directory)
         service = Service(node)

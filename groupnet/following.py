@@ -14,14 +14,16 @@ async def follow(node: Node, kind: str, value: str) -> None:
         raise refuse("bad_request", "one follows a `group` (node id) or a `topic`", 400)
     if kind == "group" and value not in node.state.members:
         raise refuse("unknown_group", "no admitted group has that node id", 404)
-    await node.db.execute(
-        "INSERT OR IGNORE INTO follows (kind, value, created) VALUES (?, ?, ?)",
-        (kind, value, now_ms()),
-    )
+    async with node.transaction() as db:
+        await db.execute(
+            "INSERT OR IGNORE INTO follows (kind, value, created) VALUES (?, ?, ?)",
+            (kind, value, now_ms()),
+        )
 
 
 async def unfollow(node: Node, kind: str, value: str) -> None:
-    await node.db.execute("DELETE FROM follows WHERE kind = ? AND value = ?", (kind, value))
+    async with node.transaction() as db:
+        await db.execute("DELETE FROM follows WHERE kind = ? AND value = ?", (kind, value))
 
 
 async def follows(node: Node) -> list[dict]:
@@ -62,8 +64,9 @@ async def notifications(node: Node) -> dict:
 
 
 async def mark_read(node: Node, upto: int | None = None) -> None:
-    await node.db.execute(
-        "INSERT INTO notification_marks (id, read_upto) VALUES (1, ?) "
-        "ON CONFLICT (id) DO UPDATE SET read_upto = excluded.read_upto",
-        (upto if upto is not None else now_ms(),),
-    )
+    async with node.transaction() as db:
+        await db.execute(
+            "INSERT INTO notification_marks (id, read_upto) VALUES (1, ?) "
+            "ON CONFLICT (id) DO UPDATE SET read_upto = excluded.read_upto",
+            (upto if upto is not None else now_ms(),),
+        )

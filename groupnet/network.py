@@ -14,12 +14,12 @@ from pathlib import Path
 import msgspec
 
 from . import crypto
-from .federation.client import PeerClient, PeerError
+from .federation.client import PeerClient, PeerError, PeerNotAllowed
 from .federation.sync import catch_up
 from .messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
 from .node import Node
 from .procedure.network import NetworkState
-from .procedure.rejection import refuse
+from .procedure.rejection import Refused, refuse
 
 
 def load_standing_orders(path: Path | None) -> NetworkStandingOrders:
@@ -40,12 +40,23 @@ async def found(node: Node, name: str, orders: NetworkStandingOrders) -> Entry:
     return await node.append("network.charter", charter)
 
 
+def _unreachable(url: str, error: PeerError, doing: str) -> Refused:
+    if isinstance(error, PeerNotAllowed):
+        return refuse("peer_not_allowed", f"{doing} {url}: {error}", 422)
+    return refuse("peer_unreachable", f"{doing} {url} failed: {error}", 502)
+
+
 async def admit(node: Node, client: PeerClient, url: str) -> Entry:
     try:
         info = await client.well_known(url)
     except PeerError as error:
-        raise refuse("peer_unreachable", f"could not read {url}/.well-known/groupnet: {error}",
-                     502) from None
+        raise _unreachable(url, error, "reading /.well-known/groupnet from") from None
+    # every node will push to the address the candidate gives: this node approves only
+    # one its own policy would dial (the policy checks again, on each request)
+    reason = client.policy.refuse_url(info.url)
+    if reason is not None:
+        raise refuse("peer_not_allowed", f"{url} gives its address as {info.url}: {reason}",
+                     422)
     if info.network is not None and info.network != node.state.net:
         raise refuse(
             "wrong_network", f"{url} already belongs to another network ({info.network})", 409
@@ -65,19 +76,19 @@ async def join(node: Node, client: PeerClient, url: str) -> int:
     try:
         info = await client.well_known(url)
     except PeerError as error:
-        raise refuse("peer_unreachable", f"could not read {url}/.well-known/groupnet: {error}",
-                     502) from None
+        raise _unreachable(url, error, "reading /.well-known/groupnet from") from None
     if info.network is None:
         raise refuse("peer_not_in_network", f"{url} does not belong to a network yet", 409)
     if node.state.net is not None and node.state.net != info.network:
         raise refuse(
             "already_in_network", f"this node already belongs to {node.state.net}", 409
         )
-    await node.db.execute("INSERT OR IGNORE INTO bootstrap (url) VALUES (?)", (url,))
+    async with node.transaction() as db:
+        await db.execute("INSERT OR IGNORE INTO bootstrap (url) VALUES (?)", (url,))
     try:
         fetched = await catch_up(node, client, url, info.node)
     except PeerError as error:
-        raise refuse("peer_unreachable", f"catching up from {url} failed: {error}", 502) from None
+        raise _unreachable(url, error, "catching up from") from None
     await declare_url(node)
     return fetched
 

@@ -25,21 +25,27 @@ import aiosqlite
 import msgspec
 
 from . import mail, signin
-from .business import clock, rules
+from .business import clock, meetings, rules
 from .business.people import CLI, Actor
 from .node import Node, now_ms
 from .procedure import members as rules_of
-from .procedure.members import Member, OpenCase, RowError, StatusEntry
+from .procedure.members import (
+    CalledMeeting,
+    LapseGrounds,
+    Member,
+    OpenCase,
+    RowError,
+    StatusEntry,
+)
 from .procedure.rejection import Refused, Rejection, refuse
-from .procedure.standing_orders import GroupStandingOrders
-from .store import audit
+from .procedure.standing_orders import DAY_MS, GroupStandingOrders
+from .store import audit, business
 from .store import register as store
 
 # Rejections a caller could only avoid by being someone else.
 _FORBIDDEN = {"officer_required", "self_only"}
 RESET_REQUESTS_PER_HOUR = 3
 HOUR_MS = 3_600_000
-DAY_MS = 24 * HOUR_MS
 # After an officer changes a member's email, no reset link goes to the new address
 # for this long: the old address is told, and has this long to object.
 RESET_HOLD_AFTER_EMAIL_CHANGE = 7 * DAY_MS
@@ -53,6 +59,9 @@ Area = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["area"])]
 Postcode = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["postcode"])]
 Day = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["joined"])]
 Notes = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["notes"])]
+
+# the kind of notice a lapse notice is recorded as (mail.py)
+LAPSE_NOTICE = "lapse"
 
 
 class NewMember(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -236,12 +245,155 @@ async def _change(node: Node, actor: Actor, member_id: str, action: str, detail:
 
 async def set_status(node: Node, actor: Actor, member_id: str, status: str,
                      reason: str) -> Member:
+    """A status change by a person; a lapse only under SO 9.3 and 9.4 (`lapse_grounds`)."""
     if status not in get_args(rules_of.Status):
         raise refuse("bad_request", f"'{status}' is not a status: active, lapsed, suspended, "
                      "expelled or resigned", 400)
-    return await _change(
-        node, actor, member_id, "member.status", {"status": status, "reason": reason},
-        lambda m, by, orders, now: rules_of.change_status(m, status, by, now, reason, orders))
+    orders = await standing_orders(node)
+    by = await acting(node, actor, orders)
+    async with node.transaction() as db:
+        member, version = await store.load(db, member_id)
+        now = clock.now(node)
+        grounds = await lapse_grounds(db, member, now) if status == "lapsed" else None
+        updated = check(rules_of.change_status(member, status, by, now, reason, orders,
+                                               grounds))
+        await store.save(db, updated, version, actor.audit, now)
+        detail = {"status": status, "reason": reason}
+        if grounds is not None:
+            detail["notice_sent_at"] = grounds.notice_sent_ms
+        await audit.record(db, actor.audit, "member.status", f"member:{member_id}", detail,
+                           now)
+    return updated
+
+
+# -- dues and lapsing (SO 9.3, 9.4) ------------------------------------------------------
+
+
+async def lapse_grounds(db: aiosqlite.Connection, member: Member, now: int) -> LapseGrounds:
+    """When the member's lapse notice was sent, and the meetings called and not yet held."""
+    notice = member.lapse_notice
+    sent = await mail.all_sent_at(db, notice.related) if notice is not None else None
+    called = tuple(
+        CalledMeeting(str(ident), record.meeting.kind, record.meeting.starts_at_ms)
+        for ident, record in await business.all_of(db, meetings.KIND, meetings.MeetingRecord)
+        if record.meeting.starts_at_ms + rules_of.MEETING_HELD_AFTER_MS > now)
+    return LapseGrounds(sent, called)
+
+
+class LapseView(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a member stands under SO 9.3 and 9.4, for officers and the member."""
+
+    paid_until: str | None
+    # from when unpaid dues let the membership lapse, after notice; None without dues
+    liable_from: int | None
+    notice_given_at: int | None
+    notice_sent_at: int | None
+    # why the membership may not lapse now, or None if an officer may mark it lapsed
+    refusal: Rejection | None
+
+
+async def lapse_view(node: Node, member: Member) -> LapseView:
+    orders = await standing_orders(node)
+    now = clock.now(node)
+    grounds = await lapse_grounds(node.db, member, now)
+    notice = member.lapse_notice
+    return LapseView(
+        paid_until=member.paid_until.isoformat() if member.paid_until else None,
+        liable_from=rules_of.liable_from(member, orders),
+        notice_given_at=notice.given_at_ms if notice else None,
+        notice_sent_at=grounds.notice_sent_ms,
+        refusal=rules_of.lapse_refusal(member, now, orders, grounds)
+        if member.status == "active" else None)
+
+
+def _lapse_notice_text(node: Node, member: Member, orders: GroupStandingOrders,
+                       now: int) -> tuple[str, str]:
+    group = node.config.name
+    paid = member.paid_until.isoformat() if member.paid_until else "—"
+    soonest = datetime.fromtimestamp((now + orders.lapse_notice_days * DAY_MS) // 1000,
+                                     UTC).strftime("%d %B %Y")
+    subject = f"Your membership of {group}: dues unpaid, notice of a lapse"
+    body = (
+        f"Dear {member.name},\n\n"
+        f"Our register shows your dues to {group} paid until {paid}, and unpaid for more "
+        f"than {orders.dues_grace_days} days since they fell due (standing order 9.3).\n\n"
+        f"Unless you renew or pay, your membership may lapse {orders.lapse_notice_days} days "
+        f"after this notice was sent to you: if it reaches you today, from {soonest} at the "
+        "soonest, and never while a meeting you are entitled to attend has been called and "
+        "not yet held (standing order 9.4). A lapsed member cannot vote at meetings.\n\n"
+        f"To put it right, renew your membership yourself: sign in at {node.config.url}/me "
+        "and choose \"Renew my membership\" (the same works after a lapse, and restores it "
+        "at once). Or pay your dues to the treasurer, who records the payment.\n\n"
+        f"{group}\n")
+    return subject, body
+
+
+async def give_lapse_notice(node: Node, actor: Actor, member_id: str) -> Member:
+    """SO 9.4: an officer gives a member in arrears notice of a lapse; it is sent now (or
+    waits for an officer to pass it on), and the notice period counts from its sending."""
+    orders = await standing_orders(node)
+    by = await acting(node, actor, orders)
+    async with node.transaction() as db:
+        member, version = await store.load(db, member_id)
+        now = clock.now(node)
+        related = f"member:{member_id}:lapse:{now}"
+        updated = check(rules_of.give_lapse_notice(member, by, now, related, orders))
+        await store.save(db, updated, version, actor.audit, now)
+        await audit.record(db, actor.audit, "member.lapse_notice", f"member:{member_id}", {
+            "related": related, "paid_until": str(updated.paid_until),
+            "notice_days": orders.lapse_notice_days}, now)
+    subject, body = _lapse_notice_text(node, updated, orders, now)
+    await mail.send_notice(node, [member_id], subject, body, related_subject=related,
+                           kind=LAPSE_NOTICE, actor=actor.audit)
+    return updated
+
+
+async def record_dues(node: Node, actor: Actor, member_id: str, paid_until: str,
+                      note: str) -> Member:
+    """An officer records dues paid until a date; dues brought up to date withdraw a
+    lapse notice and reinstate a lapsed member."""
+    try:
+        until = date.fromisoformat(paid_until)
+    except ValueError:
+        raise refuse("bad_request", f"paid_until is a date as YYYY-MM-DD, not {paid_until!r}",
+                     400) from None
+    orders = await standing_orders(node)
+    by = await acting(node, actor, orders)
+    async with node.transaction() as db:
+        member, version = await store.load(db, member_id)
+        now = clock.now(node)
+        updated = check(rules_of.record_payment(member, until, by, now, note, orders))
+        await _withdraw_unsent_lapse_notice(db, member, updated)
+        await store.save(db, updated, version, actor.audit, now)
+        await audit.record(db, actor.audit, "member.dues", f"member:{member_id}", {
+            "paid_until": until.isoformat(), "note": note,
+            "reinstated": updated.status != member.status,
+            "notice_withdrawn": member.lapse_notice is not None
+            and updated.lapse_notice is None}, now)
+    return updated
+
+
+async def renew(node: Node, actor: Actor, note: str = "") -> Member:
+    """The member renews their own membership (reversing a lapse, withdrawing a notice)."""
+    if actor.member_id is None:
+        raise refuse("self_only", "members renew their own membership; the operator records "
+                     "a payment instead", 403)
+    async with node.transaction() as db:
+        member, version = await store.load(db, actor.member_id)
+        now = clock.now(node)
+        updated = check(rules_of.renew(member, member, now, note))
+        await _withdraw_unsent_lapse_notice(db, member, updated)
+        await store.save(db, updated, version, actor.audit, now)
+        await audit.record(db, actor.audit, "member.renewal", f"member:{actor.member_id}", {
+            "note": note, "was": member.status, "paid_until": str(updated.paid_until)}, now)
+    return updated
+
+
+async def _withdraw_unsent_lapse_notice(db: aiosqlite.Connection, before: Member,
+                                        after: Member) -> None:
+    """A notice made moot before anyone sent it should not be passed on."""
+    if before.lapse_notice is not None and after.lapse_notice is None:
+        await mail.withdraw_links(db, before.member_id, LAPSE_NOTICE)
 
 
 async def resign(node: Node, actor: Actor, reason: str) -> Member:

@@ -10,8 +10,10 @@ import sqlite3
 
 from aiohttp import web
 
+from . import store
 from .federation.client import PeerClient
 from .federation.outbox import Outbox
+from .federation.peer_policy import PeerPolicy
 from .federation.sync import anti_entropy_round, confirm_own_head
 from .messages import Head, Witness
 from .network import bootstrap_urls, declare_url
@@ -29,7 +31,7 @@ class Service:
         self.node = node
         self.host = host or node.config.host
         self.port = port if port is not None else node.config.listen_port()
-        self.client = PeerClient()
+        self.client = PeerClient(policy=PeerPolicy.of(node.config))
         self.outbox = Outbox(node, self.client)
         self.runner: web.AppRunner | None = None
         self.tasks: list[asyncio.Task] = []
@@ -64,9 +66,19 @@ class Service:
 
     async def _startup(self) -> None:
         try:
-            recovered = await confirm_own_head(
-                self.node, self.client, await bootstrap_urls(self.node)
-            )
+            while True:
+                try:
+                    recovered = await confirm_own_head(
+                        self.node, self.client, await bootstrap_urls(self.node)
+                    )
+                    break
+                except sqlite3.OperationalError as error:
+                    if not store.is_busy(error):
+                        raise
+                    # another process held the database past the busy timeout: the head
+                    # is not confirmed yet, so this node still signs nothing; ask again
+                    log.warning("own head not confirmed yet: %s", error)
+                    await asyncio.sleep(1)
         finally:
             self.node.writable.set()
         if recovered:

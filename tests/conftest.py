@@ -14,6 +14,7 @@ import pytest
 from groupnet import network
 from groupnet.cli import create_node
 from groupnet.federation.client import PeerClient, PeerError
+from groupnet.federation.peer_policy import PeerPolicy
 from groupnet.messages import NetworkStandingOrders
 from groupnet.node import Node
 from groupnet.service import Service
@@ -74,8 +75,8 @@ class FencedClient(PeerClient):
     serving and writing.
     """
 
-    def __init__(self, fenced: set[str]) -> None:
-        super().__init__()
+    def __init__(self, fenced: set[str], policy: PeerPolicy) -> None:
+        super().__init__(policy=policy)
         self.fenced = fenced
 
     def _check(self, url: str) -> None:
@@ -108,7 +109,9 @@ class Cluster:
     async def create(self, name: str) -> tuple[Path, str, int]:
         port = free_port()
         directory = self.base / name.lower().replace(" ", "-")
-        _, token = await create_node(directory, name, f"http://127.0.0.1:{port}", port=port)
+        # every node here is on loopback: the peer address policy must allow it
+        _, token = await create_node(directory, name, f"http://127.0.0.1:{port}", port=port,
+                                     allow_private_peers=True)
         self.tokens.append(token)
         return directory, token, port
 
@@ -122,7 +125,8 @@ class Cluster:
         service = Service(node)
         await service.client.close()
         fence = self.fences.setdefault(node.config.url, set())
-        service.client = service.outbox.client = FencedClient(fence)
+        service.client = service.outbox.client = FencedClient(
+            fence, PeerPolicy.of(node.config))
         await service.start()
         self.services.append(service)
         return service

@@ -1,12 +1,22 @@
-"""Talking to another node's federation endpoints (protocol/SPEC.md section 6)."""
+"""Talking to another node's federation endpoints (protocol/SPEC.md section 6).
+
+Every request goes through the node's peer address policy (`peer_policy.py`):
+checked on the URL before it is sent and on every address when it is dialled.
+"""
 
 from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
 
 import aiohttp
 import msgspec
 
 from ..limits import whole_number
-from ..node import Result
+from ..node import Result, now_ms
+from .peer_policy import CheckingResolver, PeerPolicy, PeerRefused
+
+log = logging.getLogger("groupnet.peers")
 
 NDJSON = "application/x-ndjson"
 _results = msgspec.json.Decoder(dict[str, list[Result]])
@@ -14,6 +24,10 @@ _results = msgspec.json.Decoder(dict[str, list[Result]])
 
 class PeerError(Exception):
     """A peer could not be reached or answered something unusable."""
+
+
+class PeerNotAllowed(PeerError):
+    """The peer address policy stopped the request before it was sent."""
 
 
 class WellKnown(msgspec.Struct):
@@ -25,22 +39,53 @@ class WellKnown(msgspec.Struct):
     charter: str | None = None
 
 
+def origin(url: str) -> str:
+    """scheme://host:port of a URL, the name a refusal is kept under."""
+    try:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}"
+    except ValueError:
+        return url
+
+
 class PeerClient:
-    def __init__(self, timeout: float = 10.0) -> None:
+    """HTTP to other nodes, within `policy` (by default: public addresses only)."""
+
+    def __init__(self, timeout: float = 10.0, policy: PeerPolicy | None = None) -> None:
+        self.policy = policy or PeerPolicy()
         self._session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=timeout),
-            connector=aiohttp.TCPConnector(limit_per_host=4),
+            connector=aiohttp.TCPConnector(limit_per_host=4,
+                                           resolver=CheckingResolver(self.policy)),
         )
         # requests sent, for node health and the propagation benchmark
         self.requests = 0
+        # peer origin -> (when, why) for requests the policy stopped, for node health
+        self.refused: dict[str, tuple[int, str]] = {}
 
     async def close(self) -> None:
         await self._session.close()
 
+    def _allowed(self, url: str) -> None:
+        reason = self.policy.refuse_url(url)
+        if reason is not None:
+            raise self._refusal(url, reason)
+
+    def _refusal(self, url: str, reason: str) -> PeerNotAllowed:
+        """Record (and log, once per peer and reason) a request the policy stopped."""
+        peer = origin(url)
+        if self.refused.get(peer, (0, ""))[1] != reason:
+            log.warning("not sending requests to %s: %s", peer, reason)
+        self.refused[peer] = (now_ms(), reason)
+        return PeerNotAllowed(f"{url}: refused by this node's peer address policy: {reason}")
+
     async def _get(self, url: str, params: dict | None = None) -> aiohttp.ClientResponse:
+        self._allowed(url)
         self.requests += 1
         try:
-            response = await self._session.get(url, params=params)
+            response = await self._session.get(url, params=params, allow_redirects=False)
+        except PeerRefused as refused:
+            raise self._refusal(url, str(refused)) from None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             raise PeerError(f"{url}: {error or type(error).__name__}") from None
         if response.status != 200:
@@ -58,15 +103,18 @@ class PeerClient:
 
     async def push(self, base: str, raws: list[bytes]) -> list[Result]:
         body = b"\n".join(raws) + b"\n"
+        url = base.rstrip("/") + "/fed/v1/inbox"
+        self._allowed(url)
         self.requests += 1
         try:
             async with self._session.post(
-                base.rstrip("/") + "/fed/v1/inbox", data=body,
-                headers={"Content-Type": NDJSON},
+                url, data=body, headers={"Content-Type": NDJSON}, allow_redirects=False,
             ) as response:
                 payload = await response.read()
                 if response.status != 200:
                     raise PeerError(f"{base}: HTTP {response.status}: {payload[:200]!r}")
+        except PeerRefused as refused:
+            raise self._refusal(url, str(refused)) from None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             raise PeerError(f"{base}: {error or type(error).__name__}") from None
         try:

@@ -16,6 +16,7 @@ import logging
 import random
 import sqlite3
 
+from .. import store
 from ..node import Node, now_ms
 from .client import PeerClient, PeerError
 from .overlay import Overlay
@@ -104,10 +105,6 @@ class Outbox:
                 self.wakeups.pop(peer, None)
         for peer in wanted:
             if peer not in self.tasks:
-                await self.node.db.execute(
-                    "INSERT OR IGNORE INTO outbox (peer, cursor) VALUES (?, ?)",
-                    (peer, self.node.last_rx),
-                )
                 self.wakeups[peer] = asyncio.Event()
                 self.tasks[peer] = asyncio.create_task(self._push_loop(peer), name=f"push {peer}")
         self.wake()
@@ -150,10 +147,7 @@ class Outbox:
         hold, which it answers as duplicates.
         """
         wakeup = self.wakeups[peer]
-        async with self.node.db.execute(
-            "SELECT cursor, failures, next_attempt FROM outbox WHERE peer = ?", (peer,)
-        ) as cursor:
-            position, failures, next_attempt = await cursor.fetchone()
+        position, failures, next_attempt = await self._start(peer)
         self.positions[peer] = self._saved[peer] = position
         while True:
             delay = next_attempt - now_ms()
@@ -188,6 +182,31 @@ class Outbox:
                 failures, next_attempt = 0, 0
                 await self._record_failure(peer, 0, 0, "")
             position = self.positions[peer] = rows[-1][0]
+
+    async def _start(self, peer: str) -> tuple[int, int, int]:
+        """The peer's saved cursor and backoff; a new peer starts from our latest entry.
+
+        Written in its own turn like every write, and tried again while another
+        process holds the database past the busy timeout, so a busy moment cannot
+        end the pusher.
+        """
+        while True:
+            try:
+                async with self.node.transaction() as db:
+                    await db.execute(
+                        "INSERT OR IGNORE INTO outbox (peer, cursor) VALUES (?, ?)",
+                        (peer, self.node.last_rx),
+                    )
+                    async with db.execute(
+                        "SELECT cursor, failures, next_attempt FROM outbox WHERE peer = ?",
+                        (peer,),
+                    ) as cursor:
+                        return await cursor.fetchone()
+            except sqlite3.OperationalError as problem:
+                if not store.is_busy(problem):
+                    raise
+                log.warning("could not start pushing to %s yet: %s", peer, problem)
+                await asyncio.sleep(1)
 
     async def _record_failure(self, peer: str, failures: int, next_attempt: int,
                               error: str) -> None:

@@ -9,8 +9,21 @@ current status is the last entry's. Who may cause which change is the table
 - A member may resign themselves, whatever their status short of expelled;
   nobody can resign for them.
 - An officer (SO 9.1: a holder of one of the officer roles, while active) may
-  mark an active member lapsed, reinstate a lapsed member, and readmit one who
-  resigned, giving a reason.
+  reinstate a lapsed member and readmit one who resigned, giving a reason.
+- A member lapses only by the rule that defines lapsing (SO 9.3, 9.4): their
+  dues, paid until the date of the last payment recorded, have been unpaid
+  for the grace period (`dues_grace_days`); an officer then gave them notice
+  of the lapse (`give_lapse_notice`), which was sent to them; the notice
+  period (`lapse_notice_days`) has run since it was sent; and no meeting the
+  member is entitled to attend has been called and not yet held (pending from
+  its call until a day after it starts), so a lapse can never take away a
+  vote at a meeting already called. Only then may an officer mark them
+  lapsed. A lapse asked for outside this rule is refused: taking away a
+  member's rights for anything else is a due-process case (SO 7).
+- The member puts it right themselves by renewing (`renew`: a lapsed member
+  is active again at once, a pending notice is withdrawn, and their dues fall
+  due afresh from that day), or an officer records a payment
+  (`record_payment`) that brings their dues up to date, with the same effect.
 - Suspension, expulsion, and the return from them come only from a
   due-process case (`apply_due_process`, SO 7). Asking for them any other way
   is refused with `due_process_required`; so is removing someone from an office
@@ -45,16 +58,16 @@ import msgspec
 
 from . import discipline
 from .rejection import Rejection
-from .standing_orders import GroupStandingOrders, cite
+from .standing_orders import DAY_MS, GroupStandingOrders, MeetingKind, cite
 
 Status = Literal["active", "lapsed", "suspended", "expelled", "resigned"]
-Authority = Literal["self", "officer", "due_process"]
+Authority = Literal["self", "officer", "due_process", "lapse_rule"]
 
 TRANSITIONS: dict[tuple[Status, Status], Authority] = {
     ("active", "resigned"): "self",
     ("lapsed", "resigned"): "self",
     ("suspended", "resigned"): "self",
-    ("active", "lapsed"): "officer",
+    ("active", "lapsed"): "lapse_rule",
     ("lapsed", "active"): "officer",
     ("resigned", "active"): "officer",
     ("active", "suspended"): "due_process",
@@ -96,6 +109,46 @@ class EligibilityRecord(msgspec.Struct, frozen=True):
     note: str = ""
 
 
+class Dues(msgspec.Struct, frozen=True):
+    """One record of a member's dues: paid until `paid_until` (a payment an officer
+    recorded), or the member's own renewal, from which their dues fall due afresh."""
+
+    paid_until: date
+    at_ms: int
+    recorded_by: str
+    note: str = ""
+    renewal: bool = False
+
+
+class LapseNotice(msgspec.Struct, frozen=True):
+    """SO 9.4: notice to the member that their membership may lapse.
+
+    The notice period counts from when the notice was sent, which the register
+    reads from the notice it recorded about `related`.
+    """
+
+    related: str
+    given_at_ms: int
+    given_by: str
+    dues_paid_until: date
+
+
+class CalledMeeting(msgspec.Struct, frozen=True):
+    """A meeting that has been called, as the lapse rule needs to know it."""
+
+    meeting_id: str
+    kind: MeetingKind
+    starts_at_ms: int
+
+
+class LapseGrounds(msgspec.Struct, frozen=True):
+    """What the lapse rule looks at besides the member: when their lapse notice was
+    sent (None while it is unsent), and the meetings called."""
+
+    notice_sent_ms: int | None = None
+    meetings: tuple[CalledMeeting, ...] = ()
+
+
 class Member(msgspec.Struct, frozen=True, kw_only=True):
     # Empty until the register stores the member and gives them an id.
     member_id: str = ""
@@ -109,10 +162,18 @@ class Member(msgspec.Struct, frozen=True, kw_only=True):
     roles: tuple[str, ...] = ()
     notes: str = ""
     eligibility: tuple[EligibilityRecord, ...] = ()
+    dues: tuple[Dues, ...] = ()
+    lapse_notice: LapseNotice | None = None
 
     @property
     def status(self) -> Status:
         return self.history[-1].status
+
+    @property
+    def paid_until(self) -> date | None:
+        """The date the member's dues are paid until, by the latest record; None if the
+        register records no dues for them."""
+        return self.dues[-1].paid_until if self.dues else None
 
 
 class RowError(msgspec.Struct, frozen=True):
@@ -163,8 +224,12 @@ def _with_status(member: Member, status: Status, at_ms: int, reason: str,
 
 
 def change_status(member: Member, to: Status, by: Member, at_ms: int, reason: str,
-                  orders: GroupStandingOrders) -> Member | Rejection:
-    """A change made by a person: the member themselves or an officer (see TRANSITIONS)."""
+                  orders: GroupStandingOrders,
+                  grounds: LapseGrounds | None = None) -> Member | Rejection:
+    """A change made by a person: the member themselves or an officer (see TRANSITIONS).
+
+    A lapse is judged by the lapse rule (`lapse_refusal`) on `grounds`.
+    """
     current = member.status
     authority = TRANSITIONS.get((current, to))
     if current == to or authority is None:
@@ -177,14 +242,179 @@ def change_status(member: Member, to: Status, by: Member, at_ms: int, reason: st
                          "chance to reply, a hearing and an appeal")
     if authority == "self" and by.member_id != member.member_id:
         return Rejection("self_only", "only members themselves can resign their membership")
-    if authority == "officer":
+    if authority in ("officer", "lapse_rule"):
         if not is_officer(by, orders):
             return Rejection("officer_required",
                              f"{cite('officer_roles')}: only an officer "
                              f"({', '.join(orders.officer_roles)}) may make a member {to}")
         if not reason.strip():
             return Rejection("reason_required", f"an officer making a member {to} gives a reason")
-    return _with_status(member, to, at_ms, reason, by.member_id)
+    if authority == "lapse_rule":
+        refusal = lapse_refusal(member, at_ms, orders, grounds or LapseGrounds())
+        if refusal is not None:
+            return refusal
+    changed = _with_status(member, to, at_ms, reason, by.member_id)
+    if isinstance(changed, Rejection) or changed.lapse_notice is None:
+        return changed
+    # a notice is used up by the lapse it announced, or made moot by a reinstatement
+    return msgspec.structs.replace(changed, lapse_notice=None)
+
+
+# -- lapsing: SO 9.3 and 9.4 ----------------------------------------------------------
+
+# Meetings record no end: one counts as held a day after it starts.
+MEETING_HELD_AFTER_MS = DAY_MS
+_ELSE = ("taking away a member's rights on any other grounds is a due-process case "
+         "(standing order 7), with a written charge, a hearing and an appeal")
+
+
+def _day(ms: int) -> date:
+    return datetime.fromtimestamp(ms // 1000, UTC).date()
+
+
+def _start_of(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000)
+
+
+def _on(ms: int) -> str:
+    return datetime.fromtimestamp(ms // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+
+
+def liable_from(member: Member, orders: GroupStandingOrders) -> int | None:
+    """SO 9.3: from when the member's unpaid dues let their membership lapse (after
+    notice); None if the register records no dues for them."""
+    paid = member.paid_until
+    if paid is None:
+        return None
+    return _start_of(paid) + DAY_MS + orders.dues_grace_days * DAY_MS
+
+
+def _in_arrears(member: Member, at_ms: int, orders: GroupStandingOrders) -> Rejection | None:
+    """None if SO 9.3 lets the member's membership lapse at `at_ms`, else why not."""
+    liable = liable_from(member, orders)
+    rule = (f"{cite('dues_grace_days')}: membership lapses only once dues are unpaid "
+            f"{orders.dues_grace_days} days after they fell due")
+    if liable is None:
+        return Rejection("due_process_required",
+                         f"{rule}, and the register records no dues for this member; {_ELSE}")
+    if at_ms < liable:
+        return Rejection("due_process_required",
+                         f"{rule}; this member's dues are paid until {member.paid_until}, so "
+                         f"their membership could lapse no sooner than {_on(liable)} (and "
+                         f"only after notice); {_ELSE}")
+    return None
+
+
+def entitled_to_attend(member: Member, kind: MeetingKind, orders: GroupStandingOrders) -> bool:
+    """Active members attend general and annual meetings; the committee is the officers."""
+    if kind == "committee":
+        return is_officer(member, orders)
+    return member.status == "active"
+
+
+def lapse_refusal(member: Member, at_ms: int, orders: GroupStandingOrders,
+                  grounds: LapseGrounds) -> Rejection | None:
+    """None if the member's membership may lapse at `at_ms` under SO 9.3 and 9.4."""
+    if member.status != "active":
+        return Rejection("no_such_transition",
+                         f"only an active member's membership lapses; this one is "
+                         f"{member.status}")
+    arrears = _in_arrears(member, at_ms, orders)
+    if arrears is not None:
+        return arrears
+    notice = member.lapse_notice
+    days = orders.lapse_notice_days
+    rule = (f"{cite('lapse_notice_days')}: a member is sent notice of a lapse and given "
+            f"{days} days to pay or renew before it takes effect")
+    if notice is None:
+        return Rejection("lapse_notice_required",
+                         f"{rule}; this member has been given no notice; {_ELSE}")
+    if grounds.notice_sent_ms is None:
+        return Rejection("lapse_notice_required",
+                         f"{rule}; the notice given on {_on(notice.given_at_ms)} has not been "
+                         "sent yet (pass it on, and mark it passed on)")
+    effective = grounds.notice_sent_ms + days * DAY_MS
+    if at_ms < effective:
+        return Rejection("lapse_notice_period",
+                         f"{rule}; the notice was sent on {_on(grounds.notice_sent_ms)}, so the "
+                         f"lapse may take effect from {_on(effective)}")
+    for meeting in sorted(grounds.meetings, key=lambda m: m.starts_at_ms):
+        held = meeting.starts_at_ms + MEETING_HELD_AFTER_MS
+        if at_ms < held and entitled_to_attend(member, meeting.kind, orders):
+            return Rejection("meeting_pending",
+                             f"{cite('lapse_notice_days')}: a lapse never takes effect while a "
+                             "meeting the member is entitled to attend is called; the "
+                             f"{meeting.kind} meeting called for {_on(meeting.starts_at_ms)} "
+                             f"is still to be held, so the lapse may take effect from "
+                             f"{_on(held)} at the soonest; {_ELSE}")
+    return None
+
+
+def give_lapse_notice(member: Member, by: Member, at_ms: int, related: str,
+                      orders: GroupStandingOrders) -> Member | Rejection:
+    """SO 9.4: record notice that the member's membership may lapse, to be sent to them."""
+    if not is_officer(by, orders):
+        return Rejection("officer_required",
+                         f"{cite('officer_roles')}: only an officer gives notice of a lapse")
+    if member.status != "active":
+        return Rejection("not_active", f"only an active member's membership lapses; this one "
+                         f"is {member.status}")
+    arrears = _in_arrears(member, at_ms, orders)
+    if arrears is not None:
+        return Rejection("not_in_arrears", arrears.reason)
+    if member.lapse_notice is not None:
+        return Rejection("lapse_notice_given",
+                         f"{cite('lapse_notice_days')}: this member was already given notice "
+                         f"of a lapse on {_on(member.lapse_notice.given_at_ms)}")
+    paid = member.paid_until or _day(at_ms)  # in arrears, so the register records dues
+    notice = LapseNotice(related, at_ms, by.member_id, paid)
+    return msgspec.structs.replace(member, lapse_notice=notice)
+
+
+def renew(member: Member, by: Member, at_ms: int, note: str = "") -> Member | Rejection:
+    """The member renews their own membership: a lapse is reversed at once, a pending
+    notice withdrawn, and their dues fall due afresh from today (SO 9.3 runs again)."""
+    if by.member_id != member.member_id:
+        return Rejection("self_only", "members renew their own membership; an officer records "
+                         "a payment instead")
+    if member.status not in ("active", "lapsed"):
+        return Rejection("no_such_transition",
+                         f"a {member.status} member cannot renew: a resigned member is "
+                         "readmitted by an officer, and a suspension or expulsion ends only "
+                         "through due process (standing order 7)")
+    today = _day(at_ms)
+    paid = member.paid_until
+    record = Dues(max(paid, today) if paid else today, at_ms, member.member_id,
+                  note.strip() or "renewed by the member", renewal=True)
+    renewed = msgspec.structs.replace(member, dues=member.dues + (record,), lapse_notice=None)
+    if member.status == "lapsed":
+        return _with_status(renewed, "active", at_ms, "renewed their membership",
+                            member.member_id)
+    return renewed
+
+
+def record_payment(member: Member, paid_until: date, by: Member, at_ms: int, note: str,
+                   orders: GroupStandingOrders) -> Member | Rejection:
+    """An officer records dues paid until `paid_until`. Dues brought up to date withdraw a
+    pending lapse notice and reinstate a lapsed member."""
+    if not is_officer(by, orders):
+        return Rejection("officer_required",
+                         f"{cite('officer_roles')}: only an officer records dues paid")
+    if member.status in ("resigned", "expelled"):
+        return Rejection("not_a_member", f"dues are recorded for members; this one is "
+                         f"{member.status}")
+    if member.dues and at_ms < member.dues[-1].at_ms:
+        return Rejection("history_out_of_order", "dues are recorded in order; this record is "
+                         "dated before the last one")
+    updated = msgspec.structs.replace(
+        member, dues=member.dues + (Dues(paid_until, at_ms, by.member_id, note.strip()),))
+    if _in_arrears(updated, at_ms, orders) is None:
+        return updated  # still unpaid past the grace period: nothing else changes
+    updated = msgspec.structs.replace(updated, lapse_notice=None)
+    if updated.status == "lapsed":
+        return _with_status(updated, "active", at_ms, f"dues paid until {paid_until}",
+                            by.member_id)
+    return updated
 
 
 def resign(member: Member, by: Member, at_ms: int, reason: str,

@@ -25,7 +25,10 @@ The defaults are a complete, usable set:
   at least 3, appeal window 14 days, appeal heard by a panel from other groups
   of the network, interim suspension at most 28 days.
 - Part 8, delegates: an optional balance rule (e.g. at least 50% women).
-- Part 9, membership: which roles are officers; named eligibility conditions.
+- Part 9, membership: which roles are officers; named eligibility conditions;
+  membership lapses only when dues stay unpaid 30 days after they fall due,
+  and only after the member was sent notice and given 14 days to pay or renew,
+  never while a meeting the member may attend is called (`members.py`).
 
 Part 0 lists the entrenched provisions. They are checked by `load`, so no set
 of standing orders that breaks them can exist, and so no rule change can
@@ -157,6 +160,8 @@ class GroupStandingOrders(msgspec.Struct, frozen=True, forbid_unknown_fields=Tru
     delegate_balance: BalanceRule | None = None
     officer_roles: tuple[Name, ...] = ("chair", "secretary", "treasurer")
     eligibility_conditions: tuple[EligibilityCondition, ...] = ()
+    dues_grace_days: Days = 30
+    lapse_notice_days: Days = 14
 
     def notice_days(self, kind: MeetingKind) -> int:
         return getattr(self, f"{kind}_meeting_notice_days")
@@ -232,6 +237,12 @@ NUMBERS: dict[str, tuple[str, str, Callable[[Any], str]]] = {
     "delegate_balance": ("8.1", "Balance of delegates", _balance),
     "officer_roles": ("9.1", "Officers are", lambda v: ", ".join(v) or "none"),
     "eligibility_conditions": ("9.2", "Conditions of membership", _conditions),
+    "dues_grace_days": (
+        "9.3", "Membership may lapse only once dues are unpaid after they fell due for",
+        _days),
+    "lapse_notice_days": (
+        "9.4", "Notice to the member of a lapse, before it may take effect (and never "
+        "while a meeting the member may attend is called)", _days),
 }
 
 # Provisions no rule change can remove; `load` refuses any orders that break them.
@@ -241,6 +252,8 @@ ENTRENCHED: dict[str, str] = {
     "0.3": "A simple majority is never less than half of the votes cast.",
     "0.4": "Due process stays: a reply window and an appeal window of at least 7 days, "
     "at least 2 days' notice of a hearing, and interim suspension of 1 to 90 days.",
+    "0.5": "Membership lapses only by the rule of Part 9: at least 7 days of grace after dues "
+    "fall due and at least 7 days' notice to the member.",
 }
 
 
@@ -274,6 +287,9 @@ def _entrenched_breach(o: GroupStandingOrders) -> Rejection | None:
                       f"{o.appeal_window_days}-day appeal window, {o.hearing_notice_days} days' "
                       f"hearing notice and up to {o.interim_suspension_max_days} days' interim "
                       "suspension")
+    if o.dues_grace_days < 7 or o.lapse_notice_days < 7:
+        return breach("0.5", f"these orders give {o.dues_grace_days} days of grace and "
+                      f"{o.lapse_notice_days} days' notice of a lapse")
     for numerator, denominator in [(t.numerator, t.denominator)
                                    for t in (o.simple_majority, o.rule_change_threshold)]:
         if numerator > denominator:

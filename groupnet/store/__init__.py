@@ -11,9 +11,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import deque
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
+from aiosqlite.context import contextmanager
+
+# How long a statement waits for another process's write lock before giving up
+# with SQLITE_BUSY; the edges answer that as `busy` (web: 503 with Retry-After).
+BUSY_TIMEOUT_MS = 10_000
 
 NETWORK_MIGRATIONS: list[str] = [
     """
@@ -62,14 +70,79 @@ NETWORK_MIGRATIONS: list[str] = [
 ]
 
 
+class FinishedCursor(aiosqlite.Cursor):
+    """A statement's outcome: its rows, already fetched, and its rowcount and lastrowid."""
+
+    def __init__(self, db: aiosqlite.Connection, cursor: sqlite3.Cursor,
+                 rows: list[Any]) -> None:
+        super().__init__(db, cursor)
+        self._rows = deque(rows)
+
+    async def fetchone(self) -> Any:
+        return self._rows.popleft() if self._rows else None
+
+    async def fetchmany(self, size: int | None = None) -> list[Any]:
+        count = min(len(self._rows), size if size is not None else self.arraysize)
+        return [self._rows.popleft() for _ in range(count)]
+
+    async def fetchall(self) -> list[Any]:
+        rows = list(self._rows)
+        self._rows.clear()
+        return rows
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._each()
+
+    async def _each(self) -> AsyncIterator[Any]:
+        while self._rows:
+            yield self._rows.popleft()
+
+    async def close(self) -> None:
+        self._rows.clear()  # the statement itself was finished and reset when it ran
+
+
+class Database(aiosqlite.Connection):
+    """The node's one connection, which every task of the process shares.
+
+    Each statement runs to its end in a single call on the connection's
+    thread, its rows fetched there, so no statement is ever left open while
+    other tasks run. An open read holds a read transaction on the shared
+    connection: a `BEGIN IMMEDIATE` issued by another task meanwhile would
+    have to upgrade it, and SQLite answers such an upgrade with SQLITE_BUSY at
+    once, without waiting for the busy timeout, whenever another process (the
+    command line) holds the write lock or has committed since the read began;
+    a ROLLBACK meanwhile would abort the read. Results are therefore lists in
+    memory: queries that may match many rows page with LIMIT.
+    """
+
+    @contextmanager
+    async def execute(self, sql: str,
+                      parameters: Iterable[Any] | None = None) -> aiosqlite.Cursor:
+        cursor, rows = await self._execute(self._run_to_end, sql,
+                                           [] if parameters is None else parameters)
+        return FinishedCursor(self, cursor, rows)
+
+    def _run_to_end(self, sql: str, parameters: Iterable[Any]) -> tuple[sqlite3.Cursor, list]:
+        cursor = self._conn.execute(sql, parameters)
+        return cursor, cursor.fetchall()
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether `error` is SQLite giving up on a lock another connection holds."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return (isinstance(error, sqlite3.OperationalError) and code is not None
+            and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED))
+
+
 async def connect(path: Path) -> aiosqlite.Connection:
     """Open (creating with mode 0600 if needed) and migrate the node database."""
     old_umask = os.umask(0o077)
     try:
-        db = await aiosqlite.connect(path, isolation_level=None)
+        db = await Database(lambda: sqlite3.connect(str(path), isolation_level=None),
+                            iter_chunk_size=64)
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=FULL")
-        await db.execute("PRAGMA busy_timeout=10000")
+        await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         await db.execute("PRAGMA foreign_keys=ON")
         try:
             await migrate(db)

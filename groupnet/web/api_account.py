@@ -55,6 +55,10 @@ class Resignation(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
+class Renewal(msgspec.Struct, forbid_unknown_fields=True):
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
 async def session_caller(node: Node, token: str) -> Caller | None:
     """A member's session as a caller: their offices count only while they are active."""
     member_id = await signin.session_member(node, token)
@@ -164,6 +168,13 @@ async def post_resign(request: web.Request) -> web.Response:
     return json(member_view(member))
 
 
+async def post_renewal(request: web.Request) -> web.Response:
+    _own_id(request)
+    body = await read_body(request, Renewal) if await request.read() else Renewal()
+    member = await register.renew(node_of(request), actor_of(request), body.note)
+    return json(member_view(member))
+
+
 async def delete_my_role(request: web.Request) -> web.Response:
     member_id = _own_id(request)
     member = await register.stand_down(node_of(request), actor_of(request), member_id,
@@ -207,6 +218,10 @@ ENDPOINTS = [
              refusals=SELF),
     Endpoint("POST", "/api/v1/me/resign", "Resign one's membership", MEMBER, post_resign,
              Resignation),
+    Endpoint("POST", "/api/v1/me/renewal",
+             "Renew one's own membership: a lapse is reversed at once and a lapse notice "
+             "withdrawn; dues fall due afresh from today (SO 9.3)", MEMBER, post_renewal,
+             Renewal),
     Endpoint("DELETE", "/api/v1/me/roles/{role}", "Stand down from one of one's own roles",
              MEMBER, delete_my_role),
     Endpoint("GET", "/api/v1/me/inclusion",

@@ -42,6 +42,11 @@ async def get_node(request: web.Request) -> web.Response:
         "state_hash": node.state.state_hash(),
         "outbox": outbox,
         "forks": len(node.state.forks),
+        # requests the peer address policy stopped, latest per peer (docs/network.md)
+        "refused_peers": {
+            peer: {"at": at, "reason": reason}
+            for peer, (at, reason) in sorted(service.client.refused.items())
+        } if service else {},
     })
 
 

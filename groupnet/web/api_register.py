@@ -48,6 +48,12 @@ class EligibilityEntry(msgspec.Struct, forbid_unknown_fields=True):
     from_ms: Millis | None = None
 
 
+class DuesPaid(msgspec.Struct, forbid_unknown_fields=True):
+    # the date the member's dues are now paid until, YYYY-MM-DD
+    paid_until: Annotated[str, msgspec.Meta(max_length=10)]
+    note: Short = ""
+
+
 class LinkRequest(msgspec.Struct, forbid_unknown_fields=True):
     purpose: Literal["invitation", "reset"] = "invitation"
 
@@ -69,7 +75,8 @@ def member_view(member: Member) -> dict:
 
 async def _officer_view(request: web.Request, member: Member) -> dict:
     signed_up = await signin.has_password(node_of(request).db, member.member_id)
-    return {**member_view(member), "signed_up": signed_up}
+    lapse = await register.lapse_view(node_of(request), member)
+    return {**member_view(member), "signed_up": signed_up, "lapse": msgspec.to_builtins(lapse)}
 
 
 async def list_members(request: web.Request) -> web.Response:
@@ -104,6 +111,19 @@ async def post_status(request: web.Request) -> web.Response:
     member = await register.set_status(node_of(request), actor_of(request),
                                        request.match_info["id"], body.status, body.reason)
     return json(await _officer_view(request, member))
+
+
+async def post_dues(request: web.Request) -> web.Response:
+    body = await read_body(request, DuesPaid)
+    member = await register.record_dues(node_of(request), actor_of(request),
+                                        request.match_info["id"], body.paid_until, body.note)
+    return json(await _officer_view(request, member))
+
+
+async def post_lapse_notice(request: web.Request) -> web.Response:
+    member = await register.give_lapse_notice(node_of(request), actor_of(request),
+                                              request.match_info["id"])
+    return json(await _officer_view(request, member), status=201)
 
 
 async def post_role(request: web.Request) -> web.Response:
@@ -216,8 +236,17 @@ ENDPOINTS = [
     Endpoint("PATCH", "/api/v1/members/{id}", "Change a member's contact details or notes",
              OFFICER, patch_member, register.ContactChanges),
     Endpoint("POST", "/api/v1/members/{id}/status",
-             "Mark a member lapsed, reinstate or readmit them (suspension and expulsion only "
-             "through due process)", OFFICER, post_status, StatusChange),
+             "Reinstate or readmit a member, or mark them lapsed where SO 9.3-9.4 allow it "
+             "(dues unpaid past the grace period, notice sent and run, no meeting called); "
+             "suspension and expulsion only through due process", OFFICER, post_status,
+             StatusChange),
+    Endpoint("POST", "/api/v1/members/{id}/dues",
+             "Record dues paid until a date; dues brought up to date withdraw a lapse notice "
+             "and reinstate a lapsed member", OFFICER, post_dues, DuesPaid),
+    Endpoint("POST", "/api/v1/members/{id}/lapse-notice",
+             "Give a member whose dues are unpaid past the grace period (SO 9.3) notice of a "
+             "lapse (SO 9.4): sent, or kept for an officer to pass on", OFFICER,
+             post_lapse_notice),
     Endpoint("POST", "/api/v1/members/{id}/roles",
              "Record that a member holds a role, citing the decision", OFFICER, post_role,
              RoleAssignment),

@@ -80,7 +80,8 @@ class NodeProcess:
 
     async def init(self, name: str) -> None:
         output = await groupnet("init", str(self.directory), "--name", name,
-                                "--url", self.url, "--port", str(self.port))
+                                "--url", self.url, "--port", str(self.port),
+                                "--allow-private-peers")
         self.token = output.split("admin token:")[1].split()[0]
         self.id = output.split("node id:")[1].split()[0]
         config = self.directory / node_config.CONFIG_FILE

@@ -10,6 +10,7 @@ from __future__ import annotations
 from groupnet import crypto, messages, network
 from groupnet.federation import sync
 from groupnet.federation.client import PeerClient
+from groupnet.federation.peer_policy import PeerPolicy
 from groupnet.messages import Admit, KeyRotate, NetworkStandingOrders, Profile
 from groupnet.node import Node, now_ms
 
@@ -39,7 +40,7 @@ async def test_a_fresh_node_takes_every_page_in_order_even_across_a_key_rotation
 
     directory, _, _ = await cluster.create("Fresh")
     fresh = await Node.open(directory)
-    client = PeerClient()
+    client = PeerClient(policy=PeerPolicy.of(fresh.config))
     try:
         fetched = await network.join(fresh, client, peer.node.config.url)
         assert fetched == peer.node.last_rx

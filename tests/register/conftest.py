@@ -13,7 +13,9 @@ import aiohttp
 import pytest
 from aiosmtpd.controller import Controller
 
+from groupnet.business import clock
 from groupnet.config import SmtpConfig
+from groupnet.procedure.standing_orders import DAY_MS, GroupStandingOrders
 from groupnet.service import Service
 
 from ..conftest import free_port
@@ -112,6 +114,26 @@ def smtp_server():
 def smtp_settings(port: int) -> SmtpConfig:
     return SmtpConfig(host="127.0.0.1", port=port, starttls=False, timeout_seconds=5,
                       from_address="Southwark group <southwark@example.org>")
+
+
+async def lapse_by_the_rules(group: Group, member_id: str, as_: str = "officer") -> Answer:
+    """Lapse a member as standing orders 9.3 and 9.4 allow: dues unpaid past the grace
+    period, notice given and passed on (no SMTP here), the notice period run."""
+    paid = await group.call("POST", f"/api/v1/members/{member_id}/dues", as_=as_,
+                            json={"paid_until": "2016-01-31", "note": "last paid in January"})
+    assert paid.status == 200, paid.body
+    given = await group.call("POST", f"/api/v1/members/{member_id}/lapse-notice", as_=as_)
+    assert given.status == 201, given.body
+    waiting = await group.call("GET", "/api/v1/notices", as_=as_)
+    (notice,) = [n for n in waiting.body["notices"]
+                 if n["kind"] == "lapse" and n["member_id"] == member_id]
+    passed = await group.call("POST", f"/api/v1/notices/{notice['id']}/passed-on", as_=as_)
+    assert passed.status == 200, passed.body
+    clock.advance(group.node, GroupStandingOrders().lapse_notice_days * DAY_MS)
+    lapsed = await group.call("POST", f"/api/v1/members/{member_id}/status", as_=as_,
+                              json={"status": "lapsed", "reason": "dues unpaid since January"})
+    assert lapsed.status == 200, lapsed.body
+    return lapsed
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

@@ -19,6 +19,9 @@ CALLS = {
     ("PATCH", "/api/v1/members/{id}"): ("/api/v1/members/{other}", {"area": "Walworth"}),
     ("POST", "/api/v1/members/{id}/status"):
         ("/api/v1/members/{other}/status", {"status": "suspended", "reason": "x"}),
+    ("POST", "/api/v1/members/{id}/dues"):
+        ("/api/v1/members/{other}/dues", {"paid_until": "not a date"}),
+    ("POST", "/api/v1/members/{id}/lapse-notice"): ("/api/v1/members/{other}/lapse-notice", None),
     ("POST", "/api/v1/members/{id}/roles"):
         ("/api/v1/members/{other}/roles", {"role": "member", "decision": "x"}),
     ("DELETE", "/api/v1/members/{id}/roles/{role}"): ("/api/v1/members/{other}/roles/chair", None),
@@ -46,6 +49,7 @@ CALLS = {
     ("GET", "/api/v1/me"): ("/api/v1/me", None),
     ("GET", "/api/v1/me/export"): ("/api/v1/me/export", None),
     ("POST", "/api/v1/me/resign"): ("/api/v1/me/resign", {"reason": "x" * 3000}),
+    ("POST", "/api/v1/me/renewal"): ("/api/v1/me/renewal", {"note": "x" * 3000}),
     ("DELETE", "/api/v1/me/roles/{role}"): ("/api/v1/me/roles/chair", None),
     ("GET", "/api/v1/me/inclusion"): ("/api/v1/me/inclusion", None),
 }

@@ -10,14 +10,13 @@ import pytest
 from groupnet.procedure import register_commitment as rc
 
 from ..conftest import eventually
-from .conftest import cli
+from .conftest import cli, lapse_by_the_rules
 
 
 async def test_the_audit_trail_refuses_edits_and_verify_catches_a_row_altered_behind_its_back(
         group):
     directory = str(group.node.directory)
-    await group.call("POST", f"/api/v1/members/{group.ids['member']}/status",
-                     json={"status": "lapsed", "reason": "dues unpaid"})
+    await lapse_by_the_rules(group, group.ids["member"])
     clean = await asyncio.to_thread(cli, "verify", directory)
     assert clean.returncode == 0, clean.stdout
     assert "audit rows: 0 problem(s)" in clean.stdout

@@ -121,6 +121,12 @@ async def post_resign(request: web.Request) -> web.StreamResponse:
     raise see_other("/me")
 
 
+@action("POST", "/api/v1/me/renewal", "renewal", me_page)
+async def post_renewal(request: web.Request) -> web.StreamResponse:
+    await register.renew(node_of(request), actor_of(request), text(request, "note"))
+    raise see_other("/me")
+
+
 @action("POST", "/api/v1/me/password", "password", me_page,
         {"wrong_password": "current", "weak_password": "new"})
 async def post_password(request: web.Request) -> web.StreamResponse:
@@ -199,5 +205,6 @@ def routes() -> list[web.RouteDef]:
         web.get("/me", me_page),
         web.get("/me/export", my_export),
         web.post("/me/resign", post_resign),
+        web.post("/me/renewal", post_renewal),
         web.post("/me/password", post_password),
     ]

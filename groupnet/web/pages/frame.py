@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from functools import wraps
@@ -36,6 +37,7 @@ import msgspec
 from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
+from ... import store
 from ...business.people import Actor
 from ...limits import MAX_ID, refusal, web_link, whole_number
 from ...node import Node
@@ -43,6 +45,7 @@ from ...procedure.rejection import Refused, Rejection, refuse
 from ..addresses import client_address
 from ..auth import SESSION_COOKIE, Caller, caller_of, csrf_token_for
 from ..endpoints import ident  # noqa: F401 (pages read path ids as the API does)
+from ..errors import BUSY, BUSY_RETRY_AFTER_SECONDS
 from ..keys import NODE, SERVICE
 
 FORM_COOKIE = "groupnet_form"
@@ -272,6 +275,12 @@ def page(method: str, api_path: str) -> Callable[[PageHandler], PageHandler]:
                 return await handler(request)
             except Refused as refused:
                 return refusal_page(request, refused.rejection, refused.status)
+            except sqlite3.OperationalError as error:
+                if not store.is_busy(error):
+                    raise
+                response = refusal_page(request, BUSY, 503)
+                response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+                return response
 
         return guarded
 

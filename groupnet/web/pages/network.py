@@ -79,6 +79,7 @@ async def _health(request: web.Request) -> dict:
         "admitted": node.state.is_member(node.id),
         "network": node.state.name if node.state.net else None,
         "entries": node.last_rx,
+        "refused": dict(service.client.refused) if service else {},
     }
 
 

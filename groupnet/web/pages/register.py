@@ -68,7 +68,8 @@ async def member_page(request: web.Request) -> web.StreamResponse:
                   signed_up=await signin.has_password(node.db, member.member_id),
                   mail=node.config.smtp is not None,
                   statuses=[s for s in CHANGEABLE if s != member.status],
-                  roles=orders.officer_roles, notice=request.query)
+                  roles=orders.officer_roles, notice=request.query,
+                  lapse=await register.lapse_view(node, member), orders=orders)
 
 
 def _member_action(api: str, name: str, fields: dict[str, str] | None = None):
@@ -89,6 +90,20 @@ async def post_status(request: web.Request) -> web.StreamResponse:
                                  "reason": text(request, "reason")})
     await register.set_status(node_of(request), actor_of(request), request.match_info["id"],
                               body.status, body.reason)
+    raise see_other(f"/members/{request.match_info['id']}?saved=1")
+
+
+@_member_action("POST /api/v1/members/{id}/dues", "dues", {"bad_request": "paid_until"})
+async def post_dues(request: web.Request) -> web.StreamResponse:
+    await register.record_dues(node_of(request), actor_of(request), request.match_info["id"],
+                               text(request, "paid_until"), text(request, "note"))
+    raise see_other(f"/members/{request.match_info['id']}?saved=1")
+
+
+@_member_action("POST /api/v1/members/{id}/lapse-notice", "lapse_notice")
+async def post_lapse_notice(request: web.Request) -> web.StreamResponse:
+    await register.give_lapse_notice(node_of(request), actor_of(request),
+                                     request.match_info["id"])
     raise see_other(f"/members/{request.match_info['id']}?saved=1")
 
 
@@ -184,6 +199,8 @@ def routes() -> list[web.RouteDef]:
         web.post("/members/{id}", post_edit),
         web.post("/members/{id}/status", post_status),
         web.post("/members/{id}/roles", post_role),
+        web.post("/members/{id}/dues", post_dues),
+        web.post("/members/{id}/lapse-notice", post_lapse_notice),
         web.post("/members/{id}/links", post_link),
         web.get("/notices", notices_page),
         web.post("/notices/{id}/passed-on", post_passed_on),
