@@ -6,6 +6,7 @@ import pytest
 from aiohttp import web
 
 from groupnet.federation.client import PeerClient, PeerError
+from groupnet.federation.peer_policy import PeerPolicy
 from tests.conftest import free_port
 
 
@@ -21,7 +22,7 @@ async def test_a_feed_cursor_that_is_not_a_bounded_number_makes_the_peer_unusabl
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    client = PeerClient()
+    client = PeerClient(policy=PeerPolicy(allow_private=True))  # the peer is on loopback
     try:
         with pytest.raises(PeerError, match="Groupnet-Feed-Next"):
             await client.feed(f"http://127.0.0.1:{port}", 0, 10)
