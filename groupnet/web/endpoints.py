@@ -129,7 +129,7 @@ def require_content_type(request: web.Request, wanted: str) -> None:
     CORS preflight this node never answers); so the type is part of the guard.
     """
     if request.content_type != wanted:
-        raise refuse("unsupported_media_type", f"this call takes a {wanted} body (send "
+        raise refuse("unsupported_media_type", f"this call takes a body of type {wanted} (send "
                      f"`Content-Type: {wanted}`); this one is {request.content_type}", 415)
 
 
