@@ -21,8 +21,8 @@ from enum import Enum
 
 import msgspec
 
-from .messages import Entry
-from .procedure.rejection import Rejection
+from ...messages import Entry
+from ..rejection import Rejection
 
 
 class Verdict(Enum):
