@@ -332,8 +332,12 @@ class Node:
                 )
                 # the same decision as for any other node's entry (`receive`)
                 verdict = receive(self.state, entry, HeldEntries(set(), {}), signed_here, stamp)
-                if isinstance(verdict, Refuse):
-                    raise refuse(verdict.rejection.code, verdict.rejection.reason)
+                if not isinstance(verdict, Accept):
+                    # a fork or duplicate of our own: this log is frozen at that seq (3.3)
+                    why = verdict.rejection if isinstance(verdict, Refuse) \
+                        else self.state.equivocation(entry)
+                    assert why is not None, "only a freeze puts a held entry at our next seq"
+                    raise refuse(why.code, why.reason)
                 await self._insert([entry], stamp)
                 # read before COMMIT: once the write lock is released another process
                 # (the CLI) may commit rows that this one has not folded yet
