@@ -18,8 +18,8 @@ protocol/SPEC.md section 3.4 is this function, step for step.
     11    the signature, with the key in force at (author, seq) → bad_signature
     12    author frozen at f: seq = f → ForkEvidence; seq > f → equivocated.
           An entry at the seq of an entry held but waiting → ForkEvidence
-    13    the chain (`chain.classify`): seq ≤ head → ForkEvidence (or Duplicate
-          if the id held there is this one); revoked; prev_mismatch;
+    13    the chain (`chain.classify`): seq ≤ head → ForkEvidence (Duplicate
+          if nothing else is held there); revoked; prev_mismatch;
           future_timestamp; timestamp_regression
     14    the network rules, then the kind's rules (`NetworkState.check`)
     15    Accept: the caller stores the bytes and folds the entry (`count`)
@@ -49,8 +49,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ...messages import Entry
 from ..rejection import Rejection
-from .chain import Verdict as Place
-from .chain import classify
+from .chain import Place, classify
 
 if TYPE_CHECKING:
     from .state import NetworkState
@@ -133,7 +132,9 @@ def receive(state: NetworkState, entry: Entry | Rejection, held: Held,
     head = state.head_of(entry.author)
     skew = state.orders.max_future_skew_seconds * 1000
     if entry.seq > head.seq + 1 and state.equivocation(entry) is None:  # step 10
-        return Refuse(entry, classify(head, entry, None, now, skew))  # type: ignore[arg-type]
+        gap = classify(head, entry, now, skew)
+        assert isinstance(gap, Rejection), "beyond head + 1 is revoked or a gap"
+        return Refuse(entry, gap)
     if not signature(entry, state.key_at(entry.author, entry.seq)):  # step 11
         return Refuse(entry, Rejection(
             "bad_signature",
@@ -148,7 +149,7 @@ def receive(state: NetworkState, entry: Entry | Rejection, held: Held,
         closed = state.equivocation(entry) if entry.seq > head.seq else None
         if closed is not None:
             return Refuse(entry, closed)
-        place = classify(head, entry, None, now, skew)  # step 13
+        place = classify(head, entry, now, skew)  # step 13
         if isinstance(place, Rejection):
             return Refuse(entry, place)
         if place is Place.NEXT:
