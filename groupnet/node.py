@@ -6,6 +6,11 @@ and the federation inbox alike. Writes are serialised by SQLite's write lock
 moved in one transaction, so a seq is never signed twice, even when the CLI
 and a running server share the node. Entries another process committed are
 folded in ("the tail") before anything is decided.
+
+Whether an entry is accepted, this node's own or another's, is decided by
+`procedure.network.receive` alone; here is only what it needs (the ids held,
+signatures checked ahead in worker processes, the time) and what it answers
+(storing, folding, the result sent back).
 """
 
 from __future__ import annotations
@@ -385,7 +390,8 @@ class Node:
         """Answer a batch of entries all stored already, without taking the write lock.
 
         Relays send most entries to a node more than once; those need one read,
-        and a batch that reaches past an author's head needs none.
+        and a batch that reaches past an author's head needs none. Only when
+        `receive` would answer every entry at its step 8 (the id is held).
         """
         entries = [p for p in parsed if isinstance(p, Entry)]
         if not entries or len(entries) < len(parsed):

@@ -6,7 +6,8 @@ previous entry, carry a valid signature by the key then in force, and pass the
 network's rules in the order the node accepted them. Fork evidence must be a
 validly signed second entry for a seq already held. After a fork, an entry that
 depended on what the freeze removed may wait, held but not counted (SPEC 3.3):
-that is no fault of the database.
+that is no fault of the database. The rules are `receive.stored`'s, the ones
+the node rebuilds its state with; this module only reads and reports.
 """
 
 from __future__ import annotations
