@@ -114,7 +114,6 @@ def signed_here(entry: Entry, key: str) -> bool:
     return True
 
 
-
 async def to_the_end(work: Awaitable[T]) -> T:
     """Await `work`, and if the caller is cancelled meanwhile, let it finish anyway.
 
