@@ -1,6 +1,6 @@
 """What a node's officers do to the network: found it, admit groups, join it, publish.
 
-Thin edges around the pure rules in `procedure/network.py`: each action turns
+Thin edges around the pure rules in `procedure/network/`: each action turns
 into one signed entry in this node's log (or a pull from a peer), and the
 rules decide whether it stands.
 """

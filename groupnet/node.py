@@ -6,6 +6,11 @@ and the federation inbox alike. Writes are serialised by SQLite's write lock
 moved in one transaction, so a seq is never signed twice, even when the CLI
 and a running server share the node. Entries another process committed are
 folded in ("the tail") before anything is decided.
+
+Whether an entry is accepted, this node's own or another's, is decided by
+`procedure.network.receive` alone; here is only what it needs (the ids held,
+signatures checked ahead in worker processes, the time) and what it answers
+(storing, folding, the result sent back).
 """
 
 from __future__ import annotations
@@ -25,9 +30,17 @@ import msgspec
 
 from . import config as node_config
 from . import crypto, messages, store
-from .log import Verdict, classify
 from .messages import Body, Entry
-from .procedure.network import NetworkState
+from .procedure.network import (
+    Accept,
+    Duplicate,
+    ForkEvidence,
+    NetworkState,
+    Refuse,
+    Verdict,
+    count,
+    receive,
+)
 from .procedure.rejection import Rejection, refuse
 
 PARALLEL_VERIFY_MIN = 64
@@ -66,6 +79,39 @@ class CheckedBatch:
         self.parsed = parsed
         self.signer = signer  # entry id -> the key its signature was checked against
         self.valid = valid    # entry id -> whether it verified with that key
+
+    def signature(self, entry: Entry, key: str) -> bool:
+        """The verdict checked ahead, if it was checked against `key`; else check it now.
+
+        A rotation since, or an entry not checked ahead, is checked now.
+        """
+        valid = self.valid.get(entry.id) if key == self.signer.get(entry.id) else None
+        return messages.verify_signature(entry, key) if valid is None else valid
+
+
+class HeldEntries:
+    """The ids a node holds, and at which (author, seq), as a decision asks (`receive`)."""
+
+    __slots__ = ("ids", "at")
+
+    def __init__(self, ids: set[str], at: dict[tuple[str, int], str]) -> None:
+        self.ids = ids
+        self.at = at
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self.ids
+
+    def id_at(self, author: str, seq: int) -> str | None:
+        return self.at.get((author, seq))
+
+    def add(self, entry: Entry) -> None:
+        self.ids.add(entry.id)
+        self.at.setdefault((entry.author, entry.seq), entry.id)
+
+
+def signed_here(entry: Entry, key: str) -> bool:
+    """This node's own entry, just signed with the key in force."""
+    return True
 
 
 async def to_the_end(work: Awaitable[T]) -> T:
@@ -203,10 +249,9 @@ class Node:
             for counted in self.state.fold(entry):
                 self._note(counted)
 
-    def _fold(self, entry: Entry) -> None:
-        """Fold an entry just accepted, and any held entry that waited for it (SPEC 3.3)."""
-        self.state.apply(entry)
-        for counted in (entry, *self.state.count_waiting()):
+    def _fold(self, verdict: Verdict) -> None:
+        """Apply a verdict: an accepted entry, and any held entry that waited for it (SPEC 3.3)."""
+        for counted in count(self.state, verdict):
             self._note(counted)
 
     def _note(self, entry: Entry) -> None:
@@ -289,9 +334,14 @@ class Node:
                 entry = messages.build(
                     self.key, net, self.id, head.seq + 1, head.id, stamp, kind, body
                 )
-                rejection = self.state.check(entry)
-                if rejection is not None:
-                    raise refuse(rejection.code, rejection.reason)
+                # the same decision as for any other node's entry (`receive`)
+                verdict = receive(self.state, entry, HeldEntries(set(), {}), signed_here, stamp)
+                if not isinstance(verdict, Accept):
+                    # a fork or duplicate of our own: this log is frozen at that seq (3.3)
+                    why = verdict.rejection if isinstance(verdict, Refuse) \
+                        else self.state.equivocation(entry)
+                    assert why is not None, "only a freeze puts a held entry at our next seq"
+                    raise refuse(why.code, why.reason)
                 await self._insert([entry], stamp)
                 # read before COMMIT: once the write lock is released another process
                 # (the CLI) may commit rows that this one has not folded yet
@@ -300,7 +350,7 @@ class Node:
             except BaseException:
                 await self.db.execute("ROLLBACK")
                 raise
-            self._fold(entry)
+            self._fold(verdict)
             self.last_rx = last_rx
             self._remember([entry])
         self.changed.set()
@@ -339,7 +389,8 @@ class Node:
         """Answer a batch of entries all stored already, without taking the write lock.
 
         Relays send most entries to a node more than once; those need one read,
-        and a batch that reaches past an author's head needs none.
+        and a batch that reaches past an author's head needs none. Only when
+        `receive` would answer every entry at its step 8 (the id is held).
         """
         entries = [p for p in parsed if isinstance(p, Entry)]
         if not entries or len(entries) < len(parsed):
@@ -412,87 +463,50 @@ class Node:
 
     async def _decide(self, batch: CheckedBatch,
                       now: int) -> tuple[list[Result], list[Entry], list[Entry]]:
-        state = self.state
-        parsed = batch.parsed
-        held = await self._held_ids([p.id for p in parsed if isinstance(p, Entry)])
-        skew = state.orders.max_future_skew_seconds * 1000
+        """Ask `receive` about each entry in turn, and apply what it answers."""
+        held = await self._held(batch.parsed)
         results: list[Result] = []
         accepted: list[Entry] = []
         forks: list[Entry] = []
-        for entry in parsed:
-            if isinstance(entry, Rejection):
-                results.append(Result("rejected", None, entry.code, entry.reason))
-                continue
-            if entry.id in held:
-                results.append(Result("duplicate", entry.id))
-                continue
-            if state.net is not None and entry.net != state.net:
-                results.append(_rejected(entry, Rejection(
-                    "wrong_network",
-                    f"N1: this node belongs to network {state.net}, the entry to {entry.net}",
-                )))
-                continue
-            head = state.head_of(entry.author)
-            if entry.seq > head.seq + 1 and state.equivocation(entry) is None:
-                # the key in force that far ahead is not known until the gap is filled
-                results.append(_rejected(entry, classify(head, entry, None, now, skew)))
-                continue
-            key = state.key_at(entry.author, entry.seq)
-            # checked ahead against the key then in force; a rotation since, or an
-            # entry not checked ahead, is checked now
-            valid = batch.valid.get(entry.id) if key == batch.signer.get(entry.id) else None
-            if valid is None:
-                valid = messages.verify_signature(entry, key)
-            if not valid:
-                results.append(_rejected(entry, Rejection(
-                    "bad_signature",
-                    f"SPEC 2.3: the signature does not verify with the key in force "
-                    f"for this author at seq {entry.seq}",
-                )))
-                continue
-            # Another entry at the seq where the author is frozen is more evidence, kept
-            # (3.3); past it the author's log is closed: say so, not "seq gap". An entry
-            # held but waiting (3.3) at this seq makes this one a fork as well.
-            waiting_id = state.waiting_id(entry.author, entry.seq)
-            if state.frozen.get(entry.author) == entry.seq or waiting_id is not None:
-                verdict: Verdict | Rejection = Verdict.FORK
-            else:
-                closed = state.equivocation(entry) if entry.seq > head.seq else None
-                if closed is not None:
-                    results.append(_rejected(entry, closed))
-                    continue
-                verdict = classify(head, entry, None, now, skew)
-            if verdict is Verdict.FORK:
-                # the entry held at this seq may have been accepted earlier in this very
-                # batch, and so not be stored yet
-                held_id = waiting_id or next(
-                    (e.id for e in accepted if (e.author, e.seq) == (entry.author, entry.seq)),
-                    None,
-                ) or await self._id_at(entry.author, entry.seq)
-                if held_id is None or held_id == entry.id:
-                    results.append(Result("duplicate", entry.id))
-                    continue
-                state.record_fork(entry.author, entry.seq, held_id, entry.id)
-                forks.append(entry)
-                held[entry.id] = True
-                results.append(Result(
-                    "fork", entry.id, "equivocation",
-                    f"SPEC 3.3: the author already signed {held_id} at seq {entry.seq}; "
-                    "both are kept as proof and the author's log is frozen before it",
-                ))
-                continue
-            if isinstance(verdict, Rejection):
-                results.append(_rejected(entry, verdict))
-                continue
-            rejection = state.check(entry)
-            if rejection is not None:
-                results.append(_rejected(entry, rejection))
-                continue
-            self._fold(entry)
-            accepted.append(entry)
-            held[entry.id] = True
-            results.append(Result("accepted", entry.id))
+        for parsed in batch.parsed:
+            verdict = receive(self.state, parsed, held, batch.signature, now)
+            results.append(_result(verdict))
+            if isinstance(verdict, Accept):
+                self._fold(verdict)
+                accepted.append(verdict.entry)
+                held.add(verdict.entry)
+            elif isinstance(verdict, ForkEvidence):
+                count(self.state, verdict)
+                forks.append(verdict.entry)
+                held.ids.add(verdict.entry.id)
         return results, accepted, forks
+
+    async def _held(self, parsed: list[Entry | Rejection]) -> HeldEntries:
+        """What `receive` may ask of this batch: which ids are held, and which id at a seq.
+
+        The id at (author, seq) is asked only of an entry at or below its author's
+        head, or of a frozen author (SPEC 3.3); read for those alone, it is most
+        often nothing to read.
+        """
+        entries = [p for p in parsed if isinstance(p, Entry)]
+        ids = set(await self._held_ids([e.id for e in entries]))
+        state = self.state
+        places = sorted({
+            (e.author, e.seq) for e in entries
+            if e.id not in ids and (e.seq <= state.head_of(e.author).seq
+                                    or e.author in state.frozen)
+        })
+        at: dict[tuple[str, int], str] = {}
+        for start in range(0, len(places), 400):
+            chunk = places[start:start + 400]
+            where = " OR ".join("(author = ? AND seq = ?)" for _ in chunk)
+            async with self.db.execute(
+                f"SELECT author, seq, id FROM entries WHERE {where}",
+                [value for place in chunk for value in place],
+            ) as cursor:
+                for author, seq, ident in await cursor.fetchall():
+                    at[(author, seq)] = ident
+        return HeldEntries(ids, at)
 
     async def _held_ids(self, ids: list[str]) -> dict[str, bool]:
         held: dict[str, bool] = {}
@@ -506,13 +520,6 @@ class Node:
                 for (ident,) in await cursor.fetchall():
                     held[ident] = True
         return held
-
-    async def _id_at(self, author: str, seq: int) -> str | None:
-        async with self.db.execute(
-            "SELECT id FROM entries WHERE author = ? AND seq = ?", (author, seq)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return row[0] if row else None
 
     async def _verify_many(self, pairs: list[tuple[str, Entry]]) -> dict[str, bool]:
         """Check signatures; big batches go to a worker per core (Ed25519 is CPU-bound)."""
@@ -605,5 +612,14 @@ class Node:
         return out
 
 
-def _rejected(entry: Entry, rejection: Rejection) -> Result:
-    return Result("rejected", entry.id, rejection.code, rejection.reason)
+def _result(verdict: Verdict) -> Result:
+    """What a receiver answers for a verdict (SPEC 6)."""
+    if isinstance(verdict, Accept):
+        return Result("accepted", verdict.entry.id)
+    if isinstance(verdict, Duplicate):
+        return Result("duplicate", verdict.entry.id)
+    if isinstance(verdict, ForkEvidence):
+        return Result("fork", verdict.entry.id, "equivocation", verdict.reason)
+    assert isinstance(verdict, Refuse), "an incoming entry never waits"
+    ident = verdict.entry.id if verdict.entry is not None else None
+    return Result("rejected", ident, verdict.rejection.code, verdict.rejection.reason)

@@ -1,7 +1,7 @@
 """What a group's officers do with motions on the network.
 
 Each action becomes one signed entry in this node's log; the shared-motion
-rules (`procedure/shared_motions.py`) decide on every node whether it stands.
+rules (`procedure/network/shared_motions.py`) decide on every node whether it stands.
 References carry the seq of the sharing group's log this node holds now (SM3),
 so the verdict here and everywhere else is the same.
 """
@@ -23,8 +23,8 @@ from .messages import (
     MotionWithdrawn,
 )
 from .node import Node
+from .procedure.network.shared_motions import SharedMotion
 from .procedure.rejection import refuse
-from .procedure.shared_motions import SharedMotion
 
 
 def motion_or_404(node: Node, motion_id: str) -> SharedMotion:

@@ -6,7 +6,8 @@ previous entry, carry a valid signature by the key then in force, and pass the
 network's rules in the order the node accepted them. Fork evidence must be a
 validly signed second entry for a seq already held. After a fork, an entry that
 depended on what the freeze removed may wait, held but not counted (SPEC 3.3):
-that is no fault of the database.
+that is no fault of the database. The rules are `receive.stored`'s, the ones
+the node rebuilds its state with; this module only reads and reports.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from . import config as node_config
 from . import messages
-from .procedure.network import WAITING, NetworkState
+from .procedure.network import NetworkState, Refuse, Wait, count, stored
 from .procedure.rejection import Rejection
 
 
@@ -45,24 +46,17 @@ def check_rows(rows: Iterable[tuple], fork_rows: Iterable[tuple]) -> tuple[list[
         if (entry.author, entry.seq, entry.id, entry.kind) != (author, seq, ident, kind):
             problems.append(f"{where}: the stored columns do not match the signed bytes")
             continue
-        if state.first_waiting(author) is not None:
-            # behind an entry of its author that waits (SPEC 3.3): checked once it counts
-            problems += _signatures(state, state.fold(entry))
+        head_seq = state.head_of(author).seq
+        verdict = stored(state, entry, messages.verify_signature)
+        if isinstance(verdict, Refuse):
+            problems += _refused(where, verdict.rejection, head_seq)
             continue
-        if not messages.verify_signature(entry, state.key_at(author, seq)):
-            problems.append(f"{where}: bad signature")
+        if isinstance(verdict, Wait) and verdict.why is not None and not state.forks:
+            # only a fork freeze may leave a held entry unfit (SPEC 3.3)
+            problems.append(f"{where}: {verdict.why}")
             continue
-        rejection = state.check(entry)
-        if rejection is not None and rejection.code == "equivocated":
-            continue
-        head = state.head_of(author)
-        if entry.seq != head.seq + 1 or entry.prev != head.id:
-            problems.append(f"{where}: breaks its author's chain (head was seq {head.seq})")
-            continue
-        if rejection is not None and not (state.forks and rejection.code in WAITING):
-            problems.append(f"{where}: {rejection}")
-            continue
-        problems += _signatures(state, state.fold(entry)[1:])
+        # entries that waited count with this one: their signatures are checked now
+        problems += _signatures(state, count(state, verdict)[1:])
     for ident, author, seq, raw in fork_rows:
         entry = messages.parse(raw)
         if isinstance(entry, Rejection) or entry.id != ident:
@@ -74,6 +68,17 @@ def check_rows(rows: Iterable[tuple], fork_rows: Iterable[tuple]) -> tuple[list[
             # that far along its log is no longer known
             problems.append(f"fork evidence {ident[:12]}: bad signature")
     return problems, state
+
+
+def _refused(where: str, rejection: Rejection, head_seq: int) -> list[str]:
+    """How `groupnet verify` reports a stored entry that `receive.stored` refuses."""
+    if rejection.code == "equivocated":
+        return []  # past its author's fork: kept, not counted (SPEC 3.3)
+    if rejection.code == "bad_signature":
+        return [f"{where}: bad signature"]
+    if rejection.code in ("seq_gap", "prev_mismatch"):
+        return [f"{where}: breaks its author's chain (head was seq {head_seq})"]
+    return [f"{where}: {rejection}"]
 
 
 def _signatures(state: NetworkState, counted: list[messages.Entry]) -> list[str]:

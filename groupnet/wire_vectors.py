@@ -17,7 +17,7 @@ The expected verdicts and witnessed-time answers below are written by hand:
 they are the protocol's claims. What is computed here is only what follows
 from the bytes (ids, signature checks) and, for each scenario's final state
 hash and members, a fold of the accepted entries through the reference rules
-(`procedure/network.py`), as `Node.rebuild` does it. The generator refuses to
+(`procedure/network/`), as `Node.rebuild` does it. The generator refuses to
 write a witnessed-time answer that the reference rules contradict.
 
 The adversarial signatures of `strict_signatures` are made here with the

@@ -17,9 +17,9 @@ Every node folds these entries the same way (DESIGN.md invariant 1). The rules:
   messages: an amendment written before the writer saw a withdrawal stands as
   a pre-withdrawal amendment on every node; one written after it is refused on
   every node. A reference citing a seq that a fork freeze removed from its
-  group's log is void, accepted with no effect (`procedure/network.py` decides
-  that, since it holds the freezes): nobody can judge it any more, and
-  refusing it would stop its honest writer's log for another group's fault.
+  group's log is void, accepted with no effect: nobody can judge it any more,
+  and refusing it would stop its honest writer's log for another group's
+  fault. Only the rules that need nothing but the entry itself apply to it.
 - SM4 (endorse). A group adopts another group's motion at its own meeting and
   endorses a version it has seen, carrying its tally; once per version per
   group; never its own motion (its adoption travels in the share itself).
@@ -35,10 +35,11 @@ No I/O, no clock: entries arrive already checked for signature and chain.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from ..messages import (
+from ...messages import (
     Adoption,
     Entry,
     MotionAmendment,
@@ -50,7 +51,10 @@ from ..messages import (
     MotionShared,
     MotionWithdrawn,
 )
-from .rejection import Rejection
+from ..rejection import Rejection
+
+if TYPE_CHECKING:
+    from .state import NetworkState
 
 
 class Version(msgspec.Struct):
@@ -146,15 +150,22 @@ def _tally_check(adoption: Adoption | None) -> Rejection | None:
 class SharedMotions:
     """Every shared motion in the network, as every node computes it."""
 
+    kinds = frozenset({
+        "motion.shared", "motion.revised", "motion.withdrawn", "motion.endorsed",
+        "motion.cosponsored", "motion.amendment", "motion.reply",
+    })
+
     def __init__(self) -> None:
         self.motions: dict[str, SharedMotion] = {}
 
-    def check(self, entry: Entry, head_seq: HeadSeq) -> Rejection | None:
-        checker = _CHECKS[entry.kind]
-        return checker(self, entry, head_seq)
+    def check(self, state: NetworkState, entry: Entry) -> Rejection | None:
+        if _void_reference(state, entry):
+            return self.check_void(entry)
+        return _CHECKS[entry.kind](self, entry, lambda group: state.head_of(group).seq)
 
-    def apply(self, entry: Entry) -> None:
-        _APPLY[entry.kind](self, entry)
+    def apply(self, state: NetworkState, entry: Entry) -> None:
+        if not _void_reference(state, entry):
+            _APPLY[entry.kind](self, entry)
 
     @staticmethod
     def check_void(entry: Entry) -> Rejection | None:
@@ -331,9 +342,9 @@ class SharedMotions:
             Reply(entry.author, entry.id, entry.ts, body.text)
         )
 
-    def summary(self) -> list:
+    def summary(self, state: NetworkState) -> dict[str, object]:
         """What the state hash covers: every motion and everything threaded under it."""
-        return [
+        return {"motions": [
             [
                 m.id, m.group,
                 [v.entry for v in m.versions],
@@ -344,7 +355,16 @@ class SharedMotions:
                 sorted(r.entry for r in m.replies),
             ]
             for m in sorted(self.motions.values(), key=lambda m: m.id)
-        ]
+        ]}
+
+
+def _void_reference(state: NetworkState, entry: Entry) -> bool:
+    """A reference citing a seq its group's freeze removed: accepted, no effect (SM3)."""
+    if entry.kind not in REFERENCE_KINDS:
+        return False
+    ref = entry.body.ref  # type: ignore[attr-defined]
+    frozen_at = state.frozen.get(ref.group)
+    return frozen_at is not None and frozen_at <= ref.seen
 
 
 _CHECKS = {
@@ -365,7 +385,6 @@ _APPLY = {
     "motion.amendment": SharedMotions._apply_amendment,
     "motion.reply": SharedMotions._apply_reply,
 }
-KINDS = frozenset(_CHECKS)
 # The kinds judged against the sharing group's log at `seen` (SM3).
 REFERENCE_KINDS = frozenset({
     "motion.endorsed", "motion.cosponsored", "motion.amendment", "motion.reply",

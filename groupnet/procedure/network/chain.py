@@ -2,15 +2,13 @@
 
 Each author's entries form one chain: seq 1, 2, 3 … without gaps, each naming
 its predecessor's id, each signed by the key in force at that seq. This module
-decides, for an entry and what is already held of its author's log, which of
-these it is:
+places an entry against its author's head (SPEC 3.4 step 13):
 
 - next: extends the chain (still to be checked against the network's rules);
-- duplicate: the very entry already held (replays are idempotent);
-- fork: a different, validly signed entry for a seq already held — proof of
-  equivocation, kept as evidence;
-- a rejection: a gap, a prev that does not match, a timestamp from the future
-  or one earlier than its predecessor's.
+- taken: a seq already held — the very entry (a replay) or a different one
+  (proof of equivocation); `receive.py` tells which from what is held there;
+- a rejection: the log is closed, a gap, a prev that does not match, a
+  timestamp from the future or one earlier than its predecessor's.
 
 It does no I/O and reads no clock: `now` is passed in.
 """
@@ -21,14 +19,13 @@ from enum import Enum
 
 import msgspec
 
-from .messages import Entry
-from .procedure.rejection import Rejection
+from ...messages import Entry
+from ..rejection import Rejection
 
 
-class Verdict(Enum):
+class Place(Enum):
     NEXT = "next"
-    DUPLICATE = "duplicate"
-    FORK = "fork"
+    TAKEN = "taken"
 
 
 class AuthorHead(msgspec.Struct):
@@ -41,13 +38,10 @@ class AuthorHead(msgspec.Struct):
     revoked: bool = False
 
 
-def classify(head: AuthorHead, entry: Entry, held_id_at_seq: str | None,
-             now: int, max_skew_ms: int) -> Verdict | Rejection:
-    """Place `entry` against `head`; `held_id_at_seq` is the id held at entry.seq, if any."""
+def classify(head: AuthorHead, entry: Entry, now: int, max_skew_ms: int) -> Place | Rejection:
+    """Place `entry` against its author's `head`, at the receiver's time `now`."""
     if entry.seq <= head.seq:
-        if held_id_at_seq == entry.id:
-            return Verdict.DUPLICATE
-        return Verdict.FORK
+        return Place.TAKEN
     if head.revoked:
         return Rejection(
             "revoked", "SPEC 4.3: this author revoked its key; its log takes no further entries"
@@ -75,4 +69,4 @@ def classify(head: AuthorHead, entry: Entry, held_id_at_seq: str | None,
             "timestamp_regression",
             "SPEC 3.2: an author's timestamps never go backwards along its log",
         )
-    return Verdict.NEXT
+    return Place.NEXT

@@ -1,0 +1,102 @@
+"""Witnessed network time (N5, DESIGN.md invariant 5; SPEC 5.5).
+
+Kind: `heads.witness`. Nodes periodically sign the heads they hold. The
+network time of an entry is the median of the times at which the other
+admitted nodes first witnessed it, as those nodes' own logs claim; it is
+defined once more than half have witnessed it. A minority of lying or skewed
+clocks cannot move it past the honest median. A witness names each author at
+most once.
+
+The acknowledgements are not part of the state hash: they are derived from
+the witness entries, whose ids the heads already cover.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
+from ...messages import Entry, Witness
+from ..rejection import Rejection
+
+if TYPE_CHECKING:
+    from .state import NetworkState
+
+
+class Witnesses:
+    """When each node first witnessed each author's entries."""
+
+    kinds = frozenset({"heads.witness"})
+
+    def __init__(self) -> None:
+        # witness -> author -> ([seq acknowledged], [ts of that acknowledgement])
+        self._acks: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
+        self._witness_ts: dict[str, int] = {}
+
+    def check(self, state: NetworkState, entry: Entry) -> Rejection | None:
+        body: Witness = entry.body  # type: ignore[assignment]
+        authors = [head.author for head in body.heads]
+        if len(set(authors)) != len(authors):
+            return Rejection("bad_schema", "N5: a witness names each author at most once")
+        return None
+
+    def apply(self, state: NetworkState, entry: Entry) -> None:
+        body: Witness = entry.body  # type: ignore[assignment]
+        acks = self._acks.setdefault(entry.author, {})
+        self._witness_ts[entry.author] = entry.ts
+        for head in body.heads:
+            seqs, times = acks.setdefault(head.author, ([], []))
+            if not seqs or head.seq > seqs[-1]:
+                seqs.append(head.seq)
+                times.append(entry.ts)
+
+    def summary(self, state: NetworkState) -> dict[str, object]:
+        return {}
+
+    def first_witnessed(self, witness: str, author: str, seq: int) -> int | None:
+        seqs, times = self._acks.get(witness, {}).get(author, ((), ()))
+        index = bisect_left(seqs, seq)
+        return times[index] if index < len(seqs) else None
+
+    def network_time(self, state: NetworkState, author: str, seq: int) -> int | None:
+        """Median of the other admitted nodes' first-witness times (N5), or None."""
+        witnesses = _witnesses_for(state, author)
+        if not witnesses:
+            head = state.heads.get(author)
+            return head.ts if head and head.seq >= seq else None
+        never = 2**63
+        times = sorted(
+            t if (t := self.first_witnessed(w, author, seq)) is not None else never
+            for w in witnesses
+        )
+        median = times[len(times) // 2]
+        return None if median == never else median
+
+    def arrived_before(self, state: NetworkState, author: str, seq: int,
+                       deadline: int) -> bool | None:
+        """Was entry (author, seq) in the network before `deadline`? None: not yet decided.
+
+        True once more than half of the other nodes witnessed it at or before the
+        deadline; False once so many have signed later witnesses without it that
+        a majority can no longer form (an author's times never go backwards).
+        """
+        witnesses = _witnesses_for(state, author)
+        if not witnesses:
+            head = state.heads.get(author)
+            return None if head is None or head.seq < seq else head.ts <= deadline
+        yes = no = 0
+        for w in witnesses:
+            seen = self.first_witnessed(w, author, seq)
+            if seen is not None and seen <= deadline:
+                yes += 1
+            elif (seen is not None and seen > deadline) or self._witness_ts.get(w, -1) > deadline:
+                no += 1
+        if yes * 2 > len(witnesses):
+            return True
+        if (len(witnesses) - no) * 2 <= len(witnesses):
+            return False
+        return None
+
+
+def _witnesses_for(state: NetworkState, author: str) -> list[str]:
+    return sorted(node for node in state.members if node != author)
