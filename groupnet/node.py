@@ -272,11 +272,14 @@ class Node:
         it. Do not call `append` or `ingest` inside: they take the same turn.
         """
         async with self._lock:
-            await to_the_end(self.db.execute("BEGIN IMMEDIATE"))
             try:
+                # inside the try: a caller cancelled while BEGIN runs gets its cancellation
+                # once BEGIN is done, and the transaction must not outlive the lock
+                await to_the_end(self.db.execute("BEGIN IMMEDIATE"))
                 yield self.db
             except BaseException:
-                await to_the_end(self.db.execute("ROLLBACK"))
+                if self.db.in_transaction:
+                    await to_the_end(self.db.execute("ROLLBACK"))
                 raise
             await to_the_end(self.db.execute("COMMIT"))
 
