@@ -31,11 +31,11 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from .procedure.rejection import Rejection
+from .wire.rejection import Rejection
 
 MAX_ID = 2**53 - 1
 
-# \Z, not $: `$` also matches before a final newline (see messages.py)
+# \Z, not $: `$` also matches before a final newline (see wire/messages.py)
 LINK_PATTERN = r"^https?://[!-~]+\Z"
 _LINK = re.compile(LINK_PATTERN)
 _OPTIONAL_LINK_PATTERN = r"^(?:https?://[!-~]+)?\Z"

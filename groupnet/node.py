@@ -29,8 +29,7 @@ import aiosqlite
 import msgspec
 
 from . import config as node_config
-from . import crypto, messages, store
-from .messages import Body, Entry
+from . import store
 from .procedure.network import (
     Accept,
     Duplicate,
@@ -41,7 +40,9 @@ from .procedure.network import (
     count,
     receive,
 )
-from .procedure.rejection import Rejection, refuse
+from .wire import crypto, messages
+from .wire.messages import Body, Entry
+from .wire.rejection import Rejection, refuse
 
 PARALLEL_VERIFY_MIN = 64
 T = TypeVar("T")

@@ -15,11 +15,11 @@ from .federation.client import PeerClient
 from .federation.outbox import Outbox
 from .federation.peer_policy import PeerPolicy
 from .federation.sync import anti_entropy_round, confirm_own_head
-from .messages import Head, Witness
-from .network import bootstrap_urls, declare_url
+from .network.joining import bootstrap_urls, declare_url
 from .node import Node
-from .procedure.rejection import Refused
 from .web.app import make_app
+from .wire.messages import Head, Witness
+from .wire.rejection import Refused
 
 log = logging.getLogger("groupnet.service")
 

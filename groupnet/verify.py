@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import config as node_config
-from . import messages
 from .procedure.network import NetworkState, Refuse, Wait, count, stored
-from .procedure.rejection import Rejection
+from .wire import messages
+from .wire.rejection import Rejection
 
 
 def check_rows(rows: Iterable[tuple], fork_rows: Iterable[tuple]) -> tuple[list[str], NetworkState]:

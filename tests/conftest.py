@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from groupnet import network
-from groupnet.cli import create_node
+from groupnet.cli.main import create_node
 from groupnet.federation.client import PeerClient, PeerError
 from groupnet.federation.peer_policy import PeerPolicy
-from groupnet.messages import NetworkStandingOrders
+from groupnet.network import joining as network
 from groupnet.node import Node
 from groupnet.service import Service
+from groupnet.wire.messages import NetworkStandingOrders
 
 FAST_ORDERS = NetworkStandingOrders(witness_interval_seconds=1)
 

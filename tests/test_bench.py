@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 
-CLI = [sys.executable, "-c", "from groupnet.cli import main; raise SystemExit(main())"]
+CLI = [sys.executable, "-c", "from groupnet.cli.main import main; raise SystemExit(main())"]
 NUMBER = r"\d+(\.\d+)?"
 
 

@@ -8,7 +8,7 @@ import sys
 
 def test_the_propagation_benchmark_prints_latency_and_requests_beside_n_log_n():
     done = subprocess.run(
-        [sys.executable, "-c", "from groupnet.cli import main; raise SystemExit(main())",
+        [sys.executable, "-c", "from groupnet.cli.main import main; raise SystemExit(main())",
          "bench", "propagation", "--nodes", "3,5", "--trials", "2"],
         capture_output=True, text=True, timeout=300,
     )

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from groupnet.cli import main
+from groupnet.cli.main import main
 
 
 async def run(capsys, *argv: str) -> tuple[int, str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 
-from groupnet import network
-from groupnet.cli import create_node, main
-from groupnet.messages import NetworkStandingOrders
+from groupnet.cli.main import create_node, main
+from groupnet.network import joining as network
 from groupnet.node import Node
+from groupnet.wire.messages import NetworkStandingOrders
 
 
 def _founded(tmp_path) -> str:

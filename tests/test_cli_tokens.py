@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from groupnet import store
-from groupnet.cli import create_node, main
+from groupnet.cli.main import create_node, main
 from groupnet.node import Node
 from groupnet.web.auth import admin_caller
 

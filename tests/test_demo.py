@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 
-from groupnet.cli import main
+from groupnet.cli.main import main
 
 
 def three_free_ports() -> int:
@@ -28,7 +28,7 @@ def _free(port: int) -> bool:
 
 def run_demo(base, port: int) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", "from groupnet.cli import main; raise SystemExit(main())",
+        [sys.executable, "-c", "from groupnet.cli.main import main; raise SystemExit(main())",
          "demo", "--dir", str(base), "--base-port", str(port), "--exit-after", "2"],
         capture_output=True, text=True, timeout=120,
     )

@@ -14,7 +14,7 @@ from typing import TypeVar
 import aiosqlite
 import msgspec
 
-from ..procedure.rejection import refuse
+from ..wire.rejection import refuse
 
 MIGRATIONS = [
     """

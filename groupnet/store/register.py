@@ -11,8 +11,8 @@ The same area holds what members sign in with (`credentials`, `sessions`,
 sign-in limits), the operator's browser sessions (`operator_sessions`),
 what the node sent to whom (`notices`), and the salts behind each register
 commitment the group published (`register_commitments`, `commitment_salts`).
-Those tables are read and written by `signin.py`, `mail.py` and
-`commitments.py`; this module holds the member queries.
+Those tables are read and written by `group/signin.py`, `group/mail.py` and
+`group/commitments.py`; this module holds the member queries.
 
 The register is ordered by name (case-folded), then id; pages are keyset
 pages: a page ends with a cursor and the next page starts after it, so paging
@@ -29,8 +29,8 @@ from collections.abc import Iterable, Sequence
 import aiosqlite
 import msgspec
 
-from ..procedure.members import Member
-from ..procedure.rejection import refuse
+from ..procedure.group.members import Member
+from ..wire.rejection import refuse
 
 MIGRATIONS: list[str] = [
     """

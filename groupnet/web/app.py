@@ -8,7 +8,8 @@ from typing import Any
 from aiohttp import web
 
 from ..node import Node
-from . import api, federation, pages
+from . import federation, pages
+from .api import routes as api
 from .auth import authenticate
 from .errors import errors_as_answers
 from .keys import NODE, SERVICE

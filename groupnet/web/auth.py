@@ -38,10 +38,11 @@ from collections.abc import Awaitable, Callable
 import msgspec
 from aiohttp import web
 
-from .. import crypto, signin
+from ..group import signin
 from ..node import Node, now_ms
-from ..procedure.members import RESERVED_ROLES
-from ..procedure.rejection import refuse
+from ..procedure.group.members import RESERVED_ROLES
+from ..wire import crypto
+from ..wire.rejection import refuse
 from .keys import CALLER, NODE
 
 SESSION_COOKIE = "groupnet_session"

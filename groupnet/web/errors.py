@@ -9,7 +9,7 @@ import msgspec
 from aiohttp import web
 
 from .. import store
-from ..procedure.rejection import Refused, Rejection
+from ..wire.rejection import Refused, Rejection
 from .keys import NODE
 
 log = logging.getLogger("groupnet.web")

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from ..limits import whole_number
 from ..node import Node
-from ..procedure.rejection import refuse
+from ..wire.rejection import refuse
 from .keys import NODE
 
 MAX_BATCH = 1000

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from groupnet.web.api import all_endpoints
+from groupnet.web.api.routes import all_endpoints
 
 NEW_MEMBER = b'{"name": "Forged Person", "email": "forged@example.org"}'
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 
-from groupnet.business import meetings
-from groupnet.business.people import Actor
+from groupnet.group import meetings
+from groupnet.group.people import Actor
 from tests.register.conftest import PASSWORD
 
 SOON = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0).isoformat()

@@ -6,7 +6,7 @@ import re
 
 import aiohttp
 
-from groupnet.web.api import all_endpoints, openapi_document
+from groupnet.web.api.routes import all_endpoints, openapi_document
 
 
 def _concrete(path: str) -> str:

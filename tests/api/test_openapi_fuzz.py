@@ -41,7 +41,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from groupnet.web.api import openapi_document
+from groupnet.web.api.routes import openapi_document
 from tests.conftest import free_port
 
 EXAMPLES = 10
@@ -78,7 +78,7 @@ class RunningNode:
 
 
 def _groupnet(*args: str) -> str:
-    program = "import sys; from groupnet.cli import main; sys.exit(main(sys.argv[1:]))"
+    program = "import sys; from groupnet.cli.main import main; sys.exit(main(sys.argv[1:]))"
     done = subprocess.run([sys.executable, "-c", program, *args], capture_output=True,
                           text=True, timeout=60, check=True)
     return done.stdout
@@ -132,7 +132,7 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
     printed = _groupnet("init", str(directory), "--name", "Southwark", "--url", url)
     admin = re.search(r"admin token: (\S+)", printed).group(1)
     _groupnet("network", "found", str(directory), "--name", "Fuzz Network")
-    program = "import sys; from groupnet.cli import main; sys.exit(main(sys.argv[1:]))"
+    program = "import sys; from groupnet.cli.main import main; sys.exit(main(sys.argv[1:]))"
     log = (directory / "run.log").open("w")
     process = subprocess.Popen([sys.executable, "-c", program, "run", str(directory)],
                                stdout=log, stderr=subprocess.STDOUT,

@@ -17,9 +17,9 @@ import aiohttp
 import pytest
 from aiosmtpd.controller import Controller
 
-from groupnet.business import clock
+from groupnet import clock
 from groupnet.config import SmtpConfig
-from groupnet.procedure.standing_orders import DAY_MS, HOUR_MS
+from groupnet.procedure.group.standing_orders import DAY_MS, HOUR_MS
 from groupnet.service import Service
 from tests.conftest import free_port
 

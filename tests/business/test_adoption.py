@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from groupnet import sharing
+from groupnet.network import sharing
 from tests.conftest import eventually
 
 from .test_meetings_and_motions import general_meeting, members

@@ -6,10 +6,10 @@ import asyncio
 import json
 from pathlib import Path
 
-from groupnet.business import rules
-from groupnet.cli import main
-from groupnet.procedure.standing_orders import GroupStandingOrders, describe
-from groupnet.web import api_business
+from groupnet.cli.main import main
+from groupnet.group import rules
+from groupnet.procedure.group.standing_orders import GroupStandingOrders, describe
+from groupnet.web.api import business as api_business
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "business.md"
 

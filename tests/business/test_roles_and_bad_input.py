@@ -11,7 +11,7 @@ import re
 import aiohttp
 import pytest
 
-from groupnet.web import api_business
+from groupnet.web.api import business as api_business
 
 
 def concrete(path: str) -> str:

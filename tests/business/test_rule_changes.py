@@ -3,8 +3,8 @@ and the coup by email of the background story is refused."""
 
 from __future__ import annotations
 
-from groupnet.procedure.standing_orders import GroupStandingOrders, describe
-from groupnet.web.api import all_endpoints
+from groupnet.procedure.group.standing_orders import GroupStandingOrders, describe
+from groupnet.web.api.routes import all_endpoints
 
 LONGER_NOTICE = {"general_meeting_notice_days": 14}
 

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from groupnet.cli import build_parser
+from groupnet.cli.main import build_parser
 from groupnet.config import NodeConfig
 from groupnet.web import federation
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from groupnet import signin
 from groupnet.config import NodeConfig
+from groupnet.group import signin
 
 from .conftest import (
     BACKUP,

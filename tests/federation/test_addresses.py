@@ -11,8 +11,9 @@ from pathlib import Path
 
 import aiohttp
 
-from groupnet import messages, network
-from groupnet.messages import Admit, NetworkStandingOrders
+from groupnet.network import joining as network
+from groupnet.wire import messages
+from groupnet.wire.messages import Admit, NetworkStandingOrders
 
 from ..conftest import eventually
 from .wire import node_key, push

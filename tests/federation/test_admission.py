@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from groupnet import network
-from groupnet.messages import NetworkStandingOrders
-from groupnet.procedure.rejection import Refused
+from groupnet.network import joining as network
+from groupnet.wire.messages import NetworkStandingOrders
+from groupnet.wire.rejection import Refused
 
 from ..conftest import eventually
 from .wire import next_profile, node_key, push

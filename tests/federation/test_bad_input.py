@@ -5,9 +5,10 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from groupnet import crypto, messages, network
-from groupnet.messages import NetworkStandingOrders
+from groupnet.network import joining as network
 from groupnet.node import now_ms
+from groupnet.wire import crypto, messages
+from groupnet.wire.messages import NetworkStandingOrders
 
 from .wire import api, forge_profile, held, next_profile, node_key, post_inbox, push
 

@@ -18,9 +18,9 @@ import time
 import aiohttp
 
 from groupnet import config as node_config
-from groupnet import crypto, messages
-from groupnet.messages import Admit, NetworkStandingOrders, Profile
 from groupnet.node import now_ms
+from groupnet.wire import crypto, messages
+from groupnet.wire.messages import Admit, NetworkStandingOrders, Profile
 
 WRITERS = 6
 ENTRIES_PER_WRITER = 150
@@ -29,7 +29,7 @@ READERS = 8
 CLI_IMPORTS = 4
 ROWS_PER_IMPORT = 1500
 QUIET = NetworkStandingOrders(witness_interval_seconds=3600)
-CLI = [sys.executable, "-c", "import sys; from groupnet.cli import main; sys.exit(main())"]
+CLI = [sys.executable, "-c", "import sys; from groupnet.cli.main import main; sys.exit(main())"]
 
 
 def chain(key: crypto.SigningKey, net: str, length: int) -> list[messages.Entry]:

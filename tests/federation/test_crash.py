@@ -19,17 +19,17 @@ import aiohttp
 import pytest
 
 from groupnet import config as node_config
-from groupnet import messages
+from groupnet.wire import messages
 
 from ..conftest import eventually, free_port
 from .wire import api, push
 
-CLI = [sys.executable, "-c", "from groupnet.cli import main; raise SystemExit(main())"]
+CLI = [sys.executable, "-c", "from groupnet.cli.main import main; raise SystemExit(main())"]
 # The same, for processes that outlive a command: on Linux they ask to be killed
 # when the test process dies (PR_SET_PDEATHSIG), so an interrupted run leaves none.
 LINGERING = [sys.executable, "-c", "import ctypes, signal; "
              "ctypes.CDLL(None).prctl(1, signal.SIGKILL); "
-             "from groupnet.cli import main; raise SystemExit(main())"]
+             "from groupnet.cli.main import main; raise SystemExit(main())"]
 
 # Appends profile updates to a node's log from a second process, as `groupnet
 # profile set` does, while that node's server runs: at least `count`, and on
@@ -38,7 +38,7 @@ PUBLISHER = """
 import asyncio, ctypes, signal, sys
 ctypes.CDLL(None).prctl(1, signal.SIGKILL)
 from pathlib import Path
-from groupnet import network
+from groupnet.network import joining as network
 from groupnet.node import Node
 
 async def publish(directory, count, stop):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from groupnet import network
+from groupnet.network import joining as network
 
 from ..conftest import eventually
 

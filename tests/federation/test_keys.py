@@ -8,8 +8,9 @@ import sys
 import pytest
 
 from groupnet import config as node_config
-from groupnet import crypto, network
-from groupnet.procedure.rejection import Refused
+from groupnet.network import joining as network
+from groupnet.wire import crypto
+from groupnet.wire.rejection import Refused
 
 from ..conftest import eventually
 from .wire import next_profile, node_key, push
@@ -17,7 +18,7 @@ from .wire import next_profile, node_key, push
 
 async def groupnet_cli(*args: str) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from groupnet.cli import main; raise SystemExit(main())", *args,
+        sys.executable, "-c", "from groupnet.cli.main import main; raise SystemExit(main())", *args,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )
     output, _ = await process.communicate()

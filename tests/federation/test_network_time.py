@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from groupnet import network
+from groupnet.network import joining as network
 
 from ..conftest import eventually
 from .wire import api

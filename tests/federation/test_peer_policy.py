@@ -15,11 +15,11 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from groupnet import network
-from groupnet.cli import main
+from groupnet.cli.main import main
 from groupnet.config import load
 from groupnet.federation.client import PeerClient, PeerNotAllowed
 from groupnet.federation.peer_policy import PeerPolicy, kind_of
+from groupnet.network import joining as network
 
 from ..conftest import FAST_ORDERS, eventually, free_port
 

@@ -7,12 +7,13 @@ retires is checked again with the key in force.
 
 from __future__ import annotations
 
-from groupnet import crypto, messages, network
 from groupnet.federation import sync
 from groupnet.federation.client import PeerClient
 from groupnet.federation.peer_policy import PeerPolicy
-from groupnet.messages import Admit, KeyRotate, NetworkStandingOrders, Profile
+from groupnet.network import joining as network
 from groupnet.node import Node, now_ms
+from groupnet.wire import crypto, messages
+from groupnet.wire.messages import Admit, KeyRotate, NetworkStandingOrders, Profile
 
 # no witness entries while the test compares what the two nodes hold
 QUIET = NetworkStandingOrders(witness_interval_seconds=3600)

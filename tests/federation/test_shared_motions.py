@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import aiohttp
 
-from groupnet import crypto, messages, network, sharing
 from groupnet.config import KEY_FILE
+from groupnet.network import joining as network
+from groupnet.network import sharing
+from groupnet.wire import crypto, messages
 
 from ..conftest import eventually
 

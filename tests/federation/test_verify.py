@@ -8,12 +8,12 @@ import sqlite3
 import sys
 
 from groupnet import config as node_config
-from groupnet import network
+from groupnet.network import joining as network
 
 
 async def groupnet_cli(*args: str) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", "from groupnet.cli import main; raise SystemExit(main())", *args,
+        sys.executable, "-c", "from groupnet.cli.main import main; raise SystemExit(main())", *args,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )
     output, _ = await process.communicate()

@@ -8,9 +8,9 @@ from pathlib import Path
 import aiohttp
 
 from groupnet import config as node_config
-from groupnet import crypto, messages
-from groupnet.messages import Entry, Profile
 from groupnet.node import Node, now_ms
+from groupnet.wire import crypto, messages
+from groupnet.wire.messages import Entry, Profile
 
 
 def node_key(node: Node) -> crypto.SigningKey:

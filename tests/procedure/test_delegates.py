@@ -3,7 +3,7 @@ from datetime import date
 
 import msgspec
 
-from groupnet.procedure.delegates import (
+from groupnet.procedure.group.delegates import (
     DelegateCredential,
     Election,
     ElectionResult,
@@ -17,11 +17,11 @@ from groupnet.procedure.delegates import (
     nominate,
     open_election,
 )
-from groupnet.procedure.meetings import Attendance, Meeting
-from groupnet.procedure.members import Member, StatusEntry
-from groupnet.procedure.motions import MotionResult, Tally
-from groupnet.procedure.rejection import Rejection
-from groupnet.procedure.standing_orders import GroupStandingOrders, load
+from groupnet.procedure.group.meetings import Attendance, Meeting
+from groupnet.procedure.group.members import Member, StatusEntry
+from groupnet.procedure.group.motions import MotionResult, Tally
+from groupnet.procedure.group.standing_orders import GroupStandingOrders, load
+from groupnet.wire.rejection import Rejection
 
 T0 = 1_488_000_000_000
 DAY = 86_400_000

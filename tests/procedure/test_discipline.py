@@ -2,17 +2,17 @@ from datetime import date
 
 import pytest
 
-from groupnet.procedure import discipline as dp
-from groupnet.procedure.discipline import Case, PanelSeat
-from groupnet.procedure.members import (
+from groupnet.procedure.group import discipline as dp
+from groupnet.procedure.group.discipline import Case, PanelSeat
+from groupnet.procedure.group.members import (
     Member,
     StatusEntry,
     apply_due_process,
     change_status,
     resign,
 )
-from groupnet.procedure.rejection import Rejection
-from groupnet.procedure.standing_orders import GroupStandingOrders, load
+from groupnet.procedure.group.standing_orders import GroupStandingOrders, load
+from groupnet.wire.rejection import Rejection
 
 T0 = 1_488_000_000_000
 HOUR = 3_600_000

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 import msgspec
 
-from groupnet.procedure.members import (
+from groupnet.procedure.group.members import (
     CalledMeeting,
     Dues,
     LapseGrounds,
@@ -26,8 +26,8 @@ from groupnet.procedure.members import (
     record_payment,
     renew,
 )
-from groupnet.procedure.rejection import Rejection
-from groupnet.procedure.standing_orders import GroupStandingOrders, load
+from groupnet.procedure.group.standing_orders import GroupStandingOrders, load
+from groupnet.wire.rejection import Rejection
 
 DAY = 86_400_000
 ORDERS = GroupStandingOrders()

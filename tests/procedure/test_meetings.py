@@ -1,6 +1,6 @@
 from datetime import date
 
-from groupnet.procedure.meetings import (
+from groupnet.procedure.group.meetings import (
     Attendance,
     Meeting,
     Minutes,
@@ -15,9 +15,9 @@ from groupnet.procedure.meetings import (
     quorum,
     record_minute,
 )
-from groupnet.procedure.members import Member, StatusEntry
-from groupnet.procedure.rejection import Rejection
-from groupnet.procedure.standing_orders import GroupStandingOrders
+from groupnet.procedure.group.members import Member, StatusEntry
+from groupnet.procedure.group.standing_orders import GroupStandingOrders
+from groupnet.wire.rejection import Rejection
 
 T0 = 1_488_000_000_000
 HOUR = 3_600_000

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from groupnet.procedure.members import (
+from groupnet.procedure.group.members import (
     EligibilityChange,
     Member,
     RowError,
@@ -21,8 +21,8 @@ from groupnet.procedure.members import (
     validate_import,
     validate_row,
 )
-from groupnet.procedure.rejection import Rejection
-from groupnet.procedure.standing_orders import GroupStandingOrders, load
+from groupnet.procedure.group.standing_orders import GroupStandingOrders, load
+from groupnet.wire.rejection import Rejection
 
 T0 = 1_488_000_000_000  # 25 February 2017
 DAY = 86_400_000

@@ -3,9 +3,9 @@ from datetime import date
 import msgspec
 import pytest
 
-from groupnet.procedure.meetings import Attendance, Meeting
-from groupnet.procedure.members import Member, StatusEntry
-from groupnet.procedure.motions import (
+from groupnet.procedure.group.meetings import Attendance, Meeting
+from groupnet.procedure.group.members import Member, StatusEntry
+from groupnet.procedure.group.motions import (
     DiffPiece,
     IndividualVotes,
     Motion,
@@ -24,8 +24,8 @@ from groupnet.procedure.motions import (
     propose_amendment,
     submit_motion,
 )
-from groupnet.procedure.rejection import Rejection
-from groupnet.procedure.standing_orders import GroupStandingOrders, load
+from groupnet.procedure.group.standing_orders import GroupStandingOrders, load
+from groupnet.wire.rejection import Rejection
 
 T0 = 1_488_000_000_000
 HOUR = 3_600_000

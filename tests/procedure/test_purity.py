@@ -23,7 +23,7 @@ IO_MODULES = frozenset({
     "uuid", "logging", "requests", "httpx",
 })
 # The groupnet modules the pure rules may build on: the wire, and themselves.
-ALLOWED_GROUPNET = ("groupnet.messages", "groupnet.crypto", "groupnet.procedure")
+ALLOWED_GROUPNET = ("groupnet.wire.messages", "groupnet.wire.crypto", "groupnet.procedure")
 # Attribute calls that read a clock, whatever the module was imported as.
 CLOCK_CALLS = frozenset({
     ("time", "time"), ("time", "time_ns"), ("time", "monotonic"), ("time", "perf_counter"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from groupnet import crypto, messages
-from groupnet.messages import Entry, NetworkStandingOrders
 from groupnet.procedure.network import (
     Accept,
     Duplicate,
@@ -13,6 +11,8 @@ from groupnet.procedure.network import (
     count,
     receive,
 )
+from groupnet.wire import crypto, messages
+from groupnet.wire.messages import Entry, NetworkStandingOrders
 
 T0 = 1_700_000_000_000
 

@@ -2,7 +2,7 @@ import hashlib
 
 import msgspec
 
-from groupnet.procedure.register_commitment import (
+from groupnet.procedure.group.register_commitment import (
     InclusionProof,
     RegisterCommitment,
     RegisterEntry,
@@ -13,7 +13,7 @@ from groupnet.procedure.register_commitment import (
     merkle_root,
     verify_inclusion,
 )
-from groupnet.procedure.rejection import Rejection
+from groupnet.wire.rejection import Rejection
 
 # The Certificate Transparency reference data for RFC 6962 trees.
 CT_LEAVES = [bytes.fromhex(h) for h in [

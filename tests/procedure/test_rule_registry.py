@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from groupnet import messages
 from groupnet.procedure.network import RULES, NetworkState
+from groupnet.wire import messages
 
 
 def test_every_wire_kind_is_owned_by_exactly_one_registered_rule_module():

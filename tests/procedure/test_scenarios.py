@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from groupnet.procedure import delegates, discipline, meetings, members, motions
-from groupnet.procedure.meetings import Attendance, Minutes
-from groupnet.procedure.members import Member, StatusEntry
-from groupnet.procedure.motions import ShowOfHands
-from groupnet.procedure.rejection import Rejection
-from groupnet.procedure.standing_orders import GroupStandingOrders, load
+from groupnet.procedure.group import delegates, discipline, meetings, members, motions
+from groupnet.procedure.group.meetings import Attendance, Minutes
+from groupnet.procedure.group.members import Member, StatusEntry
+from groupnet.procedure.group.motions import ShowOfHands
+from groupnet.procedure.group.standing_orders import GroupStandingOrders, load
+from groupnet.wire.rejection import Rejection
 
 HOUR = 3_600_000
 DAY = 24 * HOUR

@@ -6,9 +6,9 @@ import itertools
 
 import msgspec
 
-from groupnet import crypto, messages
-from groupnet.messages import Entry, NetworkStandingOrders
 from groupnet.procedure.network import NetworkState
+from groupnet.wire import crypto, messages
+from groupnet.wire.messages import Entry, NetworkStandingOrders
 
 T0 = 1_700_000_000_000
 

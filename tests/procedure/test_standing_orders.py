@@ -2,8 +2,7 @@ import tomllib
 
 import msgspec
 
-from groupnet.procedure.rejection import Rejection
-from groupnet.procedure.standing_orders import (
+from groupnet.procedure.group.standing_orders import (
     NUMBERS,
     BalanceRule,
     GroupStandingOrders,
@@ -15,6 +14,7 @@ from groupnet.procedure.standing_orders import (
     load,
     to_mapping,
 )
+from groupnet.wire.rejection import Rejection
 
 
 def test_an_empty_rules_file_gives_the_documented_defaults():

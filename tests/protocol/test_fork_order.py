@@ -18,12 +18,15 @@ from pathlib import Path
 import pytest
 
 from groupnet import config as node_config
-from groupnet import crypto, messages, network, verify, wire_vectors
-from groupnet.cli import create_node
-from groupnet.messages import Admit, Entry, MotionRef, MotionReply, MotionShared, Profile
+from groupnet import verify
+from groupnet.cli import vectors as wire_vectors
+from groupnet.cli.main import create_node
+from groupnet.network import joining as network
 from groupnet.node import RETRY_LATER, Node
 from groupnet.procedure.network import NetworkState
-from groupnet.procedure.rejection import Refused
+from groupnet.wire import crypto, messages
+from groupnet.wire.messages import Admit, Entry, MotionRef, MotionReply, MotionShared, Profile
+from groupnet.wire.rejection import Refused
 
 from ..federation.wire import api, push
 

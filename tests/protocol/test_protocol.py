@@ -22,9 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from referencing import Registry, Resource
 
-from groupnet import crypto, messages, wire_schema, wire_vectors
-from groupnet.cli import create_node
-from groupnet.messages import (
+from groupnet.cli import vectors as wire_vectors
+from groupnet.cli.main import create_node
+from groupnet.node import Node
+from groupnet.wire import crypto, messages
+from groupnet.wire import schema as wire_schema
+from groupnet.wire.messages import (
     Admit,
     Charter,
     DelegateCredential,
@@ -40,8 +43,7 @@ from groupnet.messages import (
     RegisterCommitment,
     Witness,
 )
-from groupnet.node import Node
-from groupnet.procedure.rejection import Rejection
+from groupnet.wire.rejection import Rejection
 
 ROOT = Path(__file__).resolve().parents[2]
 PROTOCOL = ROOT / "protocol"
@@ -50,7 +52,7 @@ VECTOR_DIR = PROTOCOL / "vectors"
 SPEC = (PROTOCOL / "SPEC.md").read_text(encoding="utf-8")
 VECTOR_FILES = sorted(VECTOR_DIR.glob("*.json"))
 
-# The prefixes and numbers as SPEC 2.3 spells them, not as crypto.py does.
+# The prefixes and numbers as SPEC 2.3 spells them, not as wire/crypto.py does.
 ENTRY_PREFIX = b"groupnet/v1/entry\n"
 SIGNATURE_PREFIX = b"groupnet/v1/sig\n"
 FIELD_PRIME = 2**255 - 19
@@ -104,12 +106,12 @@ def test_schema_files_are_what_the_msgspec_types_generate():
     held = {p.name: p.read_text(encoding="utf-8") for p in SCHEMA_DIR.glob("*.json")}
     assert set(held) == set(made), (
         "protocol/schema/ does not match the wire types; "
-        "run `python -m groupnet.wire_schema --write` and commit the result"
+        "run `python -m groupnet.wire.schema --write` and commit the result"
     )
     for name, text in made.items():
         assert held[name] == text, (
             f"protocol/schema/{name} drifted from the msgspec types; "
-            "run `python -m groupnet.wire_schema --write` and commit the result"
+            "run `python -m groupnet.wire.schema --write` and commit the result"
         )
 
 
@@ -117,13 +119,13 @@ def test_vector_files_are_what_the_generator_makes():
     made = {name: wire_schema.render(doc) for name, doc in wire_vectors.vectors().items()}
     held = {p.name: p.read_text(encoding="utf-8") for p in VECTOR_FILES}
     assert set(held) == set(made), (
-        "protocol/vectors/ does not match groupnet/wire_vectors.py; "
-        "run `python -m groupnet.wire_vectors --write` and commit the result"
+        "protocol/vectors/ does not match groupnet/cli/vectors.py; "
+        "run `python -m groupnet.cli.vectors --write` and commit the result"
     )
     for name, text in made.items():
         assert held[name] == text, (
             f"protocol/vectors/{name} drifted (a wire type, a rule or the generator changed); "
-            "run `python -m groupnet.wire_vectors --write`, read the diff, and commit it"
+            "run `python -m groupnet.cli.vectors --write`, read the diff, and commit it"
         )
 
 
@@ -133,7 +135,7 @@ def test_every_message_kind_has_a_section_in_the_spec():
 
 
 WIRE_MODULES = [
-    "groupnet/messages.py", "groupnet/node.py",
+    "groupnet/wire/messages.py", "groupnet/node.py",
     *(str(p.relative_to(ROOT)) for p in sorted((ROOT / "groupnet/procedure/network").glob("*.py"))),
     "groupnet/web/federation.py", "groupnet/web/errors.py",
 ]

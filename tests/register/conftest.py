@@ -13,9 +13,9 @@ import aiohttp
 import pytest
 from aiosmtpd.controller import Controller
 
-from groupnet.business import clock
+from groupnet import clock
 from groupnet.config import SmtpConfig
-from groupnet.procedure.standing_orders import DAY_MS, GroupStandingOrders
+from groupnet.procedure.group.standing_orders import DAY_MS, GroupStandingOrders
 from groupnet.service import Service
 
 from ..conftest import free_port
@@ -138,7 +138,7 @@ async def lapse_by_the_rules(group: Group, member_id: str, as_: str = "officer")
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     """`groupnet ARGS…` in its own process, as an operator runs it."""
-    program = "import sys; from groupnet.cli import main; sys.exit(main(sys.argv[1:]))"
+    program = "import sys; from groupnet.cli.main import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.run([sys.executable, "-c", program, *args], capture_output=True,
                           text=True, timeout=120)
 

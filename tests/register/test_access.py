@@ -8,8 +8,9 @@ in is open to all.
 
 from __future__ import annotations
 
-from groupnet.web import api_account, api_register
-from groupnet.web.api import all_endpoints
+from groupnet.web.api import account as api_account
+from groupnet.web.api import register as api_register
+from groupnet.web.api.routes import all_endpoints
 
 # (method, path, body) per endpoint; {other} is a third member nobody signs in as.
 CALLS = {

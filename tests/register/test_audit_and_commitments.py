@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from groupnet.procedure import register_commitment as rc
+from groupnet.procedure.group import register_commitment as rc
 
 from ..conftest import eventually
 from .conftest import cli, lapse_by_the_rules

@@ -12,8 +12,8 @@ import csv
 import io
 import re
 
-from groupnet.bench_members import sample_csv
-from groupnet.procedure.members import validate_import
+from groupnet.cli.bench.members import sample_csv
+from groupnet.procedure.group.members import validate_import
 
 from .conftest import cli
 

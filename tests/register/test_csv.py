@@ -7,7 +7,7 @@ import io
 import os
 import stat
 
-from groupnet.procedure.members import COLUMNS
+from groupnet.procedure.group.members import COLUMNS
 
 from .conftest import cli
 

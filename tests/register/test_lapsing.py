@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 
 import aiohttp
 
-from groupnet.business import clock
-from groupnet.procedure.standing_orders import DAY_MS, HOUR_MS
+from groupnet import clock
+from groupnet.procedure.group.standing_orders import DAY_MS, HOUR_MS
 
 from .conftest import cli, lapse_by_the_rules
 

@@ -8,8 +8,8 @@ import time
 from datetime import UTC, datetime
 
 from groupnet import config as node_config
-from groupnet import mail
 from groupnet.config import SmtpConfig
+from groupnet.group import mail
 from groupnet.node import now_ms
 
 from ..conftest import eventually, free_port

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from groupnet.business import rules
-from groupnet.procedure.standing_orders import EligibilityCondition, GroupStandingOrders
+from groupnet.group import rules
+from groupnet.procedure.group.standing_orders import EligibilityCondition, GroupStandingOrders
 from groupnet.store import business
 
 from .conftest import lapse_by_the_rules

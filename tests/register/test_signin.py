@@ -8,7 +8,8 @@ import tomllib
 import msgspec
 import pytest
 
-from groupnet import config, signin
+from groupnet import config
+from groupnet.group import signin
 from groupnet.node import now_ms
 
 from ..conftest import eventually

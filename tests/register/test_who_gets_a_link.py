@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import re
 
-from groupnet import register
-from groupnet.business import clock
+from groupnet import clock
+from groupnet.group import register
 
 from ..conftest import eventually, free_port
 from .conftest import PASSWORD, cli, link_token, smtp_settings

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from groupnet.business import clock
-from groupnet.procedure.standing_orders import DAY_MS
+from groupnet import clock
+from groupnet.procedure.group.standing_orders import DAY_MS
 from tests.web.conftest import screenshot, sign_in
 from tests.web.test_group_business import local_input
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from groupnet.business import clock
-from groupnet.procedure.standing_orders import DAY_MS
+from groupnet import clock
+from groupnet.procedure.group.standing_orders import DAY_MS
 from tests.web.conftest import screenshot, sign_in
 
 CSV_WITH_A_BAD_ROW = """name,email,joined,area

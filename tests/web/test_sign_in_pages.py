@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 
-from groupnet import signin
+from groupnet.group import signin
 from groupnet.node import now_ms
 from groupnet.web.pages.frame import local_target
 from tests.register.conftest import cli

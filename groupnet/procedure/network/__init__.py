@@ -5,7 +5,7 @@
 - `state.py`: the network state: heads, forks, waiting entries, and the
   registry of rule modules (`RULES`) it dispatches to by kind.
 - `admission.py` (N1–N3), `keys.py` (N4), `witness.py` (N5),
-  `commitments.py` (N6), `credentials.py` (N7), `shared_motions.py` (SM1–SM8):
+  `group/commitments.py` (N6), `credentials.py` (N7), `shared_motions.py` (SM1–SM8):
   one module per body of rules, each naming its kinds.
 """
 

@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from ... import crypto
-from ...messages import Admit, Charter, Entry, Profile
-from ..rejection import Rejection
+from ...wire import crypto
+from ...wire.messages import Admit, Charter, Entry, Profile
+from ...wire.rejection import Rejection
 
 if TYPE_CHECKING:
     from .state import NetworkState

@@ -19,8 +19,8 @@ from enum import Enum
 
 import msgspec
 
-from ...messages import Entry
-from ..rejection import Rejection
+from ...wire.messages import Entry
+from ...wire.rejection import Rejection
 
 
 class Place(Enum):

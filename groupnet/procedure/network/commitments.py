@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...messages import Entry, RegisterCommitment
-from ..rejection import Rejection
+from ...wire.messages import Entry, RegisterCommitment
+from ...wire.rejection import Rejection
 
 if TYPE_CHECKING:
     from .state import NetworkState

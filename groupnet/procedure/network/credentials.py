@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...messages import DelegateCredential, Entry
-from ..rejection import Rejection
+from ...wire.messages import DelegateCredential, Entry
+from ...wire.rejection import Rejection
 
 if TYPE_CHECKING:
     from .state import NetworkState

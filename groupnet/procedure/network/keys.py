@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ... import crypto
-from ...messages import Entry, KeyRotate
-from ..rejection import Rejection
+from ...wire import crypto
+from ...wire.messages import Entry, KeyRotate
+from ...wire.rejection import Rejection
 
 if TYPE_CHECKING:
     from .state import NetworkState

@@ -47,8 +47,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from ...messages import Entry
-from ..rejection import Rejection
+from ...wire.messages import Entry
+from ...wire.rejection import Rejection
 from .chain import Place, classify
 
 if TYPE_CHECKING:

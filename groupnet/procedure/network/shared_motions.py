@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from ...messages import (
+from ...wire.messages import (
     Adoption,
     Entry,
     MotionAmendment,
@@ -51,7 +51,7 @@ from ...messages import (
     MotionShared,
     MotionWithdrawn,
 )
-from ..rejection import Rejection
+from ...wire.rejection import Rejection
 
 if TYPE_CHECKING:
     from .state import NetworkState

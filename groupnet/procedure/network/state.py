@@ -32,8 +32,8 @@ from typing import Protocol, TypeVar
 
 import msgspec
 
-from ...messages import Entry, NetworkStandingOrders, canonical
-from ..rejection import Rejection
+from ...wire.messages import Entry, NetworkStandingOrders, canonical
+from ...wire.rejection import Rejection
 from .admission import Admission, Candidate, Member
 from .chain import AuthorHead
 from .commitments import Commitments

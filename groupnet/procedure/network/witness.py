@@ -16,8 +16,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from ...messages import Entry, Witness
-from ..rejection import Rejection
+from ...wire.messages import Entry, Witness
+from ...wire.rejection import Rejection
 
 if TYPE_CHECKING:
     from .state import NetworkState

@@ -16,11 +16,10 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from ... import mail, register, signin
-from ...business import cases
-from ...procedure.rejection import refuse
+from ...group import cases, mail, register, signin
 from ...store import register as store
-from ..api_account import LinkAcceptance, PasswordChange, ResetRequest, Resignation, SignIn
+from ...wire.rejection import refuse
+from ..api.account import LinkAcceptance, PasswordChange, ResetRequest, Resignation, SignIn
 from ..auth import SESSION_COOKIE, caller_of
 from . import deadlines
 from .frame import (

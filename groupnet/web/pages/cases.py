@@ -1,6 +1,6 @@
 """Due process from the browser: the officers' view and the member's view of a case.
 
-Every step calls `business.cases`, which asks `procedure/discipline.py`; a
+Every step calls `business.cases`, which asks `procedure/group/discipline.py`; a
 step taken out of order or too early is refused with the standing order it
 breaks, shown beside the form. Every deadline of a case is shown
 (`deadlines.of_case`). A member sees their own case with the disclosed
@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from ...business import cases
-from ...procedure.rejection import refuse
+from ...group import cases
 from ...store import register as store
+from ...wire.rejection import refuse
 from . import deadlines
 from .frame import (
     action,

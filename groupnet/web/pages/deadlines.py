@@ -1,4 +1,4 @@
-"""The deadlines of a due-process case, as the rules in `procedure/discipline.py` compute them.
+"""The deadlines of a due-process case, as `procedure/group/discipline.py` computes them.
 
 Pages show every deadline of a case to the member and to officers; the times
 come from the discipline module's own functions, so the page and the rule
@@ -7,8 +7,8 @@ cannot disagree.
 
 from __future__ import annotations
 
-from ...procedure import discipline
-from ...procedure.discipline import Case
+from ...procedure.group import discipline
+from ...procedure.group.discipline import Case
 
 
 def of_case(case: Case) -> list[tuple[str, int]]:

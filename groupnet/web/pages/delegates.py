@@ -2,7 +2,7 @@
 
 The pages call `business.elections` (the functions behind `/api/v1/elections`);
 the count, the balance rule and the lot are the procedure code's
-(`procedure/delegates.py`). The credential is shown as the network holds it:
+(`procedure/group/delegates.py`). The credential is shown as the network holds it:
 the signed `delegate.credential` entry in this node's log.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from ...business import elections, meetings
+from ...group import elections, meetings
 from .frame import (
     action,
     actor_of,

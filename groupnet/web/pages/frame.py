@@ -38,13 +38,13 @@ from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
 from ... import store
-from ...business.people import Actor
+from ...group.people import Actor
 from ...limits import MAX_ID, refusal, web_link, whole_number
 from ...node import Node
-from ...procedure.rejection import Refused, Rejection, refuse
+from ...wire.rejection import Refused, Rejection, refuse
 from ..addresses import client_address
+from ..api.endpoints import ident  # noqa: F401 (pages read path ids as the API does)
 from ..auth import SESSION_COOKIE, Caller, caller_of, csrf_token_for
-from ..endpoints import ident  # noqa: F401 (pages read path ids as the API does)
 from ..errors import BUSY, BUSY_RETRY_AFTER_SECONDS
 from ..keys import NODE, SERVICE
 
@@ -123,7 +123,7 @@ def address_of(request: web.Request) -> str:
 
 
 def _roles_table() -> dict[tuple[str, str], tuple[str, ...]]:
-    from ..api import all_endpoints
+    from ..api.routes import all_endpoints
 
     return {(e.method, e.path): e.roles for e in all_endpoints()}
 

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from ...business import clock, meetings, motions, people, rules
-from ...procedure.rejection import refuse
+from ... import clock
+from ...group import meetings, motions, people, rules
 from ...store import register as store
+from ...wire.rejection import refuse
 from .frame import (
     action,
     actor_of,

@@ -9,14 +9,17 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from ... import following, messages, network, sharing
-from ...business import clock, meetings, motions
+from ... import clock
+from ...group import meetings, motions
 from ...limits import whole_number
-from ...messages import Adoption
-from ...procedure.motions import text_diff
-from ...procedure.rejection import refuse
+from ...network import following, sharing
+from ...network import joining as network
+from ...procedure.group.motions import text_diff
 from ...store import audit
-from ..api_motions import (
+from ...wire import messages
+from ...wire.messages import Adoption
+from ...wire.rejection import refuse
+from ..api.motions import (
     AmendRequest,
     FollowRequest,
     ReplyRequest,
@@ -24,7 +27,7 @@ from ..api_motions import (
     ShareRequest,
     WithdrawRequest,
 )
-from ..api_network import ProfileChange
+from ..api.network import ProfileChange
 from ..auth import caller_of
 from .frame import (
     action,

@@ -1,8 +1,8 @@
 """The member register for officers: search, filter, add, edit, status, roles, CSV in and out.
 
-Every change goes through `groupnet.register` (the same functions as
+Every change goes through `groupnet.group.register` (the same functions as
 `/api/v1/members` and `groupnet member …`), which asks the rules in
-`procedure/members.py`; a refused change is shown next to its field.
+`procedure/group/members.py`; a refused change is shown next to its field.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 
 from aiohttp import web
 
-from ... import mail, register, signin
-from ...procedure.rejection import refuse
+from ...group import mail, register, signin
 from ...store import register as store
-from ..api_register import LinkRequest, RoleAssignment, StatusChange
+from ...wire.rejection import refuse
+from ..api.register import LinkRequest, RoleAssignment, StatusChange
 from .frame import (
     action,
     actor_of,

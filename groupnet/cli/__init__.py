@@ -1,0 +1,1 @@
+"""The `groupnet` command line: one module per area."""

@@ -1,0 +1,1 @@
+"""`groupnet bench ...`: measured figures."""

@@ -1,0 +1,999 @@
+"""Test vectors for protocol/vectors/: scenarios of wire entries with their verdicts.
+
+Each scenario is a sequence of entries fed, in order, to a fresh node (one
+that holds nothing, not even a charter), each with the answer the node must
+give: accepted, duplicate, fork, or rejected with a code. Verdicts depend on
+what came before, so a vector is a step of a scenario, never a lone message.
+protocol/vectors/README.md describes the file format.
+
+Everything is fixed so that the files come out byte for byte the same on
+every run: keys from seeds (SHA-256 of a prefix and the key's name), nonces,
+timestamps and each step's receiver clock. Ed25519 signatures are
+deterministic. Regenerate after changing the wire or the rules:
+
+    python -m groupnet.cli.vectors --write
+
+The expected verdicts and witnessed-time answers below are written by hand:
+they are the protocol's claims. What is computed here is only what follows
+from the bytes (ids, signature checks) and, for each scenario's final state
+hash and members, a fold of the accepted entries through the reference rules
+(`procedure/network/`), as `Node.rebuild` does it. The generator refuses to
+write a witnessed-time answer that the reference rules contradict.
+
+The adversarial signatures of `strict_signatures` are made here with the
+signer's secret scalar and fixed points (no curve arithmetic): R the identity,
+or the base point B with S = 1 under a small-order key, for which the
+cofactorless equation holds whatever is signed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+
+from ..procedure.network import NetworkState
+from ..wire import crypto, messages
+from ..wire.messages import (
+    Admit,
+    Adoption,
+    Body,
+    Charter,
+    DelegateCredential,
+    DelegateSeat,
+    Head,
+    KeyRevoke,
+    KeyRotate,
+    MandateLine,
+    MotionAmendment,
+    MotionCosponsored,
+    MotionEndorsed,
+    MotionRef,
+    MotionReply,
+    MotionRevised,
+    MotionShared,
+    MotionWithdrawn,
+    NetworkStandingOrders,
+    Profile,
+    RegisterCommitment,
+    Tally,
+    Witness,
+)
+from ..wire.rejection import Rejection
+from ..wire.schema import write_files
+
+DIRECTORY = Path(__file__).resolve().parents[2] / "protocol" / "vectors"
+
+T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z
+NOW = T0 + 3_600_000  # the receiver's clock, unless a step says otherwise
+KEY_PREFIX = b"groupnet/v1/test-vector-key\n"
+NONCE_PREFIX = b"groupnet/v1/test-vector-nonce\n"
+
+# Refusals given before an entry has an id: it never decoded into a canonical entry.
+BEFORE_ID = {"entry_too_large", "malformed", "unsupported_version", "unknown_kind",
+             "bad_schema", "not_canonical"}
+
+
+def test_key(name: str) -> crypto.SigningKey:
+    """The fixed key called `name`: its seed is SHA-256(KEY_PREFIX ‖ name)."""
+    return crypto.SigningKey.from_seed(hashlib.sha256(KEY_PREFIX + name.encode()).digest())
+
+
+def test_nonce(label: str) -> str:
+    return crypto.b64encode(hashlib.sha256(NONCE_PREFIX + label.encode()).digest()[:16])
+
+
+@dataclass(frozen=True)
+class Signed:
+    """An entry as its author wrote it: the bytes signed, the wire form, the id."""
+
+    author: str
+    seq: int
+    kind: str
+    body: Body
+    ts: int
+    unsigned: bytes
+    sig: str
+    id: str
+
+    @property
+    def raw(self) -> bytes:
+        return messages.seal(self.unsigned, self.sig)
+
+
+def sign(key: crypto.SigningKey, net: str, author: str, seq: int, prev: str | None, ts: int,
+         kind: str, body: Body) -> Signed:
+    unsigned = messages.signed_bytes(net, author, seq, prev, ts, kind, body)
+    ident = crypto.entry_id(unsigned)
+    return Signed(author, seq, kind, body, ts, unsigned, key.sign_id(ident), ident.hex())
+
+
+def _secret_scalar(key: crypto.SigningKey) -> int:
+    """RFC 8032 5.1.5: the clamped first half of SHA-512 of the seed."""
+    half = bytearray(hashlib.sha512(key.seed()).digest()[:32])
+    half[0] &= 248
+    half[31] &= 127
+    half[31] |= 64
+    return int.from_bytes(half, "little")
+
+
+def with_r(original: Signed, key: crypto.SigningKey, r: bytes) -> Signed:
+    """The entry re-signed with a chosen R: S = k·a mod L, k = SHA-512(R ‖ A ‖ M) mod L.
+
+    For R of small order the cofactorless equation [S]B = R + [k]A then holds
+    (R is the identity, or encodes it), which OpenSSL accepts and SPEC 2.3 refuses.
+    """
+    message = crypto.SIGNATURE_DOMAIN + bytes.fromhex(original.id)
+    public = crypto.b64decode(key.public)
+    k = int.from_bytes(hashlib.sha512(r + public + message).digest(), "little") % crypto.L
+    s = k * _secret_scalar(key) % crypto.L
+    return _resigned(original, r + s.to_bytes(32, "little"))
+
+
+def with_s(original: Signed, s: int) -> Signed:
+    """The entry with its signature's S replaced (R kept)."""
+    return _resigned(original, crypto.b64decode(original.sig)[:32] + s.to_bytes(32, "little"))
+
+
+def _resigned(original: Signed, signature: bytes) -> Signed:
+    return Signed(original.author, original.seq, original.kind, original.body, original.ts,
+                  original.unsigned, crypto.b64encode(signature), original.id)
+
+
+def unsigned_entry(net: str, author: str, seq: int, prev: str | None, ts: int, kind: str,
+                   body: Body, signature: bytes) -> Signed:
+    """An entry by an author whose key nobody holds, with a given signature."""
+    unsigned = messages.signed_bytes(net, author, seq, prev, ts, kind, body)
+    return Signed(author, seq, kind, body, ts, unsigned, crypto.b64encode(signature),
+                  crypto.entry_id(unsigned).hex())
+
+
+def tampered(original: Signed, net: str, prev: str | None, body: Body) -> Signed:
+    """The same envelope with another body, still carrying the original signature."""
+    unsigned = messages.signed_bytes(net, original.author, original.seq, prev, original.ts,
+                                     original.kind, body)
+    return Signed(original.author, original.seq, original.kind, body, original.ts, unsigned,
+                  original.sig, crypto.entry_id(unsigned).hex())
+
+
+_UNSET = object()
+
+
+class Log:
+    """One author's log as the generator writes it; it moves only on acceptance."""
+
+    def __init__(self, scenario: Scenario, name: str) -> None:
+        self.scenario = scenario
+        self.name = name
+        self.key = scenario.key(name)  # the key in force for the next entry
+        self.id = self.key.public
+        self.seq = 0
+        self.prev: str | None = None
+
+    def next(self, kind: str, body: Body, *, seq: int | None = None, prev: object = _UNSET,
+             ts: int | None = None, key: crypto.SigningKey | None = None,
+             net: str | None = None) -> Signed:
+        return sign(
+            key or self.key,
+            net or self.scenario.net,
+            self.id,
+            self.seq + 1 if seq is None else seq,
+            self.prev if prev is _UNSET else prev,  # type: ignore[arg-type]
+            self.scenario.tick() if ts is None else ts,
+            kind,
+            body,
+        )
+
+
+class Scenario:
+    def __init__(self, name: str, description: str) -> None:
+        self.name = name
+        self.description = description
+        self.keys: dict[str, crypto.SigningKey] = {}
+        self.logs: dict[str, Log] = {}
+        self.steps: list[dict] = []
+        self.accepted: list[messages.Entry] = []
+        self.forks: list[tuple[str, int, str, str]] = []
+        self.net = ""
+        self.clock = T0
+
+    def tick(self) -> int:
+        self.clock += 1000
+        return self.clock
+
+    def key(self, name: str) -> crypto.SigningKey:
+        if name not in self.keys:
+            self.keys[name] = test_key(name)
+        return self.keys[name]
+
+    def log(self, name: str) -> Log:
+        if name not in self.logs:
+            self.logs[name] = Log(self, name)
+        return self.logs[name]
+
+    def charter(self, founder: str, orders: NetworkStandingOrders | None = None,
+                label: str | None = None) -> Signed:
+        """The founder's charter (not yet a step); fixes the scenario's network id."""
+        log = self.log(founder)
+        nonce = test_nonce(label or self.name)
+        self.net = crypto.network_id(log.id, nonce)
+        body = Charter("Test Network", founder.title(), f"https://{founder}.example.org",
+                       nonce, orders or NetworkStandingOrders())
+        return log.next("network.charter", body)
+
+    # -- steps -----------------------------------------------------------
+
+    def step(self, description: str, entry: Signed | bytes, status: str,
+             code: str | None = None, *, signed: Signed | None = None,
+             key: str | None = None, now: int = NOW, by_rules: bool = False,
+             queries: list[dict] | None = None) -> None:
+        """One entry fed to the node and the answer expected.
+
+        `entry` is a Signed (sent exactly as signed) or raw bytes; for raw
+        bytes, `signed` names the entry they encode, if any. `key` is the key
+        a receiver must check the signature with (default: the key in force
+        for the author at that point). `by_rules` marks a bad_schema refusal
+        given by the network rules after decoding, so the entry has an id.
+        """
+        if isinstance(entry, Signed):
+            wire, signed = entry.raw, entry
+        else:
+            wire = entry
+        has_id = status != "rejected" or code not in BEFORE_ID or by_rules
+        if has_id and (signed is None or signed.raw != wire):
+            raise ValueError(f"{self.name}: an entry with an id must be sent as signed")
+        try:
+            text: str | None = wire.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None  # no JSON string can carry it: only wire_b64 does
+        record: dict = {
+            "description": description,
+            "now": now,
+            "wire": text,
+            "wire_b64": base64.b64encode(wire).decode("ascii"),
+            "signed": None,
+            "id": None,
+            "key": None,
+            "signature_valid": None,
+            "expect": {"status": status, "code": code, "id": signed.id if has_id else None},
+        }
+        if signed is not None:
+            in_force = key or self._log_of(signed.author).key.public
+            record.update({
+                "signed": base64.b64encode(signed.unsigned).decode("ascii"),
+                "id": signed.id,
+                "key": in_force,
+                "signature_valid": crypto.verify_id(in_force, bytes.fromhex(signed.id),
+                                                    signed.sig),
+            })
+        if status == "accepted":
+            self._accept(signed)  # type: ignore[arg-type]
+        elif status == "fork":
+            held = next(e.id for e in self.accepted
+                        if (e.author, e.seq) == (signed.author, signed.seq))  # type: ignore[union-attr]
+            self.forks.append((signed.author, signed.seq, held, signed.id))  # type: ignore[union-attr]
+        if queries:
+            record["queries"] = self._answer(queries)
+        self.steps.append(record)
+
+    def _log_of(self, author: str) -> Log:
+        return next(log for log in self.logs.values() if log.id == author)
+
+    def _accept(self, signed: Signed) -> None:
+        entry = messages.parse(signed.raw)
+        if isinstance(entry, Rejection):
+            raise ValueError(f"{self.name}: an accepted vector does not parse: {entry}")
+        self.accepted.append(entry)
+        log = self._log_of(signed.author)
+        log.seq, log.prev = signed.seq, signed.id
+        if isinstance(signed.body, KeyRotate):
+            log.key = next(k for k in self.keys.values() if k.public == signed.body.key)
+
+    def state(self) -> NetworkState:
+        """The reference rules' state after the accepted entries, as a node rebuilds it."""
+        state = NetworkState()
+        for author, seq, held, other in self.forks:
+            state.record_fork(author, seq, held, other)
+        for entry in self.accepted:
+            state.fold(entry)
+        return state
+
+    def _answer(self, queries: list[dict]) -> list[dict]:
+        state = self.state()
+        for query in queries:
+            got = state.network_time(query["author"], query["seq"])
+            if got != query["network_time"]:
+                raise ValueError(f"{self.name}: network time {got}, vector says "
+                                 f"{query['network_time']}")
+            for case in query["arrived_before"]:
+                answer = state.arrived_before(query["author"], query["seq"], case["deadline"])
+                if answer is not case["answer"]:
+                    raise ValueError(f"{self.name}: arrived_before({case['deadline']}) is "
+                                     f"{answer}, vector says {case['answer']}")
+        return queries
+
+    def document(self) -> dict:
+        state = self.state()
+        return {
+            "scenario": self.name,
+            "description": self.description,
+            "network": self.net,
+            "keys": [
+                {"name": name, "seed": key.seed().hex(), "public": key.public}
+                for name, key in sorted(self.keys.items())
+            ],
+            "steps": self.steps,
+            "final": {"state_hash": state.state_hash(), "heads": {
+                author: [head.seq, head.id] for author, head in sorted(state.heads.items())
+            }, "members": state.summary()["members"]},
+        }
+
+
+def _replace_once(raw: bytes, old: bytes, new: bytes) -> bytes:
+    if raw.count(old) != 1:
+        raise ValueError(f"expected exactly one {old!r} in {raw[:80]!r}…")
+    return raw.replace(old, new)
+
+
+def _founded(name: str, description: str,
+             orders: NetworkStandingOrders | None = None) -> Scenario:
+    """A scenario whose first step is the founder's charter, accepted."""
+    s = Scenario(name, description)
+    s.step("the founder's charter, seq 1 of its log", s.charter("founder", orders), "accepted")
+    return s
+
+
+def _admit(s: Scenario, approver: str, candidate: str, status: str = "accepted",
+           code: str | None = None, description: str | None = None) -> Signed:
+    node = s.log(candidate)
+    entry = s.log(approver).next(
+        "node.admit", Admit(node.id, candidate.title(), f"https://{candidate}.example.org")
+    )
+    s.step(description or f"{approver} admits {candidate}", entry, status, code)
+    return entry
+
+
+def _profile(name: str, **fields: object) -> Profile:
+    return Profile(name=name.title(), **fields)  # type: ignore[arg-type]
+
+
+# -- the scenarios ---------------------------------------------------------
+
+
+def directory() -> Scenario:
+    s = _founded("directory", "Found a network, admit a node, publish profiles (N1-N3).")
+    _admit(s, "founder", "second")
+    second = s.log("second")
+    first = second.next("group.profile", _profile(
+        "second", area="Southwark", meets="Tuesdays 7pm", contact="sec@second.example.org"))
+    s.step("the admitted node publishes its profile (seq 1 of its own log)", first, "accepted")
+    s.step("the same entry again: replays are idempotent", first, "duplicate")
+    own = s.log("founder").next("group.profile", _profile("founder", area="Havering"))
+    s.step("the founder publishes its own profile", own, "accepted")
+    _admit(s, "founder", "second", "rejected", "duplicate_approval",
+           "the founder approving the node it admitted a second time is refused (N2)")
+    later = second.next("group.profile", _profile(
+        "second", area="Southwark and Lambeth", url="https://second.example.org/join"))
+    s.step("a later profile replaces the earlier one, with a url", later, "accepted")
+    return s
+
+
+def admission_k2() -> Scenario:
+    s = _founded("admission_k2", "Admission when the standing orders ask for two approvals (N2).",
+                 NetworkStandingOrders(admission_approvals=2))
+    _admit(s, "founder", "second",
+           description="the founder alone admits the second node: the founder's first "
+           "admission_approvals - 1 admissions are founding admissions (N2)")
+    s.step("the second node writes", s.log("second").next(
+        "group.profile", _profile("second")), "accepted")
+    _admit(s, "founder", "third",
+           description="the founder approves a third node: one approval of the two now needed")
+    early = s.log("third").next("group.profile", _profile("third"))
+    s.step("the candidate writes before its second approval", early, "rejected", "not_admitted")
+    _admit(s, "founder", "third", "rejected", "duplicate_approval",
+           "the founder approves the same candidate a second time")
+    s.step("a node nobody approved writes", s.log("outsider").next(
+        "group.profile", _profile("outsider")), "rejected", "unknown_author")
+    _admit(s, "second", "third", description="the second approval admits the third node")
+    s.step("the candidate's refused entry, sent again, now passes", early, "accepted")
+    _admit(s, "third", "second", description="a late approval of an admitted node is "
+           "recorded, not refused: refusing it would depend on arrival order (N2)")
+    return s
+
+
+def out_of_order() -> Scenario:
+    s = Scenario("out_of_order", "Refusals that pass once the node holds more of the network.")
+    charter = s.charter("founder")
+    second = s.log("second")
+    profile = second.next("group.profile", _profile("second"))
+    s.step("an entry before any charter", profile, "rejected", "no_charter")
+    s.step("the charter", charter, "accepted")
+    s.step("the same entry: its author is not (yet) admitted", profile, "rejected",
+           "unknown_author")
+    founder = s.log("founder")
+    own = founder.next("group.profile", _profile("founder"))
+    admit = founder.next("node.admit", Admit(second.id, "Second", "https://second.example.org"),
+                         seq=3, prev=own.id)
+    s.step("the founder's seq 3 before its seq 2", admit, "rejected", "seq_gap")
+    s.step("the founder's seq 2", own, "accepted")
+    s.step("the founder's seq 3 again: the gap is closed", admit, "accepted")
+    s.step("the second node's entry a third time: now admitted", profile, "accepted")
+    return s
+
+
+def chain_rules() -> Scenario:
+    s = _founded("chain_rules", "Sequence numbers and predecessor ids (SPEC 3.1).")
+    _admit(s, "founder", "second")
+    second = s.log("second")
+    first = second.next("group.profile", _profile("second"))
+    s.step("seq 1, prev null", first, "accepted")
+    s.step("seq 2 naming the wrong predecessor", second.next(
+        "group.profile", _profile("second", area="x"), prev=s.accepted[0].id),
+        "rejected", "prev_mismatch")
+    s.step("seq 2 with prev null", second.next(
+        "group.profile", _profile("second", area="y"), prev=None), "rejected", "prev_mismatch")
+    s.step("seq 4 while the head is seq 1", second.next(
+        "group.profile", _profile("second", area="w"), seq=4, prev=first.id),
+        "rejected", "seq_gap")
+    s.step("seq 2 naming seq 1", second.next(
+        "group.profile", _profile("second", area="v")), "accepted")
+    return s
+
+
+def timestamps() -> Scenario:
+    s = _founded("timestamps", "Claimed times: future skew from the standing orders, no "
+                 "regression, old is fine (SPEC 3.2).",
+                 NetworkStandingOrders(max_future_skew_seconds=60))
+    _admit(s, "founder", "second")
+    second = s.log("second")
+    first = second.next("group.profile", _profile("second"), ts=T0 + 60_000)
+    s.step("an hour old: old timestamps are never refused", first, "accepted")
+    s.step("earlier than the author's previous entry", second.next(
+        "group.profile", _profile("second", area="a"), ts=T0 + 59_999),
+        "rejected", "timestamp_regression")
+    s.step("equal to the previous entry's", second.next(
+        "group.profile", _profile("second", area="b"), ts=T0 + 60_000), "accepted")
+    ahead = second.next("group.profile", _profile("second", area="c"), ts=NOW + 60_001)
+    s.step("60.001 s ahead of the receiver's clock, with max_future_skew_seconds = 60",
+           ahead, "rejected", "future_timestamp")
+    s.step("the same entry 1 ms later by the receiver's clock: exactly 60 s ahead",
+           ahead, "accepted", now=NOW + 1)
+    return s
+
+
+def fork() -> Scenario:
+    s = _founded("fork", "Two entries at one seq: both kept, the author frozen (SPEC 3.3).")
+    _admit(s, "founder", "second")
+    second = s.log("second")
+    one = second.next("group.profile", _profile("second", area="one"))
+    s.step("seq 1", one, "accepted")
+    two = second.next("group.profile", _profile("second", area="two"))
+    s.step("seq 2", two, "accepted")
+    other = second.next("group.profile", _profile("second", area="other"), seq=1, prev=None)
+    s.step("another seq 1, validly signed: proof of equivocation", other, "fork", "equivocation")
+    s.step("the proof again", other, "duplicate")
+    s.step("the first seq 1 again", one, "duplicate")
+    s.step("seq 3 on the frozen log", second.next(
+        "group.profile", _profile("second", area="three")), "rejected", "equivocated")
+    s.step("other authors are unaffected", s.log("founder").next(
+        "group.profile", _profile("founder")), "accepted")
+    return s
+
+
+def key_rotation() -> Scenario:
+    s = _founded("key_rotation", "key.rotate: the named key signs from the next seq (N4).")
+    founder = s.log("founder")
+    new = s.key("founder-next")
+    s.step("rotation to a new key, signed by the key in force", founder.next(
+        "key.rotate", KeyRotate(new.public)), "accepted")
+    s.step("the next entry signed by the new key", founder.next(
+        "group.profile", _profile("founder")), "accepted")
+    s.step("an entry signed by the old key after the rotation", founder.next(
+        "group.profile", _profile("founder", area="old key"), key=test_key("founder")),
+        "rejected", "bad_signature")
+    s.step("the same entry signed by the new key", founder.next(
+        "group.profile", _profile("founder", area="new key")), "accepted")
+    return s
+
+
+def key_revocation() -> Scenario:
+    s = _founded("key_revocation", "key.revoke closes the author's log (N4, SPEC 4.3).")
+    _admit(s, "founder", "second")
+    second = s.log("second")
+    s.step("a profile", second.next("group.profile", _profile("second")), "accepted")
+    s.step("revocation", second.next("key.revoke", KeyRevoke("the key was lost")), "accepted")
+    s.step("an entry after the revocation", second.next(
+        "group.profile", _profile("second", area="after")), "rejected", "revoked")
+    s.step("an entry after the revocation, with a seq gap as well", second.next(
+        "group.profile", _profile("second", area="later"), seq=second.seq + 3),
+        "rejected", "revoked")
+    return s
+
+
+def witnessed_time() -> Scenario:
+    s = _founded("witnessed_time", "heads.witness and the network time of an entry (N5).")
+    for name in ("second", "third", "fourth"):
+        _admit(s, "founder", name)
+    second = s.log("second")
+    profile = second.next("group.profile", _profile("second"), ts=T0 + 10_000)
+    s.clock = T0 + 10_000
+    s.step("the entry whose time the witnesses establish (second, seq 1)", profile, "accepted")
+    author = second.id
+
+    def question(network_time: int | None, *answers: tuple[int, bool | None]) -> list[dict]:
+        return [{"author": author, "seq": 1, "network_time": network_time,
+                 "arrived_before": [{"deadline": d, "answer": a} for d, a in answers]}]
+
+    head = Head(author, 1, profile.id)
+    s.step("the founder witnesses it at T0+20s: 1 of 3 witnesses", s.log("founder").next(
+        "heads.witness", Witness([head]), ts=T0 + 20_000), "accepted",
+        queries=question(None, (T0 + 25_000, None)))
+    s.step("the third node witnesses it at T0+40s: median of 3 is now defined", s.log(
+        "third").next("heads.witness", Witness([head]), ts=T0 + 40_000), "accepted",
+        queries=question(T0 + 40_000, (T0 + 25_000, None), (T0 + 40_000, True)))
+    founder_head = Head(s.log("founder").id, s.log("founder").seq, s.log("founder").prev or "")
+    s.step("the fourth node signs a witness at T0+30s that does not name it", s.log(
+        "fourth").next("heads.witness", Witness([founder_head]), ts=T0 + 30_000), "accepted",
+        queries=question(T0 + 40_000, (T0 + 25_000, False), (T0 + 40_000, True)))
+    s.step("a witness naming one author twice", s.log("fourth").next(
+        "heads.witness", Witness([head, head]), ts=T0 + 45_000), "rejected", "bad_schema",
+        by_rules=True)
+    s.step("the fourth node witnesses it at T0+50s", s.log("fourth").next(
+        "heads.witness", Witness([head]), ts=T0 + 50_000), "accepted",
+        queries=question(T0 + 40_000, (T0 + 39_999, False), (T0 + 45_000, True)))
+    return s
+
+
+def bad_signature() -> Scenario:
+    s = Scenario("bad_signature", "Signatures are checked against the key in force (SPEC 2.3).")
+    charter = s.charter("founder")
+    forged = s.log("founder").next("network.charter", charter.body, ts=charter.ts,
+                                   key=test_key("second"))
+    s.step("a charter signed by a key other than its author's", forged, "rejected",
+           "bad_signature")
+    s.step("the charter", charter, "accepted")
+    _admit(s, "founder", "second")
+    second = s.log("second")
+    by_third = second.next("group.profile", _profile("second"), key=test_key("third"))
+    s.step("signed by another node's key", by_third, "rejected", "bad_signature")
+    good = second.next("group.profile", _profile("second"))
+    damaged_sig = good.sig[:10] + ("A" if good.sig[10] != "A" else "B") + good.sig[11:]
+    damaged = Signed(good.author, good.seq, good.kind, good.body, good.ts, good.unsigned,
+                     damaged_sig, good.id)
+    s.step("one character of the signature changed", damaged, "rejected", "bad_signature")
+    changed = tampered(good, s.net, None, _profile("second", area="changed after signing"))
+    s.step("the body changed after signing", changed, "rejected", "bad_signature")
+    s.step("the entry as signed", good, "accepted")
+    s.step("a held entry with a damaged signature: the id does not cover the signature, so "
+           "this is the held entry; nothing is stored", damaged, "duplicate")
+    return s
+
+
+# The base point B and the identity, as RFC 8032 encodes them.
+BASE_POINT = bytes.fromhex("5866666666666666666666666666666666666666666666666666666666666666")
+IDENTITY = (1).to_bytes(32, "little")
+IDENTITY_Y_P_PLUS_1 = (crypto.P + 1).to_bytes(32, "little")  # y = p + 1: the identity, unreduced
+ORDER_8 = bytes.fromhex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05")
+
+
+def strict_signatures() -> Scenario:
+    s = Scenario("strict_signatures", "The one signature rule every node applies (SPEC 2.3): "
+                 "small-order and non-canonical points, S out of range.")
+    charter = s.charter("founder")
+    founder_net = s.net
+    for what, point in (("the identity point (small order)", IDENTITY),
+                        ("the identity point spelled with y = p + 1 (not canonical)",
+                         IDENTITY_Y_P_PLUS_1)):
+        author = crypto.b64encode(point)
+        s.net = crypto.network_id(author, charter.body.nonce)  # type: ignore[attr-defined]
+        forged = unsigned_entry(s.net, author, 1, None, charter.ts, "network.charter",
+                                charter.body, BASE_POINT + (1).to_bytes(32, "little"))
+        s.step(f"a charter whose founder key is {what}, signed R = B, S = 1: [S]B = R + [k]A "
+               "holds for any message, so a library that does not refuse the key accepts it "
+               "(OpenSSL does)", forged, "rejected", "bad_signature", key=author)
+    s.net = founder_net
+    s.step("the charter", charter, "accepted")
+    _admit(s, "founder", "second")
+    second = s.log("second")
+    good = second.next("group.profile", _profile("second"))
+    key = s.key("second")
+    s.step("R is the identity point (small order) and S = k·a: the cofactorless equation "
+           "holds, so OpenSSL alone accepts it; refused for R", with_r(good, key, IDENTITY),
+           "rejected", "bad_signature")
+    s.step("R is the identity spelled with y = p + 1 (not canonical) and S = k·a over those "
+           "bytes: a library that reduces y, or compares points rather than encodings, "
+           "accepts it", with_r(good, key, IDENTITY_Y_P_PLUS_1), "rejected", "bad_signature")
+    signature_s = int.from_bytes(crypto.b64decode(good.sig)[32:], "little")
+    s.step("S + L in place of S: the same scalar mod L, so a library that reduces S accepts "
+           "it; S must be below L", with_s(good, signature_s + crypto.L), "rejected",
+           "bad_signature")
+    s.step("S = L - 1, the largest S in range, with the R of the valid signature: the range "
+           "check passes and the equation decides, and fails. (No valid signature with a "
+           "chosen S can be made: S = r + k·a where k depends on R = [r]B. This pins that "
+           "L - 1 is in range, not refused for it.)", with_s(good, crypto.L - 1), "rejected",
+           "bad_signature")
+    s.step("the entry as signed", good, "accepted")
+    founder = s.log("founder")
+    for what, point in (("the identity point (small order)", IDENTITY),
+                        ("a point of order 8", ORDER_8),
+                        ("a key with y >= p (not canonical)", IDENTITY_Y_P_PLUS_1)):
+        s.step(f"a rotation to {what}: no signature could ever verify under it (N4)",
+               founder.next("key.rotate", KeyRotate(crypto.b64encode(point))),
+               "rejected", "bad_key")
+    s.step("an approval of a node id of small order (N2)", founder.next(
+        "node.admit", Admit(crypto.b64encode(ORDER_8), "Nobody", "https://nobody.example.org")),
+        "rejected", "bad_key")
+    return s
+
+
+def _two_forks(name: str, high_first: bool) -> Scenario:
+    """One author forks at seq 5 and at seq 3; the same entries, in two orders (SPEC 3.3)."""
+    order = "the seq-5 fork first" if high_first else "the seq-3 fork first"
+    s = Scenario(name, f"Two forks by one author, {order}: only the lowest counts, so the "
+                 "state is the same in either order (forks_high_first.json and "
+                 "forks_low_first.json end in the same state hash). Also what happens to "
+                 "entries that depended on the removed ones (SPEC 3.3).")
+    founder, second, third = s.log("founder"), s.log("second"), s.log("third")
+    charter = s.charter("founder", label="two forks")  # one network for both files
+    admit_second = founder.next("node.admit", Admit(second.id, "Second",
+                                                    "https://second.example.org"),
+                                seq=2, prev=charter.id)
+    one = second.next("group.profile", _profile("second"), seq=1, prev=None)
+    shared = second.next("motion.shared", MotionShared(
+        "Rent controls", "This group calls for rent controls.", ["housing"], None, ""),
+        seq=2, prev=one.id)
+    three_a = second.next("group.profile", _profile("second", area="a"), seq=3, prev=shared.id)
+    three_b = second.next("group.profile", _profile("second", area="b"), seq=3, prev=shared.id)
+    three_c = second.next("group.profile", _profile("second", area="c"), seq=3, prev=shared.id)
+    admit_third = second.next("node.admit", Admit(third.id, "Third", "https://third.example.org"),
+                              seq=4, prev=three_a.id)
+    five_a = second.next("group.profile", _profile("second", area="5a"), seq=5,
+                         prev=admit_third.id)
+    five_b = second.next("group.profile", _profile("second", area="5b"), seq=5,
+                         prev=admit_third.id)
+    six = second.next("group.profile", _profile("second", area="6"), seq=6, prev=five_a.id)
+    third_profile = third.next("group.profile", _profile("third"), seq=1, prev=None)
+    reply = founder.next("motion.reply", MotionReply(MotionRef(second.id, shared.id, 4),
+                                                     "Having seen seq 4."),
+                         seq=3, prev=admit_second.id)
+    readmit = founder.next("node.admit", Admit(third.id, "Third", "https://third.example.org"),
+                           seq=4, prev=reply.id)
+    s.step("the charter", charter, "accepted")
+    s.step("the founder admits second", admit_second, "accepted")
+    s.step("second, seq 1", one, "accepted")
+    s.step("second shares a motion, seq 2", shared, "accepted")
+    if high_first:
+        s.step("second, seq 3 (a)", three_a, "accepted")
+        s.step("second admits third, seq 4", admit_third, "accepted")
+        s.step("second, seq 5 (a)", five_a, "accepted")
+        s.step("third, admitted by second's seq 4, writes", third_profile, "accepted")
+        s.step("the founder replies to second's motion having seen second's seq 4", reply,
+               "accepted")
+        s.step("another seq 5 (b): a fork; second is frozen at 5", five_b, "fork",
+               "equivocation")
+        s.step("another seq 3 (b): a lower fork; the freeze moves down to 3, and the fork "
+               "at 5 no longer counts (it is above the freeze)", three_b, "fork",
+               "equivocation")
+        s.step("a third entry at seq 3 (c): more evidence, kept (it may hold one of the two "
+               "smallest ids at the fork)", three_c, "fork", "equivocation")
+        s.step("seq 5 (b) again", five_b, "duplicate")
+        s.step("third's entry again: held, but it no longer counts, since the approval that "
+               "admitted third was removed; it waits", third_profile, "duplicate")
+        s.step("the founder admits third; third's held entry counts now", readmit, "accepted")
+    else:
+        s.step("second, seq 3 (b)", three_b, "accepted")
+        s.step("another seq 3 (a): a fork; second is frozen at 3", three_a, "fork",
+               "equivocation")
+        s.step("seq 4, after the freeze", admit_third, "rejected", "equivocated")
+        s.step("seq 5 (a), after the freeze", five_a, "rejected", "equivocated")
+        s.step("seq 5 (b), after the freeze: never stored, so the fork at 5 is never known "
+               "here", five_b, "rejected", "equivocated")
+        s.step("a third entry at seq 3 (c): more evidence at the freeze, kept", three_c,
+               "fork", "equivocation")
+        s.step("third, admitted only by second's seq 4, which does not count", third_profile,
+               "rejected", "unknown_author")
+        s.step("the founder's reply citing second's seq 4, which the freeze removed: void, "
+               "accepted with no effect (SM3)", reply, "accepted")
+        s.step("the founder admits third", readmit, "accepted")
+        s.step("third's entry again: admitted now", third_profile, "accepted")
+    s.step("second's seq 6", six, "rejected", "equivocated")
+    return s
+
+
+def forks_high_first() -> Scenario:
+    return _two_forks("forks_high_first", high_first=True)
+
+
+def forks_low_first() -> Scenario:
+    return _two_forks("forks_low_first", high_first=False)
+
+
+def identity() -> Scenario:
+    s = _founded("identity", "Where a member's name and address come from (N1, N2, N3): the "
+                 "founder's from its charter, a url only from the member's own entries.")
+    founder, second, third = s.log("founder"), s.log("second"), s.log("third")
+    first = _admit(s, "founder", "second", description="the founder admits second: second "
+                   "has no url yet; the approval's url is only where the founder found it")
+    _admit(s, "founder", "third")
+    s.step("second approves the founder under another name and url: accepted, no effect; the "
+           "founder keeps its charter's name and url, admitted by nobody (N1)", second.next(
+               "node.admit", Admit(founder.id, "Usurped", "https://elsewhere.example.net")),
+           "accepted")
+    ts = s.tick()
+    while True:  # an approval whose id sorts before the founder's: it still sets no url
+        grind = third.next("node.admit", Admit(second.id, "Second",
+                                               "https://hijack.example.net"), ts=ts)
+        if grind.id < first.id:
+            break
+        ts += 1
+    s.clock = ts
+    s.step("third approves second with another url, its timestamp ground until its id sorts "
+           "before the founder's approval: the url is nobody's but second's to give (N2)",
+           grind, "accepted")
+    s.step("second's profile without a url: second still has none", second.next(
+        "group.profile", _profile("second")), "accepted")
+    s.step("second's profile with its own url: now second has one", second.next(
+        "group.profile", _profile("second", url="https://second.example.org/own")), "accepted")
+    s.step("the founder's profile without a url keeps the charter's url and takes the "
+           "profile's name", founder.next("group.profile", Profile(name="Founder Renamed")),
+           "accepted")
+    return s
+
+
+def wrong_network() -> Scenario:
+    s = Scenario("wrong_network", "The network id binds founder and nonce (N1).")
+    founder = s.log("founder")
+    charter = s.charter("founder")
+    stolen = Charter("Test Network", "Founder", "https://founder.example.org",
+                     test_nonce("somebody else's"), NetworkStandingOrders())
+    s.step("a charter whose network id is not derived from its founder and nonce",
+           founder.next("network.charter", stolen, ts=charter.ts), "rejected", "wrong_network")
+    s.step("the charter", charter, "accepted")
+    elsewhere = s.net
+    other = s.charter("second", label="another network")
+    s.net = elsewhere
+    s.step("another network's charter", other, "rejected", "wrong_network")
+    _admit(s, "founder", "second")
+    s.step("an admitted node's entry for another network", s.log("second").next(
+        "group.profile", _profile("second"), net=crypto.network_id(s.log("second").id, test_nonce(
+            "another network"))), "rejected", "wrong_network")
+    return s
+
+
+def canonical_form() -> Scenario:
+    s = _founded("canonical_form", "Only the canonical encoding is accepted (SPEC 2.2).")
+    _admit(s, "founder", "second")
+    second = s.log("second")
+    good = second.next("group.profile", _profile(
+        "second", area="Café on the corner\x1f", url="https://second.example.org/a/b"))
+    raw = good.raw
+    body = good.unsigned[good.unsigned.index(b',{"area"') + 1:-1]
+    decoded = json.loads(body)
+    reordered = json.dumps(dict(reversed(decoded.items())), ensure_ascii=False,
+                           separators=(",", ":")).encode()
+    variants: list[tuple[str, bytes]] = [
+        ("a space after a comma", _replace_once(raw, b',"group.profile",',
+                                                b', "group.profile",')),
+        ("a space before the array", b" " + raw),
+        ("the body's keys in reverse order", raw.replace(body, reordered)),
+        ("a duplicate key (the first value would be lost in decoding)",
+         raw.replace(b'{"area"', b'{"name":"Decoy","area"')),
+        ("é written as \\u00e9", _replace_once(raw, "é".encode(), b"\\u00e9")),
+        ("a control character escaped with upper-case hex", _replace_once(
+            raw, b"\\u001f", b"\\u001F")),
+        ("/ written as \\/", raw.replace(b"/", b"\\/")),
+        ("an ASCII letter written as \\u0043", _replace_once(raw, b'"Caf', b'"\\u0043af')),
+        ("a character beyond U+FFFF written as a pair of escapes",
+         _replace_once(raw, b'"Caf', b'"\\ud83d\\ude00Caf')),
+        ("the integer ts written with a fraction (1.0 is the integer 1 by value, and the "
+         "values fit: only the spelling is wrong)",
+         _replace_once(raw, f",{good.ts},".encode(), f",{good.ts}.0,".encode())),
+        ("the integer ts written with an exponent",
+         _replace_once(raw, f",{good.ts},".encode(), f",{good.ts // 1000}e3,".encode())),
+    ]
+    for description, wire in variants:
+        s.step(f"not canonical: {description}", wire, "rejected", "not_canonical", signed=good)
+    s.step("a field left out because it holds its default value: the wire has no defaults "
+           "(SPEC 2.1)", _replace_once(good.unsigned, b',"meets":""', b"")[:-1] + b',"'
+           + good.sig.encode() + b'"]', "rejected", "bad_schema", signed=good)
+    s.step("a raw TAB inside a string", _replace_once(raw, b"\\u001f", b"\t"),
+           "rejected", "malformed")
+    s.step("a ts with a fraction that is no integer", _replace_once(
+        raw, f",{good.ts},".encode(), f",{good.ts}.5,".encode()), "rejected", "malformed")
+    s.step("an integer beyond 2^53 - 1 (seq)", _replace_once(
+        raw, f'"{good.author}",1,'.encode(), f'"{good.author}",9007199254740993,'.encode()),
+        "rejected", "malformed")
+    s.step("the canonical entry", good, "accepted")
+    s.step("a non-canonical copy of a held entry is still refused",
+           variants[0][1], "rejected", "not_canonical", signed=good)
+    commitment = second.next("register.commitment", RegisterCommitment(
+        T0, 12, hashlib.sha256(b"register").hexdigest()))
+    s.step("an integer in a body written with a fraction: by value it fits, so only the "
+           "spelling is wrong", _replace_once(
+               commitment.raw, b'"active_members":12,', b'"active_members":12.0,'),
+           "rejected", "not_canonical", signed=commitment)
+    s.step("a number in a body's integer field that is no integer", _replace_once(
+        commitment.raw, b'"active_members":12,', b'"active_members":12.5,'),
+        "rejected", "bad_schema")
+    s.step("the same entry with an integer", commitment, "accepted")
+    return s
+
+
+def schema() -> Scenario:
+    s = _founded("schema", "Entries that are not a valid envelope or body (SPEC 2.1, 2.4, 5).")
+    _admit(s, "founder", "second")
+    second = s.log("second")
+    good = second.next("group.profile", _profile("second"))
+    raw = good.raw
+    author = good.author.encode()
+    s.step("not JSON", b"hello", "rejected", "malformed")
+    s.step("a JSON object, not an array", b'{"v":1}', "rejected", "malformed")
+    s.step("eight items: the signature left off", raw[:raw.rindex(b',"')] + b"]",
+           "rejected", "malformed")
+    s.step("ten items", raw[:-1] + b',"extra"]', "rejected", "malformed")
+    s.step("an author id with a trailing newline", _replace_once(
+        raw, b'"' + author + b'"', b'"' + author + b'\\n"'), "rejected", "malformed")
+    s.step("a kind in upper case", _replace_once(raw, b'"group.profile"', b'"Group.Profile"'),
+           "rejected", "malformed")
+    s.step("version 2", second.next("group.profile", _profile("second")).raw.replace(
+        b"[1,", b"[2,", 1), "rejected", "unsupported_version")
+    for version in (b"0", b"-1"):
+        s.step(f"version {version.decode()}: any integer but 1 is an unsupported version, not "
+               "a malformed entry (SPEC 2.1)", raw.replace(b"[1,", b"[" + version + b",", 1),
+               "rejected", "unsupported_version")
+    s.step("a kind nobody defined", second.next("group.banner", _profile("second")),
+           "rejected", "unknown_kind")
+    s.step("an empty name", second.next("group.profile", Profile(name="")),
+           "rejected", "bad_schema")
+    s.step("a url with a trailing newline", second.next(
+        "group.profile", _profile("second", url="https://second.example.org\n")),
+        "rejected", "bad_schema")
+    s.step("a field the type does not have", _replace_once(
+        raw, b'"name":"Second",', b'"colour":"red","name":"Second",'),
+        "rejected", "bad_schema")
+    s.step("a required field missing", _replace_once(raw, b',"name":"Second"', b""),
+           "rejected", "bad_schema")
+    s.step("a witness of no heads", second.next("heads.witness", Witness([])),
+           "rejected", "bad_schema")
+    area = b'"area":""'
+    for depth, code in ((64, "bad_schema"), (65, "malformed")):
+        # the entry's array is level 1 and the body level 2
+        nested = b"[" * (depth - 2) + b"]" * (depth - 2)
+        s.step(f"arrays and objects nested {depth} deep (in a body field that takes a string): "
+               + ("within the limit, so the body's type decides" if code == "bad_schema" else
+                  "beyond 64, refused before decoding (SPEC 2.4)"),
+               _replace_once(raw, area, b'"area":' + nested), "rejected", code)
+    for what, text in (("an escaped lone high surrogate", b"\\ud800"),
+                       ("an escaped lone low surrogate", b"\\udc00"),
+                       ("a high surrogate escape followed by another escape",
+                        b"\\ud800\\u0041")):
+        s.step(f"{what} in a body string: not a Unicode string (SPEC 2.2)",
+               _replace_once(raw, area, b'"area":"' + text + b'"'), "rejected", "malformed")
+    for what, text in (("a byte that never occurs in UTF-8 (0xFF)", b"\xff"),
+                       ("an overlong encoding of '/' (0xC0 0xAF)", b"\xc0\xaf"),
+                       ("an encoded surrogate (0xED 0xA0 0x80)", b"\xed\xa0\x80"),
+                       ("a sequence cut short (0xE2 0x82)", b"\xe2\x82")):
+        s.step(f"not UTF-8: {what} in a body string (only wire_b64 can carry it)",
+               _replace_once(raw, area, b'"area":"x' + text + b'"'), "rejected", "malformed")
+    s.step("a body over 64 KiB", second.next(
+        "group.profile", _profile("second", area="x" * 70_000)), "rejected", "entry_too_large")
+    s.step("the valid entry", good, "accepted")
+    return s
+
+
+def records() -> Scenario:
+    s = _founded("records", "register.commitment (N6) and delegate.credential (N7).")
+    _admit(s, "founder", "second")
+    second = s.log("second")
+    s.step("a register commitment: counts and a Merkle root, no personal data", second.next(
+        "register.commitment", RegisterCommitment(T0, 42, hashlib.sha256(b"leaves").hexdigest())),
+        "accepted")
+    seats = [DelegateSeat("d-7Qx", "A. Delegate"), DelegateSeat("d-9Kp", "B. Delegate")]
+    mandates = [MandateLine("Motion 3: housing", "support", "branch meeting 2026-02-03")]
+    s.step("delegate credentials for a conference", second.next(
+        "delegate.credential", DelegateCredential("Annual Conference 2026", "election 4",
+                                                  seats, mandates)), "accepted")
+    s.step("a credential naming one delegate twice", second.next(
+        "delegate.credential", DelegateCredential("Annual Conference 2026", "election 5",
+                                                  [seats[0], seats[0]], [])),
+        "rejected", "bad_schema", by_rules=True)
+    s.step("a later credential for the same conference replaces the first", second.next(
+        "delegate.credential", DelegateCredential("Annual Conference 2026", "election 5",
+                                                  seats[:1], [])), "accepted")
+    return s
+
+
+def motions() -> Scenario:
+    s = _founded("motions", "Shared motions, references with `seen`, and their refusals "
+                 "(SM1-SM8).")
+    _admit(s, "founder", "second")
+    _admit(s, "founder", "third")
+    second, third = s.log("second"), s.log("third")
+    adopted = Adoption("General meeting", "2026-01-10", Tally(17, 10, 1, 30))
+    shared = second.next("motion.shared", MotionShared(
+        "Rent controls", "This group calls for rent controls.", ["housing"], adopted, ""))
+    s.step("a group shares a motion it adopted", shared, "accepted")
+    ref = MotionRef(second.id, shared.id, 1)
+    endorse = Adoption("Branch meeting", "2026-01-12", Tally(8, 0, 0, 9))
+    s.step("another group endorses version 1", third.next(
+        "motion.endorsed", MotionEndorsed(ref, 1, endorse)), "accepted")
+    s.step("the same group endorses version 1 again", third.next(
+        "motion.endorsed", MotionEndorsed(ref, 1, endorse)), "rejected", "already_endorsed")
+    s.step("the sharing group endorses its own motion", second.next(
+        "motion.endorsed", MotionEndorsed(ref, 1, endorse)), "rejected", "own_motion")
+    s.step("an endorsement of a version that did not exist at the seq cited", third.next(
+        "motion.endorsed", MotionEndorsed(ref, 2, endorse)), "rejected", "unknown_version")
+    s.step("another group co-sponsors it", third.next(
+        "motion.cosponsored", MotionCosponsored(ref, 1)), "accepted")
+    s.step("an amendment identical to the text", third.next(
+        "motion.amendment", MotionAmendment(ref, 1, shared.body.text, "")),  # type: ignore[attr-defined]
+        "rejected", "no_change")
+    s.step("a reply citing seq 5 of a log held only to seq 1", third.next(
+        "motion.reply", MotionReply(MotionRef(second.id, shared.id, 5), "Agreed.")),
+        "rejected", "missing_dependency")
+    s.step("a reference to a motion that log never shared", third.next(
+        "motion.reply", MotionReply(MotionRef(second.id, "ab" * 32, 1), "Which?")),
+        "rejected", "unknown_motion")
+    s.step("another group revises the motion", third.next(
+        "motion.revised", MotionRevised(ref, "Rent caps", "Caps.", [], None, "")),
+        "rejected", "not_sharing_group")
+    s.step("a share whose tally counts more votes than those present", second.next(
+        "motion.shared", MotionShared("Overcount", "Text.", [], Adoption(
+            "Meeting", "2026-01-11", Tally(20, 20, 0, 30)), "")),
+        "rejected", "tally_exceeds_attendance")
+    s.step("the sharing group withdraws the motion", second.next(
+        "motion.withdrawn", MotionWithdrawn(ref, "superseded")), "accepted")
+    s.step("a reply written having seen the withdrawal (seen = 2)", third.next(
+        "motion.reply", MotionReply(MotionRef(second.id, shared.id, 2), "Too late.")),
+        "rejected", "motion_withdrawn")
+    s.step("a reply written before the withdrawal was seen (seen = 1) still stands",
+           third.next("motion.reply", MotionReply(ref, "In favour.")), "accepted")
+    return s
+
+
+SCENARIOS: list[Callable[[], Scenario]] = [
+    directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
+    forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
+    strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
+]
+
+
+def vectors() -> dict[str, dict]:
+    """Every vector file of protocol/vectors/, by file name."""
+    out = {}
+    for make in SCENARIOS:
+        scenario = make()
+        out[f"{scenario.name}.json"] = scenario.document()
+    return dict(sorted(out.items()))
+
+
+def write(directory: Path = DIRECTORY) -> list[Path]:
+    """Write every vector file and remove any this generator no longer makes."""
+    return write_files(directory, vectors())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m groupnet.cli.vectors",
+        description="Generate the test vectors of protocol/vectors/.",
+    )
+    parser.add_argument("--write", action="store_true",
+                        help=f"write the files into {DIRECTORY}")
+    args = parser.parse_args(argv)
+    if args.write:
+        for path in write():
+            print(path)
+        return 0
+    sys.stdout.write(msgspec.json.encode(sorted(vectors())).decode() + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

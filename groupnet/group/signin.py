@@ -1,0 +1,497 @@
+"""How members sign in: passwords, sessions, invitation and reset links, the rate limit.
+
+- A member gets in only through a link an officer issues (an invitation, or a
+  password-reset link) or that they ask for by email. A link works once, for
+  `LINK_LIFETIME` of its purpose; issuing a new one voids the member's earlier
+  unused links of the same purpose. The node keeps only each token's hash.
+- Passwords have at least `MIN_PASSWORD` characters and are not the member's
+  email. They are stored as scrypt hashes (N=2^15, r=8, p=1, a random 16-byte
+  salt per member), parameters recorded in the hash so they can be raised
+  later without locking anyone out. Hashing runs in a worker thread.
+- A session is a random token given to the member once; the node keeps its
+  hash. It ends when the member signs out, after `SESSION_IDLE` without use,
+  or `SESSION_LIFETIME` after sign-in, whichever comes first.
+- The node's operator signs in to the pages with an admin token. That starts
+  an operator session of its own, like a member's but shorter
+  (`OPERATOR_SESSION_IDLE`, `OPERATOR_SESSION_LIFETIME`), tied to the admin
+  token it was started with: signing out ends it, and revoking the token ends
+  all of its sessions. The browser holds only the session's token, never the
+  admin token.
+- The sign-in limits slow a guesser without handing anyone a way to keep a
+  member out. Failures are counted per email *and* address: after
+  `FREE_FAILURES` of them, each further try from that address for that email
+  waits `FIRST_WAIT`, doubling with every failure up to `LONGEST_WAIT`
+  (answered 429, which counts as no try). The same email from another
+  address is not held back, so nobody can lock the chair out before a vote
+  by guessing wrong on purpose. Each address also has an overall limit,
+  `ADDRESS_LIMIT` failures within `ADDRESS_WINDOW`, whatever emails it
+  tried. A success forgets the pair's failures; failures older than
+  `FAILURE_MEMORY` are forgotten. Which address a request came from is
+  `web.addresses.client_address`: X-Forwarded-For counts only from the
+  proxies named in `trusted_proxies`. A sign-in for an email that is not in
+  the register costs the same time as a wrong password and gets the same
+  answer, so the sign-in form does not reveal who is a member.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import os
+from datetime import UTC, datetime
+
+import aiosqlite
+import msgspec
+
+from .. import clock
+from ..node import Node, now_ms
+from ..procedure.group.members import normalise_email
+from ..store import audit
+from ..store import register as store
+from ..wire import crypto
+from ..wire.rejection import refuse
+from . import mail
+
+MINUTE_MS = 60_000
+DAY_MS = 24 * 60 * MINUTE_MS
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+SESSION_IDLE = 14 * DAY_MS
+SESSION_LIFETIME = 30 * DAY_MS
+LINK_LIFETIME = {"invitation": 14 * DAY_MS, "reset": 2 * 60 * MINUTE_MS}
+FREE_FAILURES = 5
+FIRST_WAIT = MINUTE_MS
+LONGEST_WAIT = 15 * MINUTE_MS
+FAILURE_MEMORY = 24 * 60 * MINUTE_MS
+ADDRESS_LIMIT = 20
+ADDRESS_WINDOW = 15 * MINUTE_MS
+OPERATOR_SESSION_IDLE = 60 * MINUTE_MS
+OPERATOR_SESSION_LIFETIME = 12 * 60 * MINUTE_MS
+OPERATOR = "the operator"  # the account failed admin tokens count against
+# A session's last use is written at most this often, not on every request.
+LAST_SEEN_RESOLUTION = MINUTE_MS
+
+_SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+_DUMMY_HASH = ""
+
+
+class Session(msgspec.Struct, frozen=True):
+    token: str
+    member_id: str
+    expires: int
+
+
+class OperatorSession(msgspec.Struct, frozen=True):
+    token: str
+    label: str  # the admin token's label
+    expires: int
+
+
+# -- passwords -------------------------------------------------------------------
+
+
+def password_problem(password: str, email: str) -> str | None:
+    """Why a new password will not do, or None."""
+    if len(password) < MIN_PASSWORD:
+        return f"a password has at least {MIN_PASSWORD} characters; this one has {len(password)}"
+    if len(password) > MAX_PASSWORD:
+        return f"a password has at most {MAX_PASSWORD} characters"
+    if normalise_email(password) == normalise_email(email):
+        return "a password cannot be the member's own email address"
+    return None
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    n, r, p = _SCRYPT["n"], _SCRYPT["r"], _SCRYPT["p"]
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=2**27, dklen=32)
+    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        computed = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=int(n),
+                                  r=int(r), p=int(p), maxmem=2**27, dklen=32)
+    except ValueError:
+        return False
+    return hmac.compare_digest(computed.hex(), digest)
+
+
+async def _matches(password: str, stored: str | None) -> bool:
+    global _DUMMY_HASH
+    if stored is None:
+        # the same work as a real check, so timing does not reveal who is a member
+        if not _DUMMY_HASH:
+            _DUMMY_HASH = await asyncio.to_thread(hash_password, "no such member here")
+        stored = _DUMMY_HASH
+        await asyncio.to_thread(password_matches, password, stored)
+        return False
+    return await asyncio.to_thread(password_matches, password, stored)
+
+
+async def has_password(db: aiosqlite.Connection, member_id: str) -> bool:
+    async with db.execute("SELECT 1 FROM credentials WHERE member_id = ?",
+                          (member_id,)) as cursor:
+        return await cursor.fetchone() is not None
+
+
+# -- the sign-in limits -------------------------------------------------------------
+
+
+def failure_keys(account: str, address: str) -> tuple[str, str]:
+    """(the account-and-address pair's key, the address's key) in `sign_in_failures`."""
+    return f"pair:{account}\n{address}", f"address:{address}"
+
+
+def pair_wait(failures: int) -> int:
+    """How long (ms) after its last failure a pair may try again."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(FIRST_WAIT * 2 ** (failures - FREE_FAILURES), LONGEST_WAIT)
+
+
+def _minutes(ms: int) -> str:
+    minutes = max(1, -(-ms // MINUTE_MS))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+async def check_limits(db: aiosqlite.Connection, keys: tuple[str, str], now: int,
+                       what: str = "this email") -> None:
+    """Refuse (429) a try the limits hold back; it counts as no try."""
+    pair, address = keys
+    async with db.execute(
+        "SELECT COUNT(*), MAX(at) FROM sign_in_failures WHERE key = ? AND at > ?",
+        (pair, now - FAILURE_MEMORY),
+    ) as cursor:
+        failures, last = await cursor.fetchone()
+    wait = pair_wait(failures)
+    if wait and now < last + wait:
+        raise refuse("too_many_attempts",
+                     f"{failures} failed sign-ins for {what} from this address: each one "
+                     f"after the first {FREE_FAILURES} doubles the wait, up to "
+                     f"{LONGEST_WAIT // MINUTE_MS} minutes; try again in "
+                     f"{_minutes(last + wait - now)} (from another address it is not held "
+                     "back)", 429)
+    async with db.execute(
+        "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE key = ? AND at > ?",
+        (address, now - ADDRESS_WINDOW),
+    ) as cursor:
+        failures, first = await cursor.fetchone()
+    if failures >= ADDRESS_LIMIT:
+        raise refuse("too_many_attempts",
+                     f"{failures} failed sign-ins from this address within "
+                     f"{ADDRESS_WINDOW // MINUTE_MS} minutes, the most one address may make; "
+                     f"try again in {_minutes(first + ADDRESS_WINDOW - now)}", 429)
+
+
+async def record_failure(db: aiosqlite.Connection, keys: tuple[str, str], now: int) -> None:
+    """One failed try (inside the caller's transaction); forget what is long past."""
+    await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
+                         [(key, now) for key in keys])
+    await db.execute("DELETE FROM sign_in_failures WHERE at <= ?", (now - FAILURE_MEMORY,))
+
+
+# -- sessions ----------------------------------------------------------------------
+
+
+async def sign_in(node: Node, email: str, password: str, address: str) -> Session:
+    """Check the password and start a session, or refuse with one answer for every miss."""
+    now = now_ms()
+    keys = failure_keys(normalise_email(email), address)
+    await check_limits(node.db, keys, now)
+    member = await store.find_by_email(node.db, normalise_email(email))
+    stored = None
+    if member is not None:
+        async with node.db.execute("SELECT hash FROM credentials WHERE member_id = ?",
+                                   (member.member_id,)) as cursor:
+            row = await cursor.fetchone()
+        stored = row[0] if row else None
+    ok = await _matches(password, stored)
+    now = now_ms()
+    async with node.transaction() as db:
+        if not ok or member is None:
+            await record_failure(db, keys, now)
+        else:
+            await db.execute("DELETE FROM sign_in_failures WHERE key = ?", (keys[0],))
+            session = await _start_session(db, member.member_id, address, now)
+            await audit.record(db, f"member:{member.member_id}", "session.start",
+                               f"member:{member.member_id}", {"address": address}, now)
+    if not ok or member is None:
+        raise refuse("sign_in_failed", "that email and password do not match a member who can "
+                     "sign in here", 401)
+    return session
+
+
+async def _start_session(db: aiosqlite.Connection, member_id: str, address: str,
+                         now: int) -> Session:
+    token = crypto.new_token()
+    expires = now + SESSION_LIFETIME
+    await db.execute(
+        "INSERT INTO sessions (hash, member_id, created, last_seen, expires, address) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (crypto.token_hash(token), member_id, now, now, expires, address),
+    )
+    return Session(token, member_id, expires)
+
+
+async def session_member(node: Node, token: str) -> str | None:
+    """The member a live session token belongs to, or None; marks the session used."""
+    digest = crypto.token_hash(token)
+    async with node.db.execute(
+        "SELECT member_id, last_seen, expires FROM sessions WHERE hash = ?", (digest,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    member_id, last_seen, expires = row
+    now = now_ms()
+    if now >= expires or now >= last_seen + SESSION_IDLE:
+        return None
+    if now - last_seen >= LAST_SEEN_RESOLUTION:
+        async with node.transaction() as db:
+            await db.execute("UPDATE sessions SET last_seen = ? WHERE hash = ?", (now, digest))
+    return member_id
+
+
+async def sign_out(node: Node, token: str, member_id: str) -> None:
+    now = now_ms()
+    async with node.transaction() as db:
+        cursor = await db.execute("DELETE FROM sessions WHERE hash = ? AND member_id = ?",
+                                  (crypto.token_hash(token), member_id))
+        if cursor.rowcount != 1:
+            raise refuse("not_a_session", "only a signed-in session can be signed out; this "
+                         "request was not made with one", 422)
+        await audit.record(db, f"member:{member_id}", "session.end", f"member:{member_id}",
+                           {}, now)
+
+
+async def change_password(node: Node, member_id: str, current: str, new: str,
+                          this_session: str, address: str) -> None:
+    """A signed-in member changes their password; their other sessions end."""
+    member, _ = await store.load(node.db, member_id)
+    keys = failure_keys(member.email, address)
+    await check_limits(node.db, keys, now_ms())
+    async with node.db.execute("SELECT hash FROM credentials WHERE member_id = ?",
+                               (member_id,)) as cursor:
+        row = await cursor.fetchone()
+    if not await _matches(current, row[0] if row else None):
+        async with node.transaction() as db:
+            await record_failure(db, keys, now_ms())
+        raise refuse("wrong_password", "the current password given is not this member's", 403)
+    problem = password_problem(new, member.email)
+    if problem:
+        raise refuse("weak_password", problem, 422)
+    hashed = await asyncio.to_thread(hash_password, new)
+    now = now_ms()
+    async with node.transaction() as db:
+        await db.execute("UPDATE credentials SET hash = ?, set_at = ? WHERE member_id = ?",
+                         (hashed, now, member_id))
+        cursor = await db.execute("DELETE FROM sessions WHERE member_id = ? AND hash != ?",
+                                  (member_id, crypto.token_hash(this_session)))
+        actor = f"member:{member_id}"
+        await audit.record(db, actor, "password.changed", actor,
+                           {"other_sessions_ended": cursor.rowcount}, now)
+
+
+# -- the operator's sessions ---------------------------------------------------------
+
+
+async def admin_label(db: aiosqlite.Connection, token: str) -> str | None:
+    """The label of the admin token `token`, or None if it is not one."""
+    digest = crypto.token_hash(token)
+    async with db.execute("SELECT hash, label FROM tokens WHERE hash = ? AND role = 'admin'",
+                          (digest,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None or not hmac.compare_digest(row[0], digest):
+        return None
+    return row[1]
+
+
+async def operator_sign_in(node: Node, admin_token: str, address: str) -> OperatorSession:
+    """Start an operator session with an admin token, under the sign-in limits."""
+    keys = failure_keys(OPERATOR, address)
+    now = now_ms()
+    await check_limits(node.db, keys, now, "an admin token")
+    label = await admin_label(node.db, admin_token) if admin_token else None
+    async with node.transaction() as db:
+        if label is None:
+            await record_failure(db, keys, now)
+        else:
+            await db.execute("DELETE FROM sign_in_failures WHERE key = ?", (keys[0],))
+            token = crypto.new_token()
+            expires = now + OPERATOR_SESSION_LIFETIME
+            await db.execute(
+                "INSERT INTO operator_sessions (hash, token, created, last_seen, expires, "
+                "address) VALUES (?, ?, ?, ?, ?, ?)",
+                (crypto.token_hash(token), crypto.token_hash(admin_token), now, now, expires,
+                 address))
+            await audit.record(db, f"admin:{label}", "operator.session_start", "operator",
+                               {"address": address}, now)
+    if label is None:
+        raise refuse("sign_in_failed", "that is not an admin token of this node", 401)
+    return OperatorSession(token, label, expires)
+
+
+async def operator_session(node: Node, token: str) -> str | None:
+    """The admin token's label for a live operator session, or None; marks it used."""
+    digest = crypto.token_hash(token)
+    async with node.db.execute(
+        "SELECT t.label, s.last_seen, s.expires FROM operator_sessions s "
+        "JOIN tokens t ON t.hash = s.token WHERE s.hash = ?", (digest,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    label, last_seen, expires = row
+    now = now_ms()
+    if now >= expires or now >= last_seen + OPERATOR_SESSION_IDLE:
+        return None
+    if now - last_seen >= LAST_SEEN_RESOLUTION:
+        async with node.transaction() as db:
+            await db.execute("UPDATE operator_sessions SET last_seen = ? WHERE hash = ?",
+                             (now, digest))
+    return label
+
+
+async def end_operator_session(node: Node, token: str, label: str) -> None:
+    now = now_ms()
+    async with node.transaction() as db:
+        cursor = await db.execute("DELETE FROM operator_sessions WHERE hash = ?",
+                                  (crypto.token_hash(token),))
+        if cursor.rowcount != 1:
+            raise refuse("not_a_session", "only a signed-in session can be signed out; an "
+                         "admin token itself is ended by `groupnet token revoke`", 422)
+        await audit.record(db, f"admin:{label}", "operator.session_end", "operator", {}, now)
+
+
+async def end_sessions(db: aiosqlite.Connection, member_id: str) -> int:
+    cursor = await db.execute("DELETE FROM sessions WHERE member_id = ?", (member_id,))
+    return cursor.rowcount
+
+
+async def sessions_of(db: aiosqlite.Connection, member_id: str) -> list[dict]:
+    async with db.execute(
+        "SELECT created, last_seen, expires, address FROM sessions WHERE member_id = ? "
+        "ORDER BY created", (member_id,),
+    ) as cursor:
+        return [{"created": r[0], "last_seen": r[1], "expires": r[2], "address": r[3]}
+                for r in await cursor.fetchall()]
+
+
+# -- invitation and reset links ------------------------------------------------------
+
+
+def link_url(node: Node, purpose: str, token: str) -> str:
+    page = "invitation" if purpose == "invitation" else "password-reset"
+    return f"{node.config.url}/{page}?token={token}"
+
+
+async def issue_link(db: aiosqlite.Connection, member_id: str, purpose: str, issued_by: str,
+                     now: int) -> tuple[str, int]:
+    """A fresh link token (inside the caller's transaction); voids earlier unused ones."""
+    await db.execute(
+        "UPDATE links SET used_at = ? WHERE member_id = ? AND purpose = ? AND used_at IS NULL",
+        (now, member_id, purpose),
+    )
+    await mail.withdraw_links(db, member_id, purpose)
+    token = crypto.new_token()
+    expires = now + LINK_LIFETIME[purpose]
+    await db.execute(
+        "INSERT INTO links (hash, member_id, purpose, created, expires, used_at, issued_by) "
+        "VALUES (?, ?, ?, ?, ?, NULL, ?)",
+        (crypto.token_hash(token), member_id, purpose, now, expires, issued_by),
+    )
+    return token, expires
+
+
+async def recent_links(db: aiosqlite.Connection, member_id: str, purpose: str,
+                       since: int) -> int:
+    async with db.execute(
+        "SELECT COUNT(*) FROM links WHERE member_id = ? AND purpose = ? AND created > ?",
+        (member_id, purpose, since),
+    ) as cursor:
+        (n,) = await cursor.fetchone()
+    return n
+
+
+def _link_used_notice(node: Node, name: str, purpose: str, address: str, now: int,
+                      ended: int) -> tuple[str, str]:
+    group = node.config.name
+    how = "an invitation" if purpose == "invitation" else "a password-reset link"
+    when = datetime.fromtimestamp(now // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+    others = (f" {ended} other session(s) of yours were signed out." if ended else "")
+    return (f"Your password for {group} was set",
+            f"Dear {name},\n\nThe password you sign in to {group}'s node with was set "
+            f"through {how} on {when}, from the address {address}.{others}\n\n"
+            "If that was you, there is nothing to do. If it was not, someone else can sign "
+            f"in as you: tell {group}'s officers or the node's operator at once.\n\n{group}\n")
+
+
+async def accept_link(node: Node, token: str, purpose: str, password: str,
+                      address: str) -> Session:
+    """Set the member's password from a link, use the link up, and sign them in.
+
+    Using a link voids every other unused link of the member's, and the member
+    is told (by mail, or on their own page) that it was used, when and from
+    where: a link that reached the wrong hands does not go unnoticed. An
+    invitation works only while the member has never set a password.
+    """
+    words = "invitation" if purpose == "invitation" else "password-reset link"
+    digest = crypto.token_hash(token)
+    async with node.db.execute(
+        "SELECT member_id, expires, used_at FROM links WHERE hash = ? AND purpose = ?",
+        (digest, purpose),
+    ) as cursor:
+        row = await cursor.fetchone()
+    now = now_ms()
+    if row is None:
+        raise refuse("invalid_link", f"this {words} is not one this node issued", 404)
+    member_id, expires, used_at = row
+    if used_at is not None:
+        raise refuse("link_used", f"this {words} has already been used or was replaced by a "
+                     "newer one; ask an officer for a new one", 410)
+    if now >= expires:
+        raise refuse("link_expired", f"this {words} expired; ask for a new one", 410)
+    member, _ = await store.load(node.db, member_id)
+    problem = password_problem(password, member.email)
+    if problem:
+        raise refuse("weak_password", problem, 422)
+    hashed = await asyncio.to_thread(hash_password, password)
+    now = now_ms()
+    async with node.transaction() as db:
+        if purpose == "invitation" and await has_password(db, member_id):
+            raise refuse("already_signed_up", "an invitation is for a member who has never "
+                         "set a password, and this member has one; to change it, sign in, or "
+                         "ask for a password-reset link", 409)
+        cursor = await db.execute(
+            "UPDATE links SET used_at = ? WHERE hash = ? AND used_at IS NULL", (now, digest))
+        if cursor.rowcount != 1:
+            raise refuse("link_used", f"this {words} has just been used", 410)
+        await mail.link_used(db, member_id, purpose, clock.now(node))
+        # no other link of theirs may set the password again behind their back
+        other = "reset" if purpose == "invitation" else "invitation"
+        await db.execute("UPDATE links SET used_at = ? WHERE member_id = ? AND used_at IS NULL",
+                         (now, member_id))
+        await mail.withdraw_links(db, member_id, other)
+        await db.execute(
+            "INSERT INTO credentials (member_id, hash, set_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at",
+            (member_id, hashed, now),
+        )
+        # a new password ends every other session: a reset after a stolen password works
+        ended = await end_sessions(db, member_id)
+        session = await _start_session(db, member_id, address, now)
+        actor = f"member:{member_id}"
+        await audit.record(db, actor, f"password.set_by_{purpose}", actor,
+                           {"sessions_ended": ended, "address": address}, now)
+        subject, body = _link_used_notice(node, member.name, purpose, address, now, ended)
+        notice = await mail.record_account_notice(db, node, member_id, member.name,
+                                                  member.email, subject, body, actor,
+                                                  clock.now(node))
+    if notice is not None:
+        await mail.deliver(node, [notice])
+    return session

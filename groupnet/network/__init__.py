@@ -1,0 +1,1 @@
+"""Steps on the shared log: joining a network, sharing and following motions."""

@@ -1,0 +1,1 @@
+"""The group's pure rules: standing orders, members, meetings, motions, delegates, discipline."""

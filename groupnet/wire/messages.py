@@ -1,0 +1,451 @@
+"""Every wire message, as msgspec types (protocol/SPEC.md is the prose twin).
+
+An entry travels as one canonical JSON array:
+
+    [v, net, author, seq, prev, ts, kind, body, sig]
+
+The signed bytes are the canonical encoding of the same array without `sig`;
+the entry id is SHA-256 over a domain prefix and those bytes; `sig` is Ed25519
+over a second prefix and the id. Canonical means exactly what msgspec emits
+with sorted keys: no whitespace, object keys sorted, integers only, minimal
+string escapes, UTF-8. A receiver decodes, re-encodes, and refuses the entry
+unless the bytes are identical, so duplicate keys, padding, reordering, floats
+and unknown fields can never carry a second meaning past a signature.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+from . import crypto
+from .rejection import Rejection
+
+VERSION = 1
+MAX_ENTRY_BYTES = 64 * 1024
+MAX_INT = 2**53 - 1
+
+# Every pattern ends in (?!\n)$, which means "the end of the string" alike in ECMA-262
+# (JSON Schema's dialect) and in Python's re, whose bare $ also matches before a final
+# newline: so "id\n" fails here, in the schemas and in every other language (SPEC 2.1).
+PATTERN_END = r"(?!\n)$"
+NodeId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{43}" + PATTERN_END)]
+NetworkId = Annotated[str, Meta(pattern=r"^[0-9a-f]{32}" + PATTERN_END)]
+EntryId = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}" + PATTERN_END)]
+Signature = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{86}" + PATTERN_END)]
+Seq = Annotated[int, Meta(ge=1, le=MAX_INT)]
+Millis = Annotated[int, Meta(ge=0, le=MAX_INT)]
+Kind = Annotated[
+    str, Meta(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*" + PATTERN_END, max_length=64)
+]
+Name = Annotated[str, Meta(min_length=1, max_length=200)]
+Text = Annotated[str, Meta(max_length=2000)]
+Url = Annotated[str, Meta(pattern=r"^https?://[!-~]+" + PATTERN_END, max_length=500)]
+Count = Annotated[int, Meta(ge=0, le=MAX_INT)]
+
+
+class Body(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """Base of every message body: closed shapes, keys sorted on the wire."""
+
+
+class NetworkStandingOrders(Body):
+    """The network's own rules, fixed by its charter (SPEC.md, "Standing orders")."""
+
+    admission_approvals: Annotated[int, Meta(ge=1, le=1000)] = 1
+    witness_interval_seconds: Annotated[int, Meta(ge=1, le=86400)] = 10
+    max_future_skew_seconds: Annotated[int, Meta(ge=1, le=86400)] = 300
+
+
+class Charter(Body):
+    name: Name
+    group: Name
+    url: Url
+    nonce: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{22}" + PATTERN_END)]
+    standing_orders: NetworkStandingOrders
+
+
+class Admit(Body):
+    node: NodeId
+    name: Name
+    url: Url
+
+
+class Profile(Body):
+    name: Name
+    area: Text = ""
+    meets: Text = ""
+    contact: Text = ""
+    url: Url | None = None
+
+
+class KeyRotate(Body):
+    key: NodeId
+
+
+class KeyRevoke(Body):
+    reason: Text
+
+
+class Head(msgspec.Struct, array_like=True, forbid_unknown_fields=True, frozen=True):
+    author: NodeId
+    seq: Seq
+    id: EntryId
+
+
+class Witness(Body):
+    heads: Annotated[list[Head], Meta(min_length=1, max_length=500)]
+
+
+class RegisterCommitment(Body):
+    """Counts and a Merkle root of the group's register at a freeze time: no personal data."""
+
+    freeze: Millis
+    active_members: Count
+    root: Annotated[str, Meta(pattern=r"^[0-9a-f]{64}" + PATTERN_END)]
+
+
+class DelegateSeat(Body):
+    delegate: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,64}" + PATTERN_END)]
+    name: Name
+
+
+class MandateLine(Body):
+    motion: Text
+    position: Literal["support", "oppose", "free"]
+    decision: Text
+
+
+class DelegateCredential(Body):
+    """The delegates a group elected to a conference, and their mandates."""
+
+    conference: Name
+    election: Text
+    delegates: Annotated[list[DelegateSeat], Meta(min_length=1, max_length=100)]
+    mandates: Annotated[list[MandateLine], Meta(max_length=500)]
+
+
+Topic = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,39}" + PATTERN_END)]
+MotionText = Annotated[str, Meta(min_length=1, max_length=12000)]
+Day = Annotated[str, Meta(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}" + PATTERN_END)]
+
+
+class MotionRef(Body):
+    """How a message names a shared motion, and how much of its group's log the writer held.
+
+    `seen` makes every verdict about the reference the same on every node: the
+    motion is judged as it stood at that seq of its group's log (SM3).
+    """
+
+    group: NodeId
+    motion: EntryId
+    seen: Seq
+
+
+class Tally(Body):
+    in_favour: Count
+    against: Count
+    abstentions: Count
+    attendance: Count
+
+
+class Adoption(Body):
+    """A group's decision on a motion: which meeting, when, and the count."""
+
+    meeting: Name
+    date: Day
+    tally: Tally
+
+
+class MotionShared(Body):
+    title: Name
+    text: MotionText
+    topics: Annotated[list[Topic], Meta(max_length=10)]
+    adopted: Adoption | None
+    local: Text
+
+
+class MotionRevised(Body):
+    ref: MotionRef
+    title: Name
+    text: MotionText
+    topics: Annotated[list[Topic], Meta(max_length=10)]
+    adopted: Adoption | None
+    note: Text
+
+
+class MotionWithdrawn(Body):
+    ref: MotionRef
+    reason: Text
+
+
+class MotionEndorsed(Body):
+    ref: MotionRef
+    version: Annotated[int, Meta(ge=1, le=10000)]
+    adoption: Adoption
+
+
+class MotionCosponsored(Body):
+    ref: MotionRef
+    version: Annotated[int, Meta(ge=1, le=10000)]
+
+
+class MotionAmendment(Body):
+    ref: MotionRef
+    version: Annotated[int, Meta(ge=1, le=10000)]
+    text: MotionText
+    reason: Text
+
+
+class MotionReply(Body):
+    ref: MotionRef
+    text: MotionText
+
+
+BODY_TYPES: dict[str, type[Body]] = {
+    "network.charter": Charter,
+    "node.admit": Admit,
+    "group.profile": Profile,
+    "key.rotate": KeyRotate,
+    "key.revoke": KeyRevoke,
+    "heads.witness": Witness,
+    "register.commitment": RegisterCommitment,
+    "delegate.credential": DelegateCredential,
+    "motion.shared": MotionShared,
+    "motion.revised": MotionRevised,
+    "motion.withdrawn": MotionWithdrawn,
+    "motion.endorsed": MotionEndorsed,
+    "motion.cosponsored": MotionCosponsored,
+    "motion.amendment": MotionAmendment,
+    "motion.reply": MotionReply,
+}
+
+
+class _Unsigned(msgspec.Struct, array_like=True, frozen=True):
+    v: int
+    net: str
+    author: str
+    seq: int
+    prev: str | None
+    ts: int
+    kind: str
+    body: Body
+
+
+class _Wire(msgspec.Struct, array_like=True, forbid_unknown_fields=True, frozen=True):
+    # any integer: one other than VERSION is unsupported_version, not malformed (SPEC 2.1)
+    v: Annotated[int, Meta(ge=-MAX_INT, le=MAX_INT)]
+    net: NetworkId
+    author: NodeId
+    seq: Seq
+    prev: EntryId | None
+    ts: Millis
+    kind: Kind
+    body: msgspec.Raw
+    sig: Signature
+
+
+# The envelope as a value: the same items, with the body decoded instead of kept raw.
+_WireValue = msgspec.defstruct(
+    "_WireValue",
+    [(f.name, dict if f.type is msgspec.Raw else f.type) for f in msgspec.structs.fields(_Wire)],
+    array_like=True, forbid_unknown_fields=True, frozen=True,
+)
+
+MAX_DEPTH = 64
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _number(text: str) -> int | float:
+    """A number written with a fraction or exponent, by value: `1.0` is the integer 1."""
+    value = decimal.Decimal(text)
+    if value == value.to_integral_value() and abs(value) <= MAX_INT:
+        return int(value)
+    return float(text)
+
+
+_encoder = msgspec.json.Encoder(order="sorted")
+_wire_decoder = msgspec.json.Decoder(_Wire)
+_body_decoders = {kind: msgspec.json.Decoder(t) for kind, t in BODY_TYPES.items()}
+_value_decoder = msgspec.json.Decoder(float_hook=_number)
+
+
+def canonical(value: object) -> bytes:
+    return _encoder.encode(value)
+
+
+class Entry:
+    """One decoded, canonical entry. `raw` is what is stored and forwarded."""
+
+    __slots__ = ("net", "author", "seq", "prev", "ts", "kind", "body", "sig", "id", "raw")
+
+    def __init__(self, wire: _Wire, body: Body, ident: bytes, raw: bytes) -> None:
+        self.net = wire.net
+        self.author = wire.author
+        self.seq = wire.seq
+        self.prev = wire.prev
+        self.ts = wire.ts
+        self.kind = wire.kind
+        self.body = body
+        self.sig = wire.sig
+        self.id = ident.hex()
+        self.raw = raw
+
+    @property
+    def id_bytes(self) -> bytes:
+        return bytes.fromhex(self.id)
+
+    def __repr__(self) -> str:
+        return f"Entry({self.kind} {self.author[:8]}#{self.seq} {self.id[:12]})"
+
+
+def signed_bytes(net: str, author: str, seq: int, prev: str | None, ts: int,
+                 kind: str, body: Body) -> bytes:
+    return _encoder.encode(_Unsigned(VERSION, net, author, seq, prev, ts, kind, body))
+
+
+def seal(unsigned: bytes, sig: str) -> bytes:
+    """The wire form is the signed array with the signature appended."""
+    return unsigned[:-1] + b',"' + sig.encode("ascii") + b'"]'
+
+
+def parse(raw: bytes) -> Entry | Rejection:
+    """Static checks: size, shape, schema and canonical form. No signature, no state."""
+    if len(raw) > MAX_ENTRY_BYTES:
+        return Rejection(
+            "entry_too_large",
+            f"SPEC 2.4: an entry may be at most {MAX_ENTRY_BYTES} bytes; this one is {len(raw)}",
+        )
+    # msgspec raises UnicodeDecodeError (not DecodeError) for bad UTF-8 inside a
+    # string; checking up front gives every such entry the one code it deserves.
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Rejection("malformed", f"SPEC 2.1: the entry is not UTF-8: {error}")
+    if _nesting(raw) > MAX_DEPTH:
+        return Rejection(
+            "malformed", f"SPEC 2.4: the entry nests arrays and objects more than {MAX_DEPTH} deep"
+        )
+    try:
+        wire = _wire_decoder.decode(raw)
+    except msgspec.ValidationError:
+        return _by_value(raw)
+    except msgspec.DecodeError as error:
+        return Rejection("malformed", f"SPEC 2.1: the entry is not one JSON value: {error}")
+    if wire.v != VERSION:
+        return _unsupported(wire.v)
+    decoder = _body_decoders.get(wire.kind)
+    if decoder is None:
+        return _unknown(wire.kind)
+    try:
+        body = decoder.decode(wire.body)
+    except msgspec.ValidationError:
+        return _by_value(raw)
+    except msgspec.DecodeError as error:
+        return Rejection("malformed", f"SPEC 2.1: the body is not one JSON value: {error}")
+    unsigned = signed_bytes(wire.net, wire.author, wire.seq, wire.prev, wire.ts, wire.kind, body)
+    if seal(unsigned, wire.sig) != raw:
+        return _absent_field(wire.kind, body, _value_decoder.decode(wire.body)) or _NOT_CANONICAL
+    return Entry(wire, body, crypto.entry_id(unsigned), raw)
+
+
+_NOT_CANONICAL = Rejection(
+    "not_canonical",
+    "SPEC 2.2: the bytes are not the canonical encoding of the entry "
+    "(key order, whitespace, escapes, number spelling, duplicate keys)",
+)
+
+
+def _nesting(raw: bytes) -> int:
+    """How deep arrays and objects nest, counted on the bytes before decoding (SPEC 2.4)."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
+        return 0  # cannot be deeper: the common case costs two scans in C
+    depth = deepest = 0
+    for byte in _STRING.sub(b"", raw).translate(None, _NOT_BRACKETS):
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _unsupported(v: int) -> Rejection:
+    return Rejection(
+        "unsupported_version", f"SPEC 2.1: this node speaks version {VERSION}, not {v}"
+    )
+
+
+def _unknown(kind: str) -> Rejection:
+    return Rejection("unknown_kind", f"SPEC 5: no message type is called {kind!r}")
+
+
+def _absent_field(kind: str, body: Body, given: object) -> Rejection | None:
+    """A field the body's type has but the bytes left out: the wire has no defaults (2.1)."""
+    path = _first_absent(msgspec.to_builtins(body), given, "body")
+    if path is None:
+        return None
+    return Rejection("bad_schema", f"SPEC 2.1: a {kind} entry must write {path}, even at "
+                                   "its default; the wire has no defaults")
+
+
+def _first_absent(made: object, given: object, path: str) -> str | None:
+    if isinstance(made, dict) and isinstance(given, dict):
+        for key, value in made.items():
+            if key not in given:
+                return f"{path}.{key}"
+            found = _first_absent(value, given[key], f"{path}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(made, list) and isinstance(given, list):
+        for index, (value, other) in enumerate(zip(made, given, strict=False)):
+            found = _first_absent(value, other, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _by_value(raw: bytes) -> Rejection:
+    """Steps 3-7 once more on the decoded value, for an entry the typed decoders refused.
+
+    Steps 3-6 judge values, as JSON's data model (and so the schemas) sees them, in
+    which `1.0` and `1e3` are the integers 1 and 1000; only step 7 looks at how they
+    were written. The typed decoders refuse any fraction or exponent where an integer
+    belongs, so an entry they refuse is judged here again; if its values fit, it was
+    refused for its spelling alone and is not canonical. Only refused entries come
+    here, so valid ones never pay for it.
+    """
+    try:
+        value = _value_decoder.decode(raw)
+    except msgspec.DecodeError as error:
+        return Rejection("malformed", f"SPEC 2.1: the entry is not one JSON value: {error}")
+    try:
+        wire = msgspec.convert(value, _WireValue)
+    except msgspec.ValidationError as error:
+        return Rejection("malformed", f"SPEC 2.1: the envelope is not valid: {error}")
+    if wire.v != VERSION:
+        return _unsupported(wire.v)
+    body_type = BODY_TYPES.get(wire.kind)
+    if body_type is None:
+        return _unknown(wire.kind)
+    try:
+        body = msgspec.convert(wire.body, body_type)
+    except msgspec.ValidationError as error:
+        return Rejection("bad_schema", f"SPEC 5: the body of a {wire.kind} entry: {error}")
+    return _absent_field(wire.kind, body, wire.body) or _NOT_CANONICAL
+
+
+def verify_signature(entry: Entry, key: str) -> bool:
+    return crypto.verify_id(key, entry.id_bytes, entry.sig)
+
+
+def build(key: crypto.SigningKey, net: str, author: str, seq: int, prev: str | None,
+          ts: int, kind: str, body: Body) -> Entry:
+    unsigned = signed_bytes(net, author, seq, prev, ts, kind, body)
+    ident = crypto.entry_id(unsigned)
+    raw = seal(unsigned, key.sign_id(ident))
+    parsed = parse(raw)
+    if isinstance(parsed, Rejection):
+        raise ValueError(f"refusing to sign a message this node would itself reject: {parsed}")
+    return parsed
