@@ -1,26 +1,41 @@
-"""The time at which the group's business is recorded.
+"""The one clock: every step reads the time here, and hands it to the rules.
 
-Notice is counted from the moment a notice is sent, and a meeting's votes
-are recorded once it has started, so every step takes its time from here
-and the procedure code never reads a clock itself. A running node uses real
-time. Notice periods are days or weeks long, so a test that holds a meeting
-a week after its notice moves a node's business clock forward (`advance`)
-instead of waiting; the clock only ever moves forward.
+The procedure code never reads a clock itself; a step takes the time from
+here and passes it in. `now_ms` is real time: when an entry was signed, when
+a peer refused us, when to retry. `now(node)` is the time of the group's
+business: notice is counted from the moment a notice is sent, and a
+meeting's votes are recorded once it has started. Notice periods are days or
+weeks long, so a test that holds a meeting a week after its notice moves a
+node's business clock forward (`advance`) instead of waiting; the clock only
+ever moves forward.
 """
 
 from __future__ import annotations
 
-from .node import Node, now_ms
+import time
+from typing import Protocol
 
 _ahead_ms: dict[str, int] = {}
 
 
-def now(node: Node) -> int:
+class HasId(Protocol):
+    """Anything with a node id: the node whose business the clock keeps."""
+
+    @property
+    def id(self) -> str: ...
+
+
+def now_ms() -> int:
+    """Milliseconds since 1970, real time."""
+    return int(time.time() * 1000)
+
+
+def now(node: HasId) -> int:
     """Milliseconds since 1970 for `node`'s business."""
     return now_ms() + _ahead_ms.get(node.id, 0)
 
 
-def advance(node: Node, ms: int) -> None:
+def advance(node: HasId, ms: int) -> None:
     """Move `node`'s business clock `ms` forward (tests: days pass in an instant)."""
     if ms < 0:
         raise ValueError("the business clock never goes back")

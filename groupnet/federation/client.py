@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 import aiohttp
 import msgspec
 
+from ..clock import now_ms
 from ..limits import whole_number
-from ..node import Result, now_ms
+from ..node import Result
 from .peer_policy import CheckingResolver, PeerPolicy, PeerRefused
 
 log = logging.getLogger("groupnet.peers")

@@ -17,7 +17,8 @@ import random
 import sqlite3
 
 from .. import store
-from ..node import Node, now_ms
+from ..clock import now_ms
+from ..node import Node
 from .client import PeerClient, PeerError
 from .overlay import Overlay
 

@@ -44,8 +44,9 @@ import aiosqlite
 import msgspec
 
 from .. import clock
+from ..clock import now_ms
 from ..config import SmtpConfig
-from ..node import Node, now_ms
+from ..node import Node
 from ..store import audit
 from ..store import register as store
 from ..wire.rejection import refuse

@@ -25,7 +25,8 @@ import aiosqlite
 import msgspec
 
 from .. import clock
-from ..node import Node, now_ms
+from ..clock import now_ms
+from ..node import Node
 from ..procedure.group import members as rules_of
 from ..procedure.group.members import (
     CalledMeeting,

@@ -45,7 +45,8 @@ import aiosqlite
 import msgspec
 
 from .. import clock
-from ..node import Node, now_ms
+from ..clock import now_ms
+from ..node import Node
 from ..procedure.group.members import normalise_email
 from ..store import audit
 from ..store import register as store

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..node import Node, now_ms
+from ..clock import now_ms
+from ..node import Node
 from ..wire.rejection import refuse
 from .sharing import describe
 

@@ -38,8 +38,9 @@ from collections.abc import Awaitable, Callable
 import msgspec
 from aiohttp import web
 
+from ..clock import now_ms
 from ..group import signin
-from ..node import Node, now_ms
+from ..node import Node
 from ..procedure.group.members import RESERVED_ROLES
 from ..wire import crypto
 from ..wire.rejection import refuse
