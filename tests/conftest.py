@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from groupnet.cli.main import create_node
+from groupnet.cli.setup import create_node
 from groupnet.federation.client import PeerClient, PeerError
 from groupnet.federation.peer_policy import PeerPolicy
 from groupnet.network import joining as network

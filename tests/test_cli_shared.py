@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from groupnet.cli.main import create_node, main
+from groupnet.cli.main import main
+from groupnet.cli.setup import create_node
 from groupnet.network import joining as network
 from groupnet.node import Node
 from groupnet.wire.messages import NetworkStandingOrders

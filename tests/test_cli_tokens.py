@@ -8,7 +8,8 @@ import sqlite3
 import pytest
 
 from groupnet import store
-from groupnet.cli.main import create_node, main
+from groupnet.cli.main import main
+from groupnet.cli.setup import create_node
 from groupnet.node import Node
 from groupnet.web.auth import admin_caller
 

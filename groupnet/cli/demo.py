@@ -12,7 +12,7 @@ from ..network import sharing
 from ..node import Node
 from ..service import Service
 from ..wire.messages import NetworkStandingOrders
-from .main import create_node, wait_for_signal
+from .setup import create_node, wait_for_signal
 
 SAMPLE_GROUPS = [
     ("Southwark", "Southwark and Bermondsey", "Second Tuesday, 7pm, Bermondsey library",

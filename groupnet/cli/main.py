@@ -7,24 +7,28 @@ import asyncio
 import json
 import logging
 import os
-import signal
 import sqlite3
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .. import __version__, store
 from .. import config as node_config
 from ..federation.client import PeerClient
-from ..federation.peer_policy import PeerPolicy, parse_networks
+from ..federation.peer_policy import PeerPolicy
 from ..limits import argument
 from ..network import joining as network
 from ..node import Node
 from ..web.auth import create_token
 from ..wire import crypto
 from ..wire.rejection import Refused, refuse
+from . import business as cli_business
+from . import members as cli_members
+from . import shared as cli_shared
+from .bench.main import add_bench_parser, run_bench
+from .demo import run_demo
+from .setup import create_node, wait_for_signal
 
 PORT = argument(0, 65535)
 
@@ -56,51 +60,6 @@ def setup_logging(level: str = "info") -> None:
 # -- node creation ---------------------------------------------------------------
 
 PRIVATE_YES = ("1", "true", "yes")
-
-
-async def create_node(directory: Path, name: str, url: str, host: str = "127.0.0.1",
-                      port: int = 0, *, trusted_proxies: Sequence[str] = (),
-                      allow_private_peers: bool = False,
-                      allowed_peer_networks: list[str] | None = None) -> tuple[str, str]:
-    """Make a node directory; return (node id, admin token). The token is shown once.
-
-    By default the node sends requests only to peers at public addresses;
-    `allow_private_peers` or `allowed_peer_networks` (node.toml) widen that for a
-    network on loopback or a private network (federation/peer_policy.py).
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise refuse("bad_url", f"--url must be an http(s) URL, not {url!r}", 400)
-    if directory.exists() and any(directory.iterdir()):
-        raise refuse("exists", f"{directory} exists and is not empty", 400)
-    try:
-        parse_networks(allowed_peer_networks or [])
-    except ValueError as error:
-        raise refuse("bad_network", str(error), 400) from None
-    try:
-        settings = node_config.NodeConfig(name=name, url=url.rstrip("/"), host=host, port=port,
-                                          trusted_proxies=list(trusted_proxies),
-                                          allow_private_peers=allow_private_peers,
-                                          allowed_peer_networks=list(allowed_peer_networks or []))
-    except ValueError as error:
-        raise refuse("bad_trusted_proxy", str(error), 400) from None
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(directory, 0o700)
-    key = crypto.SigningKey.generate()
-    crypto.save_key(directory / node_config.KEY_FILE, key)
-    crypto.write_private(directory / node_config.CONFIG_FILE, node_config.dump(settings).encode())
-    db = await store.connect(directory / node_config.DB_FILE)
-    try:
-        await store.set_meta(db, "node_id", key.public)
-        await store.set_meta(db, "created", str(int(time.time() * 1000)))
-    finally:
-        await db.close()
-    node = await Node.open(directory)
-    try:
-        token = await create_token(node, "admin", "created by init")
-    finally:
-        await node.close()
-    return key.public, token
 
 
 # -- commands ----------------------------------------------------------------------
@@ -333,23 +292,11 @@ async def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def wait_for_signal() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-
-
 async def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
-
     return await run_demo(args)
 
 
 async def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench.main import run_bench
-
     return await run_bench(args)
 
 
@@ -489,11 +436,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exit-after", type=float, default=None,
                    help="stop after this many seconds (for scripted use)")
     p.set_defaults(handler=cmd_demo)
-
-    from . import business as cli_business
-    from . import members as cli_members
-    from . import shared as cli_shared
-    from .bench.main import add_bench_parser
 
     cli_shared.add_parsers(commands)
     cli_members.add_parsers(commands)

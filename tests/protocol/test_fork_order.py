@@ -20,7 +20,7 @@ import pytest
 from groupnet import config as node_config
 from groupnet import verify
 from groupnet.cli import vectors as wire_vectors
-from groupnet.cli.main import create_node
+from groupnet.cli.setup import create_node
 from groupnet.network import joining as network
 from groupnet.node import RETRY_LATER, Node
 from groupnet.procedure.network import NetworkState

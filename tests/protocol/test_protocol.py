@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from referencing import Registry, Resource
 
 from groupnet.cli import vectors as wire_vectors
-from groupnet.cli.main import create_node
+from groupnet.cli.setup import create_node
 from groupnet.node import Node
 from groupnet.wire import crypto, messages
 from groupnet.wire import schema as wire_schema

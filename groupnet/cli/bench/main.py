@@ -21,7 +21,6 @@ import asyncio
 import logging
 import os
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -41,6 +40,7 @@ from ...federation.peer_policy import PeerPolicy
 from ...network import joining as network
 from ...wire import crypto, messages
 from ...wire.messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
+from ..setup import create_node, free_port
 from .members import add_members_parser, bench_members
 from .pages import add_pages_parser, bench_pages
 from .propagation import add_propagation_parser, run_propagation
@@ -489,15 +489,8 @@ async def _state_hash(url: str, token: str) -> str:
 # -- nodes ------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 async def create_bench_node(directory: Path, name: str, port: int) -> str:
-    from ..main import create_node
-
     _, token = await create_node(directory, name, f"http://127.0.0.1:{port}", port=port,
                                  allow_private_peers=True)
     return token

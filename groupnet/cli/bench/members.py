@@ -18,7 +18,6 @@ import logging
 import os
 import random
 import shutil
-import socket
 import statistics
 import tempfile
 import time
@@ -31,6 +30,7 @@ import aiohttp
 from ...group import register
 from ...group.people import CLI
 from ...node import Node
+from ..setup import create_node, free_port
 
 IMPORT_TARGET_SECONDS = 10.0
 PAGE_TARGET_MS = 20.0
@@ -76,8 +76,6 @@ def sample_csv(count: int, seed: int = 2017) -> str:
 
 async def bench_members(args: argparse.Namespace) -> int:
     from ...service import Service
-    from ..main import create_node
-
     # the node logs each start at info level, which would interleave with the figures
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     if args.members < 1 or not 1 <= args.page <= 1000:
@@ -85,7 +83,7 @@ async def bench_members(args: argparse.Namespace) -> int:
     load = os.getloadavg()
     base = Path(tempfile.mkdtemp(prefix="groupnet-bench-"))
     try:
-        port = _free_port()
+        port = free_port()
         directory = base / "node"
         _, token = await create_node(directory, "Benchmark Group",
                                      f"http://127.0.0.1:{port}", port=port)
@@ -153,11 +151,6 @@ async def _page_through(url: str, token: str, size: int,
         raise SystemExit(f"error: paging saw {seen} members, not {expected}")
     return server_ms, client_ms, len(server_ms)
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _percentile(values: list[float], percent: int) -> float:

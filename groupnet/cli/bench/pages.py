@@ -34,7 +34,8 @@ from ...node import Node
 from ...procedure.group.standing_orders import DAY_MS
 from ...store import register as store
 from ...wire.messages import NetworkStandingOrders
-from .members import _free_port, sample_csv
+from ..setup import create_node, free_port
+from .members import sample_csv
 
 PAGE_TARGET_MS = 200.0
 
@@ -93,14 +94,12 @@ async def _scene(node: Node, members: int) -> dict[str, str]:
 
 async def bench_pages(args: argparse.Namespace) -> int:
     from ...service import Service
-    from ..main import create_node
-
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     if args.members < 3 or args.rounds < 1:
         raise SystemExit("error: --members must be at least 3 and --rounds at least 1")
     base = Path(tempfile.mkdtemp(prefix="groupnet-bench-"))
     try:
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         _, token = await create_node(base / "node", "Benchmark Group", url, port=port)
         node = await Node.open(base / "node")

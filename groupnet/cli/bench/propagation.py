@@ -28,7 +28,7 @@ from ...network import sharing
 from ...node import Node
 from ...service import Service
 from ...wire.messages import NetworkStandingOrders
-from ..main import create_node
+from ..setup import create_node
 
 TARGET_P99_SECONDS = 2.0
 FORMING_SYNC_SECONDS = 1.0
