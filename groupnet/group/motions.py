@@ -40,8 +40,8 @@ from ..procedure.group.motions import (
 from ..procedure.group.standing_orders import GroupStandingOrders
 from ..store import audit, business
 from ..wire.rejection import or_refuse, refuse
+from . import endorsement, people, rules
 from . import meetings as group_meetings
-from . import people, rules
 from .meetings import Line, MemberId, Text
 from .people import Actor
 
@@ -371,11 +371,10 @@ async def put_to_vote(node: Node, actor: Actor, ident: int, request: PutToVote) 
             await business.save(db, KIND, ident, await _final(db, actor, put, result, orders, now),
                                 version, now)
             await _audit_result(db, actor, ident, MOTION, result, now)
+    done = await view(node.db, ident)
     # a carried motion adopted from the network is endorsed there with this count
-    from . import adoption
-
-    await adoption.after_decision(node, ident)
-    return await view(node.db, ident)
+    await endorsement.after_decision(node, ident, done.meeting, done.result)
+    return done
 
 
 async def _put_counterposed(db: aiosqlite.Connection, actor: Actor, ident: int,
