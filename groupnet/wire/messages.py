@@ -235,7 +235,7 @@ class _Unsigned(msgspec.Struct, array_like=True, frozen=True):
     body: Body
 
 
-class _Wire(msgspec.Struct, array_like=True, forbid_unknown_fields=True, frozen=True):
+class EntryArray(msgspec.Struct, array_like=True, forbid_unknown_fields=True, frozen=True):
     # any integer: one other than VERSION is unsupported_version, not malformed (SPEC 2.1)
     v: Annotated[int, Meta(ge=-MAX_INT, le=MAX_INT)]
     net: NetworkId
@@ -251,7 +251,8 @@ class _Wire(msgspec.Struct, array_like=True, forbid_unknown_fields=True, frozen=
 # The envelope as a value: the same items, with the body decoded instead of kept raw.
 _WireValue = msgspec.defstruct(
     "_WireValue",
-    [(f.name, dict if f.type is msgspec.Raw else f.type) for f in msgspec.structs.fields(_Wire)],
+    [(f.name, dict if f.type is msgspec.Raw else f.type)
+     for f in msgspec.structs.fields(EntryArray)],
     array_like=True, forbid_unknown_fields=True, frozen=True,
 )
 
@@ -269,7 +270,7 @@ def _number(text: str) -> int | float:
 
 
 _encoder = msgspec.json.Encoder(order="sorted")
-_wire_decoder = msgspec.json.Decoder(_Wire)
+_wire_decoder = msgspec.json.Decoder(EntryArray)
 _body_decoders = {kind: msgspec.json.Decoder(t) for kind, t in BODY_TYPES.items()}
 _value_decoder = msgspec.json.Decoder(float_hook=_number)
 
@@ -283,7 +284,7 @@ class Entry:
 
     __slots__ = ("net", "author", "seq", "prev", "ts", "kind", "body", "sig", "id", "raw")
 
-    def __init__(self, wire: _Wire, body: Body, ident: bytes, raw: bytes) -> None:
+    def __init__(self, wire: EntryArray, body: Body, ident: bytes, raw: bytes) -> None:
         self.net = wire.net
         self.author = wire.author
         self.seq = wire.seq

@@ -109,8 +109,8 @@ _ITEM_NOTES = {
 
 
 def envelope_schema() -> dict:
-    """The entry array, item by item from the annotations of `messages._Wire`."""
-    fields = msgspec.structs.fields(messages._Wire)
+    """The entry array, item by item from the annotations of `messages.EntryArray`."""
+    fields = msgspec.structs.fields(messages.EntryArray)
     kinds = sorted(messages.BODY_TYPES)
     items = []
     for field in fields:

@@ -204,7 +204,8 @@ def _involved(case: Case) -> set[str]:
     return {case.charge.brought_by, case.member_id} | {e.given_by for e in case.evidence}
 
 
-def _reply_window_closes(case: Case) -> int:
+def reply_window_closes(case: Case) -> int:
+    """When the member's time to reply ends: the reply window from the last disclosure."""
     last = max((e.disclosed_at_ms or 0) for e in case.evidence)
     return last + case.rules.reply_window_days * DAY_MS
 
@@ -323,7 +324,7 @@ def schedule_hearing(case: Case, hearing_at_ms: int, notice_sent_at_ms: int,
         return Rejection("hearing_notice",
                          f"standing order 7.2: a hearing needs {rules.hearing_notice_days} days' "
                          f"notice; this one gave {hours(given)}")
-    closes = _reply_window_closes(case)
+    closes = reply_window_closes(case)
     if hearing_at_ms < closes and not _replied_since_last_disclosure(case):
         return Rejection("reply_window_open",
                          f"standing order 7.1: the member has {rules.reply_window_days} days "
@@ -395,7 +396,8 @@ def withdraw(case: Case, by: str, at_ms: int) -> Case | Rejection:
     return msgspec.structs.replace(case, stage=stage, withdrawn_at_ms=at_ms, last_step_ms=at_ms)
 
 
-def _appeal_closes(case: Case) -> int:
+def appeal_closes(case: Case) -> int:
+    """When the time to appeal the decision ends."""
     assert case.decision is not None
     return case.decision.decided_at_ms + case.rules.appeal_window_days * DAY_MS
 
@@ -412,7 +414,7 @@ def appeal(case: Case, by_member_id: str, grounds: str, lodged_at_ms: int) -> Ca
         return Rejection("nothing_to_appeal",
                          "standing order 7.4: a decision to take no action leaves nothing to "
                          "appeal")
-    if lodged_at_ms >= _appeal_closes(case):
+    if lodged_at_ms >= appeal_closes(case):
         return Rejection("appeal_window_closed",
                          f"standing order 7.4: an appeal is lodged within "
                          f"{case.rules.appeal_window_days} days of the decision; this one came "
@@ -517,13 +519,14 @@ def final_decision(case: Case, at_ms: int) -> tuple[Decision, int] | None:
             assert case.appeal.varied_to is not None
             return case.appeal.varied_to, since
         return case.decision, since
-    if case.stage == "decided" and at_ms >= _appeal_closes(case):
+    if case.stage == "decided" and at_ms >= appeal_closes(case):
         assert case.decision is not None
-        return case.decision, _appeal_closes(case)
+        return case.decision, appeal_closes(case)
     return None
 
 
-def _interim_ends(case: Case, interim: InterimSuspension) -> int:
+def interim_ends(case: Case, interim: InterimSuspension) -> int:
+    """When an interim suspension ends."""
     # It lapses at its own end, or sooner if the charge is withdrawn or the panel
     # decides on no action or a warning: nothing is left that it could protect.
     ends = [interim.until_ms]
@@ -558,8 +561,8 @@ def status_authority(case: Case, at_ms: int) -> StatusAuthority:
         return StatusAuthority(case.member_id, "active", None, "",
                                f"the case ended in {decision.outcome.replace('_', ' ')}", ref)
     interim = case.interim
-    if interim is not None and interim.from_ms <= at_ms < _interim_ends(case, interim):
-        return StatusAuthority(case.member_id, "suspended", _interim_ends(case, interim), "",
+    if interim is not None and interim.from_ms <= at_ms < interim_ends(case, interim):
+        return StatusAuthority(case.member_id, "suspended", interim_ends(case, interim), "",
                                f"interim suspension: {interim.reasons}", ref)
     return StatusAuthority(case.member_id, "active", None, "",
                            "no decision in this case restricts the member now", ref)

@@ -22,6 +22,8 @@ from .frame import (
     actor_of,
     caller_of,
     ident,
+    member_id,
+    moment,
     node_of,
     number,
     page,
@@ -30,7 +32,6 @@ from .frame import (
     shaped,
     text,
 )
-from .meetings import _starts_at, _who
 
 OUTCOMES = ("no_action", "warning", "removal_from_office", "suspension", "expulsion")
 
@@ -48,9 +49,9 @@ async def cases_page(request: web.Request) -> web.StreamResponse:
 async def post_charge(request: web.Request) -> web.StreamResponse:
     brought_by = text(request, "brought_by")
     view = await cases.charge(node_of(request), actor_of(request), shaped(cases.BringCharge, {
-        "member": await _who(request, text(request, "member"), "Member charged"),
+        "member": await member_id(request, text(request, "member"), "Member charged"),
         "rule": text(request, "rule"), "particulars": text(request, "particulars"),
-        "brought_by": await _who(request, brought_by, "Brought by") if brought_by else None}))
+        "brought_by": await member_id(request, brought_by, "Brought by") if brought_by else None}))
     raise see_other(f"/cases/{view.id}")
 
 
@@ -96,7 +97,7 @@ def _args(request: web.Request):
 async def post_evidence(request: web.Request):
     given_by = text(request, "given_by")
     if "@" in given_by:
-        given_by = await _who(request, given_by, "Given by")
+        given_by = await member_id(request, given_by, "Given by")
     return await cases.add_evidence(*_args(request), shaped(cases.AddEvidence, {
         "description": text(request, "description"), "given_by": given_by}))
 
@@ -119,10 +120,10 @@ async def post_interim(request: web.Request):
 
 @_step("POST /api/v1/cases/{id}/hearing", "hearing", {"bad_at": "at"})
 async def post_hearing(request: web.Request):
-    panel = [await _who(request, line, "Panel") for line in text(request, "panel").splitlines()
+    panel = [await member_id(request, line, "Panel") for line in text(request, "panel").splitlines()
              if line.strip()]
     return await cases.schedule_hearing(*_args(request), shaped(cases.ScheduleHearing, {
-        "at": _starts_at(request, "at"), "panel": panel}))
+        "at": moment(request, "at"), "panel": panel}))
 
 
 def _suspension_days(request: web.Request) -> int:
@@ -170,7 +171,7 @@ async def post_appeal_decision(request: web.Request):
 async def post_withdraw(request: web.Request):
     by = text(request, "by")
     return await cases.withdraw(*_args(request), cases.Withdraw(
-        await _who(request, by, "Brought by") if by else None))
+        await member_id(request, by, "Brought by") if by else None))
 
 
 @_step("POST /api/v1/cases/{id}/enforcement", "enforce")

@@ -16,15 +16,15 @@ def of_case(case: Case) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     if any(e.disclosed_at_ms is not None for e in case.evidence):
         out.append((f"reply window closes (standing order 7.1: {case.rules.reply_window_days} "
-                    "days from the last disclosure)", discipline._reply_window_closes(case)))
+                    "days from the last disclosure)", discipline.reply_window_closes(case)))
     if case.hearing is not None:
         out.append((f"hearing (notice of at least {case.rules.hearing_notice_days} days, "
                     "standing order 7.2)", case.hearing.at_ms))
     if case.interim is not None:
         out.append(("interim suspension ends (standing order 7.6)",
-                    discipline._interim_ends(case, case.interim)))
+                    discipline.interim_ends(case, case.interim)))
     if case.decision is not None:
         out.append((f"appeal window closes (standing order 7.4: "
                     f"{case.rules.appeal_window_days} days from the decision)",
-                    discipline._appeal_closes(case)))
+                    discipline.appeal_closes(case)))
     return sorted(out, key=lambda item: item[1])

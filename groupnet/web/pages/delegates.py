@@ -18,6 +18,8 @@ from .frame import (
     caller_of,
     form_of,
     ident,
+    member_id,
+    names_of,
     node_of,
     number,
     page,
@@ -26,7 +28,6 @@ from .frame import (
     shaped,
     text,
 )
-from .meetings import _names, _who
 
 
 @page("GET", "/api/v1/elections")
@@ -59,7 +60,7 @@ async def election_page(request: web.Request) -> web.StreamResponse:
                                 "network_time": node.state.network_time(entry.author,
                                                                         entry.seq)})
     caller = caller_of(request)
-    names = await _names(request, [n.candidate_id for n in view.nominations])
+    names = await names_of(request, [n.candidate_id for n in view.nominations])
     return render(request, "election.html", view=view, credentials=credentials, names=names,
                   accepted=[n for n in view.nominations if n.accepted_at_ms is not None],
                   mine=next((n for n in view.nominations
@@ -82,9 +83,9 @@ async def post_nomination(request: web.Request) -> web.StreamResponse:
     by = text(request, "nominated_by")
     await elections.nominate(node_of(request), actor_of(request), ident(request), shaped(
         elections.Nominate, {
-            "candidate": await _who(request, text(request, "candidate"), "Candidate"),
+            "candidate": await member_id(request, text(request, "candidate"), "Candidate"),
             "display_name": text(request, "display_name"),
-            "nominated_by": await _who(request, by, "Nominated by") if by else None}))
+            "nominated_by": await member_id(request, by, "Nominated by") if by else None}))
     raise _back(request)
 
 
@@ -103,7 +104,7 @@ async def post_ballot(request: web.Request) -> web.StreamResponse:
     await elections.cast_ballot(node_of(request), actor_of(request), ident(request), shaped(
         elections.CastBallot, {
             "approvals": [str(v) for v in form_of(request).getall("approve", [])],
-            "voter": await _who(request, voter, "Voter") if voter else None}))
+            "voter": await member_id(request, voter, "Voter") if voter else None}))
     raise _back(request)
 
 

@@ -41,6 +41,7 @@ from ... import store
 from ...group.people import Actor
 from ...limits import MAX_ID, refusal, web_link, whole_number
 from ...node import Node
+from ...store import register as register_store
 from ...wire.rejection import Refused, Rejection, refuse
 from ..addresses import client_address
 from ..api.endpoints import ident  # noqa: F401 (pages read path ids as the API does)
@@ -352,3 +353,35 @@ def number(request: web.Request, name: str, what: str) -> int:
         raise refuse(f"bad_{name}", f"{what} must be a whole number from 0 to {MAX_ID}, in "
                      f"the digits 0-9; “{shown}” is not", 400)
     return value
+
+
+# -- members and moments named on forms ----------------------------------------------
+
+
+async def member_id(request: web.Request, raw: str, what: str) -> str:
+    """A member named on a form by member id or email: their id."""
+    raw = raw.strip()
+    if "@" in raw:
+        owner = await register_store.email_owner(node_of(request).db, raw.lower())
+        if owner is None:
+            raise refuse("not_found", f"{what}: nobody in the register has the email {raw}",
+                         404)
+        return owner
+    return raw
+
+
+async def names_of(request: web.Request, ids) -> dict[str, str]:
+    """The register's names of the members with these ids."""
+    found = await register_store.records(node_of(request).db, [i for i in ids if i])
+    return {i: m.name for i, m in found.items()}
+
+
+def moment(request: web.Request, name: str = "starts_at") -> datetime:
+    """A date and time typed on a form (UTC unless it says otherwise)."""
+    raw = text(request, name)
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise refuse(f"bad_{name}", "give a date and a time (UTC)",
+                     400) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -11,13 +11,11 @@ of names to tick.
 from __future__ import annotations
 
 import tomllib
-from datetime import UTC, datetime
 
 from aiohttp import web
 
 from ... import clock
 from ...group import meetings, motions, people, rules
-from ...store import register as store
 from ...wire.rejection import refuse
 from .frame import (
     action,
@@ -25,6 +23,9 @@ from .frame import (
     caller_of,
     form_of,
     ident,
+    member_id,
+    moment,
+    names_of,
     node_of,
     number,
     page,
@@ -37,23 +38,6 @@ from .frame import (
 KINDS = ("general", "committee", "annual")
 # up to this many entitled members, attendance is ticked from a list of names
 TICK_LIST_MAX = 200
-
-
-async def _who(request: web.Request, raw: str, what: str) -> str:
-    """A member named on a form by member id or email: their id."""
-    raw = raw.strip()
-    if "@" in raw:
-        owner = await store.email_owner(node_of(request).db, raw.lower())
-        if owner is None:
-            raise refuse("not_found", f"{what}: nobody in the register has the email {raw}",
-                         404)
-        return owner
-    return raw
-
-
-async def _names(request: web.Request, ids) -> dict[str, str]:
-    found = await store.records(node_of(request).db, [i for i in ids if i])
-    return {i: m.name for i, m in found.items()}
 
 
 # -- meetings -------------------------------------------------------------------------
@@ -75,16 +59,6 @@ async def call_page(request: web.Request) -> web.StreamResponse:
                   notice={k: orders.notice_days(k) for k in KINDS})
 
 
-def _starts_at(request: web.Request, name: str = "starts_at") -> datetime:
-    raw = text(request, name)
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise refuse(f"bad_{name}", "give a date and a time (UTC)",
-                     400) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @action("POST", "/api/v1/meetings", "call", call_page,
         {"bad_starts_at": "starts_at", "starts_before_notice": "starts_at",
          "place_required": "place", "agenda_required": "agenda", "bad_link": "link"})
@@ -92,9 +66,9 @@ async def post_call(request: web.Request) -> web.StreamResponse:
     agenda = [line.strip() for line in text(request, "agenda").splitlines() if line.strip()]
     called_by = text(request, "called_by")
     body = shaped(meetings.CallMeeting, {
-        "kind": text(request, "kind"), "starts_at": _starts_at(request),
+        "kind": text(request, "kind"), "starts_at": moment(request),
         "agenda": agenda or [""], "place": text(request, "place"), "link": text(request, "link"),
-        "called_by": await _who(request, called_by, "Called by") if called_by else None})
+        "called_by": await member_id(request, called_by, "Called by") if called_by else None})
     view = await meetings.call(node_of(request), actor_of(request), body)
     raise see_other(f"/meetings/{view.id}?called=1")
 
@@ -108,9 +82,9 @@ async def meeting_page(request: web.Request) -> web.StreamResponse:
     to_tick: list[tuple[str, str]] = []
     if view.entitled <= TICK_LIST_MAX:
         ids = await people.entitled_ids(node.db, view.meeting.kind, orders)
-        names = await _names(request, ids)
+        names = await names_of(request, ids)
         to_tick = sorted((names[i], i) for i in ids if i not in view.present and i in names)
-    present_names = await _names(request, [*view.present, view.meeting.called_by])
+    present_names = await names_of(request, [*view.present, view.meeting.called_by])
     others = [m for m in await meetings.listing(node.db) if m["id"] != view.id]
     return render(request, "meeting.html", view=view, motions=listing, to_tick=to_tick,
                   present_names=present_names, others=others, now=clock.now(node),
@@ -132,7 +106,7 @@ async def post_attendance(request: web.Request) -> web.StreamResponse:
     form = form_of(request)
     named = [line for line in text(request, "present").splitlines() if line.strip()]
     ids = [str(v) for v in form.getall("member", [])]
-    ids += [await _who(request, line, "Present") for line in named]
+    ids += [await member_id(request, line, "Present") for line in named]
     if not ids:
         raise refuse("no_one", "tick the members present, or name them one a line", 400)
     await meetings.attend(node_of(request), actor_of(request), ident(request),
@@ -182,8 +156,8 @@ async def post_motion(request: web.Request) -> web.StreamResponse:
     counterposed = text(request, "counterposed_to")
     body = shaped(motions.SubmitMotion, {
         "title": text(request, "title"), "text": text(request, "text"),
-        "seconder": await _who(request, text(request, "seconder"), "Seconder"),
-        "proposer": await _who(request, proposer, "Proposer") if proposer else None,
+        "seconder": await member_id(request, text(request, "seconder"), "Seconder"),
+        "proposer": await member_id(request, proposer, "Proposer") if proposer else None,
         "counterposed_to": number(request, "counterposed_to", "Counterposed to")
         if counterposed else None,
         "kind": "rule_change" if text(request, "kind") == "rule_change" else "ordinary",
@@ -214,7 +188,7 @@ async def motion_page(request: web.Request) -> web.StreamResponse:
                     *(a.seconder_id for a in view.amendments if a.seconder_id)]
     caller = caller_of(request)
     return render(request, "motion.html", view=view, meeting=meeting,
-                  names=await _names(request, people_named),
+                  names=await names_of(request, people_named),
                   attending=caller.member_id in meeting.present if caller.member_id else False,
                   side=request.query.get("diff") == "side",
                   pending=[a for a in view.amendments if a.status == "pending"])
@@ -236,8 +210,8 @@ async def post_amendment(request: web.Request) -> web.StreamResponse:
     mover, seconder = text(request, "mover"), text(request, "seconder")
     body = shaped(motions.ProposeAmendment, {
         "text": text(request, "text"),
-        "mover": await _who(request, mover, "Mover") if mover else None,
-        "seconder": await _who(request, seconder, "Seconder") if seconder else None})
+        "mover": await member_id(request, mover, "Mover") if mover else None,
+        "seconder": await member_id(request, seconder, "Seconder") if seconder else None})
     await motions.amend(node_of(request), actor_of(request), ident(request), body)
     raise _to_motion(request)
 
@@ -247,7 +221,7 @@ async def post_friendly(request: web.Request) -> web.StreamResponse:
     mover = text(request, "mover")
     await motions.accept_friendly(
         node_of(request), actor_of(request), ident(request), text(request, "amendment"),
-        motions.AcceptFriendly(await _who(request, mover, "Mover") if mover else None))
+        motions.AcceptFriendly(await member_id(request, mover, "Mover") if mover else None))
     raise _to_motion(request)
 
 
