@@ -37,7 +37,7 @@ from ..procedure.group.members import (
     StatusEntry,
 )
 from ..procedure.group.standing_orders import DAY_MS, GroupStandingOrders
-from ..store import audit, business
+from ..store import audit, business, links, sessions
 from ..store import register as store
 from ..wire.rejection import Refused, Rejection, refuse
 from . import mail, meetings, rules, signin
@@ -556,8 +556,7 @@ async def _reset_held_until(db: aiosqlite.Connection, member_id: str, now: int) 
 async def _void_unsent_link(node: Node, member_id: str, purpose: str) -> None:
     """A link whose mail failed reached nobody, and nobody may pass it on: void it."""
     async with node.transaction() as db:
-        await db.execute("UPDATE links SET used_at = ? WHERE member_id = ? AND purpose = ? "
-                         "AND used_at IS NULL", (now_ms(), member_id, purpose))
+        await links.void_unused(db, member_id, now_ms(), purpose)
         await mail.withdraw_links(db, member_id, purpose)
 
 
@@ -672,22 +671,16 @@ async def _send_reset(node: Node, member_id: str, notice_id: int) -> None:
 async def own_data(node: Node, member_id: str) -> dict:
     """Everything the node holds about a member, for them to take away."""
     member, _ = await store.load(node.db, member_id)
-    async with node.db.execute("SELECT set_at FROM credentials WHERE member_id = ?",
-                               (member_id,)) as cursor:
-        row = await cursor.fetchone()
-    subject, actor = f"member:{member_id}", f"member:{member_id}"
-    async with node.db.execute(
-        "SELECT seq, ts, actor, action, subject, detail FROM audit "
-        "WHERE subject = ? OR actor = ? ORDER BY seq", (subject, actor),
-    ) as cursor:
-        trail = [{"seq": r[0], "ts": r[1], "actor": r[2], "action": r[3], "subject": r[4],
-                  "detail": msgspec.json.decode(r[5])} for r in await cursor.fetchall()]
+    set_at = await sessions.password_set_at(node.db, member_id)
+    trail = [{"seq": r[0], "ts": r[1], "actor": r[2], "action": r[3], "subject": r[4],
+              "detail": msgspec.json.decode(r[5])}
+             for r in await audit.about(node.db, f"member:{member_id}")]
     notices = await mail.of_member(node.db, member_id)
     return {
         "exported_at": clock.now(node),
         "node": {"name": node.config.name, "url": node.config.url},
         "member": msgspec.to_builtins(member),
-        "password_set_at": row[0] if row else None,
+        "password_set_at": set_at,
         "sessions": await signin.sessions_of(node.db, member_id),
         "notices": msgspec.to_builtins(notices),
         "audit": trail,

@@ -48,7 +48,7 @@ from .. import clock
 from ..clock import now_ms
 from ..node import Node
 from ..procedure.group.members import normalise_email
-from ..store import audit
+from ..store import audit, links, sessions
 from ..store import register as store
 from ..wire import crypto
 from ..wire.rejection import refuse
@@ -135,9 +135,7 @@ async def _matches(password: str, stored: str | None) -> bool:
 
 
 async def has_password(db: aiosqlite.Connection, member_id: str) -> bool:
-    async with db.execute("SELECT 1 FROM credentials WHERE member_id = ?",
-                          (member_id,)) as cursor:
-        return await cursor.fetchone() is not None
+    return await sessions.has_password(db, member_id)
 
 
 # -- the sign-in limits -------------------------------------------------------------
@@ -164,11 +162,7 @@ async def check_limits(db: aiosqlite.Connection, keys: tuple[str, str], now: int
                        what: str = "this email") -> None:
     """Refuse (429) a try the limits hold back; it counts as no try."""
     pair, address = keys
-    async with db.execute(
-        "SELECT COUNT(*), MAX(at) FROM sign_in_failures WHERE key = ? AND at > ?",
-        (pair, now - FAILURE_MEMORY),
-    ) as cursor:
-        failures, last = await cursor.fetchone()
+    failures, _, last = await sessions.failures_since(db, pair, now - FAILURE_MEMORY)
     wait = pair_wait(failures)
     if wait and now < last + wait:
         raise refuse("too_many_attempts",
@@ -177,11 +171,7 @@ async def check_limits(db: aiosqlite.Connection, keys: tuple[str, str], now: int
                      f"{LONGEST_WAIT // MINUTE_MS} minutes; try again in "
                      f"{_minutes(last + wait - now)} (from another address it is not held "
                      "back)", 429)
-    async with db.execute(
-        "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE key = ? AND at > ?",
-        (address, now - ADDRESS_WINDOW),
-    ) as cursor:
-        failures, first = await cursor.fetchone()
+    failures, first, _ = await sessions.failures_since(db, address, now - ADDRESS_WINDOW)
     if failures >= ADDRESS_LIMIT:
         raise refuse("too_many_attempts",
                      f"{failures} failed sign-ins from this address within "
@@ -191,9 +181,7 @@ async def check_limits(db: aiosqlite.Connection, keys: tuple[str, str], now: int
 
 async def record_failure(db: aiosqlite.Connection, keys: tuple[str, str], now: int) -> None:
     """One failed try (inside the caller's transaction); forget what is long past."""
-    await db.executemany("INSERT INTO sign_in_failures (key, at) VALUES (?, ?)",
-                         [(key, now) for key in keys])
-    await db.execute("DELETE FROM sign_in_failures WHERE at <= ?", (now - FAILURE_MEMORY,))
+    await sessions.record_failure(db, keys, now, now - FAILURE_MEMORY)
 
 
 # -- sessions ----------------------------------------------------------------------
@@ -207,17 +195,14 @@ async def sign_in(node: Node, email: str, password: str, address: str) -> Sessio
     member = await store.find_by_email(node.db, normalise_email(email))
     stored = None
     if member is not None:
-        async with node.db.execute("SELECT hash FROM credentials WHERE member_id = ?",
-                                   (member.member_id,)) as cursor:
-            row = await cursor.fetchone()
-        stored = row[0] if row else None
+        stored = await sessions.password_hash(node.db, member.member_id)
     ok = await _matches(password, stored)
     now = now_ms()
     async with node.transaction() as db:
         if not ok or member is None:
             await record_failure(db, keys, now)
         else:
-            await db.execute("DELETE FROM sign_in_failures WHERE key = ?", (keys[0],))
+            await sessions.forget_failures(db, keys[0])
             session = await _start_session(db, member.member_id, address, now)
             await audit.record(db, f"member:{member.member_id}", "session.start",
                                f"member:{member.member_id}", {"address": address}, now)
@@ -231,21 +216,14 @@ async def _start_session(db: aiosqlite.Connection, member_id: str, address: str,
                          now: int) -> Session:
     token = crypto.new_token()
     expires = now + SESSION_LIFETIME
-    await db.execute(
-        "INSERT INTO sessions (hash, member_id, created, last_seen, expires, address) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (crypto.token_hash(token), member_id, now, now, expires, address),
-    )
+    await sessions.start_session(db, crypto.token_hash(token), member_id, now, expires, address)
     return Session(token, member_id, expires)
 
 
 async def session_member(node: Node, token: str) -> str | None:
     """The member a live session token belongs to, or None; marks the session used."""
     digest = crypto.token_hash(token)
-    async with node.db.execute(
-        "SELECT member_id, last_seen, expires FROM sessions WHERE hash = ?", (digest,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await sessions.session(node.db, digest)
     if row is None:
         return None
     member_id, last_seen, expires = row
@@ -254,16 +232,14 @@ async def session_member(node: Node, token: str) -> str | None:
         return None
     if now - last_seen >= LAST_SEEN_RESOLUTION:
         async with node.transaction() as db:
-            await db.execute("UPDATE sessions SET last_seen = ? WHERE hash = ?", (now, digest))
+            await sessions.seen(db, digest, now)
     return member_id
 
 
 async def sign_out(node: Node, token: str, member_id: str) -> None:
     now = now_ms()
     async with node.transaction() as db:
-        cursor = await db.execute("DELETE FROM sessions WHERE hash = ? AND member_id = ?",
-                                  (crypto.token_hash(token), member_id))
-        if cursor.rowcount != 1:
+        if not await sessions.end_session(db, crypto.token_hash(token), member_id):
             raise refuse("not_a_session", "only a signed-in session can be signed out; this "
                          "request was not made with one", 422)
         await audit.record(db, f"member:{member_id}", "session.end", f"member:{member_id}",
@@ -276,10 +252,7 @@ async def change_password(node: Node, member_id: str, current: str, new: str,
     member, _ = await store.load(node.db, member_id)
     keys = failure_keys(member.email, address)
     await check_limits(node.db, keys, now_ms())
-    async with node.db.execute("SELECT hash FROM credentials WHERE member_id = ?",
-                               (member_id,)) as cursor:
-        row = await cursor.fetchone()
-    if not await _matches(current, row[0] if row else None):
+    if not await _matches(current, await sessions.password_hash(node.db, member_id)):
         async with node.transaction() as db:
             await record_failure(db, keys, now_ms())
         raise refuse("wrong_password", "the current password given is not this member's", 403)
@@ -289,13 +262,11 @@ async def change_password(node: Node, member_id: str, current: str, new: str,
     hashed = await asyncio.to_thread(hash_password, new)
     now = now_ms()
     async with node.transaction() as db:
-        await db.execute("UPDATE credentials SET hash = ?, set_at = ? WHERE member_id = ?",
-                         (hashed, now, member_id))
-        cursor = await db.execute("DELETE FROM sessions WHERE member_id = ? AND hash != ?",
-                                  (member_id, crypto.token_hash(this_session)))
+        await sessions.change_password(db, member_id, hashed, now)
+        ended = await sessions.end_other_sessions(db, member_id, crypto.token_hash(this_session))
         actor = f"member:{member_id}"
         await audit.record(db, actor, "password.changed", actor,
-                           {"other_sessions_ended": cursor.rowcount}, now)
+                           {"other_sessions_ended": ended}, now)
 
 
 # -- the operator's sessions ---------------------------------------------------------
@@ -304,9 +275,7 @@ async def change_password(node: Node, member_id: str, current: str, new: str,
 async def admin_label(db: aiosqlite.Connection, token: str) -> str | None:
     """The label of the admin token `token`, or None if it is not one."""
     digest = crypto.token_hash(token)
-    async with db.execute("SELECT hash, label FROM tokens WHERE hash = ? AND role = 'admin'",
-                          (digest,)) as cursor:
-        row = await cursor.fetchone()
+    row = await sessions.admin_token(db, digest)
     if row is None or not hmac.compare_digest(row[0], digest):
         return None
     return row[1]
@@ -322,14 +291,12 @@ async def operator_sign_in(node: Node, admin_token: str, address: str) -> Operat
         if label is None:
             await record_failure(db, keys, now)
         else:
-            await db.execute("DELETE FROM sign_in_failures WHERE key = ?", (keys[0],))
+            await sessions.forget_failures(db, keys[0])
             token = crypto.new_token()
             expires = now + OPERATOR_SESSION_LIFETIME
-            await db.execute(
-                "INSERT INTO operator_sessions (hash, token, created, last_seen, expires, "
-                "address) VALUES (?, ?, ?, ?, ?, ?)",
-                (crypto.token_hash(token), crypto.token_hash(admin_token), now, now, expires,
-                 address))
+            await sessions.start_operator_session(db, crypto.token_hash(token),
+                                                  crypto.token_hash(admin_token), now, expires,
+                                                  address)
             await audit.record(db, f"admin:{label}", "operator.session_start", "operator",
                                {"address": address}, now)
     if label is None:
@@ -340,11 +307,7 @@ async def operator_sign_in(node: Node, admin_token: str, address: str) -> Operat
 async def operator_session(node: Node, token: str) -> str | None:
     """The admin token's label for a live operator session, or None; marks it used."""
     digest = crypto.token_hash(token)
-    async with node.db.execute(
-        "SELECT t.label, s.last_seen, s.expires FROM operator_sessions s "
-        "JOIN tokens t ON t.hash = s.token WHERE s.hash = ?", (digest,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await sessions.operator_session(node.db, digest)
     if row is None:
         return None
     label, last_seen, expires = row
@@ -353,34 +316,25 @@ async def operator_session(node: Node, token: str) -> str | None:
         return None
     if now - last_seen >= LAST_SEEN_RESOLUTION:
         async with node.transaction() as db:
-            await db.execute("UPDATE operator_sessions SET last_seen = ? WHERE hash = ?",
-                             (now, digest))
+            await sessions.operator_seen(db, digest, now)
     return label
 
 
 async def end_operator_session(node: Node, token: str, label: str) -> None:
     now = now_ms()
     async with node.transaction() as db:
-        cursor = await db.execute("DELETE FROM operator_sessions WHERE hash = ?",
-                                  (crypto.token_hash(token),))
-        if cursor.rowcount != 1:
+        if not await sessions.end_operator_session(db, crypto.token_hash(token)):
             raise refuse("not_a_session", "only a signed-in session can be signed out; an "
                          "admin token itself is ended by `groupnet token revoke`", 422)
         await audit.record(db, f"admin:{label}", "operator.session_end", "operator", {}, now)
 
 
 async def end_sessions(db: aiosqlite.Connection, member_id: str) -> int:
-    cursor = await db.execute("DELETE FROM sessions WHERE member_id = ?", (member_id,))
-    return cursor.rowcount
+    return await sessions.end_sessions(db, member_id)
 
 
 async def sessions_of(db: aiosqlite.Connection, member_id: str) -> list[dict]:
-    async with db.execute(
-        "SELECT created, last_seen, expires, address FROM sessions WHERE member_id = ? "
-        "ORDER BY created", (member_id,),
-    ) as cursor:
-        return [{"created": r[0], "last_seen": r[1], "expires": r[2], "address": r[3]}
-                for r in await cursor.fetchall()]
+    return await sessions.sessions_of(db, member_id)
 
 
 # -- invitation and reset links ------------------------------------------------------
@@ -394,29 +348,17 @@ def link_url(node: Node, purpose: str, token: str) -> str:
 async def issue_link(db: aiosqlite.Connection, member_id: str, purpose: str, issued_by: str,
                      now: int) -> tuple[str, int]:
     """A fresh link token (inside the caller's transaction); voids earlier unused ones."""
-    await db.execute(
-        "UPDATE links SET used_at = ? WHERE member_id = ? AND purpose = ? AND used_at IS NULL",
-        (now, member_id, purpose),
-    )
+    await links.void_unused(db, member_id, now, purpose)
     await mail.withdraw_links(db, member_id, purpose)
     token = crypto.new_token()
     expires = now + LINK_LIFETIME[purpose]
-    await db.execute(
-        "INSERT INTO links (hash, member_id, purpose, created, expires, used_at, issued_by) "
-        "VALUES (?, ?, ?, ?, ?, NULL, ?)",
-        (crypto.token_hash(token), member_id, purpose, now, expires, issued_by),
-    )
+    await links.add(db, crypto.token_hash(token), member_id, purpose, now, expires, issued_by)
     return token, expires
 
 
 async def recent_links(db: aiosqlite.Connection, member_id: str, purpose: str,
                        since: int) -> int:
-    async with db.execute(
-        "SELECT COUNT(*) FROM links WHERE member_id = ? AND purpose = ? AND created > ?",
-        (member_id, purpose, since),
-    ) as cursor:
-        (n,) = await cursor.fetchone()
-    return n
+    return await links.count_since(db, member_id, purpose, since)
 
 
 def _link_used_notice(node: Node, name: str, purpose: str, address: str, now: int,
@@ -443,11 +385,7 @@ async def accept_link(node: Node, token: str, purpose: str, password: str,
     """
     words = "invitation" if purpose == "invitation" else "password-reset link"
     digest = crypto.token_hash(token)
-    async with node.db.execute(
-        "SELECT member_id, expires, used_at FROM links WHERE hash = ? AND purpose = ?",
-        (digest, purpose),
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await links.find(node.db, digest, purpose)
     now = now_ms()
     if row is None:
         raise refuse("invalid_link", f"this {words} is not one this node issued", 404)
@@ -468,21 +406,14 @@ async def accept_link(node: Node, token: str, purpose: str, password: str,
             raise refuse("already_signed_up", "an invitation is for a member who has never "
                          "set a password, and this member has one; to change it, sign in, or "
                          "ask for a password-reset link", 409)
-        cursor = await db.execute(
-            "UPDATE links SET used_at = ? WHERE hash = ? AND used_at IS NULL", (now, digest))
-        if cursor.rowcount != 1:
+        if not await links.use(db, digest, now):
             raise refuse("link_used", f"this {words} has just been used", 410)
         await mail.link_used(db, member_id, purpose, clock.now(node))
         # no other link of theirs may set the password again behind their back
         other = "reset" if purpose == "invitation" else "invitation"
-        await db.execute("UPDATE links SET used_at = ? WHERE member_id = ? AND used_at IS NULL",
-                         (now, member_id))
+        await links.void_unused(db, member_id, now)
         await mail.withdraw_links(db, member_id, other)
-        await db.execute(
-            "INSERT INTO credentials (member_id, hash, set_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at",
-            (member_id, hashed, now),
-        )
+        await sessions.set_password(db, member_id, hashed, now)
         # a new password ends every other session: a reset after a stolen password works
         ended = await end_sessions(db, member_id)
         session = await _start_session(db, member_id, address, now)

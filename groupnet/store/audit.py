@@ -109,6 +109,15 @@ async def all_rows(db: aiosqlite.Connection) -> list[tuple]:
         return list(await cursor.fetchall())
 
 
+async def about(db: aiosqlite.Connection, who: str) -> list[tuple]:
+    """(seq, ts, actor, action, subject, detail) of every row `who` did or was the subject of."""
+    async with db.execute(
+        "SELECT seq, ts, actor, action, subject, detail FROM audit "
+        "WHERE subject = ? OR actor = ? ORDER BY seq", (who, who),
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
 async def page(db: aiosqlite.Connection, before: int | None, limit: int,
                subject: str | None = None) -> list[AuditRow]:
     clauses, params = [], []

@@ -15,7 +15,7 @@ from ...limits import whole_number
 from ...network import following, sharing
 from ...network import joining as network
 from ...procedure.group.motions import text_diff
-from ...store import audit
+from ...store import audit, entries
 from ...wire import messages
 from ...wire.messages import Adoption
 from ...wire.rejection import refuse
@@ -48,13 +48,8 @@ DIRECTORY_KINDS = ("node.admit", "group.profile")
 async def _directory_changes(request: web.Request, limit: int = 8) -> list[dict]:
     node = node_of(request)
     names = {m.node: m.name for m in node.state.members.values()}
-    async with node.db.execute(
-        "SELECT raw FROM entries WHERE kind IN (?, ?) ORDER BY rx DESC LIMIT ?",
-        (*DIRECTORY_KINDS, limit),
-    ) as cursor:
-        rows = await cursor.fetchall()
     changes = []
-    for (raw,) in rows:
+    for raw in await entries.latest_of_kinds(node.db, DIRECTORY_KINDS, limit):
         entry = messages.parse(raw)
         if not isinstance(entry, messages.Entry):
             continue
