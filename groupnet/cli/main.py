@@ -20,6 +20,7 @@ from ..federation.peer_policy import PeerPolicy
 from ..limits import argument
 from ..network import joining as network
 from ..node import Node
+from ..store import entries, tokens
 from ..web.auth import create_token
 from ..wire import crypto
 from ..wire.rejection import Refused, refuse
@@ -184,12 +185,8 @@ async def cmd_verify(args: argparse.Namespace) -> int:
     node_config.load(directory)
     db = await store.connect(directory / node_config.DB_FILE)
     try:
-        async with db.execute(
-            "SELECT rx, author, seq, id, kind, raw FROM entries ORDER BY rx"
-        ) as cursor:
-            rows = await cursor.fetchall()
-        async with db.execute("SELECT id, author, seq, raw FROM forks") as cursor:
-            fork_rows = await cursor.fetchall()
+        rows = await entries.all_rows(db)
+        fork_rows = await entries.fork_rows(db)
         audit_rows = await audit.all_rows(db)
     finally:
         await db.close()
@@ -216,11 +213,7 @@ async def cmd_token(args: argparse.Namespace) -> int:
 
 async def cmd_token_list(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        async with node.db.execute(
-            "SELECT substr(hash, 1, 12), role, label, created FROM tokens ORDER BY created"
-        ) as cursor:
-            rows = await cursor.fetchall()
-        for prefix, role, label, created in rows:
+        for prefix, role, label, created in await tokens.listing(node.db):
             when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(created / 1000))
             print(f"{prefix}  {role:<6} {when}  {label}")
         return 0
@@ -231,10 +224,7 @@ async def cmd_token_list(args: argparse.Namespace) -> int:
 async def cmd_token_revoke(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
         async with node.transaction() as db:
-            cursor = await db.execute(
-                "DELETE FROM tokens WHERE hash LIKE ? || '%'", (args.prefix,)
-            )
-            count = cursor.rowcount
+            count = await tokens.revoke(db, args.prefix)
             if count != 1:
                 raise refuse("no_such_token" if count == 0 else "ambiguous_token",
                              f"{count} tokens start with {args.prefix!r}; give the prefix "

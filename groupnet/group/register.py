@@ -537,12 +537,7 @@ def _link_notice(node: Node, member: Member, purpose: str, expires: int,
 
 async def _email_changed_at(db: aiosqlite.Connection, member_id: str) -> int | None:
     """When an officer last changed the member's email (members cannot change it themselves)."""
-    async with db.execute(
-        "SELECT MAX(ts) FROM audit WHERE subject = ? AND action = 'member.edit' "
-        "AND json_extract(detail, '$.email') IS NOT NULL", (f"member:{member_id}",),
-    ) as cursor:
-        (at,) = await cursor.fetchone()
-    return at
+    return await audit.last_email_change(db, f"member:{member_id}")
 
 
 async def _reset_held_until(db: aiosqlite.Connection, member_id: str, now: int) -> int | None:

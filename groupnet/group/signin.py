@@ -48,7 +48,7 @@ from .. import clock
 from ..clock import now_ms
 from ..node import Node
 from ..procedure.group.members import normalise_email
-from ..store import audit, links, sessions
+from ..store import audit, links, sessions, tokens
 from ..store import register as store
 from ..wire import crypto
 from ..wire.rejection import refuse
@@ -275,7 +275,7 @@ async def change_password(node: Node, member_id: str, current: str, new: str,
 async def admin_label(db: aiosqlite.Connection, token: str) -> str | None:
     """The label of the admin token `token`, or None if it is not one."""
     digest = crypto.token_hash(token)
-    row = await sessions.admin_token(db, digest)
+    row = await tokens.admin(db, digest)
     if row is None or not hmac.compare_digest(row[0], digest):
         return None
     return row[1]

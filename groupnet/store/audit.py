@@ -118,6 +118,16 @@ async def about(db: aiosqlite.Connection, who: str) -> list[tuple]:
         return list(await cursor.fetchall())
 
 
+async def last_email_change(db: aiosqlite.Connection, subject: str) -> int | None:
+    """When an officer last changed `subject`'s email (an edit that names one)."""
+    async with db.execute(
+        "SELECT MAX(ts) FROM audit WHERE subject = ? AND action = 'member.edit' "
+        "AND json_extract(detail, '$.email') IS NOT NULL", (subject,),
+    ) as cursor:
+        (at,) = await cursor.fetchone()
+    return at
+
+
 async def page(db: aiosqlite.Connection, before: int | None, limit: int,
                subject: str | None = None) -> list[AuditRow]:
     clauses, params = [], []

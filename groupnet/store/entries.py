@@ -1,4 +1,4 @@
-"""Reading the log's entries (`entries`) for the pages; node.py writes them."""
+"""Reading the log's entries and forks for the pages and `groupnet verify`; node.py writes them."""
 
 from __future__ import annotations
 
@@ -16,3 +16,17 @@ async def latest_of_kinds(db: aiosqlite.Connection, kinds: Sequence[str],
         (*kinds, limit),
     ) as cursor:
         return [raw for (raw,) in await cursor.fetchall()]
+
+
+async def all_rows(db: aiosqlite.Connection) -> list[tuple]:
+    """(rx, author, seq, id, kind, raw) of every entry, in the order received."""
+    async with db.execute(
+        "SELECT rx, author, seq, id, kind, raw FROM entries ORDER BY rx"
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def fork_rows(db: aiosqlite.Connection) -> list[tuple]:
+    """(id, author, seq, raw) of every fork evidence entry kept."""
+    async with db.execute("SELECT id, author, seq, raw FROM forks") as cursor:
+        return list(await cursor.fetchall())

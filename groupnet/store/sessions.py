@@ -1,8 +1,8 @@
 """Passwords, sessions and the sign-in limits: the SQL `group/signin.py` runs.
 
 The tables (`credentials`, `sessions`, `operator_sessions`, `sign_in_failures`)
-are created with the register's (`store/register.py`); admin tokens are the
-node's own (`store/__init__.py`). Writes run inside the caller's transaction.
+are created with the register's (`store/register.py`). Writes run inside the
+caller's transaction.
 """
 
 from __future__ import annotations
@@ -124,13 +124,6 @@ async def sessions_of(db: aiosqlite.Connection, member_id: str) -> list[dict]:
 
 
 # -- the operator's sessions ----------------------------------------------------------
-
-
-async def admin_token(db: aiosqlite.Connection, digest: str) -> tuple[str, str] | None:
-    """(hash, label) of the admin token with this hash."""
-    async with db.execute("SELECT hash, label FROM tokens WHERE hash = ? AND role = 'admin'",
-                          (digest,)) as cursor:
-        return await cursor.fetchone()
 
 
 async def start_operator_session(db: aiosqlite.Connection, digest: str, admin_digest: str,

@@ -42,6 +42,7 @@ from ..clock import now_ms
 from ..group import signin
 from ..node import Node
 from ..procedure.group.members import RESERVED_ROLES
+from ..store import tokens
 from ..wire import crypto
 from ..wire.rejection import refuse
 from .keys import CALLER, NODE
@@ -88,10 +89,7 @@ RESOLVERS: list[Resolver] = []
 
 async def create_token(node: Node, role: str, label: str) -> str:
     token = crypto.new_token()
-    await node.db.execute(
-        "INSERT INTO tokens (hash, role, label, created) VALUES (?, ?, ?, ?)",
-        (crypto.token_hash(token), role, label, now_ms()),
-    )
+    await tokens.add(node.db, crypto.token_hash(token), role, label, now_ms())
     return token
 
 
