@@ -13,16 +13,18 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from .. import __version__, store
+from .. import __version__, store, verify
 from .. import config as node_config
 from ..federation.client import PeerClient
 from ..federation.peer_policy import PeerPolicy
 from ..limits import argument
 from ..network import joining as network
 from ..node import Node
-from ..store import entries, tokens
+from ..service import Service
+from ..store import audit, entries, tokens
 from ..web.auth import create_token
 from ..wire import crypto
+from ..wire.messages import KeyRevoke, KeyRotate
 from ..wire.rejection import Refused, refuse
 from . import business as cli_business
 from . import members as cli_members
@@ -178,9 +180,6 @@ async def cmd_profile(args: argparse.Namespace) -> int:
 
 
 async def cmd_verify(args: argparse.Namespace) -> int:
-    from .. import verify
-    from ..store import audit
-
     directory = Path(args.dir)
     node_config.load(directory)
     db = await store.connect(directory / node_config.DB_FILE)
@@ -238,8 +237,6 @@ async def cmd_token_revoke(args: argparse.Namespace) -> int:
 
 
 async def cmd_key_rotate(args: argparse.Namespace) -> int:
-    from ..wire.messages import KeyRotate
-
     async def act(node: Node) -> int:
         fresh = crypto.SigningKey.generate()
         pending = node.directory / (node_config.KEY_FILE + ".next")
@@ -258,8 +255,6 @@ async def cmd_key_rotate(args: argparse.Namespace) -> int:
 
 
 async def cmd_key_revoke(args: argparse.Namespace) -> int:
-    from ..wire.messages import KeyRevoke
-
     async def act(node: Node) -> int:
         entry = await node.append("key.revoke", KeyRevoke(args.reason))
         print(f"revoked: this node's log is closed at seq {entry.seq}")
@@ -269,8 +264,6 @@ async def cmd_key_revoke(args: argparse.Namespace) -> int:
 
 
 async def cmd_run(args: argparse.Namespace) -> int:
-    from ..service import Service
-
     node = await Node.open(Path(args.dir))
     service = Service(node, args.host, args.port)
     await service.start()

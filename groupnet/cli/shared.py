@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 from ..group import adoption
+from ..group.people import CLI
 from ..limits import count_arg, id_arg
 from ..network import following, sharing
 from ..node import Node
+from ..wire.rejection import refuse
 
 
 def _adoption(args: argparse.Namespace) -> dict | None:
@@ -61,7 +63,6 @@ def _resolve(node: Node, prefix: str) -> str:
     matches = [m for m in node.state.motions.motions if m.startswith(prefix)]
     if len(matches) == 1:
         return matches[0]
-    from ..wire.rejection import refuse
 
     raise refuse("unknown_motion", f"{len(matches)} shared motions have an id starting "
                  f"{prefix!r}; give more of it", 404)
@@ -78,8 +79,6 @@ async def _share(node: Node, args: argparse.Namespace) -> int:
         entry = await adoption.share_local(node, args.from_motion, args.topic or [])
         return _print_entry(f"shared motion {args.from_motion}", entry)
     if not args.title or not (args.text or args.text_file):
-        from ..wire.rejection import refuse
-
         raise refuse("bad_request", "give --from-motion, or --title and --text/--text-file", 400)
     text = Path(args.text_file).read_text() if args.text_file else args.text
     entry = await sharing.share(node, args.title, text, args.topic or [], _adoption(args),
@@ -124,8 +123,6 @@ async def _reply(node: Node, args: argparse.Namespace) -> int:
 
 
 async def _adopt(node: Node, args: argparse.Namespace) -> int:
-    from ..group.people import CLI
-
     view = await adoption.adopt(node, CLI, _resolve(node, args.motion), args.meeting,
                                 args.seconder, args.proposer)
     print(f"adopted as motion {view.id} for meeting {view.meeting}; when the meeting carries "

@@ -19,6 +19,8 @@ from typing import Any
 import aiosqlite
 from aiosqlite.context import contextmanager
 
+from . import adoptions, audit, business, follows, register
+
 # How long a statement waits for another process's write lock before giving up
 # with SQLITE_BUSY; the edges answer that as `busy` (web: 503 with Retry-After).
 BUSY_TIMEOUT_MS = 10_000
@@ -156,8 +158,6 @@ async def connect(path: Path) -> aiosqlite.Connection:
 
 def areas() -> dict[str, list[str]]:
     """Every area's migrations, in the order areas are created."""
-    from . import adoptions, audit, business, follows, register
-
     return {
         "network": NETWORK_MIGRATIONS,
         "audit": audit.MIGRATIONS,

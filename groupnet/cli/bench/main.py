@@ -38,6 +38,8 @@ from ... import config as node_config
 from ...federation.client import PeerClient
 from ...federation.peer_policy import PeerPolicy
 from ...network import joining as network
+from ...node import Node
+from ...service import Service
 from ...wire import crypto, messages
 from ...wire.messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
 from ..setup import create_node, free_port
@@ -316,9 +318,6 @@ async def bench_ingest(args: argparse.Namespace) -> int:
 
 async def _ingest_round(sample: SampleNetwork, bodies: list[list[bytes]],
                         expected: int) -> Timing:
-    from ...node import Node
-    from ...service import Service
-
     base = Path(tempfile.mkdtemp(prefix="groupnet-bench-"))
     try:
         port = free_port()
@@ -457,8 +456,6 @@ def _store_rows(directory: Path, raws: list[bytes]) -> None:
 
 async def _catchup_round(directory: Path, url: str, expected: int, peer_hash: str,
                          peer: frozenset[int]) -> Timing:
-    from ...node import Node
-
     await create_bench_node(directory, "Fresh", free_port())
     node = await Node.open(directory)
     client = PeerClient(timeout=60, policy=PeerPolicy.of(node.config))

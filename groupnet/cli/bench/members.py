@@ -30,6 +30,7 @@ import aiohttp
 from ...group import register
 from ...group.people import CLI
 from ...node import Node
+from ...service import Service
 from ..setup import create_node, free_port
 
 IMPORT_TARGET_SECONDS = 10.0
@@ -75,7 +76,6 @@ def sample_csv(count: int, seed: int = 2017) -> str:
 
 
 async def bench_members(args: argparse.Namespace) -> int:
-    from ...service import Service
     # the node logs each start at info level, which would interleave with the figures
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     if args.members < 1 or not 1 <= args.page <= 1000:

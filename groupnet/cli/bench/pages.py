@@ -32,6 +32,7 @@ from ...network import joining as network
 from ...network import sharing
 from ...node import Node
 from ...procedure.group.standing_orders import DAY_MS
+from ...service import Service
 from ...store import register as store
 from ...wire.messages import NetworkStandingOrders
 from ..setup import create_node, free_port
@@ -93,7 +94,6 @@ async def _scene(node: Node, members: int) -> dict[str, str]:
 
 
 async def bench_pages(args: argparse.Namespace) -> int:
-    from ...service import Service
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     if args.members < 3 or args.rounds < 1:
         raise SystemExit("error: --members must be at least 3 and --rounds at least 1")

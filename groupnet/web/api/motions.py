@@ -12,6 +12,7 @@ from ...group.meetings import MemberId
 from ...limits import Id, Millis
 from ...network import following, sharing
 from ...wire.messages import Adoption, MotionText, Name, Text, Topic
+from .business import actor_of
 from .endpoints import Endpoint, Query, ident, json, node_of, query, read_body
 
 Version = Annotated[int, msgspec.Meta(ge=1, le=10000)]
@@ -99,8 +100,6 @@ async def get_motion(request: web.Request) -> web.Response:
 
 
 async def post_adoption(request: web.Request) -> web.Response:
-    from .business import actor_of
-
     body = await read_body(request, AdoptRequest)
     view = await adoption.adopt(node_of(request), actor_of(request), request.match_info["id"],
                                 body.meeting, body.seconder, body.proposer)

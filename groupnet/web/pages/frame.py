@@ -45,6 +45,7 @@ from ...store import register as register_store
 from ...wire.rejection import Refused, Rejection, refuse
 from ..addresses import client_address
 from ..api.endpoints import ident  # noqa: F401 (pages read path ids as the API does)
+from ..api.routes import all_endpoints
 from ..auth import SESSION_COOKIE, Caller, caller_of, csrf_token_for
 from ..errors import BUSY, BUSY_RETRY_AFTER_SECONDS
 from ..keys import NODE, SERVICE
@@ -124,8 +125,6 @@ def address_of(request: web.Request) -> str:
 
 
 def _roles_table() -> dict[tuple[str, str], tuple[str, ...]]:
-    from ..api.routes import all_endpoints
-
     return {(e.method, e.path): e.roles for e in all_endpoints()}
 
 
