@@ -1,6 +1,6 @@
 """The member register in the client API: for officers (and the node's operator) only.
 
-Members see their own record through `api_account.py`; nothing here answers a
+Members see their own record through `api/account.py`; nothing here answers a
 plain member, so a member can never read another member's record.
 """
 

@@ -1,6 +1,6 @@
 """Due process from the browser: the officers' view and the member's view of a case.
 
-Every step calls `business.cases`, which asks `procedure/group/discipline.py`; a
+Every step calls `group.cases`, which asks `procedure/group/discipline.py`; a
 step taken out of order or too early is refused with the standing order it
 breaks, shown beside the form. Every deadline of a case is shown
 (`deadlines.of_case`). A member sees their own case with the disclosed

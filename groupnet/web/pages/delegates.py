@@ -1,6 +1,6 @@
 """Delegates from the browser: elections at a meeting, mandates, the credential as published.
 
-The pages call `business.elections` (the functions behind `/api/v1/elections`);
+The pages call `group.elections` (the functions behind `/api/v1/elections`);
 the count, the balance rule and the lot are the procedure code's
 (`procedure/group/delegates.py`). The credential is shown as the network holds it:
 the signed `delegate.credential` entry in this node's log.

@@ -1,6 +1,6 @@
 """Meetings and their motions: call, attendance, quorum, minutes, motions, amendments, votes.
 
-The pages call `business.meetings` and `business.motions`, the functions the
+The pages call `group.meetings` and `group.motions`, the functions the
 API's `/api/v1/meetings` and `/api/v1/motions` call; the procedure code
 decides notice, quorum, turns and outcomes, and its refusals are shown next
 to the form that asked. Members are named on forms by email or member id
