@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..clock import now_ms
 from ..node import Node
+from ..store import follows as store
 from ..wire.rejection import refuse
 from .sharing import describe
 
@@ -16,31 +17,22 @@ async def follow(node: Node, kind: str, value: str) -> None:
     if kind == "group" and value not in node.state.members:
         raise refuse("unknown_group", "no admitted group has that node id", 404)
     async with node.transaction() as db:
-        await db.execute(
-            "INSERT OR IGNORE INTO follows (kind, value, created) VALUES (?, ?, ?)",
-            (kind, value, now_ms()),
-        )
+        await store.add(db, kind, value, now_ms())
 
 
 async def unfollow(node: Node, kind: str, value: str) -> None:
     async with node.transaction() as db:
-        await db.execute("DELETE FROM follows WHERE kind = ? AND value = ?", (kind, value))
+        await store.remove(db, kind, value)
 
 
 async def follows(node: Node) -> list[dict]:
-    async with node.db.execute(
-        "SELECT kind, value, created FROM follows ORDER BY kind, value"
-    ) as cursor:
-        rows = await cursor.fetchall()
-    return [{"kind": k, "value": v, "created": c} for k, v, c in rows]
+    return [{"kind": k, "value": v, "created": c} for k, v, c in await store.listing(node.db)]
 
 
 async def notifications(node: Node) -> dict:
     """Motions shared or revised since a matching follow began, newest first."""
     followed = await follows(node)
-    async with node.db.execute("SELECT read_upto FROM notification_marks") as cursor:
-        row = await cursor.fetchone()
-    read_upto = row[0] if row else 0
+    read_upto = await store.read_upto(node.db)
     items = []
     for motion in node.state.motions.motions.values():
         if motion.group == node.id:
@@ -66,8 +58,4 @@ async def notifications(node: Node) -> dict:
 
 async def mark_read(node: Node, upto: int | None = None) -> None:
     async with node.transaction() as db:
-        await db.execute(
-            "INSERT INTO notification_marks (id, read_upto) VALUES (1, ?) "
-            "ON CONFLICT (id) DO UPDATE SET read_upto = excluded.read_upto",
-            (upto if upto is not None else now_ms(),),
-        )
+        await store.mark_read(db, upto if upto is not None else now_ms())
