@@ -22,6 +22,7 @@ from ..node import Node
 from ..procedure.group import register_commitment as commitment
 from ..procedure.group.members import Member
 from ..store import audit
+from ..store import commitments as commitments_store
 from ..store import register as store
 from ..wire.messages import RegisterCommitment
 from ..wire.rejection import refuse
@@ -67,16 +68,9 @@ async def publish(node: Node, actor: Actor, freeze_ms: int | None = None) -> Pub
     entry = await node.append("register.commitment", RegisterCommitment(
         freeze=freeze, active_members=made.active_count, root=made.root))
     async with node.transaction() as db:
-        cursor = await db.execute(
-            "INSERT INTO register_commitments (entry, freeze, active_members, root, created, "
-            "created_by) VALUES (?, ?, ?, ?, ?, ?)",
-            (entry.id, freeze, made.active_count, made.root, now, actor.audit),
-        )
-        ident = cursor.lastrowid
-        await db.executemany(
-            "INSERT INTO commitment_salts (commitment, member_id, salt) VALUES (?, ?, ?)",
-            [(ident, e.member_id, e.salt) for e in entries],
-        )
+        salts = [(e.member_id, e.salt) for e in entries]
+        ident = await commitments_store.add(db, entry.id, freeze, made.active_count, made.root,
+                                            now, actor.audit, salts)
         await audit.record(db, actor.audit, "register.commitment", f"commitment:{ident}",
                            {"entry": entry.id, "freeze": freeze,
                             "active_members": made.active_count, "root": made.root}, now)
@@ -84,11 +78,7 @@ async def publish(node: Node, actor: Actor, freeze_ms: int | None = None) -> Pub
 
 
 async def history(node: Node) -> list[dict]:
-    async with node.db.execute(
-        "SELECT id, entry, freeze, active_members, root, created, created_by "
-        "FROM register_commitments ORDER BY id DESC"
-    ) as cursor:
-        rows = await cursor.fetchall()
+    rows = await commitments_store.history(node.db)
     current = node.state.commitments.get(node.id)
     return [{"id": r[0], "entry": r[1], "freeze": r[2], "active_members": r[3], "root": r[4],
              "created": r[5], "created_by": r[6],
@@ -104,16 +94,11 @@ async def inclusion(node: Node, member_id: str) -> dict:
     entry_id, body = held
     published = {"entry": entry_id, "freeze": body.freeze,
                  "active_members": body.active_members, "root": body.root}
-    async with node.db.execute("SELECT id FROM register_commitments WHERE entry = ?",
-                               (entry_id,)) as cursor:
-        row = await cursor.fetchone()
-    if row is None:
+    salts = await commitments_store.salts_of(node.db, entry_id)
+    if salts is None:
         raise refuse("commitment_unknown", f"the commitment the network holds ({entry_id}) has "
                      "no salts in this register, so no proof can be made", 409)
-    async with node.db.execute(
-        "SELECT member_id, salt FROM commitment_salts WHERE commitment = ?", (row[0],)
-    ) as cursor:
-        entries = [commitment.RegisterEntry(m, s) for m, s in await cursor.fetchall()]
+    entries = [commitment.RegisterEntry(m, s) for m, s in salts]
     salt = next((e.salt for e in entries if e.member_id == member_id), None)
     if salt is None:
         return {"included": False, "published": published, "member_id": member_id,
