@@ -1,6 +1,6 @@
 """The package layout keeps its promises: imports point down, never round in a circle.
 
-Layers, top to bottom (docs/ARCHITECTURE in the issue "One house before the next floor"):
+Layers, top to bottom (the layout of the issue "One house before the next floor"):
 cli → service → web → group / network → federation → store → procedure → wire.
 A module may import its own layer or any layer below; `group/` may read the network
 state through `network/`, `network/` never imports `group/`; `wire/` imports nothing else
