@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -30,6 +29,7 @@ import msgspec
 
 from . import config as node_config
 from . import store
+from .clock import now_ms
 from .procedure.network import (
     Accept,
     Duplicate,
@@ -55,10 +55,6 @@ RETRY_LATER = frozenset({
     "seq_gap", "missing_dependency", "not_admitted", "unknown_author", "no_charter",
     "future_timestamp",
 })
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 class Result(msgspec.Struct, omit_defaults=True):

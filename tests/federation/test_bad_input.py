@@ -5,8 +5,8 @@ from __future__ import annotations
 import msgspec
 import pytest
 
+from groupnet.clock import now_ms
 from groupnet.network import joining as network
-from groupnet.node import now_ms
 from groupnet.wire import crypto, messages
 from groupnet.wire.messages import NetworkStandingOrders
 

@@ -18,7 +18,7 @@ import time
 import aiohttp
 
 from groupnet import config as node_config
-from groupnet.node import now_ms
+from groupnet.clock import now_ms
 from groupnet.wire import crypto, messages
 from groupnet.wire.messages import Admit, NetworkStandingOrders, Profile
 

@@ -7,11 +7,12 @@ retires is checked again with the key in force.
 
 from __future__ import annotations
 
+from groupnet.clock import now_ms
 from groupnet.federation import sync
 from groupnet.federation.client import PeerClient
 from groupnet.federation.peer_policy import PeerPolicy
 from groupnet.network import joining as network
-from groupnet.node import Node, now_ms
+from groupnet.node import Node
 from groupnet.wire import crypto, messages
 from groupnet.wire.messages import Admit, KeyRotate, NetworkStandingOrders, Profile
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import aiohttp
 
 from groupnet import config as node_config
-from groupnet.node import Node, now_ms
+from groupnet.clock import now_ms
+from groupnet.node import Node
 from groupnet.wire import crypto, messages
 from groupnet.wire.messages import Entry, Profile
 

@@ -8,9 +8,9 @@ import time
 from datetime import UTC, datetime
 
 from groupnet import config as node_config
+from groupnet.clock import now_ms
 from groupnet.config import SmtpConfig
 from groupnet.group import mail
-from groupnet.node import now_ms
 
 from ..conftest import eventually, free_port
 from .conftest import PASSWORD, cli, link_token, smtp_settings

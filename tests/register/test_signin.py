@@ -9,8 +9,8 @@ import msgspec
 import pytest
 
 from groupnet import config
+from groupnet.clock import now_ms
 from groupnet.group import signin
-from groupnet.node import now_ms
 
 from ..conftest import eventually
 from .conftest import PASSWORD, link_token, smtp_settings

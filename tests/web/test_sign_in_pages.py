@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 
+from groupnet.clock import now_ms
 from groupnet.group import signin
-from groupnet.node import now_ms
 from groupnet.web.pages.frame import local_target
 from tests.register.conftest import cli
 from tests.web.conftest import PASSWORD, email_of
