@@ -39,6 +39,7 @@ import asyncio
 import hashlib
 import hmac
 import os
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import aiosqlite
@@ -220,20 +221,27 @@ async def _start_session(db: aiosqlite.Connection, member_id: str, address: str,
     return Session(token, member_id, expires)
 
 
-async def session_member(node: Node, token: str) -> str | None:
-    """The member a live session token belongs to, or None; marks the session used."""
-    digest = crypto.token_hash(token)
-    row = await sessions.session(node.db, digest)
+async def _live(node: Node, digest: str, row: tuple[str, int, int] | None, idle: int,
+                seen: Callable[[aiosqlite.Connection, str, int], Awaitable[None]]) -> str | None:
+    """Whose a session is, from its (owner, last seen, expires) row, while it is neither
+    expired nor idle; marks it used (at most once per LAST_SEEN_RESOLUTION)."""
     if row is None:
         return None
-    member_id, last_seen, expires = row
+    owner, last_seen, expires = row
     now = now_ms()
-    if now >= expires or now >= last_seen + SESSION_IDLE:
+    if now >= expires or now >= last_seen + idle:
         return None
     if now - last_seen >= LAST_SEEN_RESOLUTION:
         async with node.transaction() as db:
-            await sessions.seen(db, digest, now)
-    return member_id
+            await seen(db, digest, now)
+    return owner
+
+
+async def session_member(node: Node, token: str) -> str | None:
+    """The member a live session token belongs to, or None; marks the session used."""
+    digest = crypto.token_hash(token)
+    return await _live(node, digest, await sessions.session(node.db, digest), SESSION_IDLE,
+                       sessions.seen)
 
 
 async def sign_out(node: Node, token: str, member_id: str) -> None:
@@ -307,17 +315,8 @@ async def operator_sign_in(node: Node, admin_token: str, address: str) -> Operat
 async def operator_session(node: Node, token: str) -> str | None:
     """The admin token's label for a live operator session, or None; marks it used."""
     digest = crypto.token_hash(token)
-    row = await sessions.operator_session(node.db, digest)
-    if row is None:
-        return None
-    label, last_seen, expires = row
-    now = now_ms()
-    if now >= expires or now >= last_seen + OPERATOR_SESSION_IDLE:
-        return None
-    if now - last_seen >= LAST_SEEN_RESOLUTION:
-        async with node.transaction() as db:
-            await sessions.operator_seen(db, digest, now)
-    return label
+    return await _live(node, digest, await sessions.operator_session(node.db, digest),
+                       OPERATOR_SESSION_IDLE, sessions.operator_seen)
 
 
 async def end_operator_session(node: Node, token: str, label: str) -> None:
