@@ -16,7 +16,7 @@ from .federation.outbox import Outbox
 from .federation.peer_policy import PeerPolicy
 from .federation.sync import anti_entropy_round, confirm_own_head
 from .network.joining import bootstrap_urls, declare_url
-from .node import Node
+from .network.node import Node
 from .web.app import make_app
 from .wire.messages import Head, Witness
 from .wire.rejection import Refused

@@ -15,7 +15,7 @@ from groupnet.cli.setup import create_node
 from groupnet.federation.client import PeerClient, PeerError
 from groupnet.federation.peer_policy import PeerPolicy
 from groupnet.network import joining as network
-from groupnet.node import Node
+from groupnet.network.node import Node
 from groupnet.service import Service
 from groupnet.wire.messages import NetworkStandingOrders
 

@@ -8,7 +8,7 @@ import json
 from groupnet.cli.main import main
 from groupnet.cli.setup import create_node
 from groupnet.network import joining as network
-from groupnet.node import Node
+from groupnet.network.node import Node
 from groupnet.wire.messages import NetworkStandingOrders
 
 

@@ -10,7 +10,7 @@ import pytest
 from groupnet import store
 from groupnet.cli.main import main
 from groupnet.cli.setup import create_node
-from groupnet.node import Node
+from groupnet.network.node import Node
 from groupnet.web.auth import admin_caller
 
 

@@ -20,7 +20,7 @@ import msgspec
 from ..group import cases, elections, meetings, motions, rules
 from ..group.people import CLI
 from ..limits import count_arg, id_arg
-from ..node import Node
+from ..network.node import Node
 from ..wire.rejection import refuse
 
 Action = Callable[[Node, argparse.Namespace], Awaitable[object]]

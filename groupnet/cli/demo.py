@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..network import joining as network
 from ..network import sharing
-from ..node import Node
+from ..network.node import Node
 from ..service import Service
 from ..wire.messages import NetworkStandingOrders
 from .setup import create_node, wait_for_signal

@@ -13,13 +13,14 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from .. import __version__, store, verify
+from .. import __version__, store
 from .. import config as node_config
 from ..federation.client import PeerClient
 from ..federation.peer_policy import PeerPolicy
 from ..limits import argument
 from ..network import joining as network
-from ..node import Node
+from ..network import verify
+from ..network.node import Node
 from ..service import Service
 from ..store import audit, entries, tokens
 from ..web.auth import create_token

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..group import commitments, mail, register
 from ..group.people import CLI
 from ..limits import count_arg, id_arg
-from ..node import Node
+from ..network.node import Node
 from ..procedure.group.members import COLUMNS, REQUIRED_COLUMNS, normalise_email
 from ..store import register as store
 from ..wire.rejection import refuse

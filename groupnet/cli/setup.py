@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from .. import clock, store
 from .. import config as node_config
 from ..federation.peer_policy import parse_networks
-from ..node import Node
+from ..network.node import Node
 from ..web.auth import create_token
 from ..wire import crypto
 from ..wire.rejection import refuse

@@ -10,7 +10,7 @@ from ..group import adoption
 from ..group.people import CLI
 from ..limits import count_arg, id_arg
 from ..network import following, sharing
-from ..node import Node
+from ..network.node import Node
 from ..wire.rejection import refuse
 
 

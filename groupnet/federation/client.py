@@ -14,7 +14,7 @@ import msgspec
 
 from ..clock import now_ms
 from ..limits import whole_number
-from ..node import Result
+from ..network.node import Result
 from .peer_policy import CheckingResolver, PeerPolicy, PeerRefused
 
 log = logging.getLogger("groupnet.peers")

@@ -18,7 +18,7 @@ import sqlite3
 
 from .. import store
 from ..clock import now_ms
-from ..node import Node
+from ..network.node import Node
 from .client import PeerClient, PeerError
 from .overlay import Overlay
 

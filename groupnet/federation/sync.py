@@ -15,7 +15,7 @@ import logging
 import random
 from collections import deque
 
-from ..node import CheckedBatch, Node
+from ..network.node import CheckedBatch, Node
 from .client import PeerClient, PeerError
 
 log = logging.getLogger("groupnet.sync")

@@ -18,7 +18,7 @@ import aiosqlite
 
 from .. import clock
 from ..network import sharing
-from ..node import Node
+from ..network.node import Node
 from ..store import adoptions
 from ..wire.messages import Entry
 from ..wire.rejection import refuse

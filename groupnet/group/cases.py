@@ -30,7 +30,7 @@ import aiosqlite
 import msgspec
 
 from .. import clock
-from ..node import Node
+from ..network.node import Node
 from ..procedure.group import discipline
 from ..procedure.group import members as member_rules
 from ..procedure.group.discipline import AppealBody, AppealOutcome, Case, Outcome, PanelSeat

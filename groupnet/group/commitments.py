@@ -18,7 +18,7 @@ import os
 import msgspec
 
 from .. import clock
-from ..node import Node
+from ..network.node import Node
 from ..procedure.group import register_commitment as commitment
 from ..procedure.group.members import Member
 from ..store import audit

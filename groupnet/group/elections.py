@@ -19,7 +19,7 @@ import aiosqlite
 import msgspec
 
 from .. import clock, store
-from ..node import Node
+from ..network.node import Node
 from ..procedure.group import delegates
 from ..procedure.group.delegates import Election, ElectionResult
 from ..procedure.group.standing_orders import Name

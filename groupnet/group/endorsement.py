@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ..network import sharing
-from ..node import Node
+from ..network.node import Node
 from ..procedure.group.motions import MotionResult
 from ..store import adoptions
 from ..wire.messages import Adoption, Entry, Tally

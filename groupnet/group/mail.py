@@ -46,7 +46,7 @@ import msgspec
 from .. import clock
 from ..clock import now_ms
 from ..config import SmtpConfig
-from ..node import Node
+from ..network.node import Node
 from ..store import audit
 from ..store import register as store
 from ..wire.rejection import refuse

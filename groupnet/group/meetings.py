@@ -19,7 +19,7 @@ import msgspec
 
 from .. import clock
 from ..limits import Id, OptionalLink
-from ..node import Node
+from ..network.node import Node
 from ..procedure.group import meetings
 from ..procedure.group.meetings import Attendance, Meeting, Minutes, MinutesEntry, QuorumCount
 from ..procedure.group.standing_orders import DecisionKind, GroupStandingOrders, MeetingKind

@@ -23,7 +23,7 @@ import msgspec
 
 from .. import clock
 from ..limits import Id
-from ..node import Node
+from ..network.node import Node
 from ..procedure.group import delegates, meetings, motions
 from ..procedure.group.delegates import Mandate, Position
 from ..procedure.group.meetings import Attendance, Meeting

@@ -17,7 +17,7 @@ import aiosqlite
 import msgspec
 
 from .. import clock
-from ..node import Node
+from ..network.node import Node
 from ..procedure.group.meetings import Meeting
 from ..procedure.group.standing_orders import HOUR_MS
 from . import mail

@@ -26,7 +26,7 @@ import msgspec
 
 from .. import clock
 from ..clock import now_ms
-from ..node import Node
+from ..network.node import Node
 from ..procedure.group import members as rules_of
 from ..procedure.group.members import (
     CalledMeeting,

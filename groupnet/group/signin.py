@@ -47,7 +47,7 @@ import msgspec
 
 from .. import clock
 from ..clock import now_ms
-from ..node import Node
+from ..network.node import Node
 from ..procedure.group.members import normalise_email
 from ..store import audit, links, sessions, tokens
 from ..store import register as store

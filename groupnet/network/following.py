@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..clock import now_ms
-from ..node import Node
 from ..store import follows as store
 from ..wire.rejection import refuse
+from .node import Node
 from .sharing import describe
 
 KINDS = ("group", "topic")

@@ -15,11 +15,11 @@ import msgspec
 
 from ..federation.client import PeerClient, PeerError, PeerNotAllowed
 from ..federation.sync import catch_up
-from ..node import Node
 from ..procedure.network import NetworkState
 from ..wire import crypto
 from ..wire.messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
 from ..wire.rejection import Refused, refuse
+from .node import Node
 
 
 def load_standing_orders(path: Path | None) -> NetworkStandingOrders:

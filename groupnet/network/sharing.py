@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import msgspec
 
-from ..node import Node
 from ..procedure.network.shared_motions import SharedMotion
 from ..wire.messages import (
     Adoption,
@@ -25,6 +24,7 @@ from ..wire.messages import (
     MotionWithdrawn,
 )
 from ..wire.rejection import refuse
+from .node import Node
 
 
 def motion_or_404(node: Node, motion_id: str) -> SharedMotion:

@@ -1,4 +1,6 @@
-"""Reading the log's entries and forks for the pages and `groupnet verify`; node.py writes them."""
+"""Reading the log's entries and forks for the pages and `groupnet verify`.
+
+`network/node.py` writes them."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..node import Node
+from ..network.node import Node
 from . import federation, pages
 from .api import routes as api
 from .auth import authenticate

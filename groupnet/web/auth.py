@@ -40,7 +40,7 @@ from aiohttp import web
 
 from ..clock import now_ms
 from ..group import signin
-from ..node import Node
+from ..network.node import Node
 from ..procedure.group.members import RESERVED_ROLES
 from ..store import tokens
 from ..wire import crypto

@@ -10,7 +10,7 @@ import msgspec
 from aiohttp import web
 
 from ..limits import whole_number
-from ..node import Node
+from ..network.node import Node
 from ..wire.rejection import refuse
 from .keys import NODE
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..node import Node
+from ..network.node import Node
 
 NODE = web.AppKey("node", Node)
 SERVICE = web.AppKey("service", Any)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from groupnet.network import joining as network
-from groupnet.node import Node
+from groupnet.network.node import Node
 
 
 async def test_writes_cancelled_at_any_moment_leave_no_open_transaction_and_no_drift(cluster):

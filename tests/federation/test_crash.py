@@ -39,7 +39,7 @@ import asyncio, ctypes, signal, sys
 ctypes.CDLL(None).prctl(1, signal.SIGKILL)
 from pathlib import Path
 from groupnet.network import joining as network
-from groupnet.node import Node
+from groupnet.network.node import Node
 
 async def publish(directory, count, stop):
     node = await Node.open(Path(directory))

@@ -12,7 +12,7 @@ from groupnet.federation import sync
 from groupnet.federation.client import PeerClient
 from groupnet.federation.peer_policy import PeerPolicy
 from groupnet.network import joining as network
-from groupnet.node import Node
+from groupnet.network.node import Node
 from groupnet.wire import crypto, messages
 from groupnet.wire.messages import Admit, KeyRotate, NetworkStandingOrders, Profile
 

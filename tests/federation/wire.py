@@ -9,7 +9,7 @@ import aiohttp
 
 from groupnet import config as node_config
 from groupnet.clock import now_ms
-from groupnet.node import Node
+from groupnet.network.node import Node
 from groupnet.wire import crypto, messages
 from groupnet.wire.messages import Entry, Profile
 

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from groupnet import config as node_config
-from groupnet import verify
 from groupnet.cli import vectors as wire_vectors
 from groupnet.cli.setup import create_node
 from groupnet.network import joining as network
-from groupnet.node import RETRY_LATER, Node
+from groupnet.network import verify
+from groupnet.network.node import RETRY_LATER, Node
 from groupnet.procedure.network import NetworkState
 from groupnet.wire import crypto, messages
 from groupnet.wire.messages import Admit, Entry, MotionRef, MotionReply, MotionShared, Profile

@@ -24,7 +24,7 @@ from referencing import Registry, Resource
 
 from groupnet.cli import vectors as wire_vectors
 from groupnet.cli.setup import create_node
-from groupnet.node import Node
+from groupnet.network.node import Node
 from groupnet.wire import crypto, messages
 from groupnet.wire import schema as wire_schema
 from groupnet.wire.messages import (
@@ -135,7 +135,7 @@ def test_every_message_kind_has_a_section_in_the_spec():
 
 
 WIRE_MODULES = [
-    "groupnet/wire/messages.py", "groupnet/node.py",
+    "groupnet/wire/messages.py", "groupnet/network/node.py",
     *(str(p.relative_to(ROOT)) for p in sorted((ROOT / "groupnet/procedure/network").glob("*.py"))),
     "groupnet/web/federation.py", "groupnet/web/errors.py",
 ]

@@ -38,7 +38,7 @@ from ... import config as node_config
 from ...federation.client import PeerClient
 from ...federation.peer_policy import PeerPolicy
 from ...network import joining as network
-from ...node import Node
+from ...network.node import Node
 from ...service import Service
 from ...wire import crypto, messages
 from ...wire.messages import Admit, Charter, Entry, NetworkStandingOrders, Profile

@@ -29,7 +29,7 @@ import aiohttp
 
 from ...group import register
 from ...group.people import CLI
-from ...node import Node
+from ...network.node import Node
 from ...service import Service
 from ..setup import create_node, free_port
 

@@ -30,7 +30,7 @@ from ...group import meetings, motions, register
 from ...group.people import CLI
 from ...network import joining as network
 from ...network import sharing
-from ...node import Node
+from ...network.node import Node
 from ...procedure.group.standing_orders import DAY_MS
 from ...service import Service
 from ...store import register as store

@@ -25,7 +25,7 @@ from pathlib import Path
 from ...federation.overlay import fanout
 from ...network import joining as network
 from ...network import sharing
-from ...node import Node
+from ...network.node import Node
 from ...service import Service
 from ...wire.messages import NetworkStandingOrders
 from ..setup import create_node

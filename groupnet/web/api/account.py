@@ -15,7 +15,7 @@ import msgspec
 from aiohttp import web
 
 from ...group import commitments, register, signin
-from ...node import Node
+from ...network.node import Node
 from ...procedure.group.members import is_officer, offices
 from ...store import register as store
 from ...wire.rejection import refuse

@@ -20,7 +20,7 @@ import msgspec
 from aiohttp import web
 
 from ...limits import MAX_ID, refusal, whole_number
-from ...node import Node
+from ...network.node import Node
 from ...wire.rejection import Refused, refuse
 from ..keys import NODE, SERVICE
 

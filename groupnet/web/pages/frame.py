@@ -40,7 +40,7 @@ from multidict import MultiDict, MultiDictProxy
 from ... import store
 from ...group.people import Actor
 from ...limits import MAX_ID, refusal, web_link, whole_number
-from ...node import Node
+from ...network.node import Node
 from ...store import register as register_store
 from ...wire.rejection import Refused, Rejection, refuse
 from ..addresses import client_address

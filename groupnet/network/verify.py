@@ -17,10 +17,10 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import config as node_config
-from .procedure.network import NetworkState, Refuse, Wait, count, stored
-from .wire import messages
-from .wire.rejection import Rejection
+from .. import config as node_config
+from ..procedure.network import NetworkState, Refuse, Wait, count, stored
+from ..wire import messages
+from ..wire.rejection import Rejection
 
 
 def check_rows(rows: Iterable[tuple], fork_rows: Iterable[tuple]) -> tuple[list[str], NetworkState]:

@@ -27,10 +27,10 @@ from typing import TypeVar
 import aiosqlite
 import msgspec
 
-from . import config as node_config
-from . import store
-from .clock import now_ms
-from .procedure.network import (
+from .. import config as node_config
+from .. import store
+from ..clock import now_ms
+from ..procedure.network import (
     Accept,
     Duplicate,
     ForkEvidence,
@@ -40,9 +40,9 @@ from .procedure.network import (
     count,
     receive,
 )
-from .wire import crypto, messages
-from .wire.messages import Body, Entry
-from .wire.rejection import Rejection, refuse
+from ..wire import crypto, messages
+from ..wire.messages import Body, Entry
+from ..wire.rejection import Rejection, refuse
 
 PARALLEL_VERIFY_MIN = 64
 T = TypeVar("T")
