@@ -90,27 +90,19 @@ async def officer_acting(db: aiosqlite.Connection, actor: Actor, named: str | No
     return await acting_for(db, actor, named, orders, what)
 
 
-def _entitled(kind: MeetingKind, orders: GroupStandingOrders, select: str) -> tuple[str, tuple]:
-    if kind != "committee":
-        return f"SELECT {select} FROM members m WHERE m.status = 'active'", ()
-    marks = ",".join("?" * len(orders.officer_roles)) or "NULL"
-    return (f"SELECT {select} FROM members m WHERE m.status = 'active' AND EXISTS "
-            "(SELECT 1 FROM member_roles r WHERE r.member_id = m.id "
-            f"AND r.role IN ({marks}))", tuple(orders.officer_roles))
+def _roles(kind: MeetingKind, orders: GroupStandingOrders) -> tuple[str, ...] | None:
+    """Whom a meeting of `kind` is for: every active member (None), or the officers."""
+    return None if kind != "committee" else tuple(orders.officer_roles)
 
 
 async def entitled_to_attend(db: aiosqlite.Connection, kind: MeetingKind,
                              orders: GroupStandingOrders) -> int:
     """How many are entitled to attend a meeting of `kind` (the base of SO 2.x quorum):
     the active members, or for a committee, the active officers (SO 9.1)."""
-    async with db.execute(*_entitled(kind, orders, "COUNT(*)")) as cursor:
-        (n,) = await cursor.fetchone()
-    return n
+    return await register.count_active(db, _roles(kind, orders))
 
 
 async def entitled_ids(db: aiosqlite.Connection, kind: MeetingKind,
                        orders: GroupStandingOrders) -> list[str]:
     """The ids of those entitled to attend a meeting of `kind`, who are sent its notice."""
-    sql, params = _entitled(kind, orders, "m.id")
-    async with db.execute(sql + " ORDER BY m.id", params) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+    return await register.active_ids(db, _roles(kind, orders))

@@ -398,3 +398,27 @@ async def count(db: aiosqlite.Connection) -> int:
     async with db.execute("SELECT COUNT(*) FROM members") as cursor:
         (n,) = await cursor.fetchone()
     return n
+
+
+def _active(select: str, roles: Sequence[str] | None) -> tuple[str, tuple]:
+    if roles is None:
+        return f"SELECT {select} FROM members m WHERE m.status = 'active'", ()
+    marks = ",".join("?" * len(roles)) or "NULL"
+    return (f"SELECT {select} FROM members m WHERE m.status = 'active' AND EXISTS "
+            "(SELECT 1 FROM member_roles r WHERE r.member_id = m.id "
+            f"AND r.role IN ({marks}))", tuple(roles))
+
+
+async def count_active(db: aiosqlite.Connection, roles: Sequence[str] | None = None) -> int:
+    """How many members are active (holding one of `roles`, if given)."""
+    async with db.execute(*_active("COUNT(*)", roles)) as cursor:
+        (n,) = await cursor.fetchone()
+    return n
+
+
+async def active_ids(db: aiosqlite.Connection, roles: Sequence[str] | None = None) -> list[str]:
+    """The ids of the active members (holding one of `roles`, if given), in order."""
+    sql, params = _active("m.id", roles)
+    async with db.execute(sql + " ORDER BY m.id", params) as cursor:
+        return [row[0] for row in await cursor.fetchall()]
+
