@@ -143,12 +143,7 @@ async def view(db: aiosqlite.Connection, ident: int) -> MeetingView:
 
 async def _at_meeting(db: aiosqlite.Connection, kind: str, path: str, ident: int) -> list[int]:
     """The ids of the records of `kind` (motions, elections) that belong to meeting `ident`."""
-    async with db.execute(
-        "SELECT id FROM records WHERE kind = ? "
-        "AND json_extract(CAST(body AS TEXT), ?) = ? ORDER BY id",
-        (kind, path, str(ident)),
-    ) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+    return await business.ids_where(db, kind, path, str(ident))
 
 
 async def listing(db: aiosqlite.Connection) -> list[dict]:

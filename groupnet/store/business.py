@@ -73,3 +73,13 @@ async def all_of(db: aiosqlite.Connection, kind: str, shape: type[T]) -> list[tu
                           (kind,)) as cursor:
         rows = await cursor.fetchall()
     return [(ident, msgspec.json.decode(body, type=shape)) for ident, body in rows]
+
+
+async def ids_where(db: aiosqlite.Connection, kind: str, path: str, value: str) -> list[int]:
+    """The ids of the records of `kind` whose body has `value` at JSON `path`, in order."""
+    async with db.execute(
+        "SELECT id FROM records WHERE kind = ? "
+        "AND json_extract(CAST(body AS TEXT), ?) = ? ORDER BY id",
+        (kind, path, value),
+    ) as cursor:
+        return [row[0] for row in await cursor.fetchall()]
