@@ -159,12 +159,7 @@ async def load(db: aiosqlite.Connection, ident: int) -> tuple[MotionRecord, int]
 
 async def _counterposed_set(db: aiosqlite.Connection,
                             root: str) -> dict[int, tuple[MotionRecord, int]]:
-    async with db.execute(
-        "SELECT id FROM records WHERE kind = ? "
-        "AND json_extract(CAST(body AS TEXT), '$.counterposed_set') = ? ORDER BY id",
-        (KIND, root),
-    ) as cursor:
-        ids = [row[0] for row in await cursor.fetchall()]
+    ids = await business.ids_where(db, KIND, "$.counterposed_set", root)
     return {ident: await load(db, ident) for ident in ids}
 
 
