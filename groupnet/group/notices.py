@@ -20,6 +20,7 @@ from .. import clock
 from ..network.node import Node
 from ..procedure.group.meetings import Meeting
 from ..procedure.group.standing_orders import HOUR_MS
+from ..store import notices as store_notices
 from . import mail
 from .people import Actor
 
@@ -57,9 +58,7 @@ def when(ms: int) -> str:
 async def about_case(db: aiosqlite.Connection, ident: int) -> list[mail.Notice]:
     """Every notice sent in case `ident`, its hearings' included, in the order recorded."""
     subject = case_subject(ident)
-    async with db.execute("SELECT DISTINCT related FROM notices WHERE related = ? "
-                          "OR related LIKE ?", (subject, subject + ":%")) as cursor:
-        subjects = [row[0] for row in await cursor.fetchall()]
+    subjects = await store_notices.subjects_under(db, subject)
     found = [n for s in subjects for n in await mail.about(db, s)]
     return sorted(found, key=lambda n: n.id)
 
