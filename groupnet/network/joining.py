@@ -16,6 +16,7 @@ import msgspec
 from ..federation.client import PeerClient, PeerError, PeerNotAllowed
 from ..federation.sync import catch_up
 from ..procedure.network import NetworkState
+from ..store import peers
 from ..wire import crypto
 from ..wire.messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
 from ..wire.rejection import Refused, refuse
@@ -84,7 +85,7 @@ async def join(node: Node, client: PeerClient, url: str) -> int:
             "already_in_network", f"this node already belongs to {node.state.net}", 409
         )
     async with node.transaction() as db:
-        await db.execute("INSERT OR IGNORE INTO bootstrap (url) VALUES (?)", (url,))
+        await peers.add_bootstrap(db, url)
     try:
         fetched = await catch_up(node, client, url, info.node)
     except PeerError as error:
@@ -135,5 +136,4 @@ def _profile(state: NetworkState, node: Node, changes: dict) -> Profile:
 
 
 async def bootstrap_urls(node: Node) -> list[str]:
-    async with node.db.execute("SELECT url FROM bootstrap ORDER BY url") as cursor:
-        return [row[0] for row in await cursor.fetchall()]
+    return await peers.bootstrap_urls(node.db)

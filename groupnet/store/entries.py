@@ -32,3 +32,10 @@ async def fork_rows(db: aiosqlite.Connection) -> list[tuple]:
     """(id, author, seq, raw) of every fork evidence entry kept."""
     async with db.execute("SELECT id, author, seq, raw FROM forks") as cursor:
         return list(await cursor.fetchall())
+
+
+async def latest_rx(db: aiosqlite.Connection) -> int:
+    """The rx of the entry received last (0 for an empty log), whichever process wrote it."""
+    async with db.execute("SELECT COALESCE(MAX(rx), 0) FROM entries") as cursor:
+        (latest,) = await cursor.fetchone()
+    return latest
