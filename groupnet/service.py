@@ -17,6 +17,7 @@ from .federation.peer_policy import PeerPolicy
 from .federation.sync import anti_entropy_round, confirm_own_head
 from .network.joining import bootstrap_urls, declare_url
 from .network.node import Node
+from .store import entries
 from .web.app import make_app
 from .wire.messages import Head, Witness
 from .wire.rejection import Refused
@@ -117,8 +118,7 @@ class Service:
         while True:
             await asyncio.sleep(TAIL_POLL_SECONDS)
             before = self.node.last_rx
-            async with self.node.db.execute("SELECT COALESCE(MAX(rx), 0) FROM entries") as cur:
-                (latest,) = await cur.fetchone()
+            latest = await entries.latest_rx(self.node.db)
             if latest > before:
                 await self.node.fold_tail()
                 self.node.changed.set()
