@@ -16,6 +16,7 @@ import random
 from collections import deque
 
 from ..network.node import CheckedBatch, Node
+from ..store import peers
 from .client import PeerClient, PeerError
 
 log = logging.getLogger("groupnet.sync")
@@ -34,9 +35,7 @@ async def catch_up(node: Node, client: PeerClient, url: str, peer: str) -> int:
     Pages are still stored strictly in feed order, each followed by the saved
     cursor, so an interrupted catch-up resumes after the last stored page.
     """
-    async with node.db.execute("SELECT cursor FROM pulls WHERE peer = ?", (peer,)) as cursor:
-        row = await cursor.fetchone()
-    after = row[0] if row else 0
+    after = await peers.pull_cursor(node.db, peer)
     new = 0
     more = True
     checking: deque[tuple[asyncio.Task[CheckedBatch], int]] = deque()
@@ -52,11 +51,7 @@ async def catch_up(node: Node, client: PeerClient, url: str, peer: str) -> int:
             results = await node.ingest_checked(await task)
             new += sum(1 for r in results if r.status == "accepted")
             async with node.transaction() as db:
-                await db.execute(
-                    "INSERT INTO pulls (peer, cursor) VALUES (?, ?) "
-                    "ON CONFLICT (peer) DO UPDATE SET cursor = excluded.cursor",
-                    (peer, position),
-                )
+                await peers.save_pull_cursor(db, peer, position)
     finally:
         for task, _ in checking:
             task.cancel()
