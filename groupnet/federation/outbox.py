@@ -19,6 +19,7 @@ import sqlite3
 from .. import store
 from ..clock import now_ms
 from ..network.node import Node
+from ..store import peers
 from .client import PeerClient, PeerError
 from .overlay import Overlay
 
@@ -84,7 +85,7 @@ class Outbox:
             return
         try:
             async with self.node.transaction() as db:
-                await db.executemany("UPDATE outbox SET cursor = ? WHERE peer = ?", moved)
+                await peers.save_push_cursors(db, moved)
         except sqlite3.OperationalError as problem:
             # the next flush writes them; meanwhile a restart re-sends a little
             log.warning("could not save push cursors: %s", problem)
@@ -125,10 +126,7 @@ class Outbox:
             await self.flush()
 
     async def backlog(self) -> dict[str, dict]:
-        async with self.node.db.execute(
-            "SELECT peer, cursor, failures, next_attempt, last_error FROM outbox"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        rows = await peers.outbox_rows(self.node.db)
         return {
             peer: {
                 "pending": max(0, self.node.last_rx - cur),
@@ -194,15 +192,7 @@ class Outbox:
         while True:
             try:
                 async with self.node.transaction() as db:
-                    await db.execute(
-                        "INSERT OR IGNORE INTO outbox (peer, cursor) VALUES (?, ?)",
-                        (peer, self.node.last_rx),
-                    )
-                    async with db.execute(
-                        "SELECT cursor, failures, next_attempt FROM outbox WHERE peer = ?",
-                        (peer,),
-                    ) as cursor:
-                        return await cursor.fetchone()
+                    return await peers.start_push(db, peer, self.node.last_rx)
             except sqlite3.OperationalError as problem:
                 if not store.is_busy(problem):
                     raise
@@ -214,10 +204,6 @@ class Outbox:
         """Keep the backoff across restarts; a busy database only loses the record of it."""
         try:
             async with self.node.transaction() as db:
-                await db.execute(
-                    "UPDATE outbox SET failures = ?, next_attempt = ?, last_error = ? "
-                    "WHERE peer = ?",
-                    (failures, next_attempt, error[:500], peer),
-                )
+                await peers.record_push_failure(db, peer, failures, next_attempt, error[:500])
         except sqlite3.OperationalError as problem:
             log.warning("could not record the push failure to %s: %s", peer, problem)

@@ -28,3 +28,37 @@ async def save_pull_cursor(db: aiosqlite.Connection, peer: str, position: int) -
         (peer, position),
     )
 
+
+async def save_push_cursors(db: aiosqlite.Connection, moved: list[tuple[int, str]]) -> None:
+    """Write each (cursor, peer) pair of the outbox."""
+    await db.executemany("UPDATE outbox SET cursor = ? WHERE peer = ?", moved)
+
+
+async def outbox_rows(db: aiosqlite.Connection) -> list[tuple]:
+    """(peer, cursor, failures, next_attempt, last_error) of every push destination."""
+    async with db.execute(
+        "SELECT peer, cursor, failures, next_attempt, last_error FROM outbox"
+    ) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def start_push(db: aiosqlite.Connection, peer: str, latest: int) -> tuple[int, int, int]:
+    """(cursor, failures, next_attempt) of `peer`; a new peer starts from `latest`."""
+    await db.execute(
+        "INSERT OR IGNORE INTO outbox (peer, cursor) VALUES (?, ?)",
+        (peer, latest),
+    )
+    async with db.execute(
+        "SELECT cursor, failures, next_attempt FROM outbox WHERE peer = ?",
+        (peer,),
+    ) as cursor:
+        return await cursor.fetchone()
+
+
+async def record_push_failure(db: aiosqlite.Connection, peer: str, failures: int,
+                              next_attempt: int, error: str) -> None:
+    await db.execute(
+        "UPDATE outbox SET failures = ?, next_attempt = ?, last_error = ? "
+        "WHERE peer = ?",
+        (failures, next_attempt, error, peer),
+    )
