@@ -48,6 +48,7 @@ from ..clock import now_ms
 from ..config import SmtpConfig
 from ..network.node import Node
 from ..store import audit
+from ..store import notices as notices_table
 from ..store import register as store
 from ..wire.rejection import refuse
 
@@ -94,8 +95,6 @@ class Notice(msgspec.Struct, frozen=True):
 
 
 _attachments = msgspec.json.Decoder(list[Attachment])
-_COLUMNS = ("id, member_id, name, email, kind, subject, body, attachments, related, transport, "
-            "status, error, created, sent_at, secret")
 LINK = "[[link]]"
 HIDDEN_LINK = "(a sign-in link: it goes to the member alone and is not shown here)"
 ACCOUNT = "account"
@@ -119,15 +118,10 @@ async def record(db: aiosqlite.Connection, drafts: Sequence[Draft], kind: str, r
     A draft's secret is kept only if the notice goes by mail, to be sent."""
     ids = []
     for d in drafts:
-        cursor = await db.execute(
-            "INSERT INTO notices (member_id, name, email, kind, subject, body, secret, "
-            "attachments, related, transport, status, error, created, created_by, sent_at, "
-            "passed_on_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '', ?, ?, NULL, NULL)",
-            (d.member_id, d.name, d.email, kind, d.subject, d.body,
-             d.secret if transport == "smtp" else "",
-             msgspec.json.encode(list(d.attachments)), related, transport, now, actor),
-        )
-        ids.append(cursor.lastrowid)
+        ids.append(await notices_table.add(
+            db, d.member_id, d.name, d.email, kind, d.subject, d.body,
+            d.secret if transport == "smtp" else "",
+            msgspec.json.encode(list(d.attachments)), related, transport, now, actor))
     await audit.record(db, actor, "notice.record", related or "notices", {
         "notices": ids, "kind": kind, "transport": transport,
         "recipients": [d.member_id or d.email for d in drafts],
@@ -152,12 +146,8 @@ async def deliver(node: Node, ids: Sequence[int]) -> list[Notice]:
         async with node.transaction() as db:
             for notice, (error, at) in zip(waiting, outcomes, strict=True):
                 # sent or refused, the link is not kept: nobody may pass it on by hand
-                await db.execute(
-                    "UPDATE notices SET status = ?, error = ?, sent_at = ?, secret = '' "
-                    "WHERE id = ?",
-                    ("failed" if error else "sent", error, None if error else at + offset,
-                     notice.id),
-                )
+                await notices_table.mark_mailed(db, notice.id, error,
+                                                None if error else at + offset)
             await audit.record(db, "node", "notice.send", waiting[0].related or "notices", {
                 "sent": [n.id for n, (e, _) in zip(waiting, outcomes, strict=True) if not e],
                 "failed": {str(n.id): e for n, (e, _) in zip(waiting, outcomes, strict=True)
@@ -182,19 +172,14 @@ async def record_account_notice(db: aiosqlite.Connection, node: Node, member_id:
                                 now)
     if transport == "smtp":
         return notice_id
-    await db.execute("UPDATE notices SET status = 'sent', sent_at = ?, passed_on_by = ? "
-                     "WHERE id = ?", (now, ON_THE_MEMBERS_PAGE, notice_id))
+    await notices_table.mark_sent(db, notice_id, now, ON_THE_MEMBERS_PAGE)
     return None
 
 
 async def account_notices(db: aiosqlite.Connection, member_id: str,
                           limit: int = 20) -> list[Notice]:
     """The newest notices about a member's own account, for their own page."""
-    async with db.execute(
-        f"SELECT {_COLUMNS} FROM notices WHERE member_id = ? AND kind = ? "
-        "ORDER BY id DESC LIMIT ?", (member_id, ACCOUNT, limit),
-    ) as cursor:
-        return [_notice(row) for row in await cursor.fetchall()]
+    return [_notice(row) for row in await notices_table.of_kind(db, member_id, ACCOUNT, limit)]
 
 
 async def send_notice(node: Node, recipients: Sequence[str], subject: str, body: str,
@@ -222,41 +207,19 @@ async def send_notice(node: Node, recipients: Sequence[str], subject: str, body:
 
 
 async def by_ids(db: aiosqlite.Connection, ids: Sequence[int]) -> list[Notice]:
-    found: dict[int, Notice] = {}
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start:start + 500])
-        async with db.execute(
-            f"SELECT {_COLUMNS} FROM notices WHERE id IN ({','.join('?' * len(chunk))})", chunk
-        ) as cursor:
-            for row in await cursor.fetchall():
-                found[row[0]] = _notice(row)
+    found = {row[0]: _notice(row) for row in await notices_table.by_ids(db, ids)}
     return [found[i] for i in ids if i in found]
 
 
 async def _secrets(db: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, str]:
     """The links kept for notices about to be mailed: read only to send them."""
-    out: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start:start + 500])
-        async with db.execute(
-            f"SELECT id, secret FROM notices WHERE id IN ({','.join('?' * len(chunk))})", chunk
-        ) as cursor:
-            out.update(await cursor.fetchall())
-    return out
+    return await notices_table.secrets(db, ids)
 
 
 async def _raw_attachments(db: aiosqlite.Connection,
                            ids: Sequence[int]) -> dict[int, list[Attachment]]:
-    out: dict[int, list[Attachment]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start:start + 500])
-        async with db.execute(
-            f"SELECT id, attachments FROM notices WHERE id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        ) as cursor:
-            for ident, blob in await cursor.fetchall():
-                out[ident] = _attachments.decode(blob)
-    return out
+    return {ident: _attachments.decode(blob)
+            for ident, blob in await notices_table.attachments(db, ids)}
 
 
 async def attachments_of(db: aiosqlite.Connection, notice_id: int) -> list[dict]:
@@ -269,35 +232,21 @@ async def attachments_of(db: aiosqlite.Connection, notice_id: int) -> list[dict]
 async def waiting(db: aiosqlite.Connection, limit: int = 500) -> list[Notice]:
     """Notices nobody has sent yet: manual ones to pass on, and failed ones (but not a
     member's account notices, which are theirs alone)."""
-    async with db.execute(
-        f"SELECT {_COLUMNS} FROM notices WHERE status IN ('pending', 'failed') "
-        "AND kind != ? ORDER BY id LIMIT ?", (ACCOUNT, limit),
-    ) as cursor:
-        return [_notice(row) for row in await cursor.fetchall()]
+    return [_notice(row) for row in await notices_table.unsent(db, ACCOUNT, limit)]
 
 
 async def of_member(db: aiosqlite.Connection, member_id: str) -> list[Notice]:
-    async with db.execute(
-        f"SELECT {_COLUMNS} FROM notices WHERE member_id = ? ORDER BY id", (member_id,)
-    ) as cursor:
-        return [_notice(row) for row in await cursor.fetchall()]
+    return [_notice(row) for row in await notices_table.of_member(db, member_id)]
 
 
 async def about(db: aiosqlite.Connection, related: str) -> list[Notice]:
-    async with db.execute(
-        f"SELECT {_COLUMNS} FROM notices WHERE related = ? ORDER BY id", (related,)
-    ) as cursor:
-        return [_notice(row) for row in await cursor.fetchall()]
+    return [_notice(row) for row in await notices_table.about(db, related)]
 
 
 async def tally(db: aiosqlite.Connection, related: str) -> tuple[int, int, int | None]:
     """(how many notices are about `related`, how many of them were sent, `all_sent_at`),
     counted by the database: a meeting of 20,000 members is not 20,000 notices read."""
-    async with db.execute(
-        "SELECT COUNT(*), COUNT(sent_at), MAX(sent_at) FROM notices "
-        "WHERE related = ? AND status != 'withdrawn'", (related,),
-    ) as cursor:
-        total, sent, last = await cursor.fetchone()
+    total, sent, last = await notices_table.tally(db, related)
     return total, sent, last if total and sent == total else None
 
 
@@ -314,12 +263,7 @@ async def pass_on(node: Node, notice_id: int, actor: str) -> Notice:
     """An officer says they passed an unsent notice on by hand: it counts as sent now."""
     now = clock.now(node)
     async with node.transaction() as db:
-        cursor = await db.execute(
-            "UPDATE notices SET status = 'sent', transport = 'manual', sent_at = ?, "
-            "passed_on_by = ?, secret = '' WHERE id = ? AND status IN ('pending', 'failed')",
-            (now, actor, notice_id),
-        )
-        if cursor.rowcount != 1:
+        if not await notices_table.pass_on(db, notice_id, now, actor):
             found = await by_ids(db, [notice_id])
             if not found:
                 raise refuse("not_found", f"there is no notice {notice_id}", 404)
@@ -333,21 +277,12 @@ async def pass_on(node: Node, notice_id: int, actor: str) -> Notice:
 async def link_used(db: aiosqlite.Connection, member_id: str, kind: str, now: int) -> None:
     """The member used the link in their unsent notice: it reached them, so it counts as
     passed on now, and the link is no longer kept (inside the caller's transaction)."""
-    await db.execute(
-        "UPDATE notices SET status = 'sent', transport = 'manual', sent_at = ?, "
-        "passed_on_by = 'the member, by using the link', secret = '' "
-        "WHERE member_id = ? AND kind = ? AND status IN ('pending', 'failed')",
-        (now, member_id, kind),
-    )
+    await notices_table.link_used(db, member_id, kind, now)
 
 
 async def withdraw_links(db: aiosqlite.Connection, member_id: str, kind: str) -> None:
     """A newer link replaced the one in these unsent notices: nobody should pass them on."""
-    await db.execute(
-        "UPDATE notices SET status = 'withdrawn', secret = '' "
-        "WHERE member_id = ? AND kind = ? AND status IN ('pending', 'failed')",
-        (member_id, kind),
-    )
+    await notices_table.withdraw(db, member_id, kind)
 
 
 # -- SMTP --------------------------------------------------------------------------
