@@ -13,6 +13,7 @@ imports another module's private (`_underscore`) name.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,25 @@ def imports_of_node(module: str, node: ast.ImportFrom) -> list[str]:
         source = node.module or ""
     return [f"{source}.{a.name}" if f"{source}.{a.name}" in MODULES else source
             for a in node.names]
+
+
+SQL_START = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|REPLACE|WITH) ")
+
+# Every SQL statement lives in `store/`, behind a named function, with two exceptions:
+# network/node.py, the log itself, still reads and writes its entries and forks directly
+# (moving them is a step of its own), and cli/bench/ fills a database directly to build a
+# large log quickly for measuring, outside the running node.
+SQL_ALLOWED = ("groupnet/network/node.py", "groupnet/cli/bench/")
+
+
+def test_sql_lives_in_the_store() -> None:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE.parent).as_posix()
+        if relative.startswith(("groupnet/store/", *SQL_ALLOWED)):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and SQL_START.match(node.value)):
+                found.append(f"{relative}:{node.lineno}: {node.value.strip()[:40]}")
+    assert found == []
