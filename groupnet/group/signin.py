@@ -237,6 +237,14 @@ async def _live(node: Node, digest: str, row: tuple[str, int, int] | None, idle:
     return owner
 
 
+async def _acceptable_hash(password: str, email: str) -> str:
+    """The stored hash of a new password, once it passes `password_problem` (422 if not)."""
+    problem = password_problem(password, email)
+    if problem:
+        raise refuse("weak_password", problem, 422)
+    return await asyncio.to_thread(hash_password, password)
+
+
 async def session_member(node: Node, token: str) -> str | None:
     """The member a live session token belongs to, or None; marks the session used."""
     digest = crypto.token_hash(token)
@@ -264,10 +272,7 @@ async def change_password(node: Node, member_id: str, current: str, new: str,
         async with node.transaction() as db:
             await record_failure(db, keys, now_ms())
         raise refuse("wrong_password", "the current password given is not this member's", 403)
-    problem = password_problem(new, member.email)
-    if problem:
-        raise refuse("weak_password", problem, 422)
-    hashed = await asyncio.to_thread(hash_password, new)
+    hashed = await _acceptable_hash(new, member.email)
     now = now_ms()
     async with node.transaction() as db:
         await sessions.change_password(db, member_id, hashed, now)
@@ -395,10 +400,7 @@ async def accept_link(node: Node, token: str, purpose: str, password: str,
     if now >= expires:
         raise refuse("link_expired", f"this {words} expired; ask for a new one", 410)
     member, _ = await store.load(node.db, member_id)
-    problem = password_problem(password, member.email)
-    if problem:
-        raise refuse("weak_password", problem, 422)
-    hashed = await asyncio.to_thread(hash_password, password)
+    hashed = await _acceptable_hash(password, member.email)
     now = now_ms()
     async with node.transaction() as db:
         if purpose == "invitation" and await has_password(db, member_id):
