@@ -205,6 +205,96 @@ class MotionReply(Body):
     text: MotionText
 
 
+# -- the network constitution, its bodies and conferences (SPEC 5.3, 5.7, 5.8) -------
+
+Days = Annotated[int, Meta(ge=0, le=3650)]
+Percent = Annotated[int, Meta(ge=1, le=100)]
+Pseudonym = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,64}" + PATTERN_END)]
+
+
+class BodyRules(Body):
+    """One elected body of the network: its seats, term, meetings and powers (C2)."""
+
+    id: Topic
+    name: Name
+    seats: Annotated[int, Meta(ge=1, le=500)]
+    term_days: Annotated[int, Meta(ge=1, le=1830)]
+    notice_days: Days
+    quorum_percent: Percent
+    majority: Literal["simple", "two-thirds"]
+    powers: Annotated[list[Topic], Meta(max_length=20)]
+    caretaker_powers: Annotated[list[Topic], Meta(max_length=20)]
+
+
+class ConferenceRules(Body):
+    """When and how conferences are called, and their timetable and limits (C3, C4)."""
+
+    called_by: Topic
+    arranged_by: Topic
+    notice_days: Days
+    first_within_days: Annotated[int, Meta(ge=1, le=3650)]
+    special_within_days: Annotated[int, Meta(ge=1, le=3650)]
+    motions_deadline_days: Days
+    amendments_deadline_days: Days
+    credentials_deadline_days: Days
+    final_agenda_days: Days
+    emergency_deadline_days: Days
+    members_per_delegate: Annotated[int, Meta(ge=1, le=1_000_000)]
+    max_delegates: Annotated[int, Meta(ge=1, le=100)]
+    motions_per_group: Annotated[int, Meta(ge=0, le=100)]
+    amendments_per_group: Annotated[int, Meta(ge=0, le=100)]
+    emergency_motions_per_group: Annotated[int, Meta(ge=0, le=100)]
+    max_motion_words: Annotated[int, Meta(ge=1, le=2000)]
+    priority_slots: Annotated[int, Meta(ge=1, le=1000)]
+    requisition_groups_percent: Percent
+    requisition_members_percent: Percent
+
+
+class AmendmentRules(Body):
+    """How the constitution itself is amended (C5; entrenched minimums E5)."""
+
+    notice_days: Days
+    window_days: Days
+    threshold: Annotated[list[Annotated[int, Meta(ge=1, le=1000)]],
+                         Meta(min_length=2, max_length=2)]
+    ballot_ratification: bool
+
+
+class BallotRules(Body):
+    """Which decisions a member ballot may take, and its shortest voting window (C6)."""
+
+    decisions: Annotated[list[Topic], Meta(max_length=20)]
+    min_window_days: Days
+
+
+class Constitution(Body):
+    """The network's constitution (SPEC 5.3): its bodies, conferences, amendments, ballots."""
+
+    standing_orders: NetworkStandingOrders
+    bodies: Annotated[list[BodyRules], Meta(min_length=1, max_length=20)]
+    conference: ConferenceRules
+    amendments: AmendmentRules
+    ballots: BallotRules
+    interim_max_days: Annotated[int, Meta(ge=1, le=3650)]
+
+
+class Seat(Body):
+    """A person on a body: vouched for by their own group's node under a pseudonym."""
+
+    body: Topic
+    group: NodeId
+    holder: Pseudonym
+    name: Name
+
+
+class NetworkConstitution(Body):
+    """The founder's constitution and the interim members it names (C1, C7)."""
+
+    constitution: Constitution
+    interim: Annotated[list[Seat], Meta(max_length=500)]
+    interim_until: Millis
+
+
 BODY_TYPES: dict[str, type[Body]] = {
     "network.charter": Charter,
     "node.admit": Admit,
@@ -214,6 +304,7 @@ BODY_TYPES: dict[str, type[Body]] = {
     "heads.witness": Witness,
     "register.commitment": RegisterCommitment,
     "delegate.credential": DelegateCredential,
+    "network.constitution": NetworkConstitution,
     "motion.shared": MotionShared,
     "motion.revised": MotionRevised,
     "motion.withdrawn": MotionWithdrawn,

@@ -32,11 +32,12 @@ from typing import Protocol, TypeVar
 
 import msgspec
 
-from ...wire.messages import Entry, NetworkStandingOrders, canonical
+from ...wire.messages import Constitution, Entry, NetworkStandingOrders, canonical
 from ...wire.rejection import Rejection
 from .admission import Admission, Candidate, Member
 from .chain import AuthorHead
 from .commitments import Commitments
+from .constitution import Constitutions
 from .credentials import Credentials
 from .keys import Keys
 from .receive import count, stored
@@ -61,7 +62,7 @@ class RuleModule(Protocol):
 
 # The bodies of network rules. A new one is added here, and nowhere else in this package.
 RULES: tuple[type[RuleModule], ...] = (
-    Admission, Keys, Witnesses, Commitments, Credentials, SharedMotions,
+    Admission, Keys, Witnesses, Commitments, Credentials, SharedMotions, Constitutions,
 )
 
 _OWNER = {kind: rules for rules in RULES for kind in rules.kinds}
@@ -257,6 +258,11 @@ class NetworkState:
     @property
     def credentials(self) -> dict:
         return self.rules(Credentials).credentials
+
+    @property
+    def constitution(self) -> Constitution:
+        """The constitution in force (SPEC 5.3): the founder's, else the default."""
+        return self.rules(Constitutions).current(self)
 
     @property
     def motions(self) -> SharedMotions:
