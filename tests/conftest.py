@@ -15,6 +15,7 @@ from groupnet.cli.setup import create_node
 from groupnet.federation.client import PeerClient, PeerError
 from groupnet.federation.peer_policy import PeerPolicy
 from groupnet.network import joining as network
+from groupnet.network.constitution import Founding
 from groupnet.network.node import Node
 from groupnet.service import Service
 from groupnet.wire.messages import NetworkStandingOrders
@@ -141,11 +142,19 @@ class Cluster:
         self.services.remove(service)
 
     async def form(self, count: int, orders: NetworkStandingOrders = FAST_ORDERS,
-                   names: list[str] | None = None) -> list[Service]:
+                   names: list[str] | None = None,
+                   founding: Callable[[list[Service]], Founding] | None = None,
+                   ) -> list[Service]:
+        """Start `count` nodes, found a network with the first and admit the others.
+
+        `founding` makes the founder's constitution from the started nodes (its interim
+        members name them): the network is founded under it.
+        """
         names = names or [f"Group {i + 1}" for i in range(count)]
         started = [await self.add(name) for name in names]
         founder = started[0]
-        await network.found(founder.node, "Test Network", orders)
+        await network.found(founder.node, "Test Network", orders,
+                            founding(started) if founding else None)
         for service in started[1:]:
             await network.admit(founder.node, founder.client, service.node.config.url)
             await network.join(service.node, service.client, founder.node.config.url)

@@ -18,8 +18,8 @@ from .. import config as node_config
 from ..federation.client import PeerClient
 from ..federation.peer_policy import PeerPolicy
 from ..limits import argument
+from ..network import constitution, verify
 from ..network import joining as network
-from ..network import verify
 from ..network.node import Node
 from ..service import Service
 from ..store import audit, entries, tokens
@@ -28,6 +28,7 @@ from ..wire import crypto
 from ..wire.messages import KeyRevoke, KeyRotate
 from ..wire.rejection import Refused, refuse
 from . import business as cli_business
+from . import governance as cli_governance
 from . import members as cli_members
 from . import shared as cli_shared
 from .bench.main import add_bench_parser, run_bench
@@ -92,10 +93,17 @@ async def cmd_init(args: argparse.Namespace) -> int:
 
 async def cmd_found(args: argparse.Namespace) -> int:
     orders = network.load_standing_orders(Path(args.rules) if args.rules else None)
+    founding = None
+    if args.constitution:
+        founding = constitution.load_founding(args.constitution, orders if args.rules else None)
+        orders = founding.constitution.standing_orders
 
     async def act(node: Node) -> int:
-        entry = await network.found(node, args.name, orders)
+        entry = await network.found(node, args.name, orders, founding)
         print(f"founded network {entry.net} ({args.name!r}); charter {entry.id}")
+        if founding is not None:
+            print(f"under the constitution in {args.constitution}, with "
+                  f"{len(founding.interim)} interim member(s)")
         return 0
 
     return await with_node(args.dir, act)
@@ -329,6 +337,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir")
     p.add_argument("--name", required=True, help="the network's name")
     p.add_argument("--rules", help="TOML file of standing orders (see docs/standing-orders.md)")
+    p.add_argument("--constitution", metavar="FILE.toml",
+                   help="TOML file overriding the default constitution and naming the interim "
+                   "members (see docs/constitution.md); checked in full first: a file that "
+                   "breaks an entrenched provision founds nothing")
     p.set_defaults(handler=cmd_found)
     p = net_commands.add_parser("admit", help="approve the admission of the node at URL",
                                 description="Run on an admitted node: reads URL's "
@@ -424,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_shared.add_parsers(commands)
     cli_members.add_parsers(commands)
     cli_business.add_parsers(commands)
+    cli_governance.add_parsers(commands)
 
     add_bench_parser(commands, cmd_bench)
     return parser

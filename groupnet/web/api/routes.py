@@ -21,6 +21,9 @@ from . import (
     business as api_business,
 )
 from . import (
+    governance as api_governance,
+)
+from . import (
     motions as api_motions,
 )
 from . import (
@@ -59,7 +62,7 @@ REFUSALS = {
 
 def all_endpoints() -> list[Endpoint]:
     return [*api_network.ENDPOINTS, *api_motions.ENDPOINTS, *api_register.ENDPOINTS,
-            *api_account.ENDPOINTS, *api_business.ENDPOINTS]
+            *api_account.ENDPOINTS, *api_business.ENDPOINTS, *api_governance.ENDPOINTS]
 
 
 async def get_openapi(request: web.Request) -> web.Response:
