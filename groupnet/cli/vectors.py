@@ -40,10 +40,12 @@ from pathlib import Path
 import msgspec
 
 from ..procedure.network import NetworkState
+from ..procedure.network.constitution import DAY_MS, default
 from ..wire import crypto, messages
 from ..wire.messages import (
     Admit,
     Adoption,
+    AmendmentRules,
     Body,
     Charter,
     DelegateCredential,
@@ -60,9 +62,11 @@ from ..wire.messages import (
     MotionRevised,
     MotionShared,
     MotionWithdrawn,
+    NetworkConstitution,
     NetworkStandingOrders,
     Profile,
     RegisterCommitment,
+    Seat,
     Tally,
     Witness,
 )
@@ -958,10 +962,90 @@ def motions() -> Scenario:
     return s
 
 
+
+def _constitution(seats: list[Seat], until: int, **changes: object) -> NetworkConstitution:
+    """The default constitution, written out, with `changes` to its parts."""
+    return NetworkConstitution(msgspec.structs.replace(default(), **changes), seats, until)
+
+
+def constitution() -> Scenario:
+    s = _founded("constitution", "The founder's network.constitution, right after the charter: "
+                 "the default constitution written out, with interim members (C1, C7); "
+                 "constitutions that break entrenched provisions (E1-E7) and the other "
+                 "refusals.")
+    founder, second = s.log("founder"), s.log("second")
+    seats = [Seat("national-committee", founder.id, "nc-1", "A. Founder"),
+             Seat("national-committee", second.id, "nc-2", "B. Second"),
+             Seat("arrangements-committee", second.id, "cac-1", "C. Second")]
+    term = 120 * DAY_MS
+    committee, arrangements = default().bodies
+    coup = msgspec.structs.replace(
+        committee, powers=["call-conference", "adopt-constitution", "wind-up-body",
+                           "no-motions"])
+    s.step("a constitution whose committee may adopt a constitution, wind up a body and rule "
+           "that a conference consider no motions, amended by a bare majority: refused, "
+           "citing the first provision it breaks (E1; also E2, E4, E5)", founder.next(
+               "network.constitution", _constitution(
+                   [], s.clock + 1000, bodies=[coup, arrangements],
+                   amendments=AmendmentRules(0, 0, [1, 2], False))),
+           "rejected", "entrenched")
+    s.step("a constitution whose committee meets without notice and needs a tenth of its "
+           "seats: E7", founder.next("network.constitution", _constitution(
+               [], s.clock + 1000, bodies=[msgspec.structs.replace(
+                   committee, notice_days=0, quorum_percent=10), arrangements])),
+           "rejected", "entrenched")
+    s.step("a constitution with other standing orders than the charter's (C1)", founder.next(
+        "network.constitution", _constitution(
+            [], s.clock + 1000,
+            standing_orders=NetworkStandingOrders(admission_approvals=2))),
+        "rejected", "bad_constitution")
+    s.step("a body given a power no body can hold (C2)", founder.next(
+        "network.constitution", _constitution([], s.clock + 1000, bodies=[
+            msgspec.structs.replace(committee, powers=["call-conference", "spend-funds"]),
+            arrangements])), "rejected", "bad_constitution")
+    s.step("interim members serving 184 days, beyond interim_max_days = 183 (C7)",
+           founder.next("network.constitution", _constitution(
+               seats, s.clock + 1000 + 184 * DAY_MS)), "rejected", "bad_interim")
+    s.step("an interim member on a body the constitution does not have (C7)", founder.next(
+        "network.constitution", _constitution(
+            [Seat("steering-committee", founder.id, "sc-1", "J. Founder")],
+            s.clock + 1000 + term)), "rejected", "unknown_body")
+    s.step("six interim members on the five-seat arrangements committee (C7)", founder.next(
+        "network.constitution", _constitution(
+            [Seat("arrangements-committee", founder.id, f"cac-{i}", f"Member {i}")
+             for i in range(6)], s.clock + 1000 + term)), "rejected", "bad_interim")
+    s.step("the founder's constitution: the default written out, two interim members on "
+           "the national committee (one of a group not yet admitted) and one on the "
+           "arrangements committee, for 120 days", founder.next(
+               "network.constitution", _constitution(seats, s.clock + 1000 + term)),
+           "accepted")
+    s.step("a second constitution by the founder (C1)", founder.next(
+        "network.constitution", _constitution(seats, s.clock + 1000 + term)),
+        "rejected", "constitution_exists")
+    _admit(s, "founder", "second")
+    s.step("a constitution by an admitted node that is not the founder (C1)", second.next(
+        "network.constitution", _constitution(seats, s.clock + 1000 + term)),
+        "rejected", "not_founder")
+    return s
+
+
+def constitution_closed() -> Scenario:
+    s = _founded("constitution_closed", "A founding constitution comes before the founder "
+                 "approves any other node (C1).")
+    _admit(s, "founder", "second")
+    s.step("the founder's constitution after it admitted a node", s.log("founder").next(
+        "network.constitution", _constitution([], s.clock + 1000)),
+        "rejected", "constitution_closed")
+    s.step("the network keeps the default constitution; its members write as before",
+           s.log("second").next("group.profile", _profile("second")), "accepted")
+    return s
+
+
 SCENARIOS: list[Callable[[], Scenario]] = [
     directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
     forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
     strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
+    constitution, constitution_closed,
 ]
 
 
