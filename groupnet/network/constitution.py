@@ -71,6 +71,10 @@ ENTRENCHED: dict[str, str] = {
 }
 
 
+# What a member ballot may decide (C6), in words.
+BALLOT_DECISIONS = {"amend-constitution": "amendments of the constitution"}
+
+
 class Founding(msgspec.Struct, frozen=True):
     """A founder's constitution as read from a file: what its `network.constitution` says."""
 
@@ -331,20 +335,20 @@ def provisions(constitution: Constitution, has_interim: bool = False,
         where = f"{body.name} ({body.id})"
         majority = ("a simple majority (more for than against)" if body.majority == "simple"
                     else "two thirds of those voting for or against")
+        powers = [POWERS[p] for p in body.powers if p in POWERS]
+        caretaker = [POWERS[p] for p in body.caretaker_powers if p in POWERS]
         out += [
             Provision(where, "C2", f"{body.seats} seats, each held for a term of "
-                       f"{_days(body.term_days)}.", "E7"),
+                      f"{_days(body.term_days)}.", "E7"),
             Provision(where, "C2", f"It meets with {_days(body.notice_days)}' notice; a "
-                       f"meeting is quorate when {body.quorum_percent}% of its seats vote, and "
-                       f"decides by {majority}.", "E7"),
-            Provision(where, "C2", "It may " + _list([POWERS[p] for p in body.powers
-                                                       if p in POWERS]) + "."),
+                      f"meeting is quorate when {body.quorum_percent}% of its seats vote, and "
+                      f"decides by {majority}.", "E7"),
+            Provision(where, "C2", f"It may {_list(powers)}."),
             Provision(where, "C2", "Once its term has run out, it may only "
-                       + _list([POWERS[p] for p in body.caretaker_powers if p in POWERS],
-                               "wait for its successors") + "."),
+                      f"{_list(caretaker, 'wait for its successors')}."),
             Provision(where, "C2", "It can never amend the constitution, abolish or suspend "
-                       "a body, change a term of office, or cancel a called conference.",
-                       "E1–E4"),
+                      "a body, change a term of office, or cancel a called conference.",
+                      "E1–E4"),
         ]
     conference = constitution.conference
     called_by = names.get(conference.called_by, conference.called_by)
@@ -352,65 +356,63 @@ def provisions(constitution: Constitution, has_interim: bool = False,
     section = "Conferences"
     out += [
         Provision(section, "C3", f"The annual conference is called by the {called_by} with "
-                   f"at least {_days(conference.notice_days)}' notice; once called, nobody "
-                   "can cancel or postpone it, or rule that it consider no motions.", "E4"),
-        Provision(section, "C3", f"The first conference opens within "
-                   f"{_days(conference.first_within_days)} of the constitution; any group may "
-                   "call it, and the interim members cannot stop it."),
+                  f"at least {_days(conference.notice_days)}' notice; once called, nobody "
+                  "can cancel or postpone it, or rule that it consider no motions.", "E4"),
+        Provision(section, "C3", "The first conference opens within "
+                  f"{_days(conference.first_within_days)} of the constitution; any group may "
+                  "call it, and the interim members cannot stop it."),
         Provision(section, "C3", "Members can requisition a special conference: groups "
-                   f"making up {conference.requisition_groups_percent}% of the groups, or "
-                   f"groups holding {conference.requisition_members_percent}% of the members. "
-                   f"It opens within {_days(conference.special_within_days)} of the "
-                   "requisition.", "E6"),
-        Provision(section, "C3", f"Timetable, in days before the opening: motions "
-                   f"{conference.motions_deadline_days}, amendments "
-                   f"{conference.amendments_deadline_days}, delegates' credentials "
-                   f"{conference.credentials_deadline_days}, final agenda "
-                   f"{conference.final_agenda_days}, emergency motions "
-                   f"{conference.emergency_deadline_days}. A deadline is judged by the "
-                   "network's witnessed time, never by one node's clock."),
-        Provision(section, "C3", f"Each group sends one delegate per started "
-                   f"{conference.members_per_delegate} active members, at most "
-                   f"{conference.max_delegates}, counted from its register commitment; a group "
-                   "with no commitment sends none."),
-        Provision(section, "C4", f"Each group may submit "
+                  f"making up {conference.requisition_groups_percent}% of the groups, or "
+                  f"groups holding {conference.requisition_members_percent}% of the members. "
+                  f"It opens within {_days(conference.special_within_days)} of the "
+                  "requisition.", "E6"),
+        Provision(section, "C3", "Timetable, in days before the opening: motions "
+                  f"{conference.motions_deadline_days}, amendments "
+                  f"{conference.amendments_deadline_days}, delegates' credentials "
+                  f"{conference.credentials_deadline_days}, final agenda "
+                  f"{conference.final_agenda_days}, emergency motions "
+                  f"{conference.emergency_deadline_days}. A deadline is judged by the "
+                  "network's witnessed time, never by one node's clock."),
+        Provision(section, "C3", "Each group sends one delegate per started "
+                  f"{conference.members_per_delegate} active members, at most "
+                  f"{conference.max_delegates}, counted from its register commitment; a group "
+                  "with no commitment sends none."),
+        Provision(section, "C4", "Each group may submit "
                   f"{_count(conference.motions_per_group, 'motion')}, "
                   f"{_count(conference.amendments_per_group, 'amendment')} and "
                   f"{_count(conference.emergency_motions_per_group, 'emergency motion')}, "
                   f"each of at most {conference.max_motion_words} words; where time is "
-                  "short, the "
-                   f"{conference.priority_slots} motions the delegations prioritise are "
-                   "debated."),
+                  f"short, the {conference.priority_slots} motions the delegations "
+                  "prioritise are debated."),
         Provision(section, "C4", f"The {arranged_by} arranges the conference: it may rule "
-                   "a motion out only under one of these provisions, citing it: "
-                   + "; ".join(f"{ref} {text}" for ref, text in ADMISSIBILITY.items()) + "."),
+                  "a motion out only under one of these provisions, citing it: "
+                  + "; ".join(f"{ref} {text}" for ref, text in ADMISSIBILITY.items()) + "."),
     ]
     amendments = constitution.amendments
     numerator, denominator = amendments.threshold
+    ratified = ", ratified by a member ballot" if amendments.ballot_ratification else ""
     out.append(Provision(
-        "Amending the constitution", "C5", "Only a conference amends the constitution"
-        + (", ratified by a member ballot" if amendments.ballot_ratification else "")
-        + f": with {_days(amendments.notice_days)}' notice, an amendment window of "
+        "Amending the constitution", "C5", f"Only a conference amends the constitution"
+        f"{ratified}: with {_days(amendments.notice_days)}' notice, an amendment window of "
         f"{_days(amendments.window_days)}, and at least {numerator}/{denominator} of those "
         "voting.", "E1, E5"))
     ballots = constitution.ballots
+    decisions = _list([BALLOT_DECISIONS.get(d, d) for d in ballots.decisions])
     out.append(Provision(
-        "Member ballots", "C6", "A ballot of every member may decide "
-        + _list([f"`{d}`" for d in ballots.decisions]) + ", with a voting window of at "
-        f"least {_days(ballots.min_window_days)}.", "E1"))
-    interim = ("The founding constitution names interim members until "
-               + _ms_day(interim_until) + "; " if has_interim and interim_until else "")
+        "Member ballots", "C6", f"A ballot of every member may decide {decisions}, with a "
+        f"voting window of at least {_days(ballots.min_window_days)}.", "E1"))
+    named = (f"The founding constitution names interim members until {_ms_day(interim_until)}"
+             "; " if has_interim and interim_until else "")
     out.append(Provision(
-        "Interim members", "C7", interim + "interim members serve at most "
+        "Interim members", "C7", f"{named}interim members serve at most "
         f"{_days(constitution.interim_max_days)}, until the first conference elects their "
         "successors; they do not call it.", "E7"))
     orders = constitution.standing_orders
     out.append(Provision(
         "Standing orders", "C1", "A group joins with "
         f"{_count(orders.admission_approvals, 'approval')} from member groups; nodes sign "
-        "what they have seen every "
-        f"{orders.witness_interval_seconds} s, and accept a clock at most "
-        f"{orders.max_future_skew_seconds} s ahead."))
+        f"what they have seen every {orders.witness_interval_seconds} s, and accept a clock "
+        f"at most {orders.max_future_skew_seconds} s ahead."))
     return out
 
 
