@@ -295,6 +295,48 @@ class NetworkConstitution(Body):
     interim_until: Millis
 
 
+class EntryRef(Body):
+    """A reference to another group's entry, and how much of that group's log the writer held.
+
+    As a motion reference (SM3): judged only once the receiver holds `group`'s log up
+    to `seen`, and against that log as it stood there.
+    """
+
+    group: NodeId
+    entry: EntryId
+    seen: Seq
+
+
+class BodyItem(Body):
+    """One item of business of a body's meeting: a decision it proposes (B3)."""
+
+    action: Topic
+    text: Text
+    conference: Text
+    refs: Annotated[list[EntryId], Meta(max_length=300)]
+    opens: Millis | None
+    provision: Text
+
+
+class BodyMeeting(Body):
+    """A meeting of a network body, called with notice, and its business (B1–B3)."""
+
+    body: Topic
+    title: Name
+    opens: Millis
+    closes: Millis
+    items: Annotated[list[BodyItem], Meta(min_length=1, max_length=50)]
+
+
+class BodyVote(Body):
+    """A seat holder's vote on one item, signed by the holder's own group's node (V1, V2)."""
+
+    meeting: EntryRef
+    item: Annotated[int, Meta(ge=0, le=49)]
+    holder: Pseudonym
+    vote: Literal["for", "against", "abstain"]
+
+
 BODY_TYPES: dict[str, type[Body]] = {
     "network.charter": Charter,
     "node.admit": Admit,
@@ -305,6 +347,8 @@ BODY_TYPES: dict[str, type[Body]] = {
     "register.commitment": RegisterCommitment,
     "delegate.credential": DelegateCredential,
     "network.constitution": NetworkConstitution,
+    "body.meeting": BodyMeeting,
+    "body.vote": BodyVote,
     "motion.shared": MotionShared,
     "motion.revised": MotionRevised,
     "motion.withdrawn": MotionWithdrawn,

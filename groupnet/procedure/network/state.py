@@ -35,6 +35,7 @@ import msgspec
 from ...wire.messages import Constitution, Entry, NetworkStandingOrders, canonical
 from ...wire.rejection import Rejection
 from .admission import Admission, Candidate, Member
+from .bodies import Bodies
 from .chain import AuthorHead
 from .commitments import Commitments
 from .constitution import Constitutions
@@ -63,6 +64,7 @@ class RuleModule(Protocol):
 # The bodies of network rules. A new one is added here, and nowhere else in this package.
 RULES: tuple[type[RuleModule], ...] = (
     Admission, Keys, Witnesses, Commitments, Credentials, SharedMotions, Constitutions,
+    Bodies,
 )
 
 _OWNER = {kind: rules for rules in RULES for kind in rules.kinds}
@@ -288,6 +290,15 @@ class NetworkState:
     def arrived_before(self, author: str, seq: int, deadline: int) -> bool | None:
         """Was entry (author, seq) in the network before `deadline`? None: not yet decided."""
         return self.rules(Witnesses).arrived_before(self, author, seq, deadline)
+
+    def arrived_before_deadline(self, author: str, seq: int, ts: int,
+                                deadline: int) -> bool | None:
+        """Did entry (author, seq), dated `ts`, reach the network by `deadline`? (SPEC 5.5)"""
+        return self.rules(Witnesses).arrived_before_deadline(self, author, seq, ts, deadline)
+
+    def deadline_passed(self, deadline: int) -> bool:
+        """Has the network, by its witnesses' word, passed `deadline`? (SPEC 5.5)"""
+        return self.rules(Witnesses).deadline_passed(self, deadline)
 
     # -- the state hash (SPEC 5.6) ------------------------------------------------
 

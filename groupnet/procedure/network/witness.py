@@ -32,6 +32,8 @@ class Witnesses:
         # witness -> author -> ([seq acknowledged], [ts of that acknowledgement])
         self._acks: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
         self._witness_ts: dict[str, int] = {}
+        # witness -> ts of its first accepted witness: who was witnessing before a deadline
+        self._first_ts: dict[str, int] = {}
 
     def check(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: Witness = entry.body  # type: ignore[assignment]
@@ -44,6 +46,7 @@ class Witnesses:
         body: Witness = entry.body  # type: ignore[assignment]
         acks = self._acks.setdefault(entry.author, {})
         self._witness_ts[entry.author] = entry.ts
+        self._first_ts.setdefault(entry.author, entry.ts)
         for head in body.heads:
             seqs, times = acks.setdefault(head.author, ([], []))
             if not seqs or head.seq > seqs[-1]:
@@ -96,6 +99,56 @@ class Witnesses:
         if (len(witnesses) - no) * 2 <= len(witnesses):
             return False
         return None
+
+
+    # -- deadlines (SPEC 5.5, "Deadlines") ---------------------------------------------
+
+    def deadline_witnesses(self, state: NetworkState, deadline: int,
+                           author: str | None = None) -> list[str]:
+        """Members (but `author`) whose first witness is dated at or before `deadline`.
+
+        Nodes that were witnessing before the deadline: a group admitted later does not
+        change whether an entry came before it, so a decided answer stays decided.
+        """
+        return sorted(node for node in state.members
+                      if node != author and self._first_ts.get(node, deadline + 1) <= deadline)
+
+    def arrived_before_deadline(self, state: NetworkState, author: str, seq: int, ts: int,
+                                deadline: int) -> bool | None:
+        """Was entry (author, seq), dated `ts` by its author, in the network by `deadline`?
+
+        As `arrived_before`, with the deadline's witnesses. With none, the author's own
+        `ts` decides (a network with no witnesses before the deadline has nothing else).
+        """
+        witnesses = self.deadline_witnesses(state, deadline, author)
+        if not witnesses:
+            return ts <= deadline
+        yes = no = 0
+        for w in witnesses:
+            seen = self.first_witnessed(w, author, seq)
+            if seen is not None and seen <= deadline:
+                yes += 1
+            elif (seen is not None and seen > deadline) or self._witness_ts.get(w, -1) > deadline:
+                no += 1
+        if yes * 2 > len(witnesses):
+            return True
+        if (len(witnesses) - no) * 2 <= len(witnesses):
+            return False
+        return None
+
+    def deadline_passed(self, state: NetworkState, deadline: int) -> bool:
+        """Has the network passed `deadline`: did more than half of its witnesses sign later?
+
+        With no witness before the deadline, once any member's own log is dated after it.
+        Once true, no entry can still arrive before the deadline (`arrived_before_deadline`
+        is decided for every entry held, or false for every entry to come).
+        """
+        witnesses = self.deadline_witnesses(state, deadline)
+        if not witnesses:
+            return any(head.ts > deadline for node, head in state.heads.items()
+                       if node in state.members)
+        later = sum(1 for w in witnesses if self._witness_ts.get(w, -1) > deadline)
+        return later * 2 > len(witnesses)
 
 
 def _witnesses_for(state: NetworkState, author: str) -> list[str]:
