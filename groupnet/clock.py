@@ -8,6 +8,13 @@ meeting's votes are recorded once it has started. Notice periods are days or
 weeks long, so a test that holds a meeting a week after its notice moves a
 node's business clock forward (`advance`) instead of waiting; the clock only
 ever moves forward.
+
+`network_now(node)` is the time by which a node signs its network entries and
+judges others' (how far ahead a timestamp may be): real time too. Network
+deadlines (a body's notice, its term, a meeting's close) are judged by
+witnessed time, which compares every node's clock with the others', so a test
+moves the network clocks of all its nodes together (`advance_network`); a
+group's own business clock moves alone.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import time
 from typing import Protocol
 
 _ahead_ms: dict[str, int] = {}
+_network_ahead_ms: dict[str, int] = {}
 
 
 class HasId(Protocol):
@@ -40,3 +48,15 @@ def advance(node: HasId, ms: int) -> None:
     if ms < 0:
         raise ValueError("the business clock never goes back")
     _ahead_ms[node.id] = _ahead_ms.get(node.id, 0) + ms
+
+
+def network_now(node: HasId) -> int:
+    """Milliseconds since 1970 by which `node` signs and receives network entries."""
+    return now_ms() + _network_ahead_ms.get(node.id, 0)
+
+
+def advance_network(node: HasId, ms: int) -> None:
+    """Move `node`'s network clock `ms` forward (tests: move every node of a network)."""
+    if ms < 0:
+        raise ValueError("the network clock never goes back")
+    _network_ahead_ms[node.id] = _network_ahead_ms.get(node.id, 0) + ms

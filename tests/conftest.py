@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from groupnet import clock
 from groupnet.cli.setup import create_node
 from groupnet.federation.client import PeerClient, PeerError
 from groupnet.federation.peer_policy import PeerPolicy
@@ -161,6 +162,12 @@ class Cluster:
             await service.outbox.refresh()
         await founder.outbox.refresh()
         return started
+
+    def time_passes(self, ms: int) -> None:
+        """Move every node's network clock `ms` forward: days of notice pass in an instant,
+        and witnessed time moves with them, as every node signs its witnesses later."""
+        for node in self.nodes:
+            clock.advance_network(node, ms)
 
     def partition(self, *sides: list[Service]) -> None:
         """Cut the network between `sides`: no request crosses from one side to another."""

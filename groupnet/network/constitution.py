@@ -28,6 +28,7 @@ from msgspec import Meta
 
 from .. import clock
 from ..procedure.network import NetworkState
+from ..procedure.network.bodies import Bodies
 from ..procedure.network.constitution import (
     ADMISSIBILITY,
     DAY_MS,
@@ -208,7 +209,7 @@ async def found_under(node: Node, charter: Charter, founding: Founding) -> Entry
     if charter.standing_orders != founding.constitution.standing_orders:
         raise refuse("bad_constitution", "C1: the constitution repeats the charter's standing "
                      "orders unchanged", 400)
-    founded = clock.now_ms()
+    founded = clock.network_now(node)
     broken = problems(founding, node.key, charter, founded)
     if broken:
         raise Refused(one_refusal(broken), 422)
@@ -420,18 +421,19 @@ def _ms_day(ms: int) -> str:
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%d %b %Y, %H:%M UTC")
 
 
-def bodies(state: NetworkState, now: int) -> list[BodyView]:
+def bodies(state: NetworkState) -> list[BodyView]:
     """Each body of the constitution in force: seats, members, term, and whether it is in
-    office or a caretaker (its term over: it may take only its caretaker decisions)."""
+    office or a caretaker: its term over by witnessed time (SPEC 5.5), it may take only
+    its caretaker decisions (B3)."""
     rules = state.rules(Constitutions)
     names = group_names(state)
     out = []
     for body in rules.current(state).bodies:
-        seats = [seat for seat in rules.interim if seat.body == body.id]
-        ends = rules.interim_until if seats else None
+        seats = Bodies.seats(state, body.id)
+        ends = Bodies.term_end(state, body.id)
         if not seats:
             status = "vacant"
-        elif ends is not None and now >= ends:
+        elif ends is not None and state.deadline_passed(ends):
             status = "caretaker"
         else:
             status = "in office"

@@ -29,7 +29,7 @@ import msgspec
 
 from .. import config as node_config
 from .. import store
-from ..clock import now_ms
+from ..clock import network_now
 from ..procedure.network import (
     Accept,
     Duplicate,
@@ -325,7 +325,7 @@ class Node:
                 if self.key.public != head.key:
                     # `groupnet key rotate` ran while this process holds the old key
                     self.key = self._key_in_force(head.key)
-                stamp = max(now if now is not None else now_ms(), head.ts)
+                stamp = max(now if now is not None else network_now(self), head.ts)
                 net = self.state.net if kind != "network.charter" else None
                 if net is None and kind != "network.charter":
                     raise refuse("no_network", "this node has not founded or joined a network")
@@ -430,7 +430,7 @@ class Node:
         return await to_the_end(self._ingest_checked(batch, now))
 
     async def _ingest_checked(self, batch: CheckedBatch, now: int | None) -> list[Result]:
-        now = now if now is not None else now_ms()
+        now = now if now is not None else network_now(self)
         async with self._lock:
             await self.db.execute("BEGIN IMMEDIATE")
             try:

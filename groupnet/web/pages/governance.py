@@ -43,8 +43,8 @@ async def constitution_page(request: web.Request) -> web.StreamResponse:
 @page("GET", "/api/v1/bodies")
 async def bodies_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
-    now = clock.now(node)
-    bodies = constitution.bodies(node.state, now)
+    now = clock.network_now(node)
+    bodies = constitution.bodies(node.state)
     return render(request, "bodies.html", bodies=bodies, own=node.id,
                   countdown=lambda ends: countdown(ends, now),
                   network=node.state.name if node.state.net else None)
