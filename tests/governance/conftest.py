@@ -103,6 +103,14 @@ class Committee:
     async def everywhere(self, check, what: str) -> None:
         await eventually(lambda: all(check(s.node.state) for s in self.services), what=what)
 
+    async def witnessing(self) -> None:
+        """Wait until every node holds a witness signed by every member: from then on a
+        deadline has its witnesses (SPEC 5.5)."""
+        def every_member_witnessed(state) -> bool:
+            return all(any(state.first_witnessed(w, a, 1) is not None
+                           for a in state.members if a != w) for w in state.members)
+        await self.everywhere(every_member_witnessed, "every member to have witnessed")
+
     async def held_everywhere(self, entry: str) -> None:
         await self.everywhere(lambda state: entry in state.rules(Bodies).meetings
                               or any(v.id == entry for votes in state.rules(Bodies).votes.values()
@@ -124,6 +132,20 @@ class Committee:
         await self.everywhere(lambda state: state.deadline_passed(moment),
                               "the network to pass the moment")
 
+    async def decided_everywhere(self, meeting: str, status: str, reason: str,
+                                 index: int = 0) -> None:
+        """Wait until every node's API shows the item decided so (it may be pending first:
+        witnessed time is not known at once), then check it stays so."""
+        async def decided() -> bool:
+            for service in self.services:
+                item = await self.decision(service.node.config.name, meeting, index)
+                if item["status"] == "pending":
+                    return False
+                assert (item["status"], item["reason"]) == (status, reason), \
+                    service.node.config.name
+            return True
+        await eventually(decided, what=f"every node to decide item {index}: {status}")
+
     async def decision(self, name: str, meeting: str, index: int = 0,
                        body: str = "national-committee") -> dict:
         answer = await self.call(name, "GET", f"/api/v1/bodies/{body}/meetings/{meeting}")
@@ -137,4 +159,6 @@ async def committee(cluster) -> Committee:
     the arrangements committee, for 120 days."""
     services = await cluster.form(len(GROUPS), names=GROUPS, founding=interim())
     await cluster.converged()
-    return Committee(cluster, services)
+    committee = Committee(cluster, services)
+    await committee.witnessing()
+    return committee
