@@ -5,10 +5,13 @@ from __future__ import annotations
 import aiohttp
 
 from groupnet.network.constitution import Founding
-from groupnet.procedure.network.constitution import default
+from groupnet.procedure.network.bodies import Bodies
+from groupnet.procedure.network.constitution import DAY_MS, default
 from groupnet.wire.messages import Seat
 from tests.conftest import FAST_ORDERS, eventually
+from tests.governance.conftest import HOUR, Committee
 from tests.web.conftest import Site, screenshot, sign_in, sign_in_as_operator
+from tests.web.test_group_business import local_input
 
 
 def interim(services) -> Founding:
@@ -59,3 +62,74 @@ async def test_a_member_reads_the_constitution_and_sees_who_sits_on_each_body_un
         await sign_in(member, site, "Ann Able")
         await member.get_by_role("navigation").get_by_role("link", name="Bodies").click()
         assert "Michael C." in await member.locator("main").inner_text()
+
+
+async def test_a_seated_group_calls_a_committee_meeting_votes_for_its_seat_and_sees_it_carried(
+        cluster, browser):
+    southwark, havering = await cluster.form(2, names=["Southwark", "Havering"],
+                                             founding=interim)
+    committee = Committee(cluster, [southwark, havering])
+    await committee.witnessing()
+    async with aiohttp.ClientSession() as http:
+        site = Site(southwark, cluster.tokens[0], http)
+        page = await (await browser.new_context()).new_page()
+        await sign_in_as_operator(page, site)
+        await page.goto(site.url + "/bodies")
+        await page.get_by_role("link", name="National committee").click()
+        assert "No meeting of this body has been called." in await page.locator(
+            "main").inner_text()
+        now = committee.now()
+        await page.get_by_label("Title").fill("Emergency meeting")
+        await page.get_by_label("Meeting opens (UTC)").fill(local_input(now + HOUR))
+        await page.get_by_label("Voting closes (UTC)").fill(local_input(now + 2 * HOUR))
+        await page.locator("#call-action0").select_option("statement")
+        await page.locator("#call-text0").fill("The committees are wound up.")
+        await page.get_by_role("button", name="Call the meeting").click()
+        refusal = await page.locator("#problem-call-opens").inner_text()
+        assert "B2: `national-committee` meets with 7 days' notice" in refusal
+        assert await page.locator("#call-title").input_value() == "Emergency meeting"
+
+        opens = now + 8 * DAY_MS
+        await page.get_by_label("Meeting opens (UTC)").fill(local_input(opens))
+        await page.get_by_label("Voting closes (UTC)").fill(local_input(opens + 2 * HOUR))
+        await page.locator("#call-action0").select_option("statement")
+        await page.locator("#call-text0").fill("The network supports the conference.")
+        await page.get_by_role("button", name="Call the meeting").click()
+        assert "The meeting is called" in await page.locator("main").inner_text()
+        meeting_url = page.url.split("?")[0]
+        meeting_id = meeting_url.rsplit("/", 1)[1]
+        assert "pending" in await page.locator("#item-0").inner_text()
+
+        await committee.held_everywhere(meeting_id)
+        view = (await committee.call("Havering", "GET",
+                                     f"/api/v1/bodies/national-committee/meetings/"
+                                     f"{meeting_id}")).body
+        await committee.witnessed_by("Southwark", southwark.node.state.rules(Bodies).meetings[
+            meeting_id].seq, view["called_at"], view["opens"] - 7 * DAY_MS)
+        cluster.time_passes(view["opens"] - committee.now() + 60_000)
+        await page.goto(meeting_url)
+        await page.get_by_label("Seat").select_option("nc-1")
+        await page.get_by_label("Vote", exact=True).select_option("for")
+        await page.get_by_role("button", name="Cast the vote").click()
+        assert "The vote is signed" in await page.locator("main").inner_text()
+        await page.get_by_role("button", name="Cast the vote").click()
+        assert "V2: each seat votes once on an item" in await page.locator(
+            "#problem-vote").inner_text()
+        answer = await committee.vote("Havering", meeting_id, 0, "for")
+        assert answer.status == 201, answer.body
+        await eventually(lambda: all(
+            len(s.node.state.rules(Bodies).votes.get((meeting_id, 0), {})) == 2
+            for s in (southwark, havering)), what="both votes on both nodes")
+        for vote in (await committee.decision("Havering", meeting_id))["votes"]:
+            author = next(s for s in (southwark, havering) if s.node.id == vote["group"])
+            seq = next(v.seq for by in author.node.state.rules(Bodies).votes.values()
+                       for v in by.values() if v.id == vote["entry"])
+            await committee.witnessed_by(author.node.config.name, seq, vote["ts"],
+                                         view["closes"])
+        await committee.network_passes(view["closes"])
+        await page.goto(meeting_url)
+        item = await page.locator("#item-0").inner_text()
+        assert "carried" in item
+        assert "B4: carried, 2 for, 0 against (more for than against), 2 of 2 seats voting" \
+            in item
+        await screenshot(page, "body-meeting")
