@@ -47,9 +47,13 @@ from ..wire.messages import (
     Adoption,
     AmendmentRules,
     Body,
+    BodyItem,
+    BodyMeeting,
+    BodyVote,
     Charter,
     DelegateCredential,
     DelegateSeat,
+    EntryRef,
     Head,
     KeyRevoke,
     KeyRotate,
@@ -76,7 +80,8 @@ from ..wire.schema import write_files
 DIRECTORY = Path(__file__).resolve().parents[2] / "protocol" / "vectors"
 
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z
-NOW = T0 + 3_600_000  # the receiver's clock, unless a step says otherwise
+HOUR_MS = 3_600_000
+NOW = T0 + HOUR_MS  # the receiver's clock, unless a step says otherwise
 KEY_PREFIX = b"groupnet/v1/test-vector-key\n"
 NONCE_PREFIX = b"groupnet/v1/test-vector-nonce\n"
 
@@ -1041,11 +1046,104 @@ def constitution_closed() -> Scenario:
     return s
 
 
+
+def body_meetings() -> Scenario:
+    s = _founded("body_meetings", "Meetings of the network's bodies and their votes (SPEC 5.7, "
+                 "B1-B3, V1-V2): who calls, notice, powers, the entrenched provisions, terms; "
+                 "who votes, once, while the meeting is open.")
+    founder, second, third = s.log("founder"), s.log("second"), s.log("third")
+    term_end = T0 + 30 * DAY_MS
+    seats = [Seat("national-committee", founder.id, "nc-1", "A. Founder"),
+             Seat("national-committee", second.id, "nc-2", "B. Second"),
+             Seat("arrangements-committee", second.id, "cac-1", "C. Second")]
+    s.step("the founder's constitution: the default, three interim seats for 30 days",
+           founder.next("network.constitution", NetworkConstitution(default(), seats,
+                                                                    term_end)), "accepted")
+    _admit(s, "founder", "second")
+    _admit(s, "founder", "third")
+    opens = T0 + 8 * DAY_MS
+    week = 7 * DAY_MS
+
+    def call(log: Log, items: list[BodyItem], body: str = "national-committee",
+             at: int = opens, until: int | None = None, ts: int | None = None) -> Signed:
+        return log.next("body.meeting", BodyMeeting(body, "Meeting", at, until or at + HOUR_MS,
+                                                    items), ts=ts)
+
+    def item(action: str, **fields: object) -> BodyItem:
+        return BodyItem(action, fields.get("text", ""), "", fields.get("refs", []),
+                        fields.get("opens"), fields.get("provision", ""))  # type: ignore[arg-type]
+
+    statement = item("statement", text="The network supports the strike.")
+    s.step("a group holding no seat calls the national committee (B1)",
+           call(third, [statement]), "rejected", "not_seated")
+    s.step("a meeting of a body the constitution does not have (B1)",
+           call(founder, [statement], body="steering-committee"), "rejected", "unknown_body")
+    s.step("a meeting that closes before it opens (B2)",
+           call(founder, [statement], until=opens - 1), "rejected", "bad_meeting")
+    s.step("a meeting opening an hour after it is called, with 7 days' notice due (B2)",
+           call(founder, [statement], at=s.clock + 1000 + HOUR_MS), "rejected",
+           "short_notice")
+    s.step("winding up the arrangements committee: E2", call(founder, [
+        statement, item("wind-up-body", text="The arrangements committee.")]),
+        "rejected", "entrenched")
+    s.step("adopting a constitution: E1", call(founder, [item("adopt-constitution")]),
+           "rejected", "entrenched")
+    s.step("ruling that a conference consider no motions: E4",
+           call(founder, [item("no-motions")]), "rejected", "entrenched")
+    s.step("a power the constitution does not give the national committee (C2)",
+           call(founder, [item("rule-out", provision="C4.1")]), "rejected", "not_empowered")
+    s.step("a call of the conference that names no opening (B3)",
+           call(founder, [item("call-conference")]), "rejected", "bad_item")
+    s.step("a ruling citing no admissibility provision (B3)", call(
+        second, [item("rule-out", provision="C9", refs=["ab" * 32])],
+        body="arrangements-committee", at=s.clock + 1000 + 2 * DAY_MS), "rejected",
+        "bad_provision")
+    meeting = call(founder, [statement, item("call-conference", opens=T0 + 90 * DAY_MS)])
+    s.step("a meeting with 8 days' notice, a statement and a call of the conference",
+           meeting, "accepted")
+    ref = EntryRef(founder.id, meeting.id, founder.seq)
+    during = opens + 60_000
+    s.step("a vote before the meeting opens (V2)", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-2", "for")), "rejected", "outside_meeting")
+    s.step("a vote citing the caller's log beyond what is held (V1)", second.next(
+        "body.vote", BodyVote(EntryRef(founder.id, meeting.id, founder.seq + 5), 0, "nc-2",
+                              "for"), ts=during), "rejected", "missing_dependency",
+           now=during)
+    s.step("a vote naming an entry that is no meeting (V1)", second.next(
+        "body.vote", BodyVote(EntryRef(founder.id, s.accepted[1].id, founder.seq), 0, "nc-2",
+                              "for"), ts=during), "rejected", "unknown_meeting", now=during)
+    s.step("a vote on an item the meeting does not have (V1)", second.next(
+        "body.vote", BodyVote(ref, 2, "nc-2", "for"), ts=during), "rejected", "bad_item",
+        now=during)
+    s.step("a group voting for a seat another group holds (V2)", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-1", "for"), ts=during), "rejected", "not_seated",
+        now=during)
+    s.step("the seat holder's group votes while the meeting is open", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-2", "for"), ts=during), "accepted", now=during)
+    s.step("the same seat votes again on the item (V2)", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-2", "against"), ts=during + 1000), "rejected",
+        "duplicate_vote", now=during)
+    s.step("the same seat votes on the other item", second.next(
+        "body.vote", BodyVote(ref, 1, "nc-2", "for"), ts=during + 1000), "accepted",
+        now=during)
+    s.step("a vote after the meeting closed (V2)", founder.next(
+        "body.vote", BodyVote(ref, 0, "nc-1", "for"), ts=opens + 2 * HOUR_MS), "rejected",
+        "outside_meeting", now=opens + 2 * HOUR_MS)
+    after = term_end + DAY_MS
+    s.step("a statement called after the interim term ended (B3)", call(
+        founder, [statement], at=after + week + HOUR_MS, ts=after), "rejected",
+        "term_expired", now=after)
+    s.step("as caretaker, the committee may still call the conference", call(
+        founder, [item("call-conference", opens=after + 60 * DAY_MS)],
+        at=after + week + HOUR_MS, ts=after), "accepted", now=after)
+    return s
+
+
 SCENARIOS: list[Callable[[], Scenario]] = [
     directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
     forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
     strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
-    constitution, constitution_closed,
+    constitution, constitution_closed, body_meetings,
 ]
 
 
