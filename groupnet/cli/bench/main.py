@@ -35,11 +35,13 @@ import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ... import config as node_config
+from ... import store
 from ...federation.client import PeerClient
 from ...federation.peer_policy import PeerPolicy
 from ...network import joining as network
 from ...network.node import Node
 from ...service import Service
+from ...store import entries
 from ...wire import crypto, messages
 from ...wire.messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
 from ..setup import create_node, free_port
@@ -385,7 +387,7 @@ async def bench_catchup(args: argparse.Namespace) -> int:
         profiles = args.messages - 1 - args.authors
         sample = make_network(founder, args.authors, split(profiles, args.authors))
         feed = sample.setup + interleave(sample.logs)
-        _store_rows(peer_dir, feed)
+        await _store_rows(peer_dir, feed)
         reference = RawSignatures(feed)
         del sample
         url = f"http://127.0.0.1:{port}"
@@ -431,27 +433,18 @@ async def bench_catchup(args: argparse.Namespace) -> int:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _store_rows(directory: Path, raws: list[bytes]) -> None:
+async def _store_rows(directory: Path, raws: list[bytes]) -> None:
     """Fill the peer's database quickly: the signed rows, in an order it could accept them.
 
     This skips the peer's own checks (the fresh node makes them all) and is
     why the peer is started only afterwards: it folds what it holds on start.
     """
-    import sqlite3
-
-    received = int(time.time() * 1000)
-    rows = []
-    for raw in raws:
-        entry = _parse(raw)
-        rows.append((entry.author, entry.seq, entry.id, entry.kind, entry.ts, received, raw))
-    db = sqlite3.connect(directory / node_config.DB_FILE, isolation_level=None)
+    db = await store.connect(directory / node_config.DB_FILE)
     try:
-        db.execute("BEGIN IMMEDIATE")
-        db.executemany("INSERT INTO entries (author, seq, id, kind, ts, received, raw) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        db.execute("COMMIT")
+        async with store.write_transaction(db):
+            await entries.insert(db, [_parse(raw) for raw in raws], int(time.time() * 1000))
     finally:
-        db.close()
+        await db.close()
 
 
 async def _catchup_round(directory: Path, url: str, expected: int, peer_hash: str,
