@@ -42,16 +42,6 @@ LAYER = {
     "groupnet.cli": "cli",
 }
 
-# Upward imports that stay until the federation loops take the node through a protocol of
-# their own: today they take `network.node.Node` and decode its `Result`/`CheckedBatch`.
-# The test fails as soon as one of these is no longer needed, so the list only shrinks.
-NOT_YET = {
-    ("groupnet.federation.client", "groupnet.network.node"),
-    ("groupnet.federation.outbox", "groupnet.network.node"),
-    ("groupnet.federation.sync", "groupnet.network.node"),
-}
-
-
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -144,9 +134,7 @@ def upward_imports() -> set[tuple[str, str]]:
 
 
 def test_imports_point_down_only() -> None:
-    upward = upward_imports()
-    assert upward - NOT_YET == set(), "imports that run back up a layer"
-    assert NOT_YET - upward == set(), "no longer needed: remove from NOT_YET"
+    assert upward_imports() == set(), "imports that run back up a layer"
 
 
 def test_the_wire_imports_nothing_else_of_groupnet() -> None:

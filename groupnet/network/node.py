@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import aiosqlite
-import msgspec
 
 from .. import config as node_config
 from .. import store
 from ..clock import now_ms
+from ..federation.replica import CheckedBatch, Result
 from ..procedure.network import (
     Accept,
     Duplicate,
@@ -56,35 +56,6 @@ RETRY_LATER = frozenset({
     "seq_gap", "missing_dependency", "not_admitted", "unknown_author", "no_charter",
     "future_timestamp",
 })
-
-
-class Result(msgspec.Struct, omit_defaults=True):
-    """What a receiver says of one entry. `status` is accepted, duplicate, fork or rejected."""
-
-    status: str
-    id: str | None = None
-    code: str | None = None
-    reason: str | None = None
-
-
-class CheckedBatch:
-    """A batch parsed, with the verdict on each signature checked ahead (`Node.check`)."""
-
-    __slots__ = ("parsed", "signer", "valid")
-
-    def __init__(self, parsed: list[Entry | Rejection], signer: dict[str, str],
-                 valid: dict[str, bool]) -> None:
-        self.parsed = parsed
-        self.signer = signer  # entry id -> the key its signature was checked against
-        self.valid = valid    # entry id -> whether it verified with that key
-
-    def signature(self, entry: Entry, key: str) -> bool:
-        """The verdict checked ahead, if it was checked against `key`; else check it now.
-
-        A rotation since, or an entry not checked ahead, is checked now.
-        """
-        valid = self.valid.get(entry.id) if key == self.signer.get(entry.id) else None
-        return messages.verify_signature(entry, key) if valid is None else valid
 
 
 class HeldEntries:
