@@ -204,6 +204,33 @@ def imports_of_node(module: str, node: ast.ImportFrom) -> list[str]:
             for a in node.names]
 
 
+def test_a_module_goes_by_its_own_name() -> None:
+    """One module, one name: a groupnet module is imported under its own name.
+
+    Where that name is taken in the importing module (`group/register.py` keeps its
+    register in `store/register.py`; `group/motions.py` reads both
+    `procedure/group/meetings.py` and `group/meetings.py`), the other module's name
+    says its package too: `store_register`, `group_meetings`.
+    """
+    renamed = []
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                pairs = zip(imports_of_node(module, node), node.names, strict=True)
+            elif isinstance(node, ast.Import):
+                pairs = ((alias.name, alias) for alias in node.names)
+            else:
+                continue
+            for target, alias in pairs:
+                if target not in MODULES or alias.asname is None or (
+                        not target.endswith("." + alias.name.rpartition(".")[2])):
+                    continue
+                *_, package, name = target.split(".")
+                if alias.asname not in (name, f"{package}_{name}"):
+                    renamed.append(f"{module}: {target} as {alias.asname}")
+    assert renamed == []
+
+
 # A statement, or a transaction's BEGIN / COMMIT / ROLLBACK, as a string constant.
 SQL_START = re.compile(r"\s*(?:(?:SELECT|INSERT|UPDATE|DELETE|CREATE|REPLACE|WITH|BEGIN) "
                        r"|(?:COMMIT|ROLLBACK)\b)")

@@ -13,13 +13,11 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from .. import __version__, store
-from .. import config as node_config
+from .. import __version__, config, store
 from ..federation.client import PeerClient
 from ..federation.peer_policy import PeerPolicy
 from ..limits import argument
-from ..network import joining as network
-from ..network import verify
+from ..network import joining, verify
 from ..network.node import Node
 from ..service import Service
 from ..store import audit, entries, tokens
@@ -27,9 +25,7 @@ from ..web.auth import create_token
 from ..wire import crypto
 from ..wire.messages import KeyRevoke, KeyRotate
 from ..wire.rejection import Refused, refuse
-from . import business as cli_business
-from . import members as cli_members
-from . import shared as cli_shared
+from . import business, members, shared
 from .bench.main import add_bench_parser, run_bench
 from .demo import run_demo
 from .setup import create_node, wait_for_signal
@@ -91,10 +87,10 @@ async def cmd_init(args: argparse.Namespace) -> int:
 
 
 async def cmd_found(args: argparse.Namespace) -> int:
-    orders = network.load_standing_orders(Path(args.rules) if args.rules else None)
+    orders = joining.load_standing_orders(Path(args.rules) if args.rules else None)
 
     async def act(node: Node) -> int:
-        entry = await network.found(node, args.name, orders)
+        entry = await joining.found(node, args.name, orders)
         print(f"founded network {entry.net} ({args.name!r}); charter {entry.id}")
         return 0
 
@@ -105,7 +101,7 @@ async def cmd_admit(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
         client = PeerClient(policy=PeerPolicy.of(node.config))
         try:
-            entry = await network.admit(node, client, args.url)
+            entry = await joining.admit(node, client, args.url)
         finally:
             await client.close()
         body = entry.body
@@ -124,7 +120,7 @@ async def cmd_join(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
         client = PeerClient(timeout=60, policy=PeerPolicy.of(node.config))
         try:
-            fetched = await network.join(node, client, args.url)
+            fetched = await joining.join(node, client, args.url)
         finally:
             await client.close()
         member = node.state.members.get(node.id)
@@ -173,7 +169,7 @@ async def cmd_profile(args: argparse.Namespace) -> int:
     changes = {k: getattr(args, k) for k in ("name", "area", "meets", "contact", "url")}
 
     async def act(node: Node) -> int:
-        entry = await network.set_profile(node, changes)
+        entry = await joining.set_profile(node, changes)
         print(f"published profile (seq {entry.seq}, entry {entry.id})")
         return 0
 
@@ -182,8 +178,8 @@ async def cmd_profile(args: argparse.Namespace) -> int:
 
 async def cmd_verify(args: argparse.Namespace) -> int:
     directory = Path(args.dir)
-    node_config.load(directory)
-    db = await store.connect(directory / node_config.DB_FILE)
+    config.load(directory)
+    db = await store.connect(directory / config.DB_FILE)
     try:
         rows = await entries.all_rows(db)
         fork_rows = await entries.fork_rows(db)
@@ -240,14 +236,14 @@ async def cmd_token_revoke(args: argparse.Namespace) -> int:
 async def cmd_key_rotate(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
         fresh = crypto.SigningKey.generate()
-        pending = node.directory / (node_config.KEY_FILE + ".next")
+        pending = node.directory / (config.KEY_FILE + ".next")
         if pending.exists():
             pending.unlink()
         crypto.save_key(pending, fresh)
         entry = await node.append("key.rotate", KeyRotate(fresh.public))
-        os.replace(node.directory / node_config.KEY_FILE,
-                   node.directory / f"{node_config.KEY_FILE}.retired-{entry.seq}")
-        os.replace(pending, node.directory / node_config.KEY_FILE)
+        os.replace(node.directory / config.KEY_FILE,
+                   node.directory / f"{config.KEY_FILE}.retired-{entry.seq}")
+        os.replace(pending, node.directory / config.KEY_FILE)
         print(f"rotated key at seq {entry.seq}: new key {fresh.public}")
         print("restart `groupnet run` for this node if it is running")
         return 0
@@ -421,9 +417,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this many seconds (for scripted use)")
     p.set_defaults(handler=cmd_demo)
 
-    cli_shared.add_parsers(commands)
-    cli_members.add_parsers(commands)
-    cli_business.add_parsers(commands)
+    shared.add_parsers(commands)
+    members.add_parsers(commands)
+    business.add_parsers(commands)
 
     add_bench_parser(commands, cmd_bench)
     return parser

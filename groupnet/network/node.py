@@ -26,8 +26,7 @@ from typing import TypeVar
 
 import aiosqlite
 
-from .. import config as node_config
-from .. import store
+from .. import config, store
 from ..clock import now_ms
 from ..federation.replica import CheckedBatch, Result
 from ..procedure.network import (
@@ -116,7 +115,7 @@ def _verify_chunk(items: list[tuple[str, bytes, str]]) -> list[bool]:
 
 
 class Node:
-    def __init__(self, directory: Path, settings: node_config.NodeConfig,
+    def __init__(self, directory: Path, settings: config.NodeConfig,
                  key: crypto.SigningKey, db: aiosqlite.Connection, node_id: str) -> None:
         self.directory = directory
         self.config = settings
@@ -143,9 +142,9 @@ class Node:
     @classmethod
     async def open(cls, directory: Path) -> Node:
         directory = Path(directory)
-        settings = node_config.load(directory)
-        key = crypto.load_key(directory / node_config.KEY_FILE)
-        db = await store.connect(directory / node_config.DB_FILE)
+        settings = config.load(directory)
+        key = crypto.load_key(directory / config.KEY_FILE)
+        db = await store.connect(directory / config.DB_FILE)
         node_id = await store.get_meta(db, "node_id")
         if node_id is None:
             await db.close()
@@ -163,16 +162,16 @@ class Node:
         expected = self.state.head_of(self.id).key
         if self.key.public == expected:
             return
-        pending = self.directory / (node_config.KEY_FILE + ".next")
+        pending = self.directory / (config.KEY_FILE + ".next")
         if pending.exists():
             candidate = crypto.load_key(pending)
             if candidate.public == expected:
-                os.replace(pending, self.directory / node_config.KEY_FILE)
+                os.replace(pending, self.directory / config.KEY_FILE)
                 self.key = candidate
 
     def _key_in_force(self, expected: str) -> crypto.SigningKey:
         """Read this node's key again from disk; refuse to sign with any other key."""
-        for name in (node_config.KEY_FILE, node_config.KEY_FILE + ".next"):
+        for name in (config.KEY_FILE, config.KEY_FILE + ".next"):
             try:
                 candidate = crypto.load_key(self.directory / name)
             except (OSError, ValueError):

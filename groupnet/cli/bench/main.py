@@ -34,11 +34,10 @@ import aiohttp
 import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ... import config as node_config
-from ... import store
+from ... import config, store
 from ...federation.client import PeerClient
 from ...federation.peer_policy import PeerPolicy
-from ...network import joining as network
+from ...network import joining
 from ...network.node import Node
 from ...service import Service
 from ...store import entries
@@ -224,11 +223,11 @@ class Timing:
     node_cpu: float             # this process: event loop, SQLite thread, HTTP
     checkers_cpu: float | None  # its worker processes: the signature checks
 
-    def per_entry(self, entries: int) -> str:
-        node = f"node process {self.node_cpu / entries * 1e6:.0f} us"
+    def per_entry(self, count: int) -> str:
+        node = f"node process {self.node_cpu / count * 1e6:.0f} us"
         if self.checkers_cpu is None:
             return node
-        return f"{node}, signature workers {self.checkers_cpu / entries * 1e6:.0f} us"
+        return f"{node}, signature workers {self.checkers_cpu / count * 1e6:.0f} us"
 
 
 class Stopwatch:
@@ -381,7 +380,7 @@ async def bench_catchup(args: argparse.Namespace) -> int:
         port = free_port()
         peer_dir = base / "peer"
         token = await create_bench_node(peer_dir, "Peer", port)
-        founder = crypto.load_key(peer_dir / node_config.KEY_FILE)
+        founder = crypto.load_key(peer_dir / config.KEY_FILE)
         print(f"preparing {args.messages} signed entries from {args.authors} authors …",
               flush=True)
         profiles = args.messages - 1 - args.authors
@@ -439,7 +438,7 @@ async def _store_rows(directory: Path, raws: list[bytes]) -> None:
     This skips the peer's own checks (the fresh node makes them all) and is
     why the peer is started only afterwards: it folds what it holds on start.
     """
-    db = await store.connect(directory / node_config.DB_FILE)
+    db = await store.connect(directory / config.DB_FILE)
     try:
         async with store.write_transaction(db):
             await entries.insert(db, [_parse(raw) for raw in raws], int(time.time() * 1000))
@@ -454,7 +453,7 @@ async def _catchup_round(directory: Path, url: str, expected: int, peer_hash: st
     client = PeerClient(timeout=60, policy=PeerPolicy.of(node.config))
     try:
         stopwatch = Stopwatch(exclude=peer)
-        fetched = await network.join(node, client, url)
+        fetched = await joining.join(node, client, url)
         timing = stopwatch.read()
         if fetched != expected:
             raise SystemExit(f"error: the fresh node took {fetched} of {expected} entries")
