@@ -17,14 +17,12 @@ from .. import __version__, config, store
 from ..federation.client import PeerClient
 from ..federation.peer_policy import PeerPolicy
 from ..limits import argument
-from ..network import joining, verify
+from ..network import joining, keys, verify
 from ..network.node import Node
 from ..service import Service
 from ..store import audit, entries, tokens
-from ..web.auth import create_token
-from ..wire import crypto
-from ..wire.messages import KeyRevoke, KeyRotate
-from ..wire.rejection import Refused, refuse
+from ..web.auth import create_token, revoke_token
+from ..wire.rejection import Refused
 from . import business, members, shared
 from .bench.main import add_bench_parser, run_bench
 from .demo import run_demo
@@ -219,32 +217,17 @@ async def cmd_token_list(args: argparse.Namespace) -> int:
 
 async def cmd_token_revoke(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        async with node.transaction() as db:
-            count = await tokens.revoke(db, args.prefix)
-            if count != 1:
-                raise refuse("no_such_token" if count == 0 else "ambiguous_token",
-                             f"{count} tokens start with {args.prefix!r}; give the prefix "
-                             "`token list` shows", 400)
+        await revoke_token(node, args.prefix)
         print(f"revoked token {args.prefix}")
         return 0
 
-    if len(args.prefix) < 6:
-        raise refuse("bad_request", "give at least 6 characters of the token's prefix", 400)
     return await with_node(args.dir, act)
 
 
 async def cmd_key_rotate(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        fresh = crypto.SigningKey.generate()
-        pending = node.directory / (config.KEY_FILE + ".next")
-        if pending.exists():
-            pending.unlink()
-        crypto.save_key(pending, fresh)
-        entry = await node.append("key.rotate", KeyRotate(fresh.public))
-        os.replace(node.directory / config.KEY_FILE,
-                   node.directory / f"{config.KEY_FILE}.retired-{entry.seq}")
-        os.replace(pending, node.directory / config.KEY_FILE)
-        print(f"rotated key at seq {entry.seq}: new key {fresh.public}")
+        entry = await keys.rotate(node)
+        print(f"rotated key at seq {entry.seq}: new key {entry.body.key}")
         print("restart `groupnet run` for this node if it is running")
         return 0
 
@@ -253,7 +236,7 @@ async def cmd_key_rotate(args: argparse.Namespace) -> int:
 
 async def cmd_key_revoke(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        entry = await node.append("key.revoke", KeyRevoke(args.reason))
+        entry = await keys.revoke(node, args.reason)
         print(f"revoked: this node's log is closed at seq {entry.seq}")
         return 0
 
