@@ -14,7 +14,7 @@ import pytest
 from groupnet.cli.setup import create_node
 from groupnet.federation.client import PeerClient, PeerError
 from groupnet.federation.peer_policy import PeerPolicy
-from groupnet.network import joining as network
+from groupnet.network import joining
 from groupnet.network.node import Node
 from groupnet.service import Service
 from groupnet.wire.messages import NetworkStandingOrders
@@ -145,10 +145,10 @@ class Cluster:
         names = names or [f"Group {i + 1}" for i in range(count)]
         started = [await self.add(name) for name in names]
         founder = started[0]
-        await network.found(founder.node, "Test Network", orders)
+        await joining.found(founder.node, "Test Network", orders)
         for service in started[1:]:
-            await network.admit(founder.node, founder.client, service.node.config.url)
-            await network.join(service.node, service.client, founder.node.config.url)
+            await joining.admit(founder.node, founder.client, service.node.config.url)
+            await joining.join(service.node, service.client, founder.node.config.url)
             await service.outbox.refresh()
         await founder.outbox.refresh()
         return started
