@@ -28,6 +28,7 @@ from ..wire import crypto
 from ..wire.messages import KeyRevoke, KeyRotate
 from ..wire.rejection import Refused, refuse
 from . import business as cli_business
+from . import conferences as cli_conferences
 from . import members as cli_members
 from . import shared as cli_shared
 from .bench.main import add_bench_parser, run_bench
@@ -424,6 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_shared.add_parsers(commands)
     cli_members.add_parsers(commands)
     cli_business.add_parsers(commands)
+    cli_conferences.add_parsers(commands)
 
     add_bench_parser(commands, cmd_bench)
     return parser

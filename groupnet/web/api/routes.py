@@ -21,6 +21,9 @@ from . import (
     business as api_business,
 )
 from . import (
+    conferences as api_conferences,
+)
+from . import (
     motions as api_motions,
 )
 from . import (
@@ -59,7 +62,7 @@ REFUSALS = {
 
 def all_endpoints() -> list[Endpoint]:
     return [*api_network.ENDPOINTS, *api_motions.ENDPOINTS, *api_register.ENDPOINTS,
-            *api_account.ENDPOINTS, *api_business.ENDPOINTS]
+            *api_account.ENDPOINTS, *api_business.ENDPOINTS, *api_conferences.ENDPOINTS]
 
 
 async def get_openapi(request: web.Request) -> web.Response:
@@ -129,7 +132,7 @@ def openapi_document() -> dict:
     for e in endpoints:
         answers: dict[str, dict] = {}
         for status in e.answers:
-            media = "text/csv" if e.response is str else "application/json"
+            media = e.response_media if e.response is str else "application/json"
             schema = schema_of[e.response] if e.response is not None else {"type": "object"}
             answers[str(status)] = {"description": _answer_meaning(status),
                                     "content": {media: {"schema": schema}}}
