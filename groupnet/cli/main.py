@@ -23,7 +23,7 @@ from ..service import Service
 from ..store import audit, entries, tokens
 from ..web.auth import create_token, revoke_token
 from ..wire.rejection import Refused
-from . import business, members, shared
+from . import business, conferences, members, shared
 from .bench.main import add_bench_parser, run_bench
 from .demo import run_demo
 from .setup import create_node, wait_for_signal
@@ -403,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     shared.add_parsers(commands)
     members.add_parsers(commands)
     business.add_parsers(commands)
+    conferences.add_parsers(commands)
 
     add_bench_parser(commands, cmd_bench)
     return parser

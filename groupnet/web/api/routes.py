@@ -17,6 +17,7 @@ from ..auth import SESSION_COOKIE, check_csrf_header, require
 from . import (
     account,
     business,
+    conferences,
     motions,
     network,
     register,
@@ -51,7 +52,7 @@ REFUSALS = {
 
 def all_endpoints() -> list[Endpoint]:
     return [*network.ENDPOINTS, *motions.ENDPOINTS, *register.ENDPOINTS,
-            *account.ENDPOINTS, *business.ENDPOINTS]
+            *account.ENDPOINTS, *business.ENDPOINTS, *conferences.ENDPOINTS]
 
 
 async def get_openapi(request: web.Request) -> web.Response:
@@ -121,7 +122,7 @@ def openapi_document() -> dict:
     for e in endpoints:
         answers: dict[str, dict] = {}
         for status in e.answers:
-            media = "text/csv" if e.response is str else "application/json"
+            media = e.response_media if e.response is str else "application/json"
             schema = schema_of[e.response] if e.response is not None else {"type": "object"}
             answers[str(status)] = {"description": _answer_meaning(status),
                                     "content": {media: {"schema": schema}}}
