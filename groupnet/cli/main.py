@@ -17,13 +17,13 @@ from .. import __version__, config, store
 from ..federation.client import PeerClient
 from ..federation.peer_policy import PeerPolicy
 from ..limits import argument
-from ..network import joining, keys, verify
+from ..network import constitution, joining, keys, verify
 from ..network.node import Node
 from ..service import Service
 from ..store import audit, entries, tokens
 from ..web.auth import create_token, revoke_token
 from ..wire.rejection import Refused
-from . import business, conferences, members, shared
+from . import business, conferences, governance, members, shared
 from .bench.main import add_bench_parser, run_bench
 from .demo import run_demo
 from .setup import create_node, wait_for_signal
@@ -86,10 +86,17 @@ async def cmd_init(args: argparse.Namespace) -> int:
 
 async def cmd_found(args: argparse.Namespace) -> int:
     orders = joining.load_standing_orders(Path(args.rules) if args.rules else None)
+    founding = None
+    if args.constitution:
+        founding = constitution.load_founding(args.constitution, orders if args.rules else None)
+        orders = founding.constitution.standing_orders
 
     async def act(node: Node) -> int:
-        entry = await joining.found(node, args.name, orders)
+        entry = await joining.found(node, args.name, orders, founding)
         print(f"founded network {entry.net} ({args.name!r}); charter {entry.id}")
+        if founding is not None:
+            print(f"under the constitution in {args.constitution}, with "
+                  f"{len(founding.interim)} interim member(s)")
         return 0
 
     return await with_node(args.dir, act)
@@ -308,6 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir")
     p.add_argument("--name", required=True, help="the network's name")
     p.add_argument("--rules", help="TOML file of standing orders (see docs/standing-orders.md)")
+    p.add_argument("--constitution", metavar="FILE.toml",
+                   help="TOML file overriding the default constitution and naming the interim "
+                   "members (see docs/constitution.md); checked in full first: a file that "
+                   "breaks an entrenched provision founds nothing")
     p.set_defaults(handler=cmd_found)
     p = net_commands.add_parser("admit", help="approve the admission of the node at URL",
                                 description="Run on an admitted node: reads URL's "
@@ -404,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     members.add_parsers(commands)
     business.add_parsers(commands)
     conferences.add_parsers(commands)
+    governance.add_parsers(commands)
 
     add_bench_parser(commands, cmd_bench)
     return parser

@@ -18,6 +18,7 @@ from . import (
     account,
     business,
     conferences,
+    governance,
     motions,
     network,
     register,
@@ -52,7 +53,8 @@ REFUSALS = {
 
 def all_endpoints() -> list[Endpoint]:
     return [*network.ENDPOINTS, *motions.ENDPOINTS, *register.ENDPOINTS,
-            *account.ENDPOINTS, *business.ENDPOINTS, *conferences.ENDPOINTS]
+            *account.ENDPOINTS, *business.ENDPOINTS, *conferences.ENDPOINTS,
+            *governance.ENDPOINTS]
 
 
 async def get_openapi(request: web.Request) -> web.Response:
