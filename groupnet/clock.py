@@ -7,14 +7,10 @@ business: notice is counted from the moment a notice is sent, and a
 meeting's votes are recorded once it has started. Notice periods are days or
 weeks long, so a test that holds a meeting a week after its notice moves a
 node's business clock forward (`advance`) instead of waiting; the clock only
-ever moves forward.
-
-`network_now(node)` is the time by which a node signs its network entries and
-judges others' (how far ahead a timestamp may be): real time too. Network
-deadlines (a body's notice, its term, a meeting's close) are judged by
-witnessed time, which compares every node's clock with the others', so a test
-moves the network clocks of all its nodes together (`advance_network`); a
-group's own business clock moves alone.
+ever moves forward. A conference's timetable runs over weeks of network time,
+which every node's log and witnesses share: a test moves every clock of the
+process forward together (`advance_everyone`), as if the weeks had passed for
+the whole network at once.
 """
 
 from __future__ import annotations
@@ -23,7 +19,8 @@ import time
 from typing import Protocol
 
 _ahead_ms: dict[str, int] = {}
-_network_ahead_ms: dict[str, int] = {}
+# how far every clock of this process has been moved forward (tests only)
+_everyone_ahead_ms = 0
 
 
 class HasId(Protocol):
@@ -34,8 +31,8 @@ class HasId(Protocol):
 
 
 def now_ms() -> int:
-    """Milliseconds since 1970, real time."""
-    return int(time.time() * 1000)
+    """Milliseconds since 1970, real time (moved forward only by `advance_everyone`)."""
+    return int(time.time() * 1000) + _everyone_ahead_ms
 
 
 def now(node: HasId) -> int:
@@ -50,13 +47,10 @@ def advance(node: HasId, ms: int) -> None:
     _ahead_ms[node.id] = _ahead_ms.get(node.id, 0) + ms
 
 
-def network_now(node: HasId) -> int:
-    """Milliseconds since 1970 by which `node` signs and receives network entries."""
-    return now_ms() + _network_ahead_ms.get(node.id, 0)
-
-
-def advance_network(node: HasId, ms: int) -> None:
-    """Move `node`'s network clock `ms` forward (tests: move every node of a network)."""
+def advance_everyone(ms: int) -> None:
+    """Move every clock of this process `ms` forward, the network's with them (tests: the
+    weeks of a conference's timetable pass in an instant for every node at once)."""
+    global _everyone_ahead_ms
     if ms < 0:
-        raise ValueError("the network clock never goes back")
-    _network_ahead_ms[node.id] = _network_ahead_ms.get(node.id, 0) + ms
+        raise ValueError("the clock never goes back")
+    _everyone_ahead_ms += ms

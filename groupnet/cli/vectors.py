@@ -40,6 +40,7 @@ from pathlib import Path
 import msgspec
 
 from ..procedure.network import NetworkState
+from ..procedure.network.conference_review import review
 from ..procedure.network.constitution import DAY_MS, default
 from ..wire import crypto, messages
 from ..wire.messages import (
@@ -51,6 +52,14 @@ from ..wire.messages import (
     BodyMeeting,
     BodyVote,
     Charter,
+    ConferenceAmendment,
+    ConferenceAppeal,
+    ConferenceCall,
+    ConferenceConsent,
+    ConferenceMotion,
+    ConferencePriorities,
+    ConferenceRequisition,
+    DecisionRef,
     DelegateCredential,
     DelegateSeat,
     EntryRef,
@@ -212,6 +221,8 @@ class Scenario:
         self.forks: list[tuple[str, int, str, str]] = []
         self.net = ""
         self.clock = T0
+        # answers derived from the final state (SPEC 5.8), for the scenarios that have them
+        self.derived: dict | None = None
 
     def tick(self) -> int:
         self.clock += 1000
@@ -342,6 +353,7 @@ class Scenario:
             "final": {"state_hash": state.state_hash(), "heads": {
                 author: [head.seq, head.id] for author, head in sorted(state.heads.items())
             }, "members": state.summary()["members"]},
+            **({"derived": self.derived} if self.derived is not None else {}),
         }
 
 
@@ -967,6 +979,252 @@ def motions() -> Scenario:
     return s
 
 
+def conference() -> Scenario:
+    """A conference from requisition to final agenda (SPEC 5.8), with its derived answers."""
+    s = _founded("conference", "A conference requisitioned by the groups, its motions, "
+                 "amendments, credentials, the arrangements committee's rulings and "
+                 "composite, consents, appeals and priorities, to the final agenda (K1-K10).")
+    names = ("founder", "second", "third", "fourth", "fifth")
+    logs = {name: s.log(name) for name in names}
+    founder, second, third, fourth, fifth = (logs[n] for n in names)
+    day = DAY_MS
+
+    def at(ts: int) -> dict:
+        s.clock = max(s.clock, ts)
+        return {"ts": ts}
+
+    def step(description: str, entry: Signed, status: str = "accepted",
+             code: str | None = None) -> Signed:
+        s.step(description, entry, status, code, now=entry.ts + 1000)
+        return entry
+
+    def ref(entry: Signed) -> EntryRef:
+        return EntryRef(entry.author, entry.id, entry.seq)
+
+    def decided(in_favour: int = 20, against: int = 4) -> Adoption:
+        return Adoption("General meeting", "2026-01-20", Tally(in_favour, against, 1, 30))
+
+    def witness_all(ts: int) -> None:
+        for name, log in logs.items():
+            heads = [Head(other.id, other.seq, other.prev) for other_name, other in logs.items()
+                     if other_name != name and other.seq > 0]
+            step(f"{name} witnesses the heads it holds", log.next(
+                "heads.witness", Witness(heads), **at(ts)))
+
+    rules = msgspec.structs.replace(default().conference, priority_slots=1)
+    constitution = msgspec.structs.replace(default(), conference=rules)
+    seats = [Seat("arrangements-committee", logs[n].id, who, who.title())
+             for n, who in (("founder", "ann"), ("second", "bob"), ("third", "cat"))]
+    step("the founder's constitution: the default with one priority slot; Ann, Bob and Cat "
+         "sit on the arrangements committee", founder.next("network.constitution",
+         NetworkConstitution(constitution, seats, T0 + 150 * day), **at(T0 + 2000)))
+    for name in names[1:]:
+        _admit(s, "founder", name)
+    for name, members in zip(names, (300, 250, 500, 1000, 100), strict=True):
+        step(f"{name} commits to {members} active members", logs[name].next(
+            "register.commitment", RegisterCommitment(
+                T0, members, hashlib.sha256(name.encode()).hexdigest()), **at(s.clock + 1000)))
+    witness_all(T0 + 3_600_000)
+
+    # K3: the requisition
+    opens = T0 + 71 * day
+    step("a requisition asking for a conference 30 days away: less than the notice",
+         fourth.next("conference.requisition", ConferenceRequisition(
+             "Special conference", "The committee has stopped meeting", T0 + 31 * day, None),
+             **at(T0 + day)), "rejected", "outside_window")
+    opener = step("fourth opens a requisition for a conference on day 71", fourth.next(
+        "conference.requisition", ConferenceRequisition(
+            "Special conference", "The committee has stopped meeting", opens, None),
+        **at(T0 + day)))
+    step("fifth supports it", fifth.next("conference.requisition", ConferenceRequisition(
+        "Special conference", "We agree", opens, ref(opener)), **at(T0 + day + 1000)))
+    step("fifth supports it again", fifth.next("conference.requisition", ConferenceRequisition(
+        "Special conference", "Twice", opens, ref(opener)), **at(T0 + day + 2000)),
+        "rejected", "already_supported")
+    step("third supports another title", third.next(
+        "conference.requisition", ConferenceRequisition(
+            "Another conference", "We agree", opens, ref(opener)), **at(T0 + day + 3000)),
+        "rejected", "bad_requisition")
+    witness_all(T0 + 2 * day)
+
+    # K1-K4: the call
+    step("a call on the ground `first` that names a requisition", fifth.next(
+        "conference.call", ConferenceCall("Special conference", "first", opens,
+                                          opens + 2 * day, None, ref(opener)),
+        **at(T0 + 2 * day + 1000)), "rejected", "bad_call")
+    step("a call 20 days before its opening: less than the notice", fifth.next(
+        "conference.call", ConferenceCall("Special conference", "requisition", T0 + 22 * day,
+                                          T0 + 23 * day, None, ref(opener)),
+        **at(T0 + 2 * day + 2000)), "rejected", "short_notice")
+    call = step("fifth calls the requisitioned conference, opening on day 71", fifth.next(
+        "conference.call", ConferenceCall("Special conference", "requisition", opens,
+                                          opens + 2 * day, None, ref(opener)),
+        **at(T0 + 2 * day + 3000)))
+    witness_all(T0 + 3 * day)
+
+    # K6: motions
+    def motion(log: Log, title: str, subject: str, ts: int, emergency: str = "",
+               decision: Adoption | None = None, text: str | None = None,
+               conference: EntryRef | None = None) -> Signed:
+        return log.next("conference.motion", ConferenceMotion(
+            conference or ref(call), title, text or f"This conference resolves: {title}.",
+            subject, decision or decided(), emergency), **at(ts))
+
+    m_founder = step("founder submits a motion on the climate", motion(
+        founder, "Climate", "climate", T0 + 5 * day))
+    m_second = step("second submits a motion on housing", motion(
+        second, "Rents", "housing", T0 + 5 * day + 1000))
+    m_third = step("third submits a motion on housing", motion(
+        third, "Repairs", "housing", T0 + 5 * day + 2000))
+    m_fourth = step("fourth submits a motion on transport", motion(
+        fourth, "Buses", "transport", T0 + 5 * day + 3000))
+    step("fourth submits a second motion", motion(
+        fourth, "Trains", "transport", T0 + 5 * day + 4000), "rejected", "motion_limit")
+    step("fifth submits 501 words", motion(
+        fifth, "Long", "democracy", T0 + 5 * day + 5000, text="word " * 501),
+        "rejected", "too_long")
+    step("fifth submits a motion its meeting did not carry", motion(
+        fifth, "Lost", "democracy", T0 + 5 * day + 6000, decision=decided(10, 12)),
+        "rejected", "not_carried")
+    step("fifth cites seq 9 of the caller's log, which holds 8 so far", motion(
+        fifth, "Early", "democracy", T0 + 5 * day + 7000,
+        conference=EntryRef(call.author, call.id, fifth.seq + 1)),
+        "rejected", "missing_dependency")
+    step("fifth names an entry that is no conference call", motion(
+        fifth, "Nowhere", "democracy", T0 + 5 * day + 8000, conference=ref(opener)),
+        "rejected", "unknown_conference")
+    witness_all(T0 + 6 * day)
+
+    # K7: amendments
+    def amendment(log: Log, target: Signed, text: str, ts: int) -> Signed:
+        return log.next("conference.amendment", ConferenceAmendment(
+            ref(target), text, "clearer", decided()), **at(ts))
+
+    a_buses = step("third amends fourth's motion", amendment(
+        third, m_fourth, "This conference resolves: free buses.", T0 + 10 * day))
+    a_rents = step("fourth amends second's motion", amendment(
+        fourth, m_second, "This conference resolves: rent caps.", T0 + 10 * day + 1000))
+    step("fifth proposes the motion's own text", amendment(
+        fifth, m_fourth, m_fourth.body.text, T0 + 10 * day + 2000),  # type: ignore[attr-defined]
+        "rejected", "no_change")
+
+    # K5: credentials
+    def credential(log: Log, delegates: int, ts: int) -> Signed:
+        seats = [DelegateSeat(f"{log.name}-{i}", f"Delegate {i}") for i in range(delegates)]
+        return log.next("delegate.credential", DelegateCredential(
+            call.id, "election 1", seats, []), **at(ts))
+
+    creds = {name: step(f"{name} credentials {count} delegate(s)", credential(
+        logs[name], count, T0 + 12 * day + i * 1000))
+        for i, (name, count) in enumerate((("founder", 1), ("second", 1), ("fourth", 2),
+                                           ("fifth", 3)))}
+    witness_all(T0 + 13 * day)
+
+    # K8: the arrangements committee rules founder's motion out and composites housing
+    called = "the arrangements committee is called 3 days ahead (2 days' notice)"
+    meeting = step(called, founder.next(
+        "body.meeting", BodyMeeting("arrangements-committee", "Arrangements",
+                                    T0 + 22 * day, T0 + 22 * day + 7_200_000, [
+            BodyItem("rule-out", "Not within the network's competence", call.id,
+                     [m_founder.id], None, "C4.2"),
+            BodyItem("composite", "This conference resolves: rents and repairs.", call.id,
+                     [m_second.id, m_third.id], None, ""),
+        ]), **at(T0 + 19 * day)))
+    witness_all(T0 + 19 * day + 60_000)
+    for name, who in (("founder", "ann"), ("second", "bob"), ("third", "cat")):
+        for item in (0, 1):
+            step(f"{who} votes for item {item}", logs[name].next("body.vote", BodyVote(
+                ref(meeting), item, who, "for"), **at(T0 + 22 * day + 3_600_000 + item)))
+    witness_all(T0 + 22 * day + 5_400_000)
+
+    def consent(log: Log, item: int, ts: int) -> Signed:
+        return log.next("conference.consent", ConferenceConsent(
+            DecisionRef(ref(meeting), item), True), **at(ts))
+
+    step("fourth consents to a composite of others' motions", consent(
+        fourth, 1, T0 + 25 * day), "rejected", "not_submitter")
+    step("second consents to the composite", consent(second, 1, T0 + 25 * day + 1000))
+    step("third consents to the composite", consent(third, 1, T0 + 25 * day + 2000))
+    step("third consents to the ruling", consent(third, 0, T0 + 25 * day + 3000),
+         "rejected", "not_a_composite")
+    appeal = step("founder appeals against the ruling", founder.next(
+        "conference.appeal", ConferenceAppeal(DecisionRef(ref(meeting), 0),
+                                              "The network campaigns on the climate"),
+        **at(T0 + 25 * day + 4000)))
+
+    # K6: an emergency motion, and an amendment to it
+    m_flood = step("fifth submits an emergency motion after the motions deadline", motion(
+        fifth, "Flood relief", "climate", T0 + 50 * day, emergency="The flood of day 48"))
+    a_flood = step("second amends the emergency motion", amendment(
+        second, m_flood, "This conference resolves: flood relief now.", T0 + 52 * day))
+    witness_all(T0 + 53 * day)
+    step("third amends after the amendments deadline, by its own date", amendment(
+        third, m_flood, "Too late.", T0 + 58 * day), "rejected", "past_deadline")
+
+    # K9: priorities
+    def ballot(log: Log, *choices: Signed, ts: int) -> Signed:
+        return log.next("conference.priorities", ConferencePriorities(
+            ref(call), [c.id for c in choices]), **at(ts))
+
+    step("third, without a credential, casts a ballot", ballot(
+        third, m_second, ts=T0 + 60 * day), "rejected", "no_credential")
+    step("founder chooses two items with one slot", ballot(
+        founder, m_second, m_fourth, ts=T0 + 60 * day), "rejected", "too_many_choices")
+    ballots = [step(f"{log.name} casts its ballot", ballot(log, choice, ts=T0 + 60 * day))
+               for log, choice in ((founder, m_second), (second, m_third),
+                                   (fourth, m_fourth), (fifth, m_fourth))]
+    witness_all(T0 + 61 * day)
+    witness_all(T0 + 65 * day)
+
+    composite = f"{meeting.id}:1"
+    expected = {
+        "call": "stands",
+        "agenda_status": "final",
+        # by subject: climate, then housing (no order of business was decided)
+        "agenda": [["emergency motion", m_flood.id, [fifth.id], [a_flood.id], None],
+                   ["composite", composite, sorted([second.id, third.id]), [], 2]],
+        "entitlements": {founder.id: 2, second.id: 1, third.id: 2, fourth.id: 4, fifth.id: 1},
+        "credentials": [[logs[n].id, creds[n].id, st] for n, st in (
+            ("founder", "accepted"), ("second", "accepted"), ("fourth", "accepted"),
+            ("fifth", "over entitlement"))],
+        "motions": [[m_founder.id, "ruled out"], [m_second.id, "composited"],
+                    [m_third.id, "composited"], [m_fourth.id, "not prioritised"],
+                    [m_flood.id, "admissible"]],
+        "amendments": [[a_buses.id, "falls"], [a_rents.id, "falls"],
+                       [a_flood.id, "admissible"]],
+        "composites": [[composite, "agreed"]],
+        "ballots": [[b.author, b.id, st] for b, st in zip(ballots, (
+            "counted", "counted", "counted", "not counted"), strict=True)],
+        "appeals": [appeal.id],
+    }
+    s.derived = _derived(s, call.id, expected)
+    return s
+
+
+def _derived(s: Scenario, conference: str, expected: dict) -> dict:
+    """The answers of SPEC 5.8 the final state gives: written by hand, checked here."""
+    found = review(s.state(), conference)
+    assert found is not None
+    got = {
+        "call": found.status.status,
+        "agenda_status": found.agenda.status,
+        "agenda": [[i.kind, i.id, i.groups, i.amendments, i.priority]
+                   for i in found.agenda.items],
+        "entitlements": {e.group: e.delegates for e in found.entitlements},
+        "credentials": sorted([c.group, c.entry, c.status] for c in found.credentials),
+        "motions": sorted([m.id, m.status] for m in found.motions),
+        "amendments": sorted([a.id, a.status] for a in found.amendments),
+        "composites": [[c.id, c.status] for c in found.composites],
+        "ballots": sorted([b.group, b.entry, b.status] for b in found.ballots),
+        "appeals": [a.id for a in found.appeals],
+    }
+    for key in ("credentials", "motions", "amendments", "ballots"):
+        expected[key] = sorted(expected[key])
+    for key, value in expected.items():
+        if got[key] != value:
+            raise ValueError(f"{s.name}: derived {key} is {got[key]}, the vector says {value}")
+    return {"conference": conference, **expected}
+
 
 def _constitution(seats: list[Seat], until: int, **changes: object) -> NetworkConstitution:
     """The default constitution, written out, with `changes` to its parts."""
@@ -1143,6 +1401,7 @@ SCENARIOS: list[Callable[[], Scenario]] = [
     directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
     forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
     strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
+    conference,
     constitution, constitution_closed, body_meetings,
 ]
 

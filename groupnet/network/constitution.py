@@ -209,7 +209,7 @@ async def found_under(node: Node, charter: Charter, founding: Founding) -> Entry
     if charter.standing_orders != founding.constitution.standing_orders:
         raise refuse("bad_constitution", "C1: the constitution repeats the charter's standing "
                      "orders unchanged", 400)
-    founded = clock.network_now(node)
+    founded = clock.now_ms()
     broken = problems(founding, node.key, charter, founded)
     if broken:
         raise Refused(one_refusal(broken), 422)

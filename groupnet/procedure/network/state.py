@@ -38,6 +38,7 @@ from .admission import Admission, Candidate, Member
 from .bodies import Bodies
 from .chain import AuthorHead
 from .commitments import Commitments
+from .conferences import Conferences
 from .constitution import Constitutions
 from .credentials import Credentials
 from .keys import Keys
@@ -64,7 +65,7 @@ class RuleModule(Protocol):
 # The bodies of network rules. A new one is added here, and nowhere else in this package.
 RULES: tuple[type[RuleModule], ...] = (
     Admission, Keys, Witnesses, Commitments, Credentials, SharedMotions, Constitutions,
-    Bodies,
+    Bodies, Conferences,
 )
 
 _OWNER = {kind: rules for rules in RULES for kind in rules.kinds}

@@ -48,7 +48,7 @@ async def constitution_page(request: web.Request) -> web.StreamResponse:
 @page("GET", "/api/v1/bodies")
 async def bodies_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
-    now = clock.network_now(node)
+    now = clock.now_ms()
     return render(request, "bodies.html", bodies=constitution.bodies(node.state), own=node.id,
                   countdown=lambda ends: countdown(ends, now), badge=STATUS_BADGE,
                   network=node.state.name if node.state.net else None)
@@ -65,7 +65,7 @@ def _body(request: web.Request) -> constitution.BodyView:
 async def body_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
     body = _body(request)
-    now = clock.network_now(node)
+    now = clock.now_ms()
     return render(request, "body.html", body=body, own=node.id,
                   own_seats=bodies.own_seats(node, body.id),
                   meetings=bodies.meetings(node, body.id), badge=STATUS_BADGE,
@@ -108,7 +108,7 @@ async def meeting_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
     body = _body(request)
     meeting = bodies.meeting_or_404(node, body.id, request.match_info["id"])
-    now = clock.network_now(node)
+    now = clock.now_ms()
     view = bodies.describe(node, meeting)
     seats = bodies.own_seats(node, body.id)
     names = {m.holder: m.name for m in body.members if m.group == node.id}
