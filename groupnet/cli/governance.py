@@ -154,8 +154,15 @@ def _items(args: argparse.Namespace) -> list[dict]:
     return items
 
 
+def _shaped(shape: type, fields: dict):
+    try:
+        return msgspec.convert(fields, shape)
+    except msgspec.ValidationError as error:
+        raise refuse("bad_request", f"{shape.__name__}: {error}", 400) from None
+
+
 async def _body_meeting(args: argparse.Namespace) -> int:
-    call = shaped(bodies.CallMeeting, {
+    call = _shaped(bodies.CallMeeting, {
         "title": args.title, "opens": _moment(args.opens).isoformat(),
         "closes": _moment(args.closes).isoformat(), "items": _items(args)})
 
@@ -168,7 +175,7 @@ async def _body_meeting(args: argparse.Namespace) -> int:
 
 
 async def _body_vote(args: argparse.Namespace) -> int:
-    vote = shaped(bodies.CastVote, {"item": args.item, "vote": args.vote,
+    vote = _shaped(bodies.CastVote, {"item": args.item, "vote": args.vote,
                                     "holder": args.holder})
 
     async def act(node: Node) -> int:
@@ -178,13 +185,6 @@ async def _body_vote(args: argparse.Namespace) -> int:
         return 0
 
     return await _with_node(args, act)
-
-
-def shaped(shape: type, fields: dict):
-    try:
-        return msgspec.convert(fields, shape)
-    except msgspec.ValidationError as error:
-        raise refuse("bad_request", f"{shape.__name__}: {error}", 400) from None
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:

@@ -153,11 +153,11 @@ async def cast_vote(node: Node, body_id: str, meeting_id: str, request: CastVote
     holder = request.holder
     if holder is None:
         seats = own_seats(node, body_id)
-        if len(seats) != 1:
-            raise refuse("not_seated" if not seats else "bad_request",
-                         f"V2: this group holds no seat on `{body_id}`" if not seats else
-                         f"V2: this group holds {len(seats)} seats on `{body_id}` "
-                         f"({', '.join(seats)}): name the `holder` who votes", 422)
+        if not seats:
+            raise refuse("not_seated", f"V2: this group holds no seat on `{body_id}`")
+        if len(seats) > 1:
+            raise refuse("bad_request", f"V2: this group holds {len(seats)} seats on "
+                         f"`{body_id}` ({', '.join(seats)}): name the `holder` who votes", 400)
         holder = seats[0]
     ref = EntryRef(meeting.author, meeting.id, node.state.head_of(meeting.author).seq)
     return await node.append("body.vote", BodyVote(ref, request.item, holder, request.vote))
