@@ -196,7 +196,9 @@ class Cluster:
 
 
 @pytest.fixture
-async def cluster(tmp_path: Path):
+async def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # weeks that pass in a test (`time_passes`) pass for that test alone
+    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
     c = Cluster(tmp_path)
     yield c
     await c.close()
