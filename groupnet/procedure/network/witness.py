@@ -101,6 +101,10 @@ class Witnesses:
         return None
 
 
+    def latest_witness(self, witness: str) -> int | None:
+        """The `ts` of the latest witness `witness` signed, if any."""
+        return self._witness_ts.get(witness)
+
     # -- deadlines (SPEC 5.5, "Deadlines") ---------------------------------------------
 
     def deadline_witnesses(self, state: NetworkState, deadline: int,
