@@ -26,6 +26,7 @@ import msgspec
 
 from .. import clock
 from ..clock import now_ms
+from ..local_time import LocalTime
 from ..network.node import Node
 from ..procedure.group import members as rules_of
 from ..procedure.group.members import (
@@ -143,8 +144,8 @@ def require_officer(by: Member, orders: GroupStandingOrders, what: str) -> None:
                      f"({', '.join(orders.officer_roles)}) {what}", 403)
 
 
-def _moment(ms: int) -> str:
-    return datetime.fromtimestamp(ms // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+def _moment(node: Node, ms: int) -> str:
+    return LocalTime(node.config.time_zone).moment(ms)
 
 
 def _today(now: int) -> str:
@@ -223,11 +224,11 @@ async def edit(node: Node, actor: Actor, member_id: str, changes: ContactChanges
 def _email_change_text(node: Node, member: Member, new: str, by: str, now: int) -> str:
     group = node.config.name
     return (f"Dear {member.name},\n\nThe email address {group}'s register holds for you was "
-            f"changed on {_moment(now)} from {member.email} to {new}, by {by}. No "
+            f"changed on {_moment(node, now)} from {member.email} to {new}, by {by}. No "
             "password-reset link will be sent to the new address until "
-            f"{_moment(now + RESET_HOLD_AFTER_EMAIL_CHANGE)}.\n\nIf you asked for this, there "
-            f"is nothing to do. If you did not, tell {group}'s officers or the node's operator "
-            f"at once.\n\n{group}\n")
+            f"{_moment(node, now + RESET_HOLD_AFTER_EMAIL_CHANGE)}.\n\nIf you asked for this, "
+            f"there is nothing to do. If you did not, tell {group}'s officers or the node's "
+            f"operator at once.\n\n{group}\n")
 
 
 async def _change(node: Node, actor: Actor, member_id: str, action: str, detail: dict,
@@ -311,8 +312,7 @@ def _lapse_notice_text(node: Node, member: Member, orders: GroupStandingOrders,
                        now: int) -> tuple[str, str]:
     group = node.config.name
     paid = member.paid_until.isoformat() if member.paid_until else "—"
-    soonest = datetime.fromtimestamp((now + orders.lapse_notice_days * DAY_MS) // 1000,
-                                     UTC).strftime("%d %B %Y")
+    soonest = LocalTime(node.config.time_zone).day(now + orders.lapse_notice_days * DAY_MS)
     subject = f"Your membership of {group}: dues unpaid, notice of a lapse"
     body = (
         f"Dear {member.name},\n\n"
@@ -518,7 +518,7 @@ async def export_csv(node: Node, actor: Actor, status: str = "") -> str:
 
 def _link_notice(node: Node, member: Member, purpose: str, expires: int,
                  link: str) -> mail.Draft:
-    until = datetime.fromtimestamp(expires // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+    until = _moment(node, expires)
     group = node.config.name
     if purpose == "invitation":
         subject = f"Your invitation to sign in to {group}"
@@ -594,8 +594,8 @@ async def issue_link(node: Node, actor: Actor, member_id: str, purpose: str) -> 
                 raise refuse("email_recently_changed", f"{member.name}'s email was changed "
                              f"less than {RESET_HOLD_AFTER_EMAIL_CHANGE // DAY_MS} days ago, so "
                              "no reset link goes to the new address until "
-                             f"{_moment(held)}: their old address was told of the change, and "
-                             "has that long to object", 409)
+                             f"{_moment(node, held)}: their old address was told of the change, "
+                             "and has that long to object", 409)
         token, expires = await signin.issue_link(db, member_id, purpose, actor.audit,
                                                  now_ms())
         draft = _link_notice(node, member, purpose, expires,

@@ -45,7 +45,7 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
     # Call a general meeting eight days ahead: the notice goes out at once.
     await page.goto(site.url + "/meetings/new")
     starts = clock.now(site.node) + 8 * DAY_MS
-    await page.get_by_label("Starts at (UTC)").fill(local_input(starts))
+    await page.get_by_label("Starts at (UTC time)").fill(local_input(starts))
     await page.get_by_label("Place").fill("Bermondsey Village Hall")
     await page.get_by_label("Agenda").fill("Apologies\nMotions\nAny other business")
     await page.get_by_role("button", name="Call meeting and send notice").click()
