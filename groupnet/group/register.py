@@ -16,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Annotated, get_args
 
@@ -40,7 +38,7 @@ from ..procedure.group.members import (
 from ..procedure.group.standing_orders import DAY_MS, GroupStandingOrders
 from ..store import audit, business, links, sessions
 from ..store import register as store
-from ..wire.rejection import Refused, Rejection, refuse
+from ..wire.rejection import Rejection, refuse
 from . import mail, meetings, rules, signin
 from .people import CLI, Actor
 
@@ -86,23 +84,6 @@ class ContactChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     postcode: Postcode | None = None
     joined: Day | None = None
     notes: Notes | None = None
-
-
-class ImportReport(msgspec.Struct, frozen=True):
-    imported: int
-    skipped: list[RowError]
-
-
-class ImportRefused(Refused):
-    """A CSV import with bad rows, refused whole: every bad row is named."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        noun = "row is" if len(errors) == 1 else "rows are"
-        super().__init__(Rejection(
-            "csv_invalid",
-            f"{len(errors)} {noun} not valid, so nothing was imported; correct them, or "
-            "import the valid rows alone with skip_invalid (CLI: --skip-invalid)"), 422)
-        self.errors = errors
 
 
 class LinkIssued(msgspec.Struct, frozen=True):
@@ -440,62 +421,7 @@ async def record_eligibility(node: Node, actor: Actor, member_id: str, condition
     return change.member, change.open_case
 
 
-# -- CSV -------------------------------------------------------------------------------
-
-
-def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
-    try:
-        for row in reader:
-            yield reader.line_num, row
-    except csv.Error as error:
-        raise refuse("csv_malformed", f"line {reader.line_num}: {error}", 422) from None
-
-
-def _read_csv(text: str, existing: set[str],
-              now: int) -> tuple[list[int], list[Member], list[RowError]]:
-    """(every row's line number, the valid members, the bad rows)."""
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    check(rules_of.check_header(reader.fieldnames))
-    numbered = list(_rows(reader))
-    members, errors = rules_of.validate_import(numbered, existing, now)
-    return [line for line, _ in numbered], members, errors
-
-
-def decode_csv(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise refuse("csv_encoding", f"line {line}: the file is not UTF-8 text; save it as "
-                     "'CSV UTF-8' and try again", 400) from None
-
-
-async def import_csv(node: Node, actor: Actor, text: str, skip_invalid: bool) -> ImportReport:
-    """Import a register CSV (docs/members.md): all or nothing unless `skip_invalid`."""
-    orders = await standing_orders(node)
-    require_officer(await acting(node, actor, orders), orders, "imports members")
-    now = clock.now(node)
-    existing = await store.all_emails(node.db)
-    # Reading and checking thousands of rows is work for a thread, so the
-    # server goes on answering meanwhile.
-    lines, members, errors = await asyncio.to_thread(_read_csv, text, existing, now)
-    if errors and not skip_invalid:
-        raise ImportRefused(errors)
-    good_lines = sorted(set(lines) - {e.line for e in errors})
-    try:
-        async with node.transaction() as db:
-            stored = await store.insert_members(db, members, now)
-            await audit.record_many(db, actor.audit, "member.import", [
-                (f"member:{m.member_id}", {"line": line, "name": m.name, "email": m.email,
-                                           "status": m.status, "roles": list(m.roles)})
-                for m, line in zip(stored, good_lines, strict=True)
-            ], now)
-            await audit.record(db, actor.audit, "register.import", "register", {
-                "imported": len(stored), "skipped_lines": [e.line for e in errors]}, now)
-    except sqlite3.IntegrityError:
-        raise refuse("conflict", "someone added members with the same emails while this file "
-                     "was being imported; nothing was imported, try again", 409) from None
-    return ImportReport(len(stored), errors)
+# -- CSV export (importing is register_import.py) ---------------------------------------
 
 
 async def export_csv(node: Node, actor: Actor, status: str = "") -> str:
