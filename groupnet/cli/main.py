@@ -418,7 +418,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("demo", help="start a three-node network with sample data",
                             description="Start three nodes on loopback in one process, found "
-                            "a network, admit and join, publish sample profiles; run until "
+                            "a network, admit and join, publish sample profiles, and give the "
+                            "first two groups their business: a register, a general meeting in "
+                            "progress with motions and an amendment to vote on, a motion "
+                            "carried, shared and adopted, a due-process case; run until "
                             "Ctrl-C.")
     p.add_argument("--dir", help="keep the nodes here (default: a new temporary directory)")
     p.add_argument("--base-port", type=PORT, default=8101, help="first of three ports")
