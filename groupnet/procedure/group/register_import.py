@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Literal, get_args
 
 import msgspec
@@ -202,24 +203,34 @@ _NUMBERS = re.compile(r"\d+")
 
 def _parse(value: str, day_first: bool) -> date | str:
     """The date dateutil reads in `value`, or why it reads none: not a date, or a date
-    without its day, month or year."""
-    found = []
-    for default in _DEFAULTS:
-        try:
-            found.append(dates.parse(value, dayfirst=day_first, yearfirst=not day_first,
-                                     default=default).date())
-        except (ValueError, OverflowError):
-            return f"“{value}” is not a date"
-    if found[0] != found[1]:
-        return f"“{value}” is not a whole date: it needs a day, a month and a year"
-    return found[0]
+    without its day, month or year (read again with another default, it changes)."""
+
+    def read(default: datetime) -> date:
+        return dates.parse(value, dayfirst=day_first, yearfirst=not day_first,
+                           default=default).date()
+
+    first, other = _DEFAULTS
+    try:
+        found = read(first)
+        # only a part equal to the default's can have come from it
+        if (found.year == first.year or found.month == first.month
+                or found.day == first.day) and read(other) != found:
+            return f"“{value}” is not a whole date: it needs a day, a month and a year"
+    except (ValueError, OverflowError):
+        return f"“{value}” is not a date"
+    return found
 
 
+@lru_cache(maxsize=65536)
 def _readings(value: str) -> tuple[date | str, date | str]:
     """`value` read day first and month first. A date that starts with its year is
-    year-month-day whichever is asked (2024/03/04 is 4 March)."""
+    year-month-day whichever is asked (2024/03/04 is 4 March); in ISO 8601 the standard
+    library reads it."""
     if _YEAR_FIRST.match(value):
-        only = _parse(value, day_first=False)
+        try:
+            only: date | str = datetime.fromisoformat(value).date()
+        except ValueError:
+            only = _parse(value, day_first=False)
         return only, only
     return _parse(value, day_first=True), _parse(value, day_first=False)
 
@@ -302,7 +313,7 @@ def to_register(mapping: ColumnMap, rows: Iterable[tuple[int, Sequence[str]]],
     """The file's numbered rows as register rows (the date joined as YYYY-MM-DD), and the
     rows whose date cannot be read. A row with more fields than the file has columns
     is kept for `members.validate_row` to refuse."""
-    out: list[tuple[int, dict[str, str | None]]] = []
+    out: list[tuple[int, dict]] = []
     errors: list[RowError] = []
     for line, row in rows:
         fields: dict = register_row(mapping, row)
