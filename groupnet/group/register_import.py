@@ -23,7 +23,7 @@ import msgspec
 
 from .. import clock
 from ..network.node import Node
-from ..procedure.group import register_import as reading
+from ..procedure.group import register_import
 from ..procedure.group.members import Member, RowError, validate_import
 from ..procedure.group.register_import import ColumnMap, DateOrder, DateReading
 from ..procedure.group.standing_orders import HOUR_MS
@@ -148,13 +148,13 @@ class _Plan(msgspec.Struct, frozen=True):
 
 def _plan(text: str, choices: ImportChoices, existing: set[str], now: int) -> _Plan:
     header, rows = _read(text)
-    mapping = check(reading.choose(reading.guess(header), choices.columns))
-    refusal = reading.missing(mapping)
-    date_column = [reading.register_row(mapping, row)[reading.DATE_FIELD] for _, row in rows]
-    dates = reading.read_dates(date_column, choices.dates)
+    mapping = check(register_import.choose(register_import.guess(header), choices.columns))
+    refusal = register_import.missing(mapping)
+    date_column = [register_import.register_row(mapping, row)[register_import.DATE_FIELD] for _, row in rows]
+    dates = register_import.read_dates(date_column, choices.dates)
     if refusal is not None:
         return _Plan(mapping, dates, header, rows, [], [], refusal)
-    register_rows, unreadable = reading.to_register(mapping, rows, dates)
+    register_rows, unreadable = register_import.to_register(mapping, rows, dates)
     members, invalid = validate_import(register_rows, existing, now)
     errors = sorted(unreadable + invalid, key=lambda e: e.line)
     return _Plan(mapping, dates, header, rows, members, errors, None)
