@@ -2,7 +2,9 @@
 
 The nodes run in this process. The first two groups have their business set up
 (`demo_business.py`): a register, a general meeting in progress, motions to
-vote on, a motion shared and adopted, a due-process case.
+vote on, a motion shared and adopted, a due-process case. The network is founded
+under a constitution with interim committees, and its first conference is called
+with motions and an amendment from the groups (`demo_governance.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..network.node import Node
 from ..service import Service
 from ..wire.messages import NetworkStandingOrders
 from .demo_business import PASSWORD, SIGNED_UP, email_of, set_up_business
+from .demo_governance import founding, set_up_governance
 from .setup import create_node, wait_for_signal
 
 # the sample groups are British
@@ -47,7 +50,8 @@ async def start_demo_network(base: Path, base_port: int, count: int,
     try:
         await _start_nodes(base, base_port, count, services, tokens)
         await _connect(services, orders)
-        await set_up_business(services)
+        demo = await set_up_business(services)
+        await set_up_governance(services, demo)
     except BaseException:
         await stop_all(services)
         raise
@@ -84,8 +88,9 @@ async def _start_nodes(base: Path, base_port: int, count: int, services: list[Se
 
 async def _connect(services: list[Service], orders: NetworkStandingOrders | None) -> None:
     founder = services[0]
-    await joining.found(founder.node, "Local Groups Network",
-                        orders or NetworkStandingOrders(witness_interval_seconds=2))
+    orders = orders or NetworkStandingOrders(witness_interval_seconds=2)
+    await joining.found(founder.node, "Local Groups Network", orders,
+                        founding([service.node for service in services], orders))
     for service in services[1:]:
         await joining.admit(founder.node, founder.client, service.node.config.url)
         await joining.join(service.node, service.client, founder.node.config.url)

@@ -121,6 +121,18 @@ class Group:
     meeting: int = 0
 
 
+@dataclass
+class Demo:
+    """What the governance of the demo builds on: the groups, and motions their meetings
+    carried (local ids)."""
+
+    southwark: Group
+    conference: int
+    havering: Group | None = None
+    travel: int = 0
+    standing_orders: int = 0
+
+
 async def _register(node: Node, people: list[tuple[str, ...]], group: str) -> Group:
     report = await register_import.import_csv(node, CLI, _register_csv(people, group),
                                               skip_invalid=False)
@@ -190,7 +202,7 @@ async def _endorsed(node: Node, motion_id: str, by: str, seconds: float = 30.0) 
     raise SystemExit(f"error: the endorsement did not reach {node.config.name}")
 
 
-async def set_up_business(services: list[Service]) -> None:
+async def set_up_business(services: list[Service]) -> Demo:
     """Give the demo groups their registers, meetings, motions, shared motions and a case."""
     southwark = await _register(services[0].node, SOUTHWARK, "southwark")
     for name in SIGNED_UP:
@@ -210,6 +222,7 @@ async def set_up_business(services: list[Service]) -> None:
         southwark, "Open the membership database to the groups",
         "Each local group should hold its own member register; no single person or company "
         "should hold everyone's data.", "Ruth Green", "Priya Shah")
+    demo = Demo(southwark, conference)
     await motions.amend(southwark.node, CLI, strike, motions.ProposeAmendment(
         text="This branch supports the bin workers' strike for a fair pay rise, and will "
         "collect for their strike fund at every meeting until it is won.",
@@ -218,6 +231,7 @@ async def set_up_business(services: list[Service]) -> None:
     havering = None
     if len(services) > 1:
         havering = await _register(services[1].node, HAVERING, "havering")
+        demo.havering = havering
         await _call_meeting(havering, "Romford Community Hall, Laurie Square",
                             ["Apologies", "Motions from other groups", "Any other business"],
                             "Dawn Ellis")
@@ -238,9 +252,21 @@ async def set_up_business(services: list[Service]) -> None:
                                      seconder=havering.ids["Bev Saunders"],
                                      proposer=havering.ids["Ray Turner"])
         await sharing.cosponsor(havering.node, draft.id)
+        # and two motions of its own, for the network's first conference
+        demo.travel = await _motion(
+            havering, "Fund delegates' travel",
+            "Conference should pay its delegates' travel from a common fund, so that groups "
+            "far from the venue are not kept away by the fares.", "Gail Foster", "Harry Lund")
+        demo.standing_orders = await _motion(
+            havering, "Publish the conference standing orders in time",
+            "This branch calls for the delegate conference to go ahead as the elected "
+            "committees decided, with motions and amendments from local groups, and for its "
+            "standing orders to be published six weeks before.", "Irene Cho", "Errol Grant")
         clock.advance(havering.node, NOTICE_RUNS)
         await _attend(havering, ("Jack Neal",))
         await _hands(havering, local.id, 9, 2, 1)
+        await _hands(havering, demo.travel, 10, 0, 2)
+        await _hands(havering, demo.standing_orders, 8, 3, 1)
     for service in services[1:]:
         await _arrived(service.node, shared.id)
     if len(services) > 2:
@@ -253,6 +279,7 @@ async def set_up_business(services: list[Service]) -> None:
     if havering is not None:
         for service in services:
             await _endorsed(service.node, shared.id, havering.node.id)
+    return demo
 
 
 async def _charge(group: Group) -> None:
