@@ -31,7 +31,7 @@ from ..network import sharing
 from ..network.node import Node
 from ..procedure.group.standing_orders import DAY_MS, HOUR_MS
 from ..service import Service
-from ..store import register as register_store
+from ..store import register as store_register
 
 # The meeting starts a quarter of an hour after a week's notice; the clock moves on past it.
 STARTS_AFTER = 7 * DAY_MS + HOUR_MS // 4
@@ -139,7 +139,7 @@ async def _register(node: Node, people: list[tuple[str, ...]], group: str) -> Gr
     assert report.imported == len(people), report
     ids = {}
     for name, *_ in people:
-        member = await register_store.find_by_email(node.db, email_of(name, group))
+        member = await store_register.find_by_email(node.db, email_of(name, group))
         ids[name] = member.member_id
     return Group(node, group, ids)
 
@@ -173,7 +173,7 @@ async def _motion(group: Group, title: str, text: str, proposer: str, seconder: 
 async def _attend(group: Group, absent: tuple[str, ...]) -> None:
     """Every active member but the `absent` signs the attendance sheet."""
     away = {group.ids[name] for name in absent}
-    present = [m.member_id for m in await register_store.all_members(group.node.db, "active")
+    present = [m.member_id for m in await store_register.all_members(group.node.db, "active")
                if m.member_id not in away]
     await meetings.attend(group.node, CLI, group.meeting,
                           meetings.RecordAttendance(present=present))

@@ -54,6 +54,12 @@ INTERIM = [
 ]
 
 
+def first_conference(node: Node) -> str:
+    """The id of the demo's first conference."""
+    return next(call.id for call in node.state.rules(Conferences).calls.values()
+                if call.body.title == FIRST_CONFERENCE)
+
+
 def founding(groups: list[Node], orders: NetworkStandingOrders) -> Founding:
     """The default constitution, with interim members from the demo's groups."""
     seats = [Seat(body, node.id, holder, name)
