@@ -6,7 +6,8 @@ there and shared with the network, another with an amendment waiting to be
 voted on, a draft seeking co-sponsors, and a due-process case in its reply
 window. Havering has a smaller register and its own meeting, which adopted
 Southwark's motion and carried it, so the endorsement on the network carries
-Havering's own count.
+Havering's own count; it also carried two motions of its own, which go to the
+network's first conference (`demo_governance.py`).
 
 Everything is made with the steps the pages, the API and the command line
 take (the register's import, calling a meeting, passing its notices on,

@@ -8,7 +8,8 @@ with the groups' own business in place (`demo_business.py`):
 - every group commits its register (`register.commitment`), so the conference
   knows each group's delegates (K5);
 - Southwark calls the first conference (K1), with the constitution's 56 days'
-  notice and a week more, so every deadline of its timetable lies ahead;
+  notice and a week more, so every deadline of its timetable lies ahead (the
+  conference runs on the network's clock, not the groups' business clocks);
 - Southwark submits the motion its meeting carried, Havering one of its own and,
   as an amendment to Southwark's, a text its meeting carried (K6, K7): taken
   from the carried motions, never retyped;
@@ -42,6 +43,8 @@ from ..wire.messages import NetworkStandingOrders, Seat
 from .demo_business import Demo, Group
 
 FIRST_CONFERENCE = "First national conference"
+# from 9am on its first day to 6pm on the next
+LASTS_MS = 33 * 3_600_000
 # the interim members serve until the first conference elects their successors (C7)
 INTERIM_DAYS = 150
 # (body, holder, name) for each group, in the order of the demo's groups
@@ -96,7 +99,7 @@ async def set_up_governance(services: list[Service], demo: Demo) -> None:
 
     rules = nodes[0].state.constitution.conference
     opens = _day_at(rules.notice_days + 7, 9)
-    call = await conferences.call_first(nodes[0], FIRST_CONFERENCE, opens, opens + 33 * 3_600_000)
+    call = await conferences.call_first(nodes[0], FIRST_CONFERENCE, opens, opens + LASTS_MS)
     await everywhere(services, lambda s: call.id in s.rules(Conferences).calls,
                      "the first conference's call")
 
@@ -104,20 +107,17 @@ async def set_up_governance(services: list[Service], demo: Demo) -> None:
                                                   "democracy")
     await everywhere(services, lambda s: motion.id in s.rules(Conferences).motions,
                      "Southwark's conference motion")
-    submitted = [motion.id]
     if demo.havering is not None:
+        # a group's log arrives in order: its amendment, after its own motion
         havering = demo.havering
-        own = await group_conferences.submit_local(havering.node, call.id, demo.travel,
-                                                   "conference")
+        await group_conferences.submit_local(havering.node, call.id, demo.travel, "conference")
         amendment = await group_conferences.amend_local(havering.node, motion.id,
                                                         demo.standing_orders)
-        submitted.append(own.id)
         await everywhere(services, lambda s: amendment.id in s.rules(Conferences).amendments,
                          "Havering's amendment")
-    await everywhere(services, lambda s: all(m in s.rules(Conferences).motions
-                                             for m in submitted), "the conference motions")
 
     await _elect_delegate(southwark, call.id)
+    # the committee's meeting follows the credential in Southwark's log
 
     committee_opens = datetime.fromtimestamp(_day_at(8, 18) / 1000, UTC)
     meeting = await bodies.call_meeting(southwark.node, "national-committee", bodies.CallMeeting(
