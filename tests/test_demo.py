@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import random
 import re
 import socket
@@ -40,7 +41,8 @@ def run_demo(base, port: int) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_demo_starts_three_nodes_that_agree_and_carry_sample_motions(tmp_path, capsys):
+def test_the_demo_starts_three_nodes_that_agree_and_carry_sample_motions_and_governance(
+        tmp_path, capsys):
     base = tmp_path / "demo"
     port = three_free_ports()
     done = run_demo(base, port)
@@ -53,7 +55,31 @@ def test_the_demo_starts_three_nodes_that_agree_and_carry_sample_motions(tmp_pat
     for node in nodes:
         assert main(["verify", str(node)]) == 0
         hashes.add(capsys.readouterr().out.strip().split()[-1])
+        assert main(["constitution", "show", str(node)]) == 0
+        shown = capsys.readouterr().out
+        assert "the founding constitution, entry" in shown
+        assert "National committee (national-committee): in office, 3 of 12 seats held" in shown
+        assert "Chris Doyle (nc-southwark) for Southwark" in shown
+        assert "Conference arrangements committee (arrangements-committee): in office, 2 of 5 " \
+               "seats held" in shown
+        assert "Amir Khan (cac-havering) for Havering" in shown
+        assert main(["conference", "list", str(node), "--json"]) == 0
+        [called] = json.loads(capsys.readouterr().out)["conferences"]
+        assert (called["title"], called["basis"], called["status"]) == (
+            "First national conference", "first", "stands")
+        assert main(["conference", "agenda", str(node), called["id"]]) == 0
+        agenda = capsys.readouterr().out
+        assert "Keep the delegate conference (motion, democracy) from Southwark" in agenda
+        assert "Fund delegates' travel (motion, conference) from Havering" in agenda
+        assert main(["conference", "show", str(node), called["id"], "--json"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert shown["counts"]["amendments"] == 1
+        assert not any(line["passed"] for line in shown["timetable"])
+        assert {e["group"]["name"]: (e["members"], e["entitled"], e["delegates"])
+                for e in shown["entitlements"]} == {
+            "Southwark": (31, 1, 1), "Havering": (13, 1, 0), "Birmingham": (0, 0, 0)}
     assert len(hashes) == 1
+    assert "groupnet conference list" in done.stdout and "/constitution" in done.stdout
     assert main(["shared", "list", str(nodes[2])]) == 0
     listing = capsys.readouterr().out
     assert "Keep the delegate conference" in listing
@@ -110,6 +136,12 @@ async def test_the_demo_groups_pages_show_a_register_a_meeting_in_progress_and_e
 
             case = await page(southwark, "/cases/1", tokens[0])
             assert "Case 1: Vic Stone" in case and "reply window closes" in case
+
+            committee = await page(havering, "/bodies/national-committee", tokens[1])
+            assert "Jas Sandhu" in committee and "Ray Turner" in committee
+            assert "National committee: preparing the first conference" in committee
+            assert "statement : Every group is asked to elect its delegates" in committee
+            assert " pending " in committee
 
             async with http.post(southwark + "/api/v1/session", json={
                     "email": email_of("Sam Okafor", "southwark"),

@@ -2,7 +2,9 @@
 
 The nodes run in this process. The first two groups have their business set up
 (`demo_business.py`): a register, a general meeting in progress, motions to
-vote on, a motion shared and adopted, a due-process case.
+vote on, a motion shared and adopted, a due-process case. The network is founded
+under a constitution with interim committees, and its first conference is called
+with motions and an amendment from the groups (`demo_governance.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..network.node import Node
 from ..service import Service
 from ..wire.messages import NetworkStandingOrders
 from .demo_business import PASSWORD, SIGNED_UP, email_of, set_up_business
+from .demo_governance import first_conference, founding, set_up_governance
 from .setup import create_node, wait_for_signal
 
 # the sample groups are British
@@ -47,7 +50,8 @@ async def start_demo_network(base: Path, base_port: int, count: int,
     try:
         await _start_nodes(base, base_port, count, services, tokens)
         await _connect(services, orders)
-        await set_up_business(services)
+        demo = await set_up_business(services)
+        await set_up_governance(services, demo)
     except BaseException:
         await stop_all(services)
         raise
@@ -84,8 +88,9 @@ async def _start_nodes(base: Path, base_port: int, count: int, services: list[Se
 
 async def _connect(services: list[Service], orders: NetworkStandingOrders | None) -> None:
     founder = services[0]
-    await joining.found(founder.node, "Local Groups Network",
-                        orders or NetworkStandingOrders(witness_interval_seconds=2))
+    orders = orders or NetworkStandingOrders(witness_interval_seconds=2)
+    await joining.found(founder.node, "Local Groups Network", orders,
+                        founding([service.node for service in services], orders))
     for service in services[1:]:
         await joining.admit(founder.node, founder.client, service.node.config.url)
         await joining.join(service.node, service.client, founder.node.config.url)
@@ -111,6 +116,7 @@ async def run_demo(args: argparse.Namespace) -> int:
         node = service.node
         print(f"  {node.config.name:<12} {node.config.url}   admin token: {token}")
     first = services[0].node
+    conference = first_conference(first)[:12]
     secretary, chair, member = SIGNED_UP
     print(f"""
 Open {first.config.url}/ and sign in as Southwark's secretary, {secretary}:
@@ -127,11 +133,22 @@ Then, in about ten minutes:
      shows Havering adopted it at its own meeting, with its own count (9-2-1, 12 present).
   4. Due process: Vic Stone's case has its evidence disclosed and the reply window open.
   5. Members: 36 members, four lapsed; "Import from CSV" previews another system's export.
+  6. Governance: the network was founded under a constitution. Constitution
+     ({first.config.url}/constitution) lists its provisions; Bodies ({first.config.url}/bodies)
+     the interim national and arrangements committees, and a national committee meeting
+     called with a week's notice (pending until it opens).
+  7. The first conference is called, nine weeks ahead: every group's register is committed,
+     Southwark and Havering submitted motions their meetings carried, Havering an amendment,
+     and Southwark's delegate is credentialed. See {first.config.url}/api/v1/conferences
+     (signed in) and the commands below.
 
 Each node's own pages are at its URL. From the command line:
   groupnet member list {first.directory} --status lapsed
   groupnet network groups {services[-1].node.directory}
   groupnet verify {first.directory}
+  groupnet constitution show {first.directory}
+  groupnet conference list {first.directory}
+  groupnet conference show {first.directory} {conference}
 Press Ctrl-C to stop.""", flush=True)
     if args.exit_after is not None:
         await asyncio.sleep(args.exit_after)

@@ -6,7 +6,8 @@ there and shared with the network, another with an amendment waiting to be
 voted on, a draft seeking co-sponsors, and a due-process case in its reply
 window. Havering has a smaller register and its own meeting, which adopted
 Southwark's motion and carried it, so the endorsement on the network carries
-Havering's own count.
+Havering's own count; it also carried two motions of its own, which go to the
+network's first conference (`demo_governance.py`).
 
 Everything is made with the steps the pages, the API and the command line
 take (the register's import, calling a meeting, passing its notices on,
@@ -31,7 +32,7 @@ from ..network import sharing
 from ..network.node import Node
 from ..procedure.group.standing_orders import DAY_MS, HOUR_MS
 from ..service import Service
-from ..store import register as register_store
+from ..store import register as store_register
 
 # The meeting starts a quarter of an hour after a week's notice; the clock moves on past it.
 STARTS_AFTER = 7 * DAY_MS + HOUR_MS // 4
@@ -121,13 +122,25 @@ class Group:
     meeting: int = 0
 
 
+@dataclass
+class Demo:
+    """What the governance of the demo builds on: the groups, and motions their meetings
+    carried (local ids)."""
+
+    southwark: Group
+    conference: int
+    havering: Group | None = None
+    travel: int = 0
+    standing_orders: int = 0
+
+
 async def _register(node: Node, people: list[tuple[str, ...]], group: str) -> Group:
     report = await register_import.import_csv(node, CLI, _register_csv(people, group),
                                               skip_invalid=False)
     assert report.imported == len(people), report
     ids = {}
     for name, *_ in people:
-        member = await register_store.find_by_email(node.db, email_of(name, group))
+        member = await store_register.find_by_email(node.db, email_of(name, group))
         ids[name] = member.member_id
     return Group(node, group, ids)
 
@@ -161,7 +174,7 @@ async def _motion(group: Group, title: str, text: str, proposer: str, seconder: 
 async def _attend(group: Group, absent: tuple[str, ...]) -> None:
     """Every active member but the `absent` signs the attendance sheet."""
     away = {group.ids[name] for name in absent}
-    present = [m.member_id for m in await register_store.all_members(group.node.db, "active")
+    present = [m.member_id for m in await store_register.all_members(group.node.db, "active")
                if m.member_id not in away]
     await meetings.attend(group.node, CLI, group.meeting,
                           meetings.RecordAttendance(present=present))
@@ -190,7 +203,7 @@ async def _endorsed(node: Node, motion_id: str, by: str, seconds: float = 30.0) 
     raise SystemExit(f"error: the endorsement did not reach {node.config.name}")
 
 
-async def set_up_business(services: list[Service]) -> None:
+async def set_up_business(services: list[Service]) -> Demo:
     """Give the demo groups their registers, meetings, motions, shared motions and a case."""
     southwark = await _register(services[0].node, SOUTHWARK, "southwark")
     for name in SIGNED_UP:
@@ -210,6 +223,7 @@ async def set_up_business(services: list[Service]) -> None:
         southwark, "Open the membership database to the groups",
         "Each local group should hold its own member register; no single person or company "
         "should hold everyone's data.", "Ruth Green", "Priya Shah")
+    demo = Demo(southwark, conference)
     await motions.amend(southwark.node, CLI, strike, motions.ProposeAmendment(
         text="This branch supports the bin workers' strike for a fair pay rise, and will "
         "collect for their strike fund at every meeting until it is won.",
@@ -218,6 +232,7 @@ async def set_up_business(services: list[Service]) -> None:
     havering = None
     if len(services) > 1:
         havering = await _register(services[1].node, HAVERING, "havering")
+        demo.havering = havering
         await _call_meeting(havering, "Romford Community Hall, Laurie Square",
                             ["Apologies", "Motions from other groups", "Any other business"],
                             "Dawn Ellis")
@@ -238,9 +253,21 @@ async def set_up_business(services: list[Service]) -> None:
                                      seconder=havering.ids["Bev Saunders"],
                                      proposer=havering.ids["Ray Turner"])
         await sharing.cosponsor(havering.node, draft.id)
+        # and two motions of its own, for the network's first conference
+        demo.travel = await _motion(
+            havering, "Fund delegates' travel",
+            "Conference should pay its delegates' travel from a common fund, so that groups "
+            "far from the venue are not kept away by the fares.", "Gail Foster", "Harry Lund")
+        demo.standing_orders = await _motion(
+            havering, "Publish the conference standing orders in time",
+            "This branch calls for the delegate conference to go ahead as the elected "
+            "committees decided, with motions and amendments from local groups, and for its "
+            "standing orders to be published six weeks before.", "Irene Cho", "Errol Grant")
         clock.advance(havering.node, NOTICE_RUNS)
         await _attend(havering, ("Jack Neal",))
         await _hands(havering, local.id, 9, 2, 1)
+        await _hands(havering, demo.travel, 10, 0, 2)
+        await _hands(havering, demo.standing_orders, 8, 3, 1)
     for service in services[1:]:
         await _arrived(service.node, shared.id)
     if len(services) > 2:
@@ -253,6 +280,7 @@ async def set_up_business(services: list[Service]) -> None:
     if havering is not None:
         for service in services:
             await _endorsed(service.node, shared.id, havering.node.id)
+    return demo
 
 
 async def _charge(group: Group) -> None:
