@@ -150,7 +150,8 @@ def _plan(text: str, choices: ImportChoices, existing: set[str], now: int) -> _P
     header, rows = _read(text)
     mapping = check(register_import.choose(register_import.guess(header), choices.columns))
     refusal = register_import.missing(mapping)
-    date_column = [register_import.register_row(mapping, row)[register_import.DATE_FIELD] for _, row in rows]
+    date_column = [register_import.register_row(mapping, row)[register_import.DATE_FIELD]
+                   for _, row in rows]
     dates = register_import.read_dates(date_column, choices.dates)
     if refusal is not None:
         return _Plan(mapping, dates, header, rows, [], [], refusal)
