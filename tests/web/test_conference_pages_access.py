@@ -1,0 +1,128 @@
+"""The conference pages without a browser: who sees which forms, who may post them, escaping."""
+
+from __future__ import annotations
+
+import html
+
+import aiohttp
+import pytest
+
+from groupnet import clock
+from groupnet.network import conferences
+from groupnet.procedure.network.constitution import DAY_MS
+from groupnet.wire.messages import Adoption, Tally
+from tests.web.conference_scene import (
+    Visitor,
+    carried_at_a_meeting,
+    conference_network,
+    seen_everywhere,
+)
+
+HOSTILE = "<script>window.pwned=1</script>Rent & <b>caps</b>"
+
+
+@pytest.fixture
+async def scene(cluster, mail_server):
+    async with aiohttp.ClientSession() as http:
+        southwark, havering = await conference_network(cluster, http, mail_server)
+        called = await conferences.call(southwark.node, "first", title="Founding conference",
+                                        opens=clock.now_ms() + 60 * DAY_MS)
+        await seen_everywhere([southwark, havering],
+                              lambda n: called.id in n.state.rules(
+                                  conferences.Conferences).calls,
+                              "the call at both nodes")
+        yield southwark, havering, called.id
+
+
+async def test_a_member_who_is_not_an_officer_sees_the_conference_but_no_secretary_forms(
+        scene):
+    southwark, havering, conference = scene
+    await havering.member("Mo Member")
+    await havering.member("Sam Secretary", "secretary")
+    member = await Visitor.signed_in(havering, "Mo Member")
+    secretary = await Visitor.signed_in(havering, "Sam Secretary")
+    try:
+        status, page = await member.get(f"/conferences/{conference}")
+        assert status == 200
+        assert "Founding conference" in page and "Motions deadline" in page
+        assert f"/api/v1/conferences/{conference}/deadlines.ics" in page
+        assert "Our group&#39;s part" not in page and "Our group's part" not in page
+        assert f'action="/conferences/{conference}/motions"' not in page
+        assert 'action="/conferences/requisitions"' not in (await member.get("/conferences"))[1]
+        assert ">Conferences</a>" in page  # the navigation leads here
+
+        status, page = await secretary.get(f"/conferences/{conference}")
+        assert status == 200
+        assert f'action="/conferences/{conference}/motions"' in page
+        assert f'action="/conferences/{conference}/priorities"' in page
+        assert 'action="/conferences/requisitions"' in (await secretary.get("/conferences"))[1]
+    finally:
+        await member.close()
+        await secretary.close()
+
+
+async def test_a_form_posted_by_a_member_who_is_not_an_officer_is_refused_and_writes_nothing(
+        scene):
+    southwark, havering, conference = scene
+    await havering.member("Mo Member")
+    decided = await carried_at_a_meeting(havering, [("Rent controls", "We want them.", True)])
+    member = await Visitor.signed_in(havering, "Mo Member")
+    outsider = Visitor(havering, None)
+    head = havering.node.state.head_of(havering.node.id).seq
+    try:
+        form = {"local_motion": str(decided["motions"][0]), "subject": "housing"}
+        status, page = await member.post(f"/conferences/{conference}/motions", form)
+        assert status == 403
+        assert "this page is for the role officer" in page
+        status, page = await outsider.post(f"/conferences/{conference}/motions", form)
+        assert status == 401
+        assert "you are not signed in" in page
+        status, page = await member.post("/conferences/requisitions", {
+            "title": "Special", "reason": "Because", "opens": "2030-01-01T10:00"})
+        assert status == 403
+        assert havering.node.state.head_of(havering.node.id).seq == head
+        # the organisers' dashboard is for the committee's groups only, said in words
+        status, page = await member.get(f"/conferences/{conference}/arrangements")
+        assert status == 403
+        assert "Rule K8 (the arrangements committee)" in page
+        assert "not_organiser" not in page
+    finally:
+        await member.close()
+        await outsider.close()
+
+
+async def test_what_another_group_typed_shows_as_text_on_every_conference_page(scene):
+    southwark, havering, conference = scene
+    await southwark.member("Sam Secretary", "secretary")
+    motion = await conferences.submit(
+        havering.node, conference, HOSTILE, f"Text {HOSTILE}", "housing",
+        Adoption("General <i>meeting</i>", "2026-02-01", Tally(5, 1, 0, 6)))
+    await conferences.open_requisition(havering.node, HOSTILE, f"Reason {HOSTILE}",
+                                       clock.now_ms() + 70 * DAY_MS)
+    await seen_everywhere([southwark], lambda n: motion.id in n.state.rules(
+        conferences.Conferences).motions, "Havering's motion at Southwark")
+    secretary = await Visitor.signed_in(southwark, "Sam Secretary")
+    try:
+        for path in (f"/conferences/{conference}", f"/conferences/{conference}/arrangements",
+                     f"/conferences/{conference}/agenda", "/conferences"):
+            status, page = await secretary.get(path)
+            assert status == 200, path
+            assert "<script>window.pwned" not in page, path
+            assert "<b>caps</b>" not in page, path
+            assert html.escape(HOSTILE, quote=False) in page or \
+                html.escape(HOSTILE) in page, path
+    finally:
+        await secretary.close()
+
+
+async def test_an_unknown_conference_is_refused_in_words_without_a_code(scene):
+    southwark, _, _ = scene
+    await southwark.member("Mo Member")
+    member = await Visitor.signed_in(southwark, "Mo Member")
+    try:
+        status, page = await member.get("/conferences/" + "ab" * 32)
+        assert status == 404
+        assert "Rule K4 (calling a conference): no conference with that id" in page
+        assert "unknown_conference" not in page
+    finally:
+        await member.close()
