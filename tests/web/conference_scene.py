@@ -12,9 +12,18 @@ import aiohttp
 
 from groupnet import clock
 from groupnet.network import joining as network
+from groupnet.procedure.network.bodies import Bodies
 from groupnet.procedure.network.constitution import DAY_MS, default
 from groupnet.web.auth import SESSION_COOKIE, csrf_token_for
-from groupnet.wire.messages import NetworkConstitution, Seat
+from groupnet.wire.messages import (
+    BodyItem,
+    BodyMeeting,
+    BodyVote,
+    EntryRef,
+    NetworkConstitution,
+    Profile,
+    Seat,
+)
 from tests.conftest import FAST_ORDERS, Cluster, eventually
 from tests.web.conftest import PASSWORD, Site, email_of, with_mail
 
@@ -130,3 +139,39 @@ class Visitor:
 
 async def seen_everywhere(sites: list[Site], check, what: str) -> None:
     await eventually(lambda: all(check(s.node) for s in sites), 30, what)
+
+
+HOUR_MS = 3_600_000
+
+
+async def committee_decides(southwark: Site, sites: list[Site], conference: str,
+                            items: list[BodyItem]) -> str:
+    """The arrangements committee meets with notice, Ann votes for every item, the meeting
+    closes and every node counts the decisions carried; the meeting's id.
+
+    Days pass for the whole network (`clock.advance_everyone`): a test that calls this
+    restores the clock afterwards (monkeypatch)."""
+    node = southwark.node
+    opens = clock.now_ms() + 2 * DAY_MS + 10 * 60_000
+    meeting = await node.append("body.meeting", BodyMeeting(
+        COMMITTEE, "Arrangements", opens, opens + 2 * HOUR_MS, items))
+    await seen_everywhere(sites, lambda n: n.state.arrived_before_deadline(
+        meeting.author, meeting.seq, meeting.ts, opens - 2 * DAY_MS) is True,
+        "the committee's notice witnessed")
+    clock.advance_everyone(2 * DAY_MS + 11 * 60_000)
+    votes = [await node.append("body.vote", BodyVote(
+        EntryRef(node.id, meeting.id, node.state.head_of(node.id).seq), index, "ann", "for"))
+        for index in range(len(items))]
+    await seen_everywhere(sites, lambda n: all(n.state.arrived_before_deadline(
+        v.author, v.seq, v.ts, opens + 2 * HOUR_MS) for v in votes), "the votes counted")
+    await days_pass(southwark, 0.2)
+    await seen_everywhere(sites, lambda n: all(
+        d.status == "carried" for d in n.state.rules(Bodies).decisions(n.state)
+        if d.meeting == meeting.id), "the decisions carried")
+    return meeting.id
+
+
+async def days_pass(site: Site, days: float) -> None:
+    """Days pass for the whole network; a group then writes, so every node witnesses anew."""
+    clock.advance_everyone(int(days * DAY_MS))
+    await site.node.append("group.profile", Profile(site.node.config.name))

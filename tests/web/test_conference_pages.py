@@ -1,0 +1,244 @@
+"""Conferences in Chromium: a group's secretary and the arrangements committee at work.
+
+Two real nodes on loopback: Southwark, one of whose people holds the
+arrangements committee's seat, and Havering. The weeks of a conference's
+timetable pass for both at once (`clock.advance_everyone`), everything else is
+what a person does in the browser.
+"""
+
+from __future__ import annotations
+
+import json
+
+import aiohttp
+import pytest
+
+from groupnet import clock
+from groupnet.network import conferences
+from groupnet.procedure.network.conference_review import review
+from groupnet.procedure.network.constitution import DAY_MS
+from groupnet.wire.messages import Adoption, BodyItem, Tally
+from tests.conftest import eventually
+from tests.web.conference_scene import (
+    carried_at_a_meeting,
+    commit_register,
+    committee_decides,
+    conference_network,
+    days_pass,
+    elect_delegate,
+    field_time,
+    iso,
+    seen_everywhere,
+)
+from tests.web.conftest import screenshot, sign_in
+
+
+@pytest.fixture
+async def sites(cluster, mail_server, monkeypatch):
+    # the weeks these tests move every clock forward pass for the test alone
+    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
+    async with aiohttp.ClientSession() as http:
+        yield await conference_network(cluster, http, mail_server)
+
+
+def carried(in_favour: int = 5) -> Adoption:
+    return Adoption("General meeting", "2026-02-01", Tally(in_favour, 1, 0, 7))
+
+
+async def test_a_secretary_calls_a_conference_and_takes_the_group_s_part_from_the_pages(
+        sites, browser):
+    southwark, havering = sites
+    await havering.member("Sam Secretary", "secretary")
+    for site in (southwark, havering):
+        await commit_register(site)
+    decided = await carried_at_a_meeting(havering, [
+        ("Rent controls", "This conference calls for rent controls.", True),
+        ("Rent caps", "This conference calls for rent caps now.", True),
+        ("Close the register", "This conference closes the register.", False)])
+    later = await havering.api("POST", "/api/v1/meetings", {
+        "kind": "general", "starts_at": iso(clock.now(havering.node) + 10 * DAY_MS),
+        "place": "Trades Hall", "agenda": ["Mandates for conference"]})
+    page = await (await browser.new_context()).new_page()
+    await sign_in(page, havering, "Sam Secretary")
+
+    # Too little notice: the rule says so next to the date, and the date typed stays.
+    await page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Conferences").click()
+    soon = field_time(clock.now_ms() + 10 * DAY_MS)
+    await page.get_by_label("It opens on (UTC)").last.fill(soon)
+    await page.get_by_role("button", name="Call the first conference").click()
+    refusal = await page.locator("#problem-call-opens").inner_text()
+    assert "Rule K4 (calling a conference)" in refusal and "56 days' notice" in refusal
+    assert "short_notice" not in await page.content()
+    assert await page.get_by_label("It opens on (UTC)").last.input_value() == soon
+    await page.get_by_label("It opens on (UTC)").last.fill(
+        field_time(clock.now_ms() + 60 * DAY_MS))
+    await page.get_by_label("Title", exact=True).last.fill("Founding conference")
+    await page.get_by_role("button", name="Call the first conference").click()
+    await page.wait_for_url("**/conferences/*?called=1")
+    conference = page.url.split("/conferences/")[1].split("?")[0]
+    assert await page.locator("h1").inner_text() == "Founding conference"
+    assert "Motions deadline" in await page.locator("#timetable").inner_text()
+    assert "in 31 days" in await page.locator("#deadline-motions").inner_text()
+
+    # A carried motion goes as carried; a second is over the group's limit, said beside it.
+    await page.get_by_label("Motion our meeting carried").select_option(
+        str(decided["motions"][0]))
+    await page.get_by_label("Subject").fill("housing")
+    await page.get_by_role("button", name="Submit to the conference").click()
+    assert "Our motion was submitted" in await page.locator(".notice").inner_text()
+    assert "Rent controls" in await page.locator("#motions").inner_text()
+    lost = str(decided["motions"][2])
+    assert lost not in await page.get_by_label("Motion our meeting carried").evaluate(
+        "select => [...select.options].map(o => o.value).join(' ')")
+    await page.get_by_label("Motion our meeting carried").select_option(
+        str(decided["motions"][1]))
+    await page.get_by_label("Subject").fill("rents")
+    await page.get_by_role("button", name="Submit to the conference").click()
+    refusal = await page.locator("#problem-submit").inner_text()
+    assert "Rule K6 (motions): a group submits at most 1 motion(s)" in refusal
+    assert await page.get_by_label("Subject").input_value() == "rents"
+
+    # Southwark's motion arrives; we amend it with our other carried motion.
+    theirs = await conferences.submit(southwark.node, conference, "Housing for all",
+                                      "This conference calls for housing.", "housing",
+                                      carried())
+    await seen_everywhere([havering], lambda n: theirs.id in n.state.rules(
+        conferences.Conferences).motions, "Southwark's motion at Havering")
+    await page.reload()
+    await page.get_by_label("Conference motion to amend").select_option(theirs.id)
+    await page.get_by_label("Our carried motion whose text is the amended text").select_option(
+        str(decided["motions"][1]))
+    await page.get_by_role("button", name="Submit the amendment").click()
+    amendments = await page.locator(f"#motion-{theirs.id}").text_content()
+    assert "From Havering (Rent caps)" in amendments
+    assert "This conference calls for rent caps now." in amendments
+
+    # No ballot before the credential: the rule beside the ballot.
+    await page.locator("#priorities input[type=checkbox]").first.check()
+    await page.get_by_role("button", name="Cast our ballot").click()
+    refusal = await page.locator("#problem-priorities").inner_text()
+    assert "Rule K9 (the priorities ballot)" in refusal and "credential" in refusal
+
+    # The meeting elects a delegate; the secretary publishes the credential.
+    await elect_delegate(havering, decided["meeting"], conference, decided["people"])
+    await page.reload()
+    await page.get_by_role("button", name="Publish the credential").click()
+    assert "credential was published" in await page.locator(".notice").inner_text()
+
+    async def credentialed() -> bool:
+        await page.reload()
+        row = page.locator("#groups tr", has_text="Havering")
+        return "1 of 1" in await row.inner_text() and "accepted" in await row.inner_text()
+
+    await eventually(credentialed, what="the credential accepted, one of one")
+    await page.locator("#priorities input[type=checkbox]").first.check()
+    await page.get_by_role("button", name="Cast our ballot").click()
+    assert "ballot was cast" in await page.locator(".notice").inner_text()
+
+    # The delegates' mandate on an agenda item, put to our next meeting.
+    await page.get_by_label("Agenda item").select_option(theirs.id)
+    await page.get_by_label("Our delegates' position").select_option("oppose")
+    await page.get_by_label("At our meeting").select_option(str(later["id"]))
+    await page.get_by_label("Seconder (email or member id)").fill(
+        "havering.member.01@example.org")
+    await page.get_by_role("button", name="Put the mandate to the meeting").click()
+    await page.wait_for_url("**/motions/*")
+    assert "Housing for all" in await page.locator("main").inner_text()
+    await page.goto(havering.url + f"/conferences/{conference}")
+    await screenshot(page, "conference-secretary")
+
+
+async def test_the_arrangements_committee_prepares_its_business_and_the_final_agenda_prints(
+        sites, browser):
+    southwark, havering = sites
+    await southwark.member("Olu Organiser", "secretary")
+    await havering.member("Sam Secretary", "secretary")
+    for site in (southwark, havering):
+        await commit_register(site)
+    called = await conferences.call(southwark.node, "first", title="Founding conference",
+                                    opens=clock.now_ms() + 60 * DAY_MS)
+    conference = called.id
+    await seen_everywhere(sites, lambda n: conference in n.state.rules(
+        conferences.Conferences).calls, "the call at both nodes")
+    ours = await conferences.submit(southwark.node, conference, "Housing for all",
+                                    "This conference calls for housing.", "housing",
+                                    carried())
+    theirs = await conferences.submit(havering.node, conference, "Abolish the committee",
+                                      "This conference abolishes a committee.", "rules",
+                                      carried())
+    await seen_everywhere(sites, lambda n: all(
+        m.status == "admissible" for m in review(n.state, conference).motions) and len(
+        review(n.state, conference).motions) == 2, "both motions admissible everywhere")
+
+    organiser = await (await browser.new_context()).new_page()
+    await sign_in(organiser, southwark, "Olu Organiser")
+    await organiser.goto(southwark.url + f"/conferences/{conference}")
+    await organiser.get_by_role("link", name="Arrangements committee's dashboard").click()
+    assert "2 received, 2 admissible" in await organiser.locator("#summary").inner_text()
+
+    # A ruling names its motions: refused beside the button, in words, until it does.
+    await organiser.get_by_role("button", name="Prepare the ruling").click()
+    refusal = await organiser.locator("#problem-rule-out").inner_text()
+    assert "Rule K8 (the arrangements committee): a ruling names the motion(s)" in refusal
+    await organiser.locator("#rule-out-form").get_by_label(
+        "Abolish the committee (Havering, admissible)").check()
+    await organiser.locator("#rule-out-form").get_by_label("Under the provision").select_option(
+        "C4.2")
+    await organiser.locator("#rule-out-form").get_by_label(
+        "The committee's reason (shown with the ruling)").fill("Not the conference's to do")
+    await organiser.get_by_role("button", name="Prepare the ruling").click()
+    prepared = await organiser.locator("#prepared").inner_text()
+    assert "C4.2" in prepared and "Abolish the committee" in prepared
+    ruling = json.loads(await organiser.locator("#prepared-json").text_content())
+    assert ruling == {"action": "rule-out", "text": "Not the conference's to do",
+                      "refs": [theirs.id], "provision": "C4.2", "conference": conference}
+
+    # A composite needs two motions; the one ticked stays ticked.
+    box = organiser.locator("#composite-form").get_by_label(
+        "Housing for all (Southwark, on housing)")
+    await box.check()
+    await organiser.locator("#composite-form").get_by_label("The composite text").fill("One")
+    await organiser.get_by_role("button", name="Prepare the composite").click()
+    assert "two or more motions" in await organiser.locator("#problem-composite").inner_text()
+    assert await organiser.locator("#composite-form").get_by_label(
+        "Housing for all (Southwark, on housing)").is_checked()
+
+    # The agenda builder: Havering's motion first, then ours.
+    await organiser.locator("#order-form").get_by_label("Abolish the committee").fill("1")
+    await organiser.locator("#order-form").get_by_label("Housing for all").fill("2")
+    await organiser.get_by_role("button", name="Prepare the order of business").click()
+    order = json.loads(await organiser.locator("#prepared-json").text_content())
+    assert (order["action"], order["refs"]) == ("order-business", [theirs.id, ours.id])
+    await screenshot(organiser, "conference-arrangements")
+
+    # The committee decides the prepared ruling at its meeting; Havering appeals it.
+    meeting = await committee_decides(southwark, sites, conference, [BodyItem(
+        ruling["action"], ruling["text"], conference, ruling["refs"], None,
+        ruling["provision"])])
+    secretary = await (await browser.new_context()).new_page()
+    await sign_in(secretary, havering, "Sam Secretary")
+    await secretary.goto(havering.url + f"/conferences/{conference}")
+    status = await secretary.locator(f"#motion-{theirs.id} .status").inner_text()
+    assert "ruled out" in status and "C4.2" in status
+    appeal = secretary.locator(f"#appeal-{meeting}-0")
+    await appeal.get_by_label("Why the ruling is wrong").fill("It is within our competence")
+    await appeal.get_by_role("button", name="Lodge the appeal").click()
+    assert "the conference decides it" in await secretary.locator(".notice").inner_text()
+    assert "It is within our competence" in await secretary.locator("#appeals").inner_text()
+
+    # Past the final agenda time: the agenda is final, and prints without the navigation.
+    await days_pass(southwark, 54)
+    await seen_everywhere(sites, lambda n: review(n.state, conference).agenda.status ==
+                          "final", "the final agenda on both nodes")
+    await sign_in(organiser, southwark, "Olu Organiser")
+    await organiser.goto(southwark.url + f"/conferences/{conference}/agenda")
+    assert (await organiser.locator("h1").inner_text()) == "Founding conference"
+    sheet = await organiser.locator("main").inner_text()
+    assert "Final agenda" in sheet and "Housing for all" in sheet
+    assert "Abolish the committee" in await organiser.locator("#not-on-agenda").inner_text()
+    assert "C4.2" in await organiser.locator("#not-on-agenda").inner_text()
+    assert await organiser.locator("nav").count() == 0
+    await organiser.emulate_media(media="print")
+    assert not await organiser.get_by_role("link", name="Back to the conference").is_visible()
+    await screenshot(organiser, "conference-agenda")
