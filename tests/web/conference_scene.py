@@ -164,14 +164,16 @@ async def committee_decides(southwark: Site, sites: list[Site], conference: str,
         for index in range(len(items))]
     await seen_everywhere(sites, lambda n: all(n.state.arrived_before_deadline(
         v.author, v.seq, v.ts, opens + 2 * HOUR_MS) for v in votes), "the votes counted")
-    await days_pass(southwark, 0.2)
+    await days_pass(sites, 0.2)
     await seen_everywhere(sites, lambda n: all(
         d.status == "carried" for d in n.state.rules(Bodies).decisions(n.state)
         if d.meeting == meeting.id), "the decisions carried")
     return meeting.id
 
 
-async def days_pass(site: Site, days: float) -> None:
-    """Days pass for the whole network; a group then writes, so every node witnesses anew."""
+async def days_pass(sites: list[Site], days: float) -> None:
+    """Days pass for the whole network; every group then writes, so each witnesses the
+    others anew, later than before."""
     clock.advance_everyone(int(days * DAY_MS))
-    await site.node.append("group.profile", Profile(site.node.config.name))
+    for site in sites:
+        await site.node.append("group.profile", Profile(site.node.config.name))

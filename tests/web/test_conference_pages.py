@@ -228,7 +228,7 @@ async def test_the_arrangements_committee_prepares_its_business_and_the_final_ag
     assert "It is within our competence" in await secretary.locator("#appeals").inner_text()
 
     # Past the final agenda time: the agenda is final, and prints without the navigation.
-    await days_pass(southwark, 54)
+    await days_pass(sites, 54)
     await seen_everywhere(sites, lambda n: review(n.state, conference).agenda.status ==
                           "final", "the final agenda on both nodes")
     await sign_in(organiser, southwark, "Olu Organiser")
