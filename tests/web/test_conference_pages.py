@@ -164,68 +164,94 @@ async def test_the_arrangements_committee_prepares_its_business_and_the_final_ag
     ours = await conferences.submit(southwark.node, conference, "Housing for all",
                                     "This conference calls for housing.", "housing",
                                     carried())
-    theirs = await conferences.submit(havering.node, conference, "Abolish the committee",
-                                      "This conference abolishes a committee.", "rules",
+    theirs = await conferences.submit(havering.node, conference, "Homes for all",
+                                      "This conference calls for homes.", "housing",
                                       carried())
-    await seen_everywhere(sites, lambda n: all(
-        m.status == "admissible" for m in review(n.state, conference).motions) and len(
-        review(n.state, conference).motions) == 2, "both motions admissible everywhere")
+    urgent = await conferences.submit(havering.node, conference, "Abolish the committee",
+                                      "This conference abolishes a committee.", "rules",
+                                      carried(), "The committee dissolved itself")
+    await seen_everywhere(sites, lambda n: [m.status for m in review(
+        n.state, conference).motions] == ["admissible"] * 3, "three motions admissible")
 
     organiser = await (await browser.new_context()).new_page()
     await sign_in(organiser, southwark, "Olu Organiser")
     await organiser.goto(southwark.url + f"/conferences/{conference}")
     await organiser.get_by_role("link", name="Arrangements committee's dashboard").click()
-    assert "2 received, 2 admissible" in await organiser.locator("#summary").inner_text()
+    assert "3 received, 3 admissible" in await organiser.locator("#summary").inner_text()
 
     # A ruling names its motions: refused beside the button, in words, until it does.
+    rule_out = organiser.locator("#rule-out-form")
     await organiser.get_by_role("button", name="Prepare the ruling").click()
     refusal = await organiser.locator("#problem-rule-out").inner_text()
     assert "Rule K8 (the arrangements committee): a ruling names the motion(s)" in refusal
-    await organiser.locator("#rule-out-form").get_by_label(
-        "Abolish the committee (Havering, admissible)").check()
-    await organiser.locator("#rule-out-form").get_by_label("Under the provision").select_option(
-        "C4.2")
-    await organiser.locator("#rule-out-form").get_by_label(
-        "The committee's reason (shown with the ruling)").fill("Not the conference's to do")
+    await rule_out.get_by_label("Abolish the committee (Havering, admissible)").check()
+    await rule_out.get_by_label("Under the provision").select_option("C4.2")
+    await rule_out.get_by_label("The committee's reason (shown with the ruling)").fill(
+        "Not the conference's to do")
     await organiser.get_by_role("button", name="Prepare the ruling").click()
     prepared = await organiser.locator("#prepared").inner_text()
     assert "C4.2" in prepared and "Abolish the committee" in prepared
     ruling = json.loads(await organiser.locator("#prepared-json").text_content())
     assert ruling == {"action": "rule-out", "text": "Not the conference's to do",
-                      "refs": [theirs.id], "provision": "C4.2", "conference": conference}
+                      "refs": [urgent.id], "provision": "C4.2", "conference": conference}
 
-    # A composite needs two motions; the one ticked stays ticked.
-    box = organiser.locator("#composite-form").get_by_label(
-        "Housing for all (Southwark, on housing)")
-    await box.check()
-    await organiser.locator("#composite-form").get_by_label("The composite text").fill("One")
+    # A composite needs two motions; the one ticked stays ticked, and the text typed.
+    composite_form = organiser.locator("#composite-form")
+    await composite_form.get_by_label("Housing for all (Southwark, on housing)").check()
+    await composite_form.get_by_label("The composite text").fill(
+        "This conference calls for homes and housing for all.")
     await organiser.get_by_role("button", name="Prepare the composite").click()
     assert "two or more motions" in await organiser.locator("#problem-composite").inner_text()
-    assert await organiser.locator("#composite-form").get_by_label(
+    assert await composite_form.get_by_label(
         "Housing for all (Southwark, on housing)").is_checked()
+    await composite_form.get_by_label("Homes for all (Havering, on housing)").check()
+    await organiser.get_by_role("button", name="Prepare the composite").click()
+    composite = json.loads(await organiser.locator("#prepared-json").text_content())
+    assert (composite["action"], sorted(composite["refs"])) == (
+        "composite", sorted([ours.id, theirs.id]))
+    assert composite["text"] == "This conference calls for homes and housing for all."
 
-    # The agenda builder: Havering's motion first, then ours.
-    await organiser.locator("#order-form").get_by_label("Abolish the committee").fill("1")
-    await organiser.locator("#order-form").get_by_label("Housing for all").fill("2")
+    # The agenda builder: the emergency motion first, then Havering's, then ours.
+    order_form = organiser.locator("#order-form")
+    await order_form.get_by_label("Abolish the committee").fill("1")
+    await order_form.get_by_label("Homes for all").fill("2")
+    await order_form.get_by_label("Housing for all").fill("3")
     await organiser.get_by_role("button", name="Prepare the order of business").click()
     order = json.loads(await organiser.locator("#prepared-json").text_content())
-    assert (order["action"], order["refs"]) == ("order-business", [theirs.id, ours.id])
+    assert (order["action"], order["refs"]) == ("order-business",
+                                                [urgent.id, theirs.id, ours.id])
     await screenshot(organiser, "conference-arrangements")
 
-    # The committee decides the prepared ruling at its meeting; Havering appeals it.
-    meeting = await committee_decides(southwark, sites, conference, [BodyItem(
-        ruling["action"], ruling["text"], conference, ruling["refs"], None,
-        ruling["provision"])])
+    # The committee decides the prepared items at its meeting.
+    meeting = await committee_decides(southwark, sites, conference, [
+        BodyItem(item["action"], item["text"], conference, item["refs"], None,
+                 item["provision"]) for item in (ruling, composite)])
+
+    # Havering's secretary appeals the ruling and consents to the composite.
     secretary = await (await browser.new_context()).new_page()
     await sign_in(secretary, havering, "Sam Secretary")
     await secretary.goto(havering.url + f"/conferences/{conference}")
-    status = await secretary.locator(f"#motion-{theirs.id} .status").inner_text()
+    status = await secretary.locator(f"#motion-{urgent.id} .status").inner_text()
     assert "ruled out" in status and "C4.2" in status
     appeal = secretary.locator(f"#appeal-{meeting}-0")
     await appeal.get_by_label("Why the ruling is wrong").fill("It is within our competence")
     await appeal.get_by_role("button", name="Lodge the appeal").click()
     assert "the conference decides it" in await secretary.locator(".notice").inner_text()
     assert "It is within our competence" in await secretary.locator("#appeals").inner_text()
+    consent = secretary.locator(f"#consent-{meeting}-1")
+    await consent.get_by_label("Our answer").select_option("yes")
+    await consent.get_by_role("button", name="Publish our answer").click()
+    assert "answer on the composite" in await secretary.locator(".notice").inner_text()
+    await conferences.consent(southwark.node, f"{meeting}:1", True)
+
+    async def agreed() -> bool:
+        await secretary.reload()
+        shown = secretary.locator(f"#composite-{meeting}-1")
+        answers = await shown.locator("tbody td:nth-child(2)").all_inner_texts()
+        return "agreed" in await shown.locator(".badge").inner_text() and \
+            answers == ["consented", "consented"]
+
+    await eventually(agreed, what="both consents shown and the composite agreed")
 
     # Past the final agenda time: the agenda is final, and prints without the navigation.
     await days_pass(sites, 54)
@@ -235,9 +261,11 @@ async def test_the_arrangements_committee_prepares_its_business_and_the_final_ag
     await organiser.goto(southwark.url + f"/conferences/{conference}/agenda")
     assert (await organiser.locator("h1").inner_text()) == "Founding conference"
     sheet = await organiser.locator("main").inner_text()
-    assert "Final agenda" in sheet and "Housing for all" in sheet
-    assert "Abolish the committee" in await organiser.locator("#not-on-agenda").inner_text()
-    assert "C4.2" in await organiser.locator("#not-on-agenda").inner_text()
+    assert "Final agenda" in sheet
+    assert "This conference calls for homes and housing for all." in sheet
+    omitted = await organiser.locator("#not-on-agenda").inner_text()
+    assert "Abolish the committee" in omitted and "C4.2" in omitted
+    assert "Homes for all" in omitted and "composited" in omitted
     assert await organiser.locator("nav").count() == 0
     await organiser.emulate_media(media="print")
     assert not await organiser.get_by_role("link", name="Back to the conference").is_visible()
