@@ -15,6 +15,7 @@ from tests.web.conference_scene import (
     Visitor,
     carried_at_a_meeting,
     conference_network,
+    field_time,
     seen_everywhere,
 )
 
@@ -126,3 +127,50 @@ async def test_an_unknown_conference_is_refused_in_words_without_a_code(scene):
         assert "unknown_conference" not in page
     finally:
         await member.close()
+
+
+async def test_a_requisition_opened_signed_and_called_from_the_conferences_page(
+        cluster, mail_server):
+    async with aiohttp.ClientSession() as http:
+        southwark, havering = await conference_network(cluster, http, mail_server)
+        for site in (southwark, havering):
+            await site.member("Sam Secretary", "secretary")
+        opener = await Visitor.signed_in(havering, "Sam Secretary")
+        signer = await Visitor.signed_in(southwark, "Sam Secretary")
+        try:
+            # too soon for a special conference: refused beside the date, the input kept
+            status, page = await opener.post("/conferences/requisitions", {
+                "title": "Special conference", "reason": "The committee stopped meeting",
+                "opens": field_time(clock.now_ms() + 20 * DAY_MS)})
+            assert status == 422
+            assert 'id="problem-requisition-opens"' in page
+            assert "Rule K3 (requisitions): a requisitioned conference opens between 56" in page
+            assert 'value="The committee stopped meeting"' in page or \
+                ">The committee stopped meeting</textarea>" in page
+            status, _ = await opener.post("/conferences/requisitions", {
+                "title": "Special conference", "reason": "The committee stopped meeting",
+                "opens": field_time(clock.now_ms() + 70 * DAY_MS)})
+            assert status == 303
+            requisitions = lambda n: n.state.rules(conferences.Conferences).requisitions  # noqa: E731
+            await seen_everywhere([southwark, havering], lambda n: len(requisitions(n)) == 1,
+                                  "the requisition at both nodes")
+            [opened] = requisitions(southwark.node)
+            status, page = await signer.get("/conferences")
+            assert f'action="/conferences/requisitions/{opened}/support"' in page
+            status, _ = await signer.post(f"/conferences/requisitions/{opened}/support",
+                                          {"reason": "We agree"})
+            assert status == 303
+            await seen_everywhere([southwark, havering], lambda n: len(
+                requisitions(n)[opened].supporters) == 2, "both signatures")
+            status, page = await opener.get("/conferences")
+            assert "threshold met" in page and "Signed by Havering, Southwark" in page
+            status, _ = await opener.post("/conferences/call", {
+                "basis": "requisition", "requisition": opened})
+            assert status == 303
+            called = next(iter(havering.node.state.rules(conferences.Conferences).calls))
+            status, page = await opener.get(f"/conferences/{called}")
+            assert "A requisitioned special conference (K3)" in page
+            assert "signed by 2 of 2 groups" in page
+        finally:
+            await opener.close()
+            await signer.close()
