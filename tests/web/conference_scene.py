@@ -1,7 +1,8 @@
 """A conference over real nodes for the conference pages' tests.
 
 Southwark founds the network under a constitution whose arrangements committee
-has one seat, held by one of Southwark's people; Havering joins. Each group
+and national committee have one seat each, held by one of Southwark's people;
+Havering joins. Each group
 commits its register; each group's meetings carry motions through the API, as
 its officers would.
 """
@@ -28,6 +29,7 @@ from tests.conftest import FAST_ORDERS, Cluster, eventually
 from tests.web.conftest import PASSWORD, Site, email_of, with_mail
 
 COMMITTEE = "arrangements-committee"
+NATIONAL = "national-committee"
 
 
 async def conference_network(cluster: Cluster, http: aiohttp.ClientSession,
@@ -38,7 +40,8 @@ async def conference_network(cluster: Cluster, http: aiohttp.ClientSession,
     havering = await cluster.add("Havering")
     await network.found(southwark.node, "Conference Network", FAST_ORDERS)
     await southwark.node.append("network.constitution", NetworkConstitution(
-        default(FAST_ORDERS), [Seat(COMMITTEE, southwark.node.id, "ann", "Ann")],
+        default(FAST_ORDERS), [Seat(COMMITTEE, southwark.node.id, "ann", "Ann"),
+                               Seat(NATIONAL, southwark.node.id, "ann", "Ann")],
         clock.now_ms() + 150 * DAY_MS))
     await network.admit(southwark.node, southwark.client, havering.node.config.url)
     await network.join(havering.node, havering.client, southwark.node.config.url)
@@ -144,21 +147,22 @@ async def seen_everywhere(sites: list[Site], check, what: str) -> None:
 HOUR_MS = 3_600_000
 
 
-async def committee_decides(southwark: Site, sites: list[Site], conference: str,
-                            items: list[BodyItem]) -> str:
-    """The arrangements committee meets with notice, Ann votes for every item, the meeting
-    closes and every node counts the decisions carried; the meeting's id.
+async def committee_decides(southwark: Site, sites: list[Site], items: list[BodyItem],
+                            body: str = COMMITTEE, notice_days: int = 2) -> str:
+    """A committee (the arrangements committee unless `body`) meets with its notice, Ann
+    votes for every item, the meeting closes and every node counts the decisions carried;
+    the meeting's id.
 
     Days pass for the whole network (`clock.advance_everyone`): a test that calls this
     restores the clock afterwards (monkeypatch)."""
     node = southwark.node
-    opens = clock.now_ms() + 2 * DAY_MS + 10 * 60_000
+    opens = clock.now_ms() + notice_days * DAY_MS + 10 * 60_000
     meeting = await node.append("body.meeting", BodyMeeting(
-        COMMITTEE, "Arrangements", opens, opens + 2 * HOUR_MS, items))
+        body, "Committee meeting", opens, opens + 2 * HOUR_MS, items))
     await seen_everywhere(sites, lambda n: n.state.arrived_before_deadline(
-        meeting.author, meeting.seq, meeting.ts, opens - 2 * DAY_MS) is True,
+        meeting.author, meeting.seq, meeting.ts, opens - notice_days * DAY_MS) is True,
         "the committee's notice witnessed")
-    clock.advance_everyone(2 * DAY_MS + 11 * 60_000)
+    clock.advance_everyone(notice_days * DAY_MS + 11 * 60_000)
     votes = [await node.append("body.vote", BodyVote(
         EntryRef(node.id, meeting.id, node.state.head_of(node.id).seq), index, "ann", "for"))
         for index in range(len(items))]

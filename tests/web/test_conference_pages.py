@@ -223,7 +223,7 @@ async def test_the_arrangements_committee_prepares_its_business_and_the_final_ag
     await screenshot(organiser, "conference-arrangements")
 
     # The committee decides the prepared items at its meeting.
-    meeting = await committee_decides(southwark, sites, conference, [
+    meeting = await committee_decides(southwark, sites, [
         BodyItem(item["action"], item["text"], conference, item["refs"], None,
                  item["provision"]) for item in (ruling, composite)])
 

@@ -10,10 +10,12 @@ import pytest
 from groupnet import clock
 from groupnet.network import conferences
 from groupnet.procedure.network.constitution import DAY_MS
-from groupnet.wire.messages import Adoption, Tally
+from groupnet.wire.messages import Adoption, BodyItem, Tally
 from tests.web.conference_scene import (
+    NATIONAL,
     Visitor,
     carried_at_a_meeting,
+    committee_decides,
     conference_network,
     field_time,
     seen_everywhere,
@@ -174,3 +176,47 @@ async def test_a_requisition_opened_signed_and_called_from_the_conferences_page(
         finally:
             await opener.close()
             await signer.close()
+
+
+async def test_an_annual_conference_the_committee_decided_is_called_from_the_conferences_page(
+        cluster, mail_server, monkeypatch):
+    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
+    async with aiohttp.ClientSession() as http:
+        southwark, havering = await conference_network(cluster, http, mail_server)
+        opens = clock.now_ms() + 90 * DAY_MS
+        meeting = await committee_decides(southwark, [southwark, havering], [BodyItem(
+            "call-conference", "Annual conference 2027", "", [], opens, "")],
+            body=NATIONAL, notice_days=7)
+        await havering.member("Sam Secretary", "secretary")
+        secretary = await Visitor.signed_in(havering, "Sam Secretary")
+        try:
+            status, page = await secretary.get("/conferences")
+            assert f'id="annual-{meeting}-0"' in page and "Annual conference 2027" in page
+            status, _ = await secretary.post("/conferences/call", {
+                "basis": "annual", "meeting": meeting, "item": "0"})
+            assert status == 303
+            [called] = havering.node.state.rules(conferences.Conferences).calls.values()
+            assert (called.body.basis, called.body.opens) == ("annual", opens)
+            status, page = await secretary.get("/conferences")
+            assert f'id="annual-{meeting}-0"' not in page  # published: not offered again
+            status, page = await secretary.get(f"/conferences/{called.id}")
+            assert "An annual conference (K2)" in page
+        finally:
+            await secretary.close()
+
+
+def test_deadlines_show_in_the_node_s_time_zone_when_it_has_one_and_in_utc_otherwise():
+    from types import SimpleNamespace
+
+    from groupnet.web.pages.conferences import countdown, local, zone_of
+
+    summer = 1_782_900_000_000  # 1 July 2026, 10:00 UTC
+    london = SimpleNamespace(config=SimpleNamespace(time_zone="Europe/London"))
+    zone, name = zone_of(london)
+    assert (name, local(summer, zone)) == ("Europe/London", "01 Jul 2026, 11:00 BST")
+    plain = SimpleNamespace(config=SimpleNamespace())
+    zone, name = zone_of(plain)
+    assert (name, local(summer, zone)) == ("UTC", "01 Jul 2026, 10:00 UTC")
+    assert countdown(summer + 3 * DAY_MS + 2 * 3_600_000, summer, False) == "in 3 days, 2 h"
+    assert countdown(summer + 90 * 60_000, summer, False) == "in 1 h 30 min"
+    assert countdown(summer, summer + 1, True) == "passed (witnessed by the network)"

@@ -231,7 +231,16 @@ async def list_page(request: web.Request) -> web.StreamResponse:
     zone, zone_name = zone_of(node)
     listing = conferences.listing(node)
     requisitions = conferences.requisitions(node)
+    called_by = node.state.constitution.conference.called_by
+    # K2: the carried `call-conference` decisions whose conference nobody has published yet
+    published = {(c.body.decision.meeting.entry, c.body.decision.item)
+                 for c in node.state.rules(conferences.Conferences).calls.values()
+                 if c.body.decision is not None}
+    decided = [d for d in node.state.rules(Bodies).decisions(
+        node.state, "call-conference", called_by)
+        if d.status == "carried" and (d.meeting, d.index) not in published]
     return render(request, "conferences.html", conferences=listing, requisitions=requisitions,
+                  decided=decided, called_by=called_by,
                   own=node.id, badge=STATUS_BADGE, basis=BASIS, zone_name=zone_name,
                   when=lambda ms: local(ms, zone), plain_refusals=True,
                   network=node.state.name if node.state.net else None)
@@ -263,6 +272,8 @@ async def post_call(request: web.Request) -> web.StreamResponse:
     entry = await conferences.call(
         node_of(request), basis, title=text(request, "title") or None,
         opens=int(opens.timestamp() * 1000) if opens else None,
+        meeting=text(request, "meeting") or None,
+        item=number(request, "item", "The item") if basis == "annual" else 0,
         requisition=text(request, "requisition") or None)
     raise see_other(f"/conferences/{entry.id}?called=1")
 
