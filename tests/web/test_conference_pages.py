@@ -221,6 +221,12 @@ async def test_the_arrangements_committee_prepares_its_business_and_the_final_ag
     assert (order["action"], order["refs"]) == ("order-business",
                                                 [urgent.id, theirs.id, ours.id])
     await screenshot(organiser, "conference-arrangements")
+    await organiser.set_viewport_size({"width": 375, "height": 740})
+    for path in ("", "/arrangements", "/agenda"):
+        await organiser.goto(southwark.url + f"/conferences/{conference}{path}")
+        wide = await organiser.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert wide <= 0, (path, wide)  # a phone needs no sideways scrolling
 
     # The committee decides the prepared items at its meeting.
     meeting = await committee_decides(southwark, sites, [
