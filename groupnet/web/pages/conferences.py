@@ -59,6 +59,7 @@ from .frame import (
     ENV,
     FORM,
     PROBLEM,
+    PageHandler,
     Problem,
     action,
     actor_of,
@@ -172,7 +173,7 @@ def _body_page(request: web.Request, body: str) -> str | None:
     return None
 
 
-def _plainly(handler):
+def _plainly(handler: PageHandler) -> PageHandler:
     """A page whose unexpected refusal (an unknown conference …) is shown in words alone."""
     async def shown(request: web.Request) -> web.StreamResponse:
         try:
