@@ -7,8 +7,7 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from ..network import joining as network
-from ..network import sharing
+from ..network import joining, sharing
 from ..network.node import Node
 from ..service import Service
 from ..wire.messages import NetworkStandingOrders
@@ -76,16 +75,16 @@ async def _start_nodes(base: Path, base_port: int, count: int, services: list[Se
 
 async def _connect(services: list[Service], orders: NetworkStandingOrders | None) -> None:
     founder = services[0]
-    await network.found(founder.node, "Local Groups Network",
+    await joining.found(founder.node, "Local Groups Network",
                         orders or NetworkStandingOrders(witness_interval_seconds=2))
     for service in services[1:]:
-        await network.admit(founder.node, founder.client, service.node.config.url)
-        await network.join(service.node, service.client, founder.node.config.url)
+        await joining.admit(founder.node, founder.client, service.node.config.url)
+        await joining.join(service.node, service.client, founder.node.config.url)
         await service.outbox.refresh()
     await founder.outbox.refresh()
     for i, service in enumerate(services):
         _, area, meets, contact = SAMPLE_GROUPS[i % len(SAMPLE_GROUPS)]
-        await network.set_profile(service.node, {"area": area, "meets": meets,
+        await joining.set_profile(service.node, {"area": area, "meets": meets,
                                                  "contact": contact})
 
 

@@ -21,7 +21,7 @@ from ..group.people import CLI
 from ..limits import count_arg, id_arg
 from ..network.node import Node
 from ..procedure.group.members import COLUMNS, REQUIRED_COLUMNS, normalise_email
-from ..store import register as store
+from ..store import register as store_register
 from ..wire.rejection import refuse
 
 COLUMN_HELP = (f"Columns (first line, any order): {', '.join(COLUMNS)}. Required: "
@@ -73,13 +73,13 @@ async def cmd_export(args: argparse.Namespace) -> int:
 
 
 async def cmd_list(args: argparse.Namespace) -> int:
-    filters = store.Filters(q=args.search or "", status=args.status or "",
-                            role=args.role or "", area=args.area or "")
+    filters = store_register.Filters(q=args.search or "", status=args.status or "",
+                                     role=args.role or "", area=args.area or "")
 
     async def act(node: Node) -> int:
         rows, after = [], None
         while True:
-            page = await store.page(node.db, filters, after, store.MAX_PAGE)
+            page = await store_register.page(node.db, filters, after, store_register.MAX_PAGE)
             rows += page.members
             after = page.next
             if after is None or (args.limit and len(rows) >= args.limit):
@@ -113,7 +113,7 @@ async def cmd_add(args: argparse.Namespace) -> int:
 
 async def cmd_invite(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        member = await store.find_by_email(node.db, normalise_email(args.email))
+        member = await store_register.find_by_email(node.db, normalise_email(args.email))
         if member is None:
             raise refuse("not_found", f"{args.email} is not in this node's register", 404)
         purpose = "reset" if args.reset else "invitation"
@@ -135,7 +135,7 @@ async def cmd_invite(args: argparse.Namespace) -> int:
 
 async def cmd_dues(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        before, _ = await store.load(node.db, args.id)
+        before, _ = await store_register.load(node.db, args.id)
         member = await register.record_dues(node, CLI, args.id, args.paid_until,
                                             args.note or "")
         print(f"recorded dues of {member.name} paid until {member.paid_until}"

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import clock, store
-from .. import config as node_config
+from .. import clock, config, store
 from ..federation.peer_policy import parse_networks
 from ..network.node import Node
 from ..web.auth import create_token
@@ -42,18 +41,18 @@ async def create_node(directory: Path, name: str, url: str, host: str = "127.0.0
     except ValueError as error:
         raise refuse("bad_network", str(error), 400) from None
     try:
-        settings = node_config.NodeConfig(name=name, url=url.rstrip("/"), host=host, port=port,
-                                          trusted_proxies=list(trusted_proxies),
-                                          allow_private_peers=allow_private_peers,
-                                          allowed_peer_networks=list(allowed_peer_networks or []))
+        settings = config.NodeConfig(name=name, url=url.rstrip("/"), host=host, port=port,
+                                     trusted_proxies=list(trusted_proxies),
+                                     allow_private_peers=allow_private_peers,
+                                     allowed_peer_networks=list(allowed_peer_networks or []))
     except ValueError as error:
         raise refuse("bad_trusted_proxy", str(error), 400) from None
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
     key = crypto.SigningKey.generate()
-    crypto.save_key(directory / node_config.KEY_FILE, key)
-    crypto.write_private(directory / node_config.CONFIG_FILE, node_config.dump(settings).encode())
-    db = await store.connect(directory / node_config.DB_FILE)
+    crypto.save_key(directory / config.KEY_FILE, key)
+    crypto.write_private(directory / config.CONFIG_FILE, config.dump(settings).encode())
+    db = await store.connect(directory / config.DB_FILE)
     try:
         await store.set_meta(db, "node_id", key.public)
         await store.set_meta(db, "created", str(clock.now_ms()))

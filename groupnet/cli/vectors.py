@@ -46,6 +46,7 @@ from ..wire import crypto, messages
 from ..wire.messages import (
     Admit,
     Adoption,
+    AmendmentRules,
     Body,
     BodyItem,
     BodyMeeting,
@@ -88,7 +89,8 @@ from ..wire.schema import write_files
 DIRECTORY = Path(__file__).resolve().parents[2] / "protocol" / "vectors"
 
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z
-NOW = T0 + 3_600_000  # the receiver's clock, unless a step says otherwise
+HOUR_MS = 3_600_000
+NOW = T0 + HOUR_MS  # the receiver's clock, unless a step says otherwise
 KEY_PREFIX = b"groupnet/v1/test-vector-key\n"
 NONCE_PREFIX = b"groupnet/v1/test-vector-nonce\n"
 
@@ -1224,11 +1226,183 @@ def _derived(s: Scenario, conference: str, expected: dict) -> dict:
     return {"conference": conference, **expected}
 
 
+def _constitution(seats: list[Seat], until: int, **changes: object) -> NetworkConstitution:
+    """The default constitution, written out, with `changes` to its parts."""
+    return NetworkConstitution(msgspec.structs.replace(default(), **changes), seats, until)
+
+
+def constitution() -> Scenario:
+    s = _founded("constitution", "The founder's network.constitution, right after the charter: "
+                 "the default constitution written out, with interim members (C1, C7); "
+                 "constitutions that break entrenched provisions (E1-E7) and the other "
+                 "refusals.")
+    founder, second = s.log("founder"), s.log("second")
+    seats = [Seat("national-committee", founder.id, "nc-1", "A. Founder"),
+             Seat("national-committee", second.id, "nc-2", "B. Second"),
+             Seat("arrangements-committee", second.id, "cac-1", "C. Second")]
+    term = 120 * DAY_MS
+    committee, arrangements = default().bodies
+    coup = msgspec.structs.replace(
+        committee, powers=["call-conference", "adopt-constitution", "wind-up-body",
+                           "no-motions"])
+    s.step("a constitution whose committee may adopt a constitution, wind up a body and rule "
+           "that a conference consider no motions, amended by a bare majority: refused, "
+           "citing the first provision it breaks (E1; also E2, E4, E5)", founder.next(
+               "network.constitution", _constitution(
+                   [], s.clock + 1000, bodies=[coup, arrangements],
+                   amendments=AmendmentRules(0, 0, [1, 2], False))),
+           "rejected", "entrenched")
+    s.step("a constitution whose committee meets without notice and needs a tenth of its "
+           "seats: E7", founder.next("network.constitution", _constitution(
+               [], s.clock + 1000, bodies=[msgspec.structs.replace(
+                   committee, notice_days=0, quorum_percent=10), arrangements])),
+           "rejected", "entrenched")
+    s.step("a constitution with other standing orders than the charter's (C1)", founder.next(
+        "network.constitution", _constitution(
+            [], s.clock + 1000,
+            standing_orders=NetworkStandingOrders(admission_approvals=2))),
+        "rejected", "bad_constitution")
+    s.step("a body given a power no body can hold (C2)", founder.next(
+        "network.constitution", _constitution([], s.clock + 1000, bodies=[
+            msgspec.structs.replace(committee, powers=["call-conference", "spend-funds"]),
+            arrangements])), "rejected", "bad_constitution")
+    s.step("interim members serving 184 days, beyond interim_max_days = 183 (C7)",
+           founder.next("network.constitution", _constitution(
+               seats, s.clock + 1000 + 184 * DAY_MS)), "rejected", "bad_interim")
+    s.step("an interim member on a body the constitution does not have (C7)", founder.next(
+        "network.constitution", _constitution(
+            [Seat("steering-committee", founder.id, "sc-1", "J. Founder")],
+            s.clock + 1000 + term)), "rejected", "unknown_body")
+    s.step("six interim members on the five-seat arrangements committee (C7)", founder.next(
+        "network.constitution", _constitution(
+            [Seat("arrangements-committee", founder.id, f"cac-{i}", f"Member {i}")
+             for i in range(6)], s.clock + 1000 + term)), "rejected", "bad_interim")
+    s.step("the founder's constitution: the default written out, two interim members on "
+           "the national committee (one of a group not yet admitted) and one on the "
+           "arrangements committee, for 120 days", founder.next(
+               "network.constitution", _constitution(seats, s.clock + 1000 + term)),
+           "accepted")
+    s.step("a second constitution by the founder (C1)", founder.next(
+        "network.constitution", _constitution(seats, s.clock + 1000 + term)),
+        "rejected", "constitution_exists")
+    _admit(s, "founder", "second")
+    s.step("a constitution by an admitted node that is not the founder (C1)", second.next(
+        "network.constitution", _constitution(seats, s.clock + 1000 + term)),
+        "rejected", "not_founder")
+    return s
+
+
+def constitution_closed() -> Scenario:
+    s = _founded("constitution_closed", "A founding constitution comes before the founder "
+                 "approves any other node (C1).")
+    _admit(s, "founder", "second")
+    s.step("the founder's constitution after it admitted a node", s.log("founder").next(
+        "network.constitution", _constitution([], s.clock + 1000)),
+        "rejected", "constitution_closed")
+    s.step("the network keeps the default constitution; its members write as before",
+           s.log("second").next("group.profile", _profile("second")), "accepted")
+    return s
+
+
+
+def body_meetings() -> Scenario:
+    s = _founded("body_meetings", "Meetings of the network's bodies and their votes (SPEC 5.7, "
+                 "B1-B3, V1-V2): who calls, notice, powers, the entrenched provisions, terms; "
+                 "who votes, once, while the meeting is open.")
+    founder, second, third = s.log("founder"), s.log("second"), s.log("third")
+    term_end = T0 + 30 * DAY_MS
+    seats = [Seat("national-committee", founder.id, "nc-1", "A. Founder"),
+             Seat("national-committee", second.id, "nc-2", "B. Second"),
+             Seat("arrangements-committee", second.id, "cac-1", "C. Second")]
+    s.step("the founder's constitution: the default, three interim seats for 30 days",
+           founder.next("network.constitution", NetworkConstitution(default(), seats,
+                                                                    term_end)), "accepted")
+    _admit(s, "founder", "second")
+    _admit(s, "founder", "third")
+    opens = T0 + 8 * DAY_MS
+    week = 7 * DAY_MS
+
+    def call(log: Log, items: list[BodyItem], body: str = "national-committee",
+             at: int = opens, until: int | None = None, ts: int | None = None) -> Signed:
+        return log.next("body.meeting", BodyMeeting(body, "Meeting", at, until or at + HOUR_MS,
+                                                    items), ts=ts)
+
+    def item(action: str, **fields: object) -> BodyItem:
+        return BodyItem(action, fields.get("text", ""), "", fields.get("refs", []),
+                        fields.get("opens"), fields.get("provision", ""))  # type: ignore[arg-type]
+
+    statement = item("statement", text="The network supports the strike.")
+    s.step("a group holding no seat calls the national committee (B1)",
+           call(third, [statement]), "rejected", "not_seated")
+    s.step("a meeting of a body the constitution does not have (B1)",
+           call(founder, [statement], body="steering-committee"), "rejected", "unknown_body")
+    s.step("a meeting that closes before it opens (B2)",
+           call(founder, [statement], until=opens - 1), "rejected", "bad_meeting")
+    s.step("a meeting opening an hour after it is called, with 7 days' notice due (B2)",
+           call(founder, [statement], at=s.clock + 1000 + HOUR_MS), "rejected",
+           "short_notice")
+    s.step("winding up the arrangements committee: E2", call(founder, [
+        statement, item("wind-up-body", text="The arrangements committee.")]),
+        "rejected", "entrenched")
+    s.step("adopting a constitution: E1", call(founder, [item("adopt-constitution")]),
+           "rejected", "entrenched")
+    s.step("ruling that a conference consider no motions: E4",
+           call(founder, [item("no-motions")]), "rejected", "entrenched")
+    s.step("a power the constitution does not give the national committee (C2)",
+           call(founder, [item("rule-out", provision="C4.1")]), "rejected", "not_empowered")
+    s.step("a call of the conference that names no opening (B3)",
+           call(founder, [item("call-conference")]), "rejected", "bad_item")
+    s.step("a ruling citing no admissibility provision (B3)", call(
+        second, [item("rule-out", provision="C9", refs=["ab" * 32])],
+        body="arrangements-committee", at=s.clock + 1000 + 2 * DAY_MS), "rejected",
+        "bad_provision")
+    meeting = call(founder, [statement, item("call-conference", opens=T0 + 90 * DAY_MS)])
+    s.step("a meeting with 8 days' notice, a statement and a call of the conference",
+           meeting, "accepted")
+    ref = EntryRef(founder.id, meeting.id, founder.seq)
+    during = opens + 60_000
+    s.step("a vote before the meeting opens (V2)", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-2", "for")), "rejected", "outside_meeting")
+    s.step("a vote citing the caller's log beyond what is held (V1)", second.next(
+        "body.vote", BodyVote(EntryRef(founder.id, meeting.id, founder.seq + 5), 0, "nc-2",
+                              "for"), ts=during), "rejected", "missing_dependency",
+           now=during)
+    s.step("a vote naming an entry that is no meeting (V1)", second.next(
+        "body.vote", BodyVote(EntryRef(founder.id, s.accepted[1].id, founder.seq), 0, "nc-2",
+                              "for"), ts=during), "rejected", "unknown_meeting", now=during)
+    s.step("a vote on an item the meeting does not have (V1)", second.next(
+        "body.vote", BodyVote(ref, 2, "nc-2", "for"), ts=during), "rejected", "bad_item",
+        now=during)
+    s.step("a group voting for a seat another group holds (V2)", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-1", "for"), ts=during), "rejected", "not_seated",
+        now=during)
+    s.step("the seat holder's group votes while the meeting is open", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-2", "for"), ts=during), "accepted", now=during)
+    s.step("the same seat votes again on the item (V2)", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-2", "against"), ts=during + 1000), "rejected",
+        "duplicate_vote", now=during)
+    s.step("the same seat votes on the other item", second.next(
+        "body.vote", BodyVote(ref, 1, "nc-2", "for"), ts=during + 1000), "accepted",
+        now=during)
+    s.step("a vote after the meeting closed (V2)", founder.next(
+        "body.vote", BodyVote(ref, 0, "nc-1", "for"), ts=opens + 2 * HOUR_MS), "rejected",
+        "outside_meeting", now=opens + 2 * HOUR_MS)
+    after = term_end + DAY_MS
+    s.step("a statement called after the interim term ended (B3)", call(
+        founder, [statement], at=after + week + HOUR_MS, ts=after), "rejected",
+        "term_expired", now=after)
+    s.step("as caretaker, the committee may still call the conference", call(
+        founder, [item("call-conference", opens=after + 60 * DAY_MS)],
+        at=after + week + HOUR_MS, ts=after), "accepted", now=after)
+    return s
+
+
 SCENARIOS: list[Callable[[], Scenario]] = [
     directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
     forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
     strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
     conference,
+    constitution, constitution_closed, body_meetings,
 ]
 
 

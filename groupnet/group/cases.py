@@ -31,8 +31,7 @@ import msgspec
 
 from .. import clock
 from ..network.node import Node
-from ..procedure.group import discipline
-from ..procedure.group import members as member_rules
+from ..procedure.group import discipline, members
 from ..procedure.group.discipline import AppealBody, AppealOutcome, Case, Outcome, PanelSeat
 from ..procedure.group.standing_orders import DAY_MS
 from ..store import audit, business, register
@@ -173,7 +172,7 @@ async def _may_see(db: aiosqlite.Connection, actor: Actor, case: Case) -> bool:
     if case.hearing is not None and actor.member_id in case.hearing.panel:
         return True
     me = await people.member(db, actor.member_id)
-    return member_rules.is_officer(me, await rules.current(db))
+    return members.is_officer(me, await rules.current(db))
 
 
 async def view(node: Node, actor: Actor, ident: int) -> CaseView:
@@ -209,7 +208,7 @@ async def _enforce(db: aiosqlite.Connection, actor: Actor, ident: int, case: Cas
     the step standing; asked for directly (`strict`), the refusal is the answer.
     """
     member, version = await register.load(db, case.member_id)
-    updated = member_rules.apply_due_process(member, case, now)
+    updated = members.apply_due_process(member, case, now)
     if isinstance(updated, Rejection) and strict:
         _check(updated)
     if isinstance(updated, Rejection) or updated == member:

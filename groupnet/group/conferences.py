@@ -14,14 +14,13 @@ from ..network import conferences
 from ..network.node import Node
 from ..wire.messages import Adoption, Entry
 from ..wire.rejection import refuse
-from . import elections
-from . import motions as local_motions
+from . import elections, motions
 from .endorsement import decision_of
 from .people import Actor
 
 
-async def _carried(node: Node, local_id: int) -> tuple[local_motions.MotionView, Adoption]:
-    view = await local_motions.view(node.db, local_id)
+async def _carried(node: Node, local_id: int) -> tuple[motions.MotionView, Adoption]:
+    view = await motions.view(node.db, local_id)
     decision = await decision_of(node, view.meeting, view.result)
     if decision is None:
         outcome = view.result.outcome if view.result is not None else "not yet put"

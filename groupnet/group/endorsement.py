@@ -15,7 +15,7 @@ from ..network.node import Node
 from ..procedure.group.motions import MotionResult
 from ..store import adoptions
 from ..wire.messages import Adoption, Entry, Tally
-from . import meetings as group_meetings
+from . import meetings
 
 MEETING_NAMES = {"general": "General meeting", "committee": "Committee meeting",
                  "annual": "Annual general meeting"}
@@ -26,9 +26,9 @@ async def decision_of(node: Node, meeting_id: int, result: MotionResult | None
     """Our meeting's decision on a local motion with `result`, if it was carried."""
     if result is None or result.outcome != "carried" or result.tally is None:
         return None
-    meeting = (await group_meetings.view(node.db, meeting_id)).meeting
+    meeting = (await meetings.view(node.db, meeting_id)).meeting
     day = datetime.fromtimestamp(meeting.starts_at_ms / 1000, UTC).strftime("%Y-%m-%d")
-    present = len((await group_meetings.load(node.db, meeting_id))[0].attendance.present)
+    present = len((await meetings.load(node.db, meeting_id))[0].attendance.present)
     t = result.tally
     return Adoption(MEETING_NAMES.get(meeting.kind, "Meeting"), day,
                     Tally(t.in_favour, t.against, t.abstentions, present))

@@ -121,3 +121,59 @@ async def test_a_carried_motion_goes_to_the_conference_as_carried_and_a_lost_one
     printed = json.loads(capsys.readouterr().out)
     assert code == 0 and printed["status"] == "preliminary"
     assert {i["title"] for i in printed["items"]} == {"Rent controls", "Housing"}
+
+
+async def test_delegates_elected_to_the_conference_are_credentialed_against_the_entitlement(
+        networked):
+    branch, havering = networked
+    called = await branch.ok("POST", "/api/v1/conferences", as_="Sam Secretary", json={
+        "basis": "first", "opens": clock.now_ms() + 60 * DAY_MS})
+    conference = called["entry"]
+    people = await members(branch, 6)
+    chair, secretary = branch.ids["Chris Chair"], branch.ids["Sam Secretary"]
+    agm = await branch.ok("POST", "/api/v1/meetings", as_="Sam Secretary", json={
+        "kind": "annual", "starts_at": branch.in_days(29), "place": "Trades Hall",
+        "agenda": ["Election of delegates"]})
+    base = f"/api/v1/meetings/{agm['id']}/elections"
+    election = await branch.ok("POST", base, as_="Sam Secretary",
+                               json={"conference": conference, "seats": 2})
+    other = await branch.ok("POST", base, as_="Sam Secretary",
+                            json={"conference": "Another conference", "seats": 1})
+    for member_id, name in zip(people[:2], ("Ali", "Ben"), strict=True):
+        await branch.ok("POST", f"/api/v1/elections/{election['id']}/nominations",
+                        as_="Sam Secretary", json={"candidate": member_id, "display_name": name,
+                                                   "nominated_by": people[5]})
+        await branch.ok("POST", f"/api/v1/elections/{election['id']}/nominations/{member_id}/"
+                        "acceptance", as_="Sam Secretary", json={})
+    branch.days_pass(29)
+    for name in ("Chris Chair", "Sam Secretary"):
+        await branch.sign_in_again(name)
+    await branch.ok("POST", f"/api/v1/meetings/{agm['id']}/attendance", as_="Sam Secretary",
+                    json={"present": [chair, secretary, *people]})
+    for voter in [chair, secretary, *people]:
+        await branch.ok("POST", f"/api/v1/elections/{election['id']}/ballots",
+                        as_="Sam Secretary", json={"approvals": people[:2], "voter": voter})
+    await branch.ok("POST", f"/api/v1/elections/{election['id']}/count", as_="Chris Chair")
+
+    path = f"/api/v1/conferences/{conference}/credentials"
+    wrong = await branch.call("POST", path, as_="Sam Secretary",
+                              json={"election": other["id"]})
+    assert (wrong.status, wrong.code) == (422, "wrong_conference")
+    await branch.ok("POST", path, as_="Sam Secretary", json={"election": election["id"]})
+    await eventually(lambda: (branch.node.id, conference) in havering.node.state.credentials,
+                     what="the credential at Havering")
+
+    async def judged() -> bool:
+        listed = (await branch.ok("GET", path, as_="Sam Secretary"))["credentials"]
+        return [c["status"] for c in listed] == ["over entitlement"]
+
+    # Southwark committed no register before the call: it is entitled to no delegate
+    await eventually(judged, what="the credential judged by its deadline and entitlement")
+    [credential] = (await branch.ok("GET", path, as_="Sam Secretary"))["credentials"]
+    assert credential["reason"] == ("K5: it names 2 delegates; the group is entitled to 0 (no "
+                                    "register commitment published by the call)")
+    entitled = (await branch.ok("GET", f"/api/v1/conferences/{conference}/entitlements",
+                                as_="Sam Secretary"))["entitlements"]
+    [ours] = [e for e in entitled if e["group"]["name"] == "Southwark"]
+    assert (ours["entitled"], ours["delegates"], ours["credential_status"]) == (
+        0, 2, "over entitlement")

@@ -813,3 +813,22 @@ def test_a_conference_entry_citing_a_log_a_fork_removed_has_no_effect():
     net.state.apply(motion)
     assert net.state.rules(Conferences).motions == {}
     assert net.take(net.motion(net.b, call, title="Again")) is None
+
+
+def test_an_agreed_composite_not_prioritised_is_listed_with_its_count():
+    net = Network(priority_slots=1)
+    call, motions, meeting = composite_setup(net)
+    other = net.must(net.motion(net.d, call, title="Buses", subject="transport"))
+    net.must(consent(net.b, meeting))
+    net.must(consent(net.c, meeting))
+    for group in (net.a, net.d, net.e):
+        net.must(net.credential(group, call))
+    net.must(ballot(net.a, call, other))
+    net.must(ballot(net.d, call, other))
+    net.must(ballot(net.e, call, motions[0]))
+    net.later(FINAL_AGENDA + 1)
+    agenda = net.review(call).agenda
+    assert [i.id for i in agenda.items] == [other.id]
+    left = {o.id: (o.kind, o.status) for o in agenda.not_on_agenda}
+    assert left[f"{meeting.id}:0"] == ("composite", "not prioritised")
+    assert left[motions[0].id] == ("motion", "composited")

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from referencing import Registry, Resource
 
-from groupnet.cli import vectors as wire_vectors
+from groupnet.cli import vectors
 from groupnet.cli.setup import create_node
 from groupnet.network.node import Node
 from groupnet.wire import crypto, messages
@@ -116,7 +116,7 @@ def test_schema_files_are_what_the_msgspec_types_generate():
 
 
 def test_vector_files_are_what_the_generator_makes():
-    made = {name: wire_schema.render(doc) for name, doc in wire_vectors.vectors().items()}
+    made = {name: wire_schema.render(doc) for name, doc in vectors.vectors().items()}
     held = {p.name: p.read_text(encoding="utf-8") for p in VECTOR_FILES}
     assert set(held) == set(made), (
         "protocol/vectors/ does not match groupnet/cli/vectors.py; "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from groupnet.network import joining as network
+from groupnet.network import joining
 from tests.web.conftest import screenshot, sign_in, sign_in_as_operator
 
 
@@ -95,7 +95,7 @@ async def test_a_form_posted_without_its_security_token_is_refused_and_changes_n
 
 
 async def test_a_group_name_with_a_script_tag_shows_as_text(site, page):
-    await network.set_profile(site.node, {"name": "<script>window.pwned=1</script>Southwark",
+    await joining.set_profile(site.node, {"name": "<script>window.pwned=1</script>Southwark",
                                           "area": "<b>Bermondsey</b>"})
     await sign_in_as_operator(page, site)
     await page.goto(site.url + "/directory")

@@ -555,18 +555,17 @@ def review(state: NetworkState, conference: str) -> Review | None:
                 choosers.setdefault(item_of[choice], set()).add(group)
     votes = {ident: len(groups) for ident, groups in choosers.items()}
     debatable = [c for c in candidates if c[0] != "emergency motion"]
-    not_prioritised: set[str] = set()
+    not_prioritised: dict[str, str] = {}  # item id -> why
     if len(debatable) > rules.priority_slots:
         ranked = sorted(debatable, key=lambda c: (-votes.get(c[1], 0), position(c)))
         cut = ranked[rules.priority_slots - 1]
         for c in ranked[rules.priority_slots:]:
-            not_prioritised.add(c[1])
+            why = (f"K9: chosen by {votes.get(c[1], 0)} group(s); the {rules.priority_slots} "
+                   f"slots went to items chosen by at least {votes.get(cut[1], 0)}")
+            not_prioritised[c[1]] = why
             for m in c[2]:
                 if m in by_id and status_of[m][0] == "admissible":
-                    status_of[m] = ("not prioritised", (
-                        f"K9: chosen by {votes.get(c[1], 0)} group(s); the "
-                        f"{rules.priority_slots} slots went to items chosen by at least "
-                        f"{votes.get(cut[1], 0)}"))
+                    status_of[m] = ("not prioritised", why)
 
     # K7: amendments, under their motions
     amendments: list[AmendmentStatus] = []
@@ -614,9 +613,12 @@ def review(state: NetworkState, conference: str) -> Review | None:
                                    if a.motion in by_id else a.motion, [a.group], a.status,
                                    a.reason))
     for c in composites:
+        title = f"Composite of {len(c.motions)} motions on {c.subject}"
         if c.status != "agreed":
-            omitted.append(Omitted("composite", c.id, f"Composite of {len(c.motions)} "
-                                   f"motions on {c.subject}", c.groups, c.status, c.reason))
+            omitted.append(Omitted("composite", c.id, title, c.groups, c.status, c.reason))
+        elif c.id in not_prioritised:
+            omitted.append(Omitted("composite", c.id, title, c.groups, "not prioritised",
+                                   not_prioritised[c.id]))
     final = passed["final_agenda"]
     order_text = (f"K8: the order of business decided at meeting {order.meeting}, item "
                   f"{order.index}" if order is not None

@@ -17,7 +17,7 @@ from ...group.people import Actor
 from ...limits import Millis
 from ...procedure.group.members import Member
 from ...store import audit
-from ...store import register as store
+from ...store import register as store_register
 from ...wire.rejection import refuse
 from ..auth import require
 from .endpoints import Endpoint, Query, ident, json, node_of, query, read_body
@@ -80,11 +80,11 @@ async def _officer_view(request: web.Request, member: Member) -> dict:
 
 
 async def list_members(request: web.Request) -> web.Response:
-    filters = store.Filters(**{name: query(request, name, "")
-                               for name in ("q", "status", "role", "area", "postcode")})
+    filters = store_register.Filters(**{name: query(request, name, "")
+                                        for name in ("q", "status", "role", "area", "postcode")})
     limit = query(request, "limit", 100)
-    page = await store.page(node_of(request).db, filters, query(request, "after", "") or None,
-                            limit)
+    page = await store_register.page(node_of(request).db, filters,
+                                     query(request, "after", "") or None, limit)
     return json(page)
 
 
@@ -95,7 +95,7 @@ async def post_member(request: web.Request) -> web.Response:
 
 
 async def get_member(request: web.Request) -> web.Response:
-    member, _ = await store.load(node_of(request).db, request.match_info["id"])
+    member, _ = await store_register.load(node_of(request).db, request.match_info["id"])
     return json(await _officer_view(request, member))
 
 
@@ -221,7 +221,7 @@ async def get_commitments(request: web.Request) -> web.Response:
 
 MEMBER_FILTERS = (Query("q"), Query("status", choices=STATUSES), Query("role"),
                   Query("area"), Query("postcode"), Query("after"),
-                  Query("limit", "integer", 1, store.MAX_PAGE))
+                  Query("limit", "integer", 1, store_register.MAX_PAGE))
 
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/members",

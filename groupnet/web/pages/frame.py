@@ -41,7 +41,7 @@ from ... import store
 from ...group.people import Actor
 from ...limits import MAX_ID, refusal, web_link, whole_number
 from ...network.node import Node
-from ...store import register as register_store
+from ...store import register
 from ...wire.rejection import Refused, Rejection, refuse
 from ..addresses import client_address
 from ..api.endpoints import ident  # noqa: F401 (pages read path ids as the API does)
@@ -361,7 +361,7 @@ async def member_id(request: web.Request, raw: str, what: str) -> str:
     """A member named on a form by member id or email: their id."""
     raw = raw.strip()
     if "@" in raw:
-        owner = await register_store.email_owner(node_of(request).db, raw.lower())
+        owner = await register.email_owner(node_of(request).db, raw.lower())
         if owner is None:
             raise refuse("not_found", f"{what}: nobody in the register has the email {raw}",
                          404)
@@ -371,7 +371,7 @@ async def member_id(request: web.Request, raw: str, what: str) -> str:
 
 async def names_of(request: web.Request, ids) -> dict[str, str]:
     """The register's names of the members with these ids."""
-    found = await register_store.records(node_of(request).db, [i for i in ids if i])
+    found = await register.records(node_of(request).db, [i for i in ids if i])
     return {i: m.name for i, m in found.items()}
 
 

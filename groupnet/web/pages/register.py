@@ -13,7 +13,8 @@ from typing import Any
 from aiohttp import web
 
 from ...group import mail, register, signin
-from ...store import register as store
+from ...procedure.group.members import COLUMNS
+from ...store import register as store_register
 from ...wire.rejection import refuse
 from ..api.register import LinkRequest, RoleAssignment, StatusChange
 from .frame import (
@@ -43,9 +44,10 @@ async def members_page(request: web.Request) -> web.StreamResponse:
     status = q.get("status", "")
     if status and status not in STATUSES:
         raise refuse("bad_request", f"status is one of {', '.join(STATUSES)}", 400)
-    filters = store.Filters(q=q.get("q", "")[:200], status=status, role=q.get("role", "")[:64],
-                            area=q.get("area", "")[:200])
-    found = await store.page(node_of(request).db, filters, q.get("after") or None, PAGE_SIZE)
+    filters = store_register.Filters(q=q.get("q", "")[:200], status=status,
+                                     role=q.get("role", "")[:64], area=q.get("area", "")[:200])
+    found = await store_register.page(node_of(request).db, filters, q.get("after") or None,
+                                      PAGE_SIZE)
     return render(request, "members.html", found=found, filters=filters, statuses=STATUSES,
                   roles=(await register.standing_orders(node_of(request))).officer_roles)
 
@@ -62,7 +64,7 @@ async def post_member(request: web.Request) -> web.StreamResponse:
 @page("GET", "/api/v1/members/{id}")
 async def member_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
-    member, _ = await store.load(node.db, request.match_info["id"])
+    member, _ = await store_register.load(node.db, request.match_info["id"])
     orders = await register.standing_orders(node)
     return render(request, "member.html", member=member,
                   signed_up=await signin.has_password(node.db, member.member_id),
@@ -123,7 +125,7 @@ async def post_link(request: web.Request) -> web.StreamResponse:
     purpose = shaped(LinkRequest, {"purpose": text(request, "purpose") or "invitation"}).purpose
     issued = await register.issue_link(node_of(request), actor_of(request),
                                        request.match_info["id"], purpose)
-    member, _ = await store.load(node_of(request).db, request.match_info["id"])
+    member, _ = await store_register.load(node_of(request).db, request.match_info["id"])
     return render(request, "link_issued.html", member=member, issued=issued, purpose=purpose)
 
 
@@ -133,7 +135,7 @@ async def post_link(request: web.Request) -> web.StreamResponse:
 @page("POST", "/api/v1/register/import")
 async def import_page(request: web.Request) -> web.StreamResponse:
     return render(request, "import.html", row_errors=request.get(ROW_ERRORS) or [],
-                  report=None, columns=", ".join(register.rules_of.COLUMNS))
+                  report=None, columns=", ".join(COLUMNS))
 
 
 @action("POST", "/api/v1/register/import", "import", import_page,
@@ -156,7 +158,7 @@ async def post_import(request: web.Request) -> web.StreamResponse:
         request[ROW_ERRORS] = refused.errors
         raise
     return render(request, "import.html", row_errors=[], report=report,
-                  columns=", ".join(register.rules_of.COLUMNS))
+                  columns=", ".join(COLUMNS))
 
 
 @page("GET", "/api/v1/register/export")
