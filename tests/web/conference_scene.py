@@ -149,30 +149,39 @@ HOUR_MS = 3_600_000
 
 async def committee_decides(southwark: Site, sites: list[Site], items: list[BodyItem],
                             body: str = COMMITTEE, notice_days: int = 2) -> str:
-    """A committee (the arrangements committee unless `body`) meets with its notice, Ann
-    votes for every item, the meeting closes and every node counts the decisions carried;
-    the meeting's id.
+    """A committee (the arrangements committee unless `body`) meets with its notice and
+    decides `items` (see `committee_votes`); the meeting's id."""
+    opens = clock.now_ms() + notice_days * DAY_MS + 10 * 60_000
+    meeting = await southwark.node.append("body.meeting", BodyMeeting(
+        body, "Committee meeting", opens, opens + 2 * HOUR_MS, items))
+    await committee_votes(southwark, sites, [meeting.id], notice_days)
+    return meeting.id
+
+
+async def committee_votes(southwark: Site, sites: list[Site], meeting_ids: list[str],
+                          notice_days: int = 2) -> None:
+    """Once every node has witnessed the meetings' notice, the network's clocks pass their
+    opening, Ann (Southwark's seat) votes for every item, the meetings close and every
+    node counts the decisions carried.
 
     Days pass for the whole network (`clock.advance_everyone`): a test that calls this
     restores the clock afterwards (monkeypatch)."""
     node = southwark.node
-    opens = clock.now_ms() + notice_days * DAY_MS + 10 * 60_000
-    meeting = await node.append("body.meeting", BodyMeeting(
-        body, "Committee meeting", opens, opens + 2 * HOUR_MS, items))
-    await seen_everywhere(sites, lambda n: n.state.arrived_before_deadline(
-        meeting.author, meeting.seq, meeting.ts, opens - notice_days * DAY_MS) is True,
-        "the committee's notice witnessed")
-    clock.advance_everyone(notice_days * DAY_MS + 11 * 60_000)
-    votes = [await node.append("body.vote", BodyVote(
-        EntryRef(node.id, meeting.id, node.state.head_of(node.id).seq), index, "ann", "for"))
-        for index in range(len(items))]
+    held = [node.state.rules(Bodies).meetings[m] for m in meeting_ids]
     await seen_everywhere(sites, lambda n: all(n.state.arrived_before_deadline(
-        v.author, v.seq, v.ts, opens + 2 * HOUR_MS) for v in votes), "the votes counted")
-    await days_pass(sites, 0.2)
+        m.author, m.seq, m.ts, m.body.opens - notice_days * DAY_MS) is True for m in held),
+        "the committee's notice witnessed")
+    clock.advance_everyone(max(m.body.opens for m in held) - clock.now_ms() + 60_000)
+    votes = [(m, await node.append("body.vote", BodyVote(
+        EntryRef(m.author, m.id, node.state.head_of(m.author).seq), index, "ann", "for")))
+        for m in held for index in range(len(m.body.items))]
+    await seen_everywhere(sites, lambda n: all(n.state.arrived_before_deadline(
+        v.author, v.seq, v.ts, m.body.closes) for m, v in votes), "the votes counted")
+    clock.advance_everyone(max(m.body.closes for m in held) - clock.now_ms() + 60_000)
+    await days_pass(sites, 0.1)
     await seen_everywhere(sites, lambda n: all(
         d.status == "carried" for d in n.state.rules(Bodies).decisions(n.state)
-        if d.meeting == meeting.id), "the decisions carried")
-    return meeting.id
+        if d.meeting in meeting_ids), "the decisions carried")
 
 
 async def days_pass(sites: list[Site], days: float) -> None:

@@ -17,12 +17,12 @@ from groupnet import clock
 from groupnet.network import conferences
 from groupnet.procedure.network.conference_review import review
 from groupnet.procedure.network.constitution import DAY_MS
-from groupnet.wire.messages import Adoption, BodyItem, Tally
+from groupnet.wire.messages import Adoption, Tally
 from tests.conftest import eventually
 from tests.web.conference_scene import (
     carried_at_a_meeting,
     commit_register,
-    committee_decides,
+    committee_votes,
     conference_network,
     days_pass,
     elect_delegate,
@@ -228,10 +228,39 @@ async def test_the_arrangements_committee_prepares_its_business_and_the_final_ag
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert wide <= 0, (path, wide)  # a phone needs no sideways scrolling
 
-    # The committee decides the prepared items at its meeting.
-    meeting = await committee_decides(southwark, sites, [
-        BodyItem(item["action"], item["text"], conference, item["refs"], None,
-                 item["provision"]) for item in (ruling, composite)])
+    # The committee meets on each prepared item: called from the dashboard, with notice.
+    meetings = []
+    for prepare in ("Prepare the ruling", "Prepare the composite"):
+        await organiser.goto(southwark.url + f"/conferences/{conference}/arrangements")
+        if prepare == "Prepare the ruling":
+            await rule_out.get_by_label("Abolish the committee (Havering, admissible)").check()
+            await rule_out.get_by_label("Under the provision").select_option("C4.2")
+            await rule_out.get_by_label("The committee's reason (shown with the ruling)").fill(
+                "Not the conference's to do")
+        else:
+            for label in ("Housing for all (Southwark, on housing)",
+                          "Homes for all (Havering, on housing)"):
+                await composite_form.get_by_label(label).check()
+            await composite_form.get_by_label("The composite text").fill(
+                "This conference calls for homes and housing for all.")
+        await organiser.get_by_role("button", name=prepare).click()
+        proposal = organiser.locator("#propose-form")
+        if not meetings:  # a day's notice is too little: the rule beside the date
+            soon = field_time(clock.now_ms() + DAY_MS)
+            await proposal.get_by_label("Opens (UTC)").fill(soon)
+            await proposal.get_by_role("button", name="Call the committee's meeting").click()
+            refusal = await organiser.locator("#problem-propose-opens").inner_text()
+            assert "Rule B2 (a body's notice): arrangements-committee meets with 2 days' " \
+                "notice" in refusal
+            assert await proposal.get_by_label("Opens (UTC)").input_value() == soon
+        opens = clock.now_ms() + 2 * DAY_MS + 30 * 60_000
+        await proposal.get_by_label("Opens (UTC)").fill(field_time(opens))
+        await proposal.get_by_label("Closes (UTC)").fill(field_time(opens + 2 * 3_600_000))
+        await proposal.get_by_role("button", name="Call the committee's meeting").click()
+        await organiser.wait_for_url("**/bodies/arrangements-committee/meetings/*?called=1")
+        meetings.append(organiser.url.split("/meetings/")[1].split("?")[0])
+    await committee_votes(southwark, sites, meetings)
+    meeting, composited = meetings
 
     # Havering's secretary appeals the ruling and consents to the composite.
     secretary = await (await browser.new_context()).new_page()
@@ -244,15 +273,15 @@ async def test_the_arrangements_committee_prepares_its_business_and_the_final_ag
     await appeal.get_by_role("button", name="Lodge the appeal").click()
     assert "the conference decides it" in await secretary.locator(".notice").inner_text()
     assert "It is within our competence" in await secretary.locator("#appeals").inner_text()
-    consent = secretary.locator(f"#consent-{meeting}-1")
+    consent = secretary.locator(f"#consent-{composited}-0")
     await consent.get_by_label("Our answer").select_option("yes")
     await consent.get_by_role("button", name="Publish our answer").click()
     assert "answer on the composite" in await secretary.locator(".notice").inner_text()
-    await conferences.consent(southwark.node, f"{meeting}:1", True)
+    await conferences.consent(southwark.node, f"{composited}:0", True)
 
     async def agreed() -> bool:
         await secretary.reload()
-        shown = secretary.locator(f"#composite-{meeting}-1")
+        shown = secretary.locator(f"#composite-{composited}-0")
         answers = await shown.locator("tbody td:nth-child(2)").all_inner_texts()
         return "agreed" in await shown.locator(".badge").inner_text() and \
             answers == ["consented", "consented"]

@@ -19,9 +19,11 @@ composite, appeal a ruling, cast the priorities ballot.
 The organisers are the arrangements committee (the constitution's
 `arranged_by`): a group one of whose people holds a seat there sees the
 dashboard, and prepares the committee's rulings, composites and order of
-business. The committee decides them at a meeting of its own, with notice and
-a quorum (SPEC 5.7), where each item is put as prepared here; preparing one
-changes nothing, so the builder is a plain GET form.
+business. Preparing one changes nothing, so the builder is a plain GET form;
+the prepared item is then put to a meeting of the committee, called from the
+dashboard through the body meeting step (`network/bodies.py`, the function
+`POST /api/v1/bodies/{body}/meetings` calls), which the committee decides
+with its notice, quorum and vote (SPEC 5.7).
 
 Refusals are shown next to the form that asked, in the rule's words with the
 provision it cites, never as a code, with the input kept.
@@ -40,7 +42,7 @@ from multidict import MultiDict
 from ... import clock
 from ...group import conferences as group_conferences
 from ...group import elections, meetings, motions
-from ...network import conferences
+from ...network import bodies, conferences
 from ...network.node import Node
 from ...procedure.group.delegates import current_mandates
 from ...procedure.network.bodies import Bodies
@@ -79,6 +81,7 @@ from .frame import (
 API = "/api/v1/conferences"
 CONFERENCE = API + "/{id}"
 HOUR_MS = 3_600_000
+DAY_MS = 24 * HOUR_MS
 
 # what each rule of SPEC 5.8 (and the rules it leans on) is about, as a page names it
 PROVISIONS = {
@@ -86,9 +89,10 @@ PROVISIONS = {
     "K4": "calling a conference", "K5": "delegates and credentials", "K6": "motions",
     "K7": "amendments", "K8": "the arrangements committee", "K9": "the priorities ballot",
     "K10": "the final agenda", "SM3": "references to other groups' entries",
-    "SM8": "the count of a meeting",
+    "SM8": "the count of a meeting", "B1": "who calls a body's meeting",
+    "B2": "a body's notice", "B3": "a body's powers and term", "B4": "a body's decisions",
 }
-_CITED = re.compile(r"^(K\d+|SM\d+): ")
+_CITED = re.compile(r"^(K\d+|SM\d+|B\d): ")
 
 STATUS_BADGE = {
     "stands": "good", "admissible": "good", "accepted": "good", "agreed": "good",
@@ -133,6 +137,11 @@ def local(ms: int, zone: tzinfo) -> str:
     """ "14 Mar 2026, 19:30 GMT": the moment in the zone, with the zone's abbreviation."""
     at = datetime.fromtimestamp(ms / 1000, UTC).astimezone(zone)
     return at.strftime("%d %b %Y, %H:%M ") + (at.tzname() or "UTC")
+
+
+def _field(ms: int) -> str:
+    """A moment as a datetime-local field holds it (UTC, as forms read it)."""
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M")
 
 
 def countdown(at: int, now: int, passed: bool) -> str:
@@ -503,8 +512,12 @@ async def arrangements_page(request: web.Request) -> web.StreamResponse:
         request[PROBLEM] = Problem(request.query.get("prepare", ""), r.code, r.reason)
         request[FORM] = MultiDict(request.query)
     caller = caller_of(request)
+    notice = bodies.body_or_404(node, context["committee"]).notice_days
+    opens = clock.now_ms() + notice * DAY_MS + HOUR_MS
     return render(
         request, "conference_arrangements.html", prepared=prepared,
+        notice_days=notice, meeting_opens=_field(opens), meeting_closes=_field(opens + 2 * HOUR_MS),
+        query_string=request.query_string,
         prepared_refs=[(ident, _title(context["names"], found, ident))
                        for ident in (prepared or {}).get("refs", [])],
         body_page=_body_page(request, context["committee"]),
@@ -513,6 +526,26 @@ async def arrangements_page(request: web.Request) -> web.StreamResponse:
         item_json=msgspec.json.encode({**prepared, "conference": conference}).decode()
         if prepared else "",
         **context)
+
+
+@action("POST", "/api/v1/bodies/{body}/meetings", "propose", arrangements_page,
+        {"short_notice": "opens", "bad_opens": "opens", "bad_meeting": "closes",
+         "bad_closes": "closes"})
+async def post_proposal(request: web.Request) -> web.StreamResponse:
+    """Call a meeting of the committee with the item prepared (as the query names it)."""
+    node = node_of(request)
+    found = conferences.review_or_404(node, _conference(request))
+    prepared = _prepared(request, found)
+    if prepared is None:
+        raise refuse("choose_item", "K8: prepare a ruling, a composite or an order of "
+                     "business first", 400)
+    committee = node.state.constitution.conference.arranged_by
+    call = shaped(bodies.CallMeeting, {
+        "title": text(request, "title"), "opens": moment(request, "opens"),
+        "closes": moment(request, "closes"),
+        "items": [{**prepared, "conference": found.id}]})
+    entry = await bodies.call_meeting(node, committee, call)
+    raise see_other(f"/bodies/{committee}/meetings/{entry.id}?called=1")
 
 
 # -- the agenda, to print ----------------------------------------------------------------------
@@ -533,6 +566,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/conferences/call", post_call),
         web.get("/conferences/{id}", conference_page),
         web.get("/conferences/{id}/arrangements", arrangements_page),
+        web.post("/conferences/{id}/arrangements/meeting", post_proposal),
         web.get("/conferences/{id}/agenda", agenda_page),
         web.post("/conferences/{id}/motions", post_motion),
         web.post("/conferences/{id}/amendments", post_amendment),
