@@ -111,9 +111,10 @@ class Cluster:
     async def create(self, name: str) -> tuple[Path, str, int]:
         port = free_port()
         directory = self.base / name.lower().replace(" ", "-")
-        # every node here is on loopback: the peer address policy must allow it
+        # every node here is on loopback: the peer address policy must allow it; and in
+        # UTC, whatever the machine's zone, unless a test sets one (`start`'s settings)
         _, token = await create_node(directory, name, f"http://127.0.0.1:{port}", port=port,
-                                     allow_private_peers=True)
+                                     allow_private_peers=True, time_zone="UTC")
         self.tokens.append(token)
         return directory, token, port
 
@@ -196,7 +197,9 @@ class Cluster:
 
 
 @pytest.fixture
-async def cluster(tmp_path: Path):
+async def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # weeks that pass in a test (`time_passes`) pass for that test alone
+    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
     c = Cluster(tmp_path)
     yield c
     await c.close()

@@ -32,6 +32,7 @@ LAYER = {
     "groupnet.clock": "wire",
     "groupnet.procedure": "procedure",
     "groupnet.limits": "procedure",
+    "groupnet.local_time": "procedure",
     "groupnet.store": "store",
     "groupnet.federation": "federation",
     "groupnet.config": "federation",

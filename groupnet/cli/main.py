@@ -76,9 +76,11 @@ async def cmd_init(args: argparse.Namespace) -> int:
     node_id, token = await create_node(Path(args.dir), args.name, args.url, args.host, args.port,
                                        trusted_proxies=proxies,
                                        allow_private_peers=args.allow_private_peers,
-                                       allowed_peer_networks=args.peer_network)
+                                       allowed_peer_networks=args.peer_network,
+                                       time_zone=args.time_zone)
     print(f"node id:     {node_id}")
     print(f"directory:   {args.dir}")
+    print(f"time zone:   {config.load(Path(args.dir)).time_zone}")
     print(f"admin token: {token}")
     print("(the token is shown only this once; the node keeps only its hash)")
     return 0
@@ -304,6 +306,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "= true, as the Docker image's entrypoint passes it on)")
     p.add_argument("--peer-network", action="append", default=[], metavar="CIDR",
                    help="reach peers in this network too, e.g. 10.20.0.0/16 (repeatable)")
+    p.add_argument("--time-zone", metavar="ZONE",
+                   help="where the group meets, e.g. Europe/London: pages show and read times "
+                   "in it (time_zone in node.toml; default: the system's, from TZ or "
+                   "/etc/timezone)")
     p.set_defaults(handler=cmd_init)
 
     net = commands.add_parser("network", help="found, admit, join, list",
@@ -402,7 +408,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("demo", help="start a three-node network with sample data",
                             description="Start three nodes on loopback in one process, found "
-                            "a network, admit and join, publish sample profiles; run until "
+                            "a network, admit and join, publish sample profiles, and give the "
+                            "first two groups their business: a register, a general meeting in "
+                            "progress with motions and an amendment to vote on, a motion "
+                            "carried, shared and adopted, a due-process case; run until "
                             "Ctrl-C.")
     p.add_argument("--dir", help="keep the nodes here (default: a new temporary directory)")
     p.add_argument("--base-port", type=PORT, default=8101, help="first of three ports")

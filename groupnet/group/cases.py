@@ -313,7 +313,7 @@ async def suspend(node: Node, actor: Actor, ident: int,
         await _save(db, actor, ident, updated, version, "suspended_interim",
                     {"until_ms": until, "reasons": request.reasons}, now)
     await _notify(node, actor, ident, updated, "You are suspended while your case is heard",
-                  f"You are suspended from now until {notices.when(until)}, while the charge "
+                  f"You are suspended from now until {notices.when(node, until)}, while the charge "
                   f"against you is heard, for these reasons:\n\n{request.reasons}\n\n"
                   "The suspension ends by itself then, or sooner if the charge is withdrawn "
                   "or the panel decides on no action or a warning.\n")
@@ -338,7 +338,7 @@ async def schedule_hearing(node: Node, actor: Actor, ident: int,
         panel_names = ", ".join(m.name for m in (await people.members(node.db, panel)).values())
         notice = await notices.to_member(
             node, actor, case.member_id, related, f"Notice of your hearing (case {ident})",
-            f"The charge against you will be heard on {notices.when(at)} by a panel of "
+            f"The charge against you will be heard on {notices.when(node, at)} by a panel of "
             f"{panel_names}, none of whom brought the charge or gave evidence.\n\n"
             "You may attend, speak, and be accompanied by a member of your choice.\n")
     if notice.sent_at_ms is None:

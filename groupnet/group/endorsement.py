@@ -8,8 +8,7 @@ The count sent is the one the rules computed, never typed in again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from ..local_time import LocalTime
 from ..network import sharing
 from ..network.node import Node
 from ..procedure.group.motions import MotionResult
@@ -27,7 +26,8 @@ async def decision_of(node: Node, meeting_id: int, result: MotionResult | None
     if result is None or result.outcome != "carried" or result.tally is None:
         return None
     meeting = (await meetings.view(node.db, meeting_id)).meeting
-    day = datetime.fromtimestamp(meeting.starts_at_ms / 1000, UTC).strftime("%Y-%m-%d")
+    # the date the group met on, where it met
+    day = LocalTime(node.config.time_zone).at(meeting.starts_at_ms).date().isoformat()
     present = len((await meetings.load(node.db, meeting_id))[0].attendance.present)
     t = result.tally
     return Adoption(MEETING_NAMES.get(meeting.kind, "Meeting"), day,

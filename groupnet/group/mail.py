@@ -46,6 +46,7 @@ import msgspec
 from .. import clock
 from ..clock import now_ms
 from ..config import SmtpConfig
+from ..local_time import LocalTime
 from ..network.node import Node
 from ..store import audit, register
 from ..store import notices as store_notices
@@ -267,7 +268,8 @@ async def pass_on(node: Node, notice_id: int, actor: str) -> Notice:
             if not found:
                 raise refuse("not_found", f"there is no notice {notice_id}", 404)
             raise refuse("already_sent", f"notice {notice_id} was already sent, at "
-                         f"{_iso(found[0].sent_at or 0)}", 409)
+                         f"{LocalTime(node.config.time_zone).moment(found[0].sent_at or 0)}",
+                         409)
         await audit.record(db, actor, "notice.passed_on", f"notice:{notice_id}", {}, now)
     (notice,) = await by_ids(node.db, [notice_id])
     return notice
@@ -335,10 +337,6 @@ def _send_all(smtp: SmtpConfig, messages: list[EmailMessage]) -> list[tuple[str,
 
 
 # -- calendar files ------------------------------------------------------------------
-
-
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _ics_time(ms: int) -> str:

@@ -10,13 +10,13 @@ been given.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import aiosqlite
 import msgspec
 
 from .. import clock
+from ..local_time import LocalTime
 from ..network.node import Node
 from ..procedure.group.meetings import Meeting
 from ..procedure.group.standing_orders import HOUR_MS
@@ -51,8 +51,11 @@ def hearing_subject(ident: int, at_ms: int) -> str:
     return f"case:{ident}:hearing:{at_ms}"
 
 
-def when(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%A %d %B %Y, %H:%M UTC")
+def when(node: Node, ms: int) -> str:
+    """A moment as a notice gives it, in the group's local time: "Tuesday 14 March 2017,
+    19:30 GMT"."""
+    local = LocalTime(node.config.time_zone)
+    return f"{local.at(ms):%A} {local.moment(ms)}"
 
 
 async def about_case(db: aiosqlite.Connection, ident: int) -> list[mail.Notice]:
@@ -80,8 +83,8 @@ async def meeting_called(node: Node, actor: Actor, ident: int, meeting: Meeting,
         location=where, description=f"Agenda:\n{agenda}", stamp_ms=clock.now(node),
         url=meeting.link)
     body = (f"Notice of a {meeting.kind} meeting of {node.config.name}.\n\n"
-            f"When: {when(meeting.starts_at_ms)}\nWhere: {where}\n\nAgenda:\n{agenda}\n")
-    await mail.send_notice(node, recipients, f"Notice: {title}, {when(meeting.starts_at_ms)}",
+            f"When: {when(node, meeting.starts_at_ms)}\nWhere: {where}\n\nAgenda:\n{agenda}\n")
+    await mail.send_notice(node, recipients, f"Notice: {title}, {when(node, meeting.starts_at_ms)}",
                            body, [mail.ics_attachment(ics, f"meeting-{ident}.ics")],
                            related_subject=meeting_subject(ident), kind="meeting",
                            actor=actor.audit)

@@ -16,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Annotated, get_args
 
@@ -26,6 +24,7 @@ import msgspec
 
 from .. import clock
 from ..clock import now_ms
+from ..local_time import LocalTime
 from ..network.node import Node
 from ..procedure.group import members
 from ..procedure.group.members import (
@@ -39,7 +38,7 @@ from ..procedure.group.members import (
 from ..procedure.group.standing_orders import DAY_MS, GroupStandingOrders
 from ..store import audit, business, links, sessions
 from ..store import register as store_register
-from ..wire.rejection import Refused, Rejection, refuse
+from ..wire.rejection import Rejection, refuse
 from . import mail, meetings, rules, signin
 from .people import CLI, Actor
 
@@ -87,23 +86,6 @@ class ContactChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     notes: Notes | None = None
 
 
-class ImportReport(msgspec.Struct, frozen=True):
-    imported: int
-    skipped: list[RowError]
-
-
-class ImportRefused(Refused):
-    """A CSV import with bad rows, refused whole: every bad row is named."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        noun = "row is" if len(errors) == 1 else "rows are"
-        super().__init__(Rejection(
-            "csv_invalid",
-            f"{len(errors)} {noun} not valid, so nothing was imported; correct them, or "
-            "import the valid rows alone with skip_invalid (CLI: --skip-invalid)"), 422)
-        self.errors = errors
-
-
 class LinkIssued(msgspec.Struct, frozen=True):
     notice: mail.Notice
     expires: int
@@ -143,8 +125,8 @@ def require_officer(by: Member, orders: GroupStandingOrders, what: str) -> None:
                      f"({', '.join(orders.officer_roles)}) {what}", 403)
 
 
-def _moment(ms: int) -> str:
-    return datetime.fromtimestamp(ms // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+def _moment(node: Node, ms: int) -> str:
+    return LocalTime(node.config.time_zone).moment(ms)
 
 
 def _today(now: int) -> str:
@@ -223,11 +205,11 @@ async def edit(node: Node, actor: Actor, member_id: str, changes: ContactChanges
 def _email_change_text(node: Node, member: Member, new: str, by: str, now: int) -> str:
     group = node.config.name
     return (f"Dear {member.name},\n\nThe email address {group}'s register holds for you was "
-            f"changed on {_moment(now)} from {member.email} to {new}, by {by}. No "
+            f"changed on {_moment(node, now)} from {member.email} to {new}, by {by}. No "
             "password-reset link will be sent to the new address until "
-            f"{_moment(now + RESET_HOLD_AFTER_EMAIL_CHANGE)}.\n\nIf you asked for this, there "
-            f"is nothing to do. If you did not, tell {group}'s officers or the node's operator "
-            f"at once.\n\n{group}\n")
+            f"{_moment(node, now + RESET_HOLD_AFTER_EMAIL_CHANGE)}.\n\nIf you asked for this, "
+            f"there is nothing to do. If you did not, tell {group}'s officers or the node's "
+            f"operator at once.\n\n{group}\n")
 
 
 async def _change(node: Node, actor: Actor, member_id: str, action: str, detail: dict,
@@ -311,8 +293,7 @@ def _lapse_notice_text(node: Node, member: Member, orders: GroupStandingOrders,
                        now: int) -> tuple[str, str]:
     group = node.config.name
     paid = member.paid_until.isoformat() if member.paid_until else "—"
-    soonest = datetime.fromtimestamp((now + orders.lapse_notice_days * DAY_MS) // 1000,
-                                     UTC).strftime("%d %B %Y")
+    soonest = LocalTime(node.config.time_zone).day(now + orders.lapse_notice_days * DAY_MS)
     subject = f"Your membership of {group}: dues unpaid, notice of a lapse"
     body = (
         f"Dear {member.name},\n\n"
@@ -440,62 +421,7 @@ async def record_eligibility(node: Node, actor: Actor, member_id: str, condition
     return change.member, change.open_case
 
 
-# -- CSV -------------------------------------------------------------------------------
-
-
-def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
-    try:
-        for row in reader:
-            yield reader.line_num, row
-    except csv.Error as error:
-        raise refuse("csv_malformed", f"line {reader.line_num}: {error}", 422) from None
-
-
-def _read_csv(text: str, existing: set[str],
-              now: int) -> tuple[list[int], list[Member], list[RowError]]:
-    """(every row's line number, the valid members, the bad rows)."""
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    check(members.check_header(reader.fieldnames))
-    numbered = list(_rows(reader))
-    valid, errors = members.validate_import(numbered, existing, now)
-    return [line for line, _ in numbered], valid, errors
-
-
-def decode_csv(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise refuse("csv_encoding", f"line {line}: the file is not UTF-8 text; save it as "
-                     "'CSV UTF-8' and try again", 400) from None
-
-
-async def import_csv(node: Node, actor: Actor, text: str, skip_invalid: bool) -> ImportReport:
-    """Import a register CSV (docs/members.md): all or nothing unless `skip_invalid`."""
-    orders = await standing_orders(node)
-    require_officer(await acting(node, actor, orders), orders, "imports members")
-    now = clock.now(node)
-    existing = await store_register.all_emails(node.db)
-    # Reading and checking thousands of rows is work for a thread, so the
-    # server goes on answering meanwhile.
-    lines, valid, errors = await asyncio.to_thread(_read_csv, text, existing, now)
-    if errors and not skip_invalid:
-        raise ImportRefused(errors)
-    good_lines = sorted(set(lines) - {e.line for e in errors})
-    try:
-        async with node.transaction() as db:
-            stored = await store_register.insert_members(db, valid, now)
-            await audit.record_many(db, actor.audit, "member.import", [
-                (f"member:{m.member_id}", {"line": line, "name": m.name, "email": m.email,
-                                           "status": m.status, "roles": list(m.roles)})
-                for m, line in zip(stored, good_lines, strict=True)
-            ], now)
-            await audit.record(db, actor.audit, "register.import", "register", {
-                "imported": len(stored), "skipped_lines": [e.line for e in errors]}, now)
-    except sqlite3.IntegrityError:
-        raise refuse("conflict", "someone added members with the same emails while this file "
-                     "was being imported; nothing was imported, try again", 409) from None
-    return ImportReport(len(stored), errors)
+# -- CSV export (importing is register_import.py) ---------------------------------------
 
 
 async def export_csv(node: Node, actor: Actor, status: str = "") -> str:
@@ -518,7 +444,7 @@ async def export_csv(node: Node, actor: Actor, status: str = "") -> str:
 
 def _link_notice(node: Node, member: Member, purpose: str, expires: int,
                  link: str) -> mail.Draft:
-    until = datetime.fromtimestamp(expires // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+    until = _moment(node, expires)
     group = node.config.name
     if purpose == "invitation":
         subject = f"Your invitation to sign in to {group}"
@@ -594,8 +520,8 @@ async def issue_link(node: Node, actor: Actor, member_id: str, purpose: str) -> 
                 raise refuse("email_recently_changed", f"{member.name}'s email was changed "
                              f"less than {RESET_HOLD_AFTER_EMAIL_CHANGE // DAY_MS} days ago, so "
                              "no reset link goes to the new address until "
-                             f"{_moment(held)}: their old address was told of the change, and "
-                             "has that long to object", 409)
+                             f"{_moment(node, held)}: their old address was told of the change, "
+                             "and has that long to object", 409)
         token, expires = await signin.issue_link(db, member_id, purpose, actor.audit,
                                                  now_ms())
         draft = _link_notice(node, member, purpose, expires,

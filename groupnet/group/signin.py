@@ -40,13 +40,13 @@ import hashlib
 import hmac
 import os
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 import aiosqlite
 import msgspec
 
 from .. import clock
 from ..clock import now_ms
+from ..local_time import LocalTime
 from ..network.node import Node
 from ..procedure.group.members import normalise_email
 from ..store import audit, links, register, sessions, tokens
@@ -368,7 +368,7 @@ def _link_used_notice(node: Node, name: str, purpose: str, address: str, now: in
                       ended: int) -> tuple[str, str]:
     group = node.config.name
     how = "an invitation" if purpose == "invitation" else "a password-reset link"
-    when = datetime.fromtimestamp(now // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+    when = LocalTime(node.config.time_zone).moment(now)
     others = (f" {ended} other session(s) of yours were signed out." if ended else "")
     return (f"Your password for {group} was set",
             f"Dear {name},\n\nThe password you sign in to {group}'s node with was set "

@@ -20,7 +20,7 @@ from typing import Any
 import aiosqlite
 from aiosqlite.context import contextmanager
 
-from . import adoptions, audit, business, follows, register
+from . import adoptions, audit, business, follows, held_files, register
 
 # How long a statement waits for another process's write lock before giving up
 # with SQLITE_BUSY; the edges answer that as `busy` (web: 503 with Retry-After).
@@ -195,6 +195,7 @@ def areas() -> dict[str, list[str]]:
         "business": business.MIGRATIONS,
         "follows": follows.MIGRATIONS,
         "adoptions": adoptions.MIGRATIONS,
+        "held_files": held_files.MIGRATIONS,
     }
 
 

@@ -14,7 +14,6 @@ import pytest
 
 from groupnet import clock
 from groupnet.network.constitution import Founding
-from groupnet.network.joining import set_profile
 from groupnet.procedure.network.bodies import Bodies
 from groupnet.procedure.network.constitution import DAY_MS, default
 from groupnet.service import Service
@@ -124,11 +123,10 @@ class Committee:
             f"seq {seq} of {name} witnessed by {deadline}")
 
     async def network_passes(self, moment: int) -> None:
-        """Move every network clock past `moment`; news makes the others witness later."""
+        """Move every clock past `moment`, a moment a meeting waits on: with no news at all,
+        every node signs a witness once it has passed (SPEC 5.5), and the network passes it."""
         if self.now() <= moment:
             self.cluster.time_passes(moment - self.now() + 60_000)
-        for service in self.services[:2]:
-            await set_profile(service.node, {"meets": f"after {moment}"})
         await self.everywhere(lambda state: state.deadline_passed(moment),
                               "the network to pass the moment")
 

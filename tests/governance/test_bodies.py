@@ -74,6 +74,7 @@ async def test_a_vote_after_the_meeting_closed_is_refused_and_one_before_it_open
     called = await committee.meeting("Havering", items=[{"action": "statement", "text": "x"}])
     assert called.status == 201, called.body
     meeting = called.body["meeting"]
+    await committee.held_everywhere(meeting["id"])
     early = await committee.vote("Leeds", meeting["id"], 0, "for", "nc-5")
     assert (early.status, early.code, early.reason) == (
         422, "outside_meeting", "V2: a vote is cast while the meeting is open")

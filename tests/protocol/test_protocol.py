@@ -413,7 +413,7 @@ def _build(envelope) -> tuple[crypto.SigningKey, messages.Entry]:
     return key, messages.build(key, net, key.public, number, prev, ts, kind, body)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ENVELOPES)
 def test_a_built_entry_parses_back_to_the_same_bytes_and_follows_spec_2_2(envelope):
     key, entry = _build(envelope)
@@ -424,7 +424,7 @@ def test_a_built_entry_parses_back_to_the_same_bytes_and_follows_spec_2_2(envelo
     assert spec_canonical(json.loads(entry.raw)) == entry.raw
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ENVELOPES, st.data())
 def test_any_single_byte_changed_makes_a_valid_entry_fail(envelope, data):
     key, entry = _build(envelope)

@@ -107,6 +107,8 @@ async def test_a_seated_group_calls_a_committee_meeting_votes_for_its_seat_and_s
         await committee.witnessed_by("Southwark", southwark.node.state.rules(Bodies).meetings[
             meeting_id].seq, view["called_at"], view["opens"] - 7 * DAY_MS)
         cluster.time_passes(view["opens"] - committee.now() + 60_000)
+        # a week has passed for every clock: the operator's session has ended, sign in again
+        await sign_in_as_operator(page, site)
         await page.goto(meeting_url)
         await page.get_by_label("Seat").select_option("nc-1")
         await page.get_by_label("Vote", exact=True).select_option("for")
@@ -127,6 +129,7 @@ async def test_a_seated_group_calls_a_committee_meeting_votes_for_its_seat_and_s
             await committee.witnessed_by(author.node.config.name, seq, vote["ts"],
                                          view["closes"])
         await committee.network_passes(view["closes"])
+        await sign_in_as_operator(page, site)
         await page.goto(meeting_url)
         item = await page.locator("#item-0").inner_text()
         assert "carried" in item

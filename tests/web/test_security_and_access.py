@@ -69,7 +69,7 @@ async def test_a_meeting_called_with_too_little_notice_says_it_cannot_decide(sit
     await page.goto(site.url + "/meetings/new")
     from datetime import UTC, datetime, timedelta
     soon = datetime.now(UTC) + timedelta(days=2)
-    await page.get_by_label("Starts at (UTC)").fill(soon.strftime("%Y-%m-%dT%H:%M"))
+    await page.get_by_label("Starts at (UTC time)").fill(soon.strftime("%Y-%m-%dT%H:%M"))
     await page.get_by_label("Place").fill("The pub")
     await page.get_by_label("Agenda").fill("Emergency motion")
     await page.get_by_role("button", name="Call meeting and send notice").click()

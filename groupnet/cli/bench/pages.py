@@ -26,7 +26,7 @@ from pathlib import Path
 import aiohttp
 
 from ... import clock
-from ...group import meetings, motions, register
+from ...group import meetings, motions, register_import
 from ...group.people import CLI
 from ...network import joining, sharing
 from ...network.node import Node
@@ -57,7 +57,8 @@ async def _scene(node: Node, members: int) -> dict[str, str]:
     """The register, a meeting, a motion with an amendment, a shared motion: page paths."""
     await joining.found(node, "Benchmark Network", NetworkStandingOrders())
     await joining.set_profile(node, {"area": "Southwark", "meets": "Tuesdays"})
-    report = await register.import_csv(node, CLI, sample_csv(members), skip_invalid=False)
+    report = await register_import.import_csv(node, CLI, sample_csv(members),
+                                              skip_invalid=False)
     if report.imported != members:
         raise SystemExit(f"error: imported {report.imported} of {members}")
     page = await store_register.page(node.db, store_register.Filters(status="active"), None, 3)

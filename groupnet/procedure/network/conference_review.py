@@ -311,7 +311,7 @@ def call_status(state: NetworkState, call: Call) -> CallStatus:
         return own
 
     def witnessed(c: Call) -> tuple[int, str]:
-        t = state.network_time(c.author, c.seq)
+        t = state.settled_time(c.author, c.seq, c.ts)
         return (NEVER if t is None else t, c.id)
 
     first = min([call, *standing], key=witnessed)

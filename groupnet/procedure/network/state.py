@@ -297,6 +297,10 @@ class NetworkState:
         """Did entry (author, seq), dated `ts`, reach the network by `deadline`? (SPEC 5.5)"""
         return self.rules(Witnesses).arrived_before_deadline(self, author, seq, ts, deadline)
 
+    def settled_time(self, author: str, seq: int, ts: int) -> int | None:
+        """Network time of (author, seq) by the witnesses of its own `ts` (SPEC 5.5)."""
+        return self.rules(Witnesses).settled_time(self, author, seq, ts)
+
     def deadline_passed(self, deadline: int) -> bool:
         """Has the network, by its witnesses' word, passed `deadline`? (SPEC 5.5)"""
         return self.rules(Witnesses).deadline_passed(self, deadline)

@@ -118,7 +118,7 @@ async def post_interim(request: web.Request):
         "days": number(request, "days", "Days"), "reasons": text(request, "reasons")}))
 
 
-@_step("POST /api/v1/cases/{id}/hearing", "hearing", {"bad_at": "at"})
+@_step("POST /api/v1/cases/{id}/hearing", "hearing", {"bad_at": "at", "time_does_not_exist": "at"})
 async def post_hearing(request: web.Request):
     panel = [await member_id(request, line, "Panel") for line in text(request, "panel").splitlines()
              if line.strip()]
