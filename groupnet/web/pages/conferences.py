@@ -32,8 +32,6 @@ provision it cites, never as a code, with the input kept.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 from aiohttp import web
@@ -42,6 +40,7 @@ from multidict import MultiDict
 from ... import clock
 from ...group import conferences as group_conferences
 from ...group import elections, meetings, motions
+from ...local_time import LocalTime
 from ...network import bodies, conferences
 from ...network.node import Node
 from ...procedure.group.delegates import current_mandates
@@ -124,24 +123,9 @@ ENV.filters["plain"] = plain
 # -- time where the group is ------------------------------------------------------
 
 
-def zone_of(node: Node) -> tuple[tzinfo, str]:
-    """The node's time zone if its settings name one, else UTC: (zone, its name)."""
-    name = getattr(node.config, "time_zone", None) or "UTC"
-    try:
-        return ZoneInfo(name), name
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC, "UTC"
-
-
-def local(ms: int, zone: tzinfo) -> str:
-    """ "14 Mar 2026, 19:30 GMT": the moment in the zone, with the zone's abbreviation."""
-    at = datetime.fromtimestamp(ms / 1000, UTC).astimezone(zone)
-    return at.strftime("%d %b %Y, %H:%M ") + (at.tzname() or "UTC")
-
-
-def _field(ms: int) -> str:
-    """A moment as a datetime-local field holds it (UTC, as forms read it)."""
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M")
+def zone_of(node: Node) -> LocalTime:
+    """The group's local time: the node's time zone (UTC for a node that names none)."""
+    return LocalTime(node.config.time_zone)
 
 
 def countdown(at: int, now: int, passed: bool) -> str:
@@ -199,23 +183,23 @@ def _context(request: web.Request, conference: str) -> dict:
     node = node_of(request)
     found: Review = conferences.review_or_404(node, conference)
     described = conferences.describe(node, conference)
-    zone, zone_name = zone_of(node)
+    zone = zone_of(node)
     now = clock.now_ms()
     names = _names(node)
     motions_by_id = {m.id: m for m in found.motions}
-    timetable = [{**line, "local": local(line["at"], zone),
+    timetable = [{**line, "local": zone.moment(line["at"]),
                   "countdown": countdown(line["at"], now, line["passed"])}
                  for line in described["timetable"]]
     committee = node.state.constitution.conference.arranged_by
     return {
         "conference": described, "review": found, "timetable": timetable,
-        "zone_name": zone_name, "names": names, "own": node.id,
+        "zone_name": zone.name, "names": names, "own": node.id,
         "entitlements": conferences.entitlements(node, conference),
         "motions_by_id": motions_by_id, "badge": STATUS_BADGE, "basis": BASIS,
         "organiser": organiser(node), "committee": committee,
         "amendments_of": {m.id: [a for a in found.amendments if a.motion == m.id]
                           for m in found.motions},
-        "when": lambda ms: local(ms, zone), "provisions": ADMISSIBILITY,
+        "when": zone.moment, "provisions": ADMISSIBILITY,
         "provision_options": [(p, f"{p}: {words}") for p, words in ADMISSIBILITY.items()],
         "actions": ACTIONS, "plain_refusals": True,
     }
@@ -238,7 +222,7 @@ def _title(names: dict, found: Review, ident: str) -> str:
 @_plainly
 async def list_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
-    zone, zone_name = zone_of(node)
+    zone = zone_of(node)
     listing = conferences.listing(node)
     requisitions = conferences.requisitions(node)
     called_by = node.state.constitution.conference.called_by
@@ -251,8 +235,8 @@ async def list_page(request: web.Request) -> web.StreamResponse:
         if d.status == "carried" and (d.meeting, d.index) not in published]
     return render(request, "conferences.html", conferences=listing, requisitions=requisitions,
                   decided=decided, called_by=called_by,
-                  own=node.id, badge=STATUS_BADGE, basis=BASIS, zone_name=zone_name,
-                  when=lambda ms: local(ms, zone), plain_refusals=True,
+                  own=node.id, badge=STATUS_BADGE, basis=BASIS, zone_name=zone.name,
+                  when=zone.moment, plain_refusals=True,
                   network=node.state.name if node.state.net else None)
 
 
@@ -323,7 +307,7 @@ async def _secretary(request: web.Request, conference: str, found: Review) -> di
         "standing_credential": standing,
         "mandates": {m.conference_motion: m for m in mandates},
         "meeting_options": [(str(m["id"]), f"Meeting {m['id']} ({m['kind']}), "
-                             f"{local(m['starts_at_ms'], zone_of(node)[0])}")
+                             f"{zone_of(node).moment(m['starts_at_ms'])}")
                             for m in sorted(upcoming, key=lambda m: m["starts_at_ms"])],
         "item_options": [(i.id, f"{i.position}. {i.title}") for i in items],
         "positions": POSITIONS,
@@ -513,10 +497,12 @@ async def arrangements_page(request: web.Request) -> web.StreamResponse:
         request[FORM] = MultiDict(request.query)
     caller = caller_of(request)
     notice = bodies.body_or_404(node, context["committee"]).notice_days
+    zone = zone_of(node)
     opens = clock.now_ms() + notice * DAY_MS + HOUR_MS
     return render(
         request, "conference_arrangements.html", prepared=prepared,
-        notice_days=notice, meeting_opens=_field(opens), meeting_closes=_field(opens + 2 * HOUR_MS),
+        notice_days=notice, meeting_opens=zone.field(opens),
+        meeting_closes=zone.field(opens + 2 * HOUR_MS),
         query_string=request.query_string,
         prepared_refs=[(ident, _title(context["names"], found, ident))
                        for ident in (prepared or {}).get("refs", [])],
