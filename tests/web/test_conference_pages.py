@@ -115,6 +115,9 @@ async def test_a_secretary_calls_a_conference_and_takes_the_group_s_part_from_th
     assert "This conference calls for rent caps now." in amendments
 
     # No ballot before the credential: the rule beside the ballot.
+    await seen_everywhere([havering], lambda n: [m.status for m in review(
+        n.state, conference).motions] == ["admissible"] * 2, "both motions on the agenda")
+    await page.reload()
     await page.locator("#priorities input[type=checkbox]").first.check()
     await page.get_by_role("button", name="Cast our ballot").click()
     refusal = await page.locator("#problem-priorities").inner_text()

@@ -158,14 +158,6 @@ def organiser(node: Node) -> bool:
     return any(seat.group == node.id for seat in Bodies.seats(node.state, committee))
 
 
-def _body_page(request: web.Request, body: str) -> str | None:
-    """The committee's page on this node, if the node serves pages for bodies."""
-    for resource in request.app.router.resources():
-        if resource.canonical == "/bodies/{body}":
-            return f"/bodies/{body}"
-    return None
-
-
 def _plainly(handler: PageHandler) -> PageHandler:
     """A page whose unexpected refusal (an unknown conference …) is shown in words alone."""
     async def shown(request: web.Request) -> web.StreamResponse:
@@ -506,7 +498,7 @@ async def arrangements_page(request: web.Request) -> web.StreamResponse:
         query_string=request.query_string,
         prepared_refs=[(ident, _title(context["names"], found, ident))
                        for ident in (prepared or {}).get("refs", [])],
-        body_page=_body_page(request, context["committee"]),
+        body_page=f"/bodies/{context['committee']}",
         query=request.query, officer=caller is not None and caller.has("officer"),
         chosen=set(request.query.getall("motion", [])),
         item_json=msgspec.json.encode({**prepared, "conference": conference}).decode()
