@@ -17,7 +17,6 @@ from pathlib import Path
 import msgspec
 
 from ..group import conferences as group_conferences
-from ..group import elections
 from ..group.people import CLI
 from ..limits import id_arg
 from ..network import conferences
@@ -167,11 +166,11 @@ async def submit(node: Node, args: argparse.Namespace) -> object:
 
 
 async def amend(node: Node, args: argparse.Namespace) -> object:
-    _conference(node, args.conference)
+    conference = _conference(node, args.conference)
     motion = _unique(node.state.rules(Conferences).motions, args.motion,
                      "conference motions", "unknown_motion")
     entry = await group_conferences.amend_local(node, motion, args.from_motion,
-                                                args.reason or "")
+                                                args.reason or "", conference)
     _written(f"motion {args.from_motion} proposed as an amendment", entry)
     return None
 
@@ -200,12 +199,9 @@ async def priorities(node: Node, args: argparse.Namespace) -> object:
 
 async def credential(node: Node, args: argparse.Namespace) -> object:
     conference = _conference(node, args.conference)
-    record, _ = await elections.load(node.db, args.election)
-    if record.election.conference != conference:
-        raise refuse("wrong_conference", f"K5: election {args.election} elected delegates to "
-                     f"`{record.election.conference}`, not to this conference")
-    view = await elections.publish(node, CLI, args.election)
-    print(f"credential published: entry {view.published[-1].entry}")
+    published = await group_conferences.publish_credential(node, CLI, conference,
+                                                           args.election)
+    print(f"credential published: entry {published.entry}")
     return None
 
 

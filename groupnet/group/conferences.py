@@ -14,8 +14,9 @@ from ..network import conferences
 from ..network.node import Node
 from ..wire.messages import Adoption, Entry
 from ..wire.rejection import refuse
-from . import motions
+from . import elections, motions
 from .endorsement import decision_of
+from .people import Actor
 
 
 async def _carried(node: Node, local_id: int) -> tuple[motions.MotionView, Adoption]:
@@ -36,9 +37,27 @@ async def submit_local(node: Node, conference: str, local_id: int, subject: str,
                                     subject, decision, emergency)
 
 
-async def amend_local(node: Node, motion: str, local_id: int, reason: str = "") -> Entry:
+async def amend_local(node: Node, motion: str, local_id: int, reason: str = "",
+                      conference: str | None = None) -> Entry:
     """Propose our carried motion `local_id`'s text as an amendment of a conference motion
-    (K7): the motion our meeting carried is the amended text."""
+    (K7): the motion our meeting carried is the amended text. With `conference`, the
+    motion must have been submitted to that conference."""
+    if conference is not None and \
+            conferences.motion_or_404(node, motion).conference != conference:
+        raise refuse("not_found", "K7: that motion was submitted to another conference", 404)
     view, decision = await _carried(node, local_id)
     return await conferences.amend(node, motion, view.motion.text,
                                    reason or view.motion.title, decision)
+
+
+async def publish_credential(node: Node, actor: Actor, conference: str,
+                             election: int) -> elections.Publication:
+    """Publish the credential of our counted delegate election for `conference` (K5): the
+    election must have been opened for that conference (its id as the conference)."""
+    conferences.call_or_404(node, conference)
+    record, _ = await elections.load(node.db, election)
+    if record.election.conference != conference:
+        raise refuse("wrong_conference", f"K5: election {election} elected delegates to "
+                     f"“{record.election.conference}”, not to this conference")
+    view = await elections.publish(node, actor, election)
+    return view.published[-1]

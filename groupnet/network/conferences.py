@@ -123,6 +123,30 @@ async def call_requisitioned(node: Node, requisition_id: str, closes: int | None
     return await node.append("conference.call", body)
 
 
+async def call(node: Node, basis: str, *, title: str | None = None, opens: int | None = None,
+               closes: int | None = None, meeting: str | None = None, item: int = 0,
+               requisition: str | None = None) -> Entry:
+    """Call a conference on its ground: the first (`opens`), an annual one from a
+    `call-conference` decision (`meeting`, `item`), or a requisitioned one (`requisition`)."""
+    if basis == "first":
+        if opens is None:
+            raise refuse("bad_request", "K1: the first conference's call names the day it "
+                         "opens", 400)
+        return await call_first(node, title or "First conference", opens,
+                                closes or opens + 2 * DAY_MS)
+    if basis == "annual":
+        if meeting is None:
+            raise refuse("bad_request", "K2: an annual call names the meeting and the item "
+                         "of the decision that called it", 400)
+        return await call_annual(node, meeting, item, closes, title)
+    if basis == "requisition":
+        if requisition is None:
+            raise refuse("bad_request", "K3: a requisitioned call names the requisition", 400)
+        return await call_requisitioned(node, requisition, closes, title)
+    raise refuse("bad_request", "K4: a conference is called as the first, an annual or a "
+                 "requisitioned conference", 400)
+
+
 async def open_requisition(node: Node, title: str, reason: str, opens: int) -> Entry:
     """Open a requisition of a special conference (K3)."""
     body = _body(ConferenceRequisition, {"title": title, "reason": reason, "opens": opens,

@@ -10,11 +10,9 @@ import msgspec
 from aiohttp import web
 
 from ...group import conferences as group_conferences
-from ...group import elections
 from ...limits import Id, Millis
 from ...network import conferences
 from ...wire.messages import EntryId, Name, Text, Topic
-from ...wire.rejection import refuse
 from .business import actor_of
 from .endpoints import Endpoint, json, node_of, read_body
 
@@ -130,24 +128,9 @@ async def list_requisitions(request: web.Request) -> web.Response:
 
 async def post_call(request: web.Request) -> web.Response:
     body = await read_body(request, CallRequest)
-    node = node_of(request)
-    if body.basis == "first":
-        if body.opens is None:
-            raise refuse("bad_request", "K1: the first conference's call names `opens`", 400)
-        closes = body.closes or body.opens + 2 * conferences.DAY_MS
-        entry = await conferences.call_first(node, body.title or "First conference",
-                                             body.opens, closes)
-    elif body.basis == "annual":
-        if body.meeting is None:
-            raise refuse("bad_request", "K2: an annual call names the `meeting` and `item` "
-                         "of its decision", 400)
-        entry = await conferences.call_annual(node, body.meeting, body.item, body.closes,
-                                              body.title)
-    else:
-        if body.requisition is None:
-            raise refuse("bad_request", "K3: a requisitioned call names the `requisition`", 400)
-        entry = await conferences.call_requisitioned(node, body.requisition, body.closes,
-                                                     body.title)
+    entry = await conferences.call(
+        node_of(request), body.basis, title=body.title, opens=body.opens, closes=body.closes,
+        meeting=body.meeting, item=body.item, requisition=body.requisition)
     return _written(entry)
 
 
@@ -172,12 +155,8 @@ async def post_motion(request: web.Request) -> web.Response:
 
 async def post_amendment(request: web.Request) -> web.Response:
     body = await read_body(request, AmendRequest)
-    node = node_of(request)
-    motion = conferences.motion_or_404(node, body.motion)
-    if motion.conference != _conference(request):
-        raise refuse("not_found", "K7: that motion was submitted to another conference", 404)
-    return _written(await group_conferences.amend_local(node, body.motion, body.local_motion,
-                                                        body.reason))
+    return _written(await group_conferences.amend_local(
+        node_of(request), body.motion, body.local_motion, body.reason, _conference(request)))
 
 
 async def post_consent(request: web.Request) -> web.Response:
@@ -202,15 +181,8 @@ async def post_priorities(request: web.Request) -> web.Response:
 
 async def post_credential(request: web.Request) -> web.Response:
     body = await read_body(request, CredentialRequest)
-    node = node_of(request)
-    conference = _conference(request)
-    conferences.call_or_404(node, conference)
-    record, _ = await elections.load(node.db, body.election)
-    if record.election.conference != conference:
-        raise refuse("wrong_conference", f"K5: election {body.election} elected delegates to "
-                     f"`{record.election.conference}`, not to this conference")
-    view = await elections.publish(node, actor_of(request), body.election)
-    published = view.published[-1]
+    published = await group_conferences.publish_credential(
+        node_of(request), actor_of(request), _conference(request), body.election)
     return json({"entry": published.entry, "seq": published.seq}, status=201)
 
 
