@@ -139,8 +139,8 @@ Then, in about ten minutes:
      called with a week's notice (pending until it opens).
   7. The first conference is called, nine weeks ahead: every group's register is committed,
      Southwark and Havering submitted motions their meetings carried, Havering an amendment,
-     and Southwark's delegate is credentialed. See {first.config.url}/api/v1/conferences
-     (signed in) and the commands below.
+     and Southwark's delegate is credentialed. See Conferences ({first.config.url}/conferences):
+     its timetable, entitlements, motions and the secretary's forms.
 
 Each node's own pages are at its URL. From the command line:
   groupnet member list {first.directory} --status lapsed
