@@ -7,7 +7,9 @@ Kind: `network.constitution`. The rules:
   and has no candidate), at most once. It repeats the charter's standing orders.
   A network whose founder wrote none has the default constitution (`default`) with
   its charter's standing orders, so networks founded before constitutions keep
-  working. Afterwards only the amendment procedure (C5) changes it.
+  working. Afterwards only the amendment procedure (C5: a conference's vote, or a
+  member ballot, with notice and a window) can change it; its entries come with the
+  conference's votes, so until then no entry changes a founded constitution.
 - C2 (bodies). The constitution names the network's bodies: seats, term of office,
   notice of meetings, quorum, majority, what each may decide (`powers`) and what it
   may still decide once its term has run out (`caretaker_powers`).
