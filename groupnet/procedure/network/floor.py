@@ -270,9 +270,22 @@ class Floor:
             return Rejection(
                 "unknown_cut", "F8: that group's log holds no cut with that id at the seq "
                 "cited")
+        result = self.judge_cosign(state, entry.author, entry.seq, cut)
+        if isinstance(result, Rejection):
+            return result
+        if result != body.result:
+            return Rejection(
+                "wrong_result", f"F8: the result contradicts the votes in the cut: they "
+                f"give {_said(result)}; the cosign says {_said(body.result)}")
+        return self._omits(state, entry.author, entry.seq, cut)
+
+    def judge_cosign(self, state: NetworkState, author: str, seq: int,
+                     cut: Cut) -> FloorResult | Rejection:
+        """F8 before the result is compared: may `author` cosign `cut` at `seq`, and what
+        result does the cut give? (The cosign's result must equal it, then F7 follows.)"""
         put = self.opens[cut.open]
         call = state.rules(Conferences).calls[put.conference]
-        standing = participant(state, call, entry.author)
+        standing = participant(state, call, author)
         if standing is None:
             return Rejection(
                 "missing_dependency", "F8: the network has not yet witnessed whether this "
@@ -281,38 +294,39 @@ class Floor:
             return Rejection(
                 "not_participant", "F8: only a group whose credential for the conference "
                 "is accepted (K5) cosigns its votes")
-        if entry.author in self.cosigns.get(put.id, {}):
+        if author in self.cosigns.get(put.id, {}):
             return Rejection(
                 "duplicate_cosign", "F8: a group cosigns one cut of each vote")
-        result = self.result_of(state, cut)
+        return self.result_of(state, cut)
+
+    def cosign_for(self, state: NetworkState, author: str, seq: int,
+                   cut: Cut) -> FloorResult | Rejection:
+        """The result `author` would cosign at `seq`, or why it may not (F7, F8)."""
+        result = self.judge_cosign(state, author, seq, cut)
         if isinstance(result, Rejection):
             return result
-        if result != body.result:
-            return Rejection(
-                "wrong_result", f"F8: the result contradicts the votes in the cut: they "
-                f"give {_said(result)}; the cosign says {_said(body.result)}")
-        return self._omits(state, entry, put, cut)
+        return self._omits(state, author, seq, cut) or result
 
-    def _omits(self, state: NetworkState, entry: Entry, put: Open,
-               cut: Cut) -> Rejection | None:
+    def _omits(self, state: NetworkState, author: str, seq: int, cut: Cut) -> Rejection | None:
         """F7: every vote or count the cosigner had witnessed by the close is in the cut."""
-        seen = state.rules(Witnesses).acknowledged(entry.author, put.body.closes)
-        seen[entry.author] = entry.seq - 1  # its own log, as far as it goes
+        put = self.opens[cut.open]
+        seen = state.rules(Witnesses).acknowledged(author, put.body.closes)
+        seen[author] = seq - 1  # its own log, as far as it goes
         votes = self.votes.get(put.id, {})
         counts = self.counts.get(put.id, {})
-        for author, seq in sorted(seen.items()):
-            frozen_at = state.frozen.get(author)
+        for other, upto in sorted(seen.items()):
+            frozen_at = state.frozen.get(other)
             if frozen_at is not None:
-                seq = min(seq, frozen_at - 1)
-            cast = [v.seq for v in votes.get(author, ()) if v.seq <= seq]
-            if author in counts and counts[author].seq <= seq:
-                cast.append(counts[author].seq)
-            held = state.head_of(author).seq
-            if held < seq:
+                upto = min(upto, frozen_at - 1)
+            cast = [v.seq for v in votes.get(other, ()) if v.seq <= upto]
+            if other in counts and counts[other].seq <= upto:
+                cast.append(counts[other].seq)
+            held = state.head_of(other).seq
+            if held < upto:
                 return Rejection(
-                    "missing_dependency", f"F7: this group witnessed seq {seq} of a log "
+                    "missing_dependency", f"F7: this group witnessed seq {upto} of a log "
                     f"this node holds up to {held}")
-            if cast and max(cast) > cut.heads.get(author, 0):
+            if cast and max(cast) > cut.heads.get(other, 0):
                 return Rejection(
                     "cut_omits", "F7: the cut leaves out entries this node witnessed before "
                     "the close")
