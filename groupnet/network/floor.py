@@ -100,7 +100,8 @@ async def put(node: Node, conference: str, request: PutQuestion) -> Entry:
     body = FloorOpen(_ref(node, call.author, call.id), request.item, request.question,
                      request.text, request.method, list(request.tellers), request.threshold,
                      opens, opens + request.minutes * 60_000)
-    return await node.append("floor.open", body)
+    # put now: dated at its opening, which F2 wants no earlier than the entry
+    return await node.append("floor.open", body, now=opens if request.opens is None else None)
 
 
 async def vote(node: Node, open_id: str, delegate: str, choice: str) -> Entry:
