@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from ..clock import now_ms
+from ..limits import Millis
 from ..procedure.network.credentials import Credentials
 from ..procedure.network.floor import (
     CUT_DELAY_MS,
@@ -63,7 +64,7 @@ class PutQuestion(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     tellers: Annotated[list[NodeId], msgspec.Meta(max_length=20)] = []
     threshold: Literal["simple", "two-thirds"] = "simple"
     # when the vote opens (ms since 1970); now if left out
-    opens: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    opens: Millis | None = None
     minutes: Annotated[int, msgspec.Meta(ge=MIN_VOTE_MS // 60_000,
                                          le=MAX_VOTE_MS // 60_000)] = 10
 
