@@ -488,3 +488,16 @@ def test_a_floor_entry_citing_a_log_a_fork_removed_has_no_effect():
     assert net.state.check(vote) is None
     net.state.apply(vote)
     assert net.state.rules(Floor).votes == {}
+
+
+def test_a_cut_naming_a_log_past_its_fork_counts_that_log_below_the_freeze_only():
+    net = Floor_()
+    put = net.must(net.put(net.amend.id, "amendment"))
+    net.must(net.vote(net.b, put, "bravo0"))
+    net.state.record_fork(net.e.id, net.e.seq, net.e.prev, "ff" * 32)
+    heads = [Head(g.id, g.seq, g.prev) for g in net.groups if g is not net.e]
+    cut = net.a.write("floor.cut", FloorCut(ref(put), [*heads, Head(net.e.id, net.e.seq + 3,
+                                                                    "ab" * 32)]),
+                      at=put.body.closes + 1)
+    assert net.take(cut) is None
+    assert net.result(cut) == result(1, 0)

@@ -245,8 +245,7 @@ class Floor:
         for head in body.heads:
             frozen_at = state.frozen.get(head.author)
             if frozen_at is not None and frozen_at <= head.seq:
-                return Rejection(
-                    "bad_cut", "F7: the cut names a part of a log that a fork removed")
+                continue  # the log counts below the freeze only, and so does the cut (3.3)
             held = state.head_of(head.author).seq
             if held < head.seq:
                 return Rejection(
