@@ -25,6 +25,7 @@ from tests.procedure.test_conferences import (
     FINAL_AGENDA,
     HOUR,
     OPENS,
+    T0,
     Group,
     Network,
     fold,
@@ -45,9 +46,10 @@ class Floor_(Network):
     Echo none. Alpha, Bravo and Charlie hold the arrangements committee's seats: the chair.
     """
 
-    def __init__(self, mandates: dict[str, list[MandateLine]] | None = None,
-                 rule_out: bool = False) -> None:
+    def __init__(self, rule_out: bool = False, witnessed: bool = False) -> None:
         super().__init__()
+        if witnessed:
+            self.witness_all(T0 + HOUR)
         self.call = self.must(self.first_call())
         self.m_b = self.must(self.motion(self.b, self.call, title="Rents"))
         self.m_d = self.must(self.motion(self.d, self.call, title="Buses", subject="transport"))
@@ -57,12 +59,11 @@ class Floor_(Network):
             self.meeting = self.arrangements(item(
                 "rule-out", conference=self.call.id, refs=[self.m_d.id], provision="C4.2"),
                 at=OPENS - 20 * DAY_MS)
-        mandates = mandates or {}
         for group, count in ((self.a, 2), (self.b, 1), (self.c, 2), (self.d, 3)):
             self.must(group.write("delegate.credential", DelegateCredential(
                 self.call.id, "election 1",
                 [DelegateSeat(f"{group.name}{i}", f"{group.name} {i}") for i in range(count)],
-                mandates.get(group.name, []))))
+                [])))
         self.later(FINAL_AGENDA + 1)
 
     def put(self, it: str, question: str = "motion", text: str | None = None,
@@ -501,3 +502,56 @@ def test_a_cut_naming_a_log_past_its_fork_counts_that_log_below_the_freeze_only(
                       at=put.body.closes + 1)
     assert net.take(cut) is None
     assert net.result(cut) == result(1, 0)
+
+
+def test_a_vote_or_cosign_must_name_a_question_or_a_cut_that_group_put():
+    net = Floor_()
+    put = net.must(net.put(net.amend.id, "amendment"))
+    assert net.take(net.b.write("floor.vote", FloorVote(ref(net.m_b), "bravo0", "for"),
+                                at=put.body.opens + MINUTE)) == "unknown_vote"
+    ahead = msgspec.structs.replace(ref(put), seen=net.a.seq + 1)
+    assert net.take(net.b.write("floor.vote", FloorVote(ahead, "bravo0", "for"),
+                                at=put.body.opens + MINUTE)) == "missing_dependency"
+    assert net.take(net.b.write("floor.cosign", FloorCosign(ref(put), result(0, 0)),
+                                at=put.body.closes + MINUTE)) == "unknown_cut"
+
+
+def test_a_two_thirds_question_needs_twice_as_many_for_as_against():
+    net = Floor_()
+    put = net.must(net.put(net.amend.id, "amendment", threshold="two-thirds"))
+    net.must(net.vote(net.a, put, "alpha0", "for"))
+    net.must(net.vote(net.b, put, "bravo0", "against"))
+    net.close(put)
+    assert (net.question(put).status, net.question(put).result) == (
+        "lost", result(1, 1, carried=False))
+    again = net.must(net.put(net.amend.id, "amendment", threshold="two-thirds",
+                             opens=SITTING + HOUR))
+    for group, delegate, choice in ((net.a, "alpha0", "for"), (net.a, "alpha1", "for"),
+                                    (net.b, "bravo0", "against")):
+        net.must(net.vote(group, again, delegate, choice))
+    net.close(again)
+    assert net.question(again).result == result(2, 1, carried=True)
+
+
+def test_a_cut_without_an_agreed_tellers_count_has_no_result_to_cosign():
+    net = Floor_()
+    put = net.must(net.put(net.amend.id, "amendment", method="tellers",
+                           tellers=[net.d.id, net.e.id]))
+    net.must(net.d.write("floor.count", FloorCount(ref(put), 5, 2, 0), at=put.body.closes))
+    net.must(net.e.write("floor.count", FloorCount(ref(put), 5, 3, 0), at=put.body.closes))
+    cut = net.must(net.cut(put))
+    refused = net.refusal(net.cosign(net.b, cut, result(5, 2)))
+    assert refused.code == "wrong_result" and "every teller agrees" in refused.reason
+    assert net.question(put).status == "pending"
+
+
+def test_a_cosign_waits_while_the_network_has_not_witnessed_whose_credential_stands():
+    # the groups witnessed each other once, early; nobody has witnessed the credentials yet,
+    # so whether they came by the deadline is undecided (SPEC 5.5)
+    net = Floor_(witnessed=True)
+    put = net.must(net.put(net.amend.id, "amendment"))
+    cut = net.must(net.cut(put))
+    refused = net.refusal(net.cosign(net.b, cut, result(0, 0)))
+    assert refused.code == "missing_dependency" and "K5" in refused.reason
+    verdict = net.question(put)
+    assert verdict.status == "pending" and verdict.participants == 0
