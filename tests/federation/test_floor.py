@@ -172,6 +172,8 @@ async def floor_of_five(cluster: Cluster, api: Floor_) -> None:
     clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
     assert await api.refused(services[0], votes_path, {"vote": "for", "delegate": "g1-0"}) \
         == "outside_vote"
+    assert refused_everywhere(services, services[0], "floor.vote",
+                              FloorVote(hands_ref, "g1-0", "for")) == {"outside_vote"}
     await everywhere(services, final(hands), "the hand vote final on every node")
     verdict = question(nodes[4].state, hands)
     assert (verdict.status, verdict.result) == ("carried", FloorResult(3, 1, 0, True))
