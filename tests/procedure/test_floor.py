@@ -46,7 +46,8 @@ class Floor_(Network):
     Echo none. Alpha, Bravo and Charlie hold the arrangements committee's seats: the chair.
     """
 
-    def __init__(self, rule_out: bool = False, witnessed: bool = False) -> None:
+    def __init__(self, rule_out: bool = False, witnessed: bool = False,
+                 composite: bool = False) -> None:
         super().__init__()
         if witnessed:
             self.witness_all(T0 + HOUR)
@@ -59,6 +60,13 @@ class Floor_(Network):
             self.meeting = self.arrangements(item(
                 "rule-out", conference=self.call.id, refs=[self.m_d.id], provision="C4.2"),
                 at=OPENS - 20 * DAY_MS)
+        if composite:
+            self.meeting = self.arrangements(item(
+                "composite", conference=self.call.id, refs=[self.m_b.id, self.m_d.id],
+                text="This conference resolves: rents and buses."), at=OPENS - 20 * DAY_MS)
+            for group in (self.b, self.d):
+                self.must(group.write("conference.consent", messages.ConferenceConsent(
+                    messages.DecisionRef(ref(self.meeting), 0), True)))
         for group, count in ((self.a, 2), (self.b, 1), (self.c, 2), (self.d, 3)):
             self.must(group.write("delegate.credential", DelegateCredential(
                 self.call.id, "election 1",
@@ -555,3 +563,40 @@ def test_a_cosign_waits_while_the_network_has_not_witnessed_whose_credential_sta
     assert refused.code == "missing_dependency" and "K5" in refused.reason
     verdict = net.question(put)
     assert verdict.status == "pending" and verdict.participants == 0
+
+
+def test_a_composite_is_put_in_its_own_words_and_a_mandate_on_its_motion_lapses():
+    net = Floor_(composite=True)
+    composite = f"{net.meeting.id}:0"
+    mandate = MandateLine(net.m_b.id, "support", "general meeting, item 2")
+    net.must(net.b.write("delegate.credential", DelegateCredential(
+        net.call.id, "election 1", [DelegateSeat("bravo0", "B")], [mandate]),
+        at=SITTING - HOUR))
+    reworded = net.must(net.put(composite, "composite", text="Something else."))
+    put = net.must(net.put(composite, "composite", text="This conference resolves: rents and "
+                           "buses.", opens=SITTING + HOUR))
+    net.must(net.vote(net.b, put, "bravo0", "against"))  # the mandate was on Bravo's motion
+    net.must(net.vote(net.d, put, "delta0", "for"))
+    net.must(net.vote(net.d, put, "delta1", "for"))
+    for question_ in (reworded, put):
+        net.close(question_)
+    assert net.question(reworded).status == "void"
+    verdict = net.question(put)
+    assert (verdict.status, verdict.outcome) == ("carried", "F10: the composite is carried")
+    assert [v.mandate for v in verdict.votes if v.group == net.b.id] == [""]
+
+
+def test_a_carried_appeal_undoes_the_ruling_its_group_appealed_against():
+    net = Floor_(rule_out=True)
+    ruling = f"{net.meeting.id}:0"
+    net.must(net.d.write("conference.appeal", messages.ConferenceAppeal(
+        messages.DecisionRef(ref(net.meeting), 0), "It is within our competence"),
+        at=SITTING - HOUR))
+    appeal = net.must(net.put(ruling, "appeal", text="Overturn the ruling"))
+    for group, delegate in ((net.c, "charlie0"), (net.d, "delta0")):
+        net.must(net.vote(group, appeal, delegate))
+    net.close(appeal)
+    verdict = net.question(appeal)
+    assert verdict.status == "carried"
+    assert verdict.outcome == f"F10: carried: ruling {ruling} is undone; 1 motion(s) return " \
+                              "to the agenda"
