@@ -26,9 +26,10 @@ async def decision_of(node: Node, meeting_id: int, result: MotionResult | None
     """Our meeting's decision on a local motion with `result`, if it was carried."""
     if result is None or result.outcome != "carried" or result.tally is None:
         return None
-    meeting = (await group_meetings.view(node.db, meeting_id)).meeting
+    record, _ = await group_meetings.load(node.db, meeting_id)
+    meeting = record.meeting
     day = datetime.fromtimestamp(meeting.starts_at_ms / 1000, UTC).strftime("%Y-%m-%d")
-    present = len((await group_meetings.load(node.db, meeting_id))[0].attendance.present)
+    present = len(record.attendance.present)
     t = result.tally
     return Adoption(MEETING_NAMES.get(meeting.kind, "Meeting"), day,
                     Tally(t.in_favour, t.against, t.abstentions, present))

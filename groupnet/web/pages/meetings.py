@@ -46,8 +46,8 @@ TICK_LIST_MAX = 200
 @page("GET", "/api/v1/meetings")
 async def meetings_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
-    listing = sorted(await meetings.listing(node.db), key=lambda m: m["starts_at_ms"],
-                     reverse=True)
+    listing = sorted(await meetings.listing(node.db, clock.now(node)),
+                     key=lambda m: m["starts_at_ms"], reverse=True)
     return render(request, "meetings.html", meetings=listing, now=clock.now(node),
                   motions=await motions.listing(node.db, None))
 
@@ -76,7 +76,7 @@ async def post_call(request: web.Request) -> web.StreamResponse:
 @page("GET", "/api/v1/meetings/{id}")
 async def meeting_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
-    view = await meetings.view(node.db, ident(request))
+    view = await meetings.view(node.db, ident(request), clock.now(node))
     orders = await rules.current(node.db)
     listing = await motions.listing(node.db, view.id)
     to_tick: list[tuple[str, str]] = []
@@ -85,7 +85,7 @@ async def meeting_page(request: web.Request) -> web.StreamResponse:
         names = await names_of(request, ids)
         to_tick = sorted((names[i], i) for i in ids if i not in view.present and i in names)
     present_names = await names_of(request, [*view.present, view.meeting.called_by])
-    others = [m for m in await meetings.listing(node.db) if m["id"] != view.id]
+    others = [m for m in await meetings.listing(node.db, clock.now(node)) if m["id"] != view.id]
     return render(request, "meeting.html", view=view, motions=listing, to_tick=to_tick,
                   present_names=present_names, others=others, now=clock.now(node),
                   notice=request.query)
@@ -182,7 +182,7 @@ async def rules_page(request: web.Request) -> web.StreamResponse:
 async def motion_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
     view = await motions.view(node.db, ident(request))
-    meeting = await meetings.view(node.db, view.meeting)
+    meeting = await meetings.view(node.db, view.meeting, clock.now(node))
     people_named = [view.motion.proposer_id, view.motion.seconder_id,
                     *(a.mover_id for a in view.amendments),
                     *(a.seconder_id for a in view.amendments if a.seconder_id)]

@@ -88,7 +88,7 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     now = clock.now(node)
     upcoming, in_progress, shared, changes, health = [], [], [], [], None
     if may(caller, "GET", "/api/v1/meetings"):
-        upcoming = sorted((m for m in await meetings.listing(node.db)
+        upcoming = sorted((m for m in await meetings.listing(node.db, now)
                            if m["starts_at_ms"] >= now - 6 * 3_600_000),
                           key=lambda m: m["starts_at_ms"])[:5]
     if may(caller, "GET", "/api/v1/motions"):
