@@ -262,3 +262,16 @@ async def two_sites(cluster):
     async with aiohttp.ClientSession() as http:
         yield (Site(services[0], cluster.tokens[0], http),
                Site(services[1], cluster.tokens[1], http))
+
+
+async def follow_nav(page, name: str) -> None:
+    """Follow the main navigation's link `name` as a person does: opening the menu (on a
+    phone) and the group it is in first, if they are closed."""
+    nav = page.get_by_role("navigation", name="Main")
+    menu = page.locator("header details.menu")
+    if await menu.is_visible() and not await nav.is_visible():
+        await menu.locator("summary").click()
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not await link.is_visible():
+        await nav.locator(f'details:has(a:text-is("{name}")) > summary').click()
+    await link.click()

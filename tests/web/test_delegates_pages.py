@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from groupnet import clock
 from groupnet.procedure.group.standing_orders import DAY_MS
-from tests.web.conftest import screenshot, sign_in
+from tests.web.conftest import follow_nav, screenshot, sign_in
 from tests.web.test_group_business import local_input
 
 
@@ -45,7 +45,7 @@ async def test_a_group_elects_a_mandated_delegate_and_publishes_the_credential(s
     await secretary.get_by_role("button", name="Record the vote").click()
     assert await secretary.locator("#result").inner_text() == "Carried"
 
-    await secretary.get_by_role("link", name="Delegates").click()
+    await follow_nav(secretary, "Delegates")
     await secretary.get_by_label("Conference").fill("Founding conference")
     await secretary.get_by_label("Delegates to elect").fill("1")
     await secretary.get_by_role("button", name="Open election").click()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from groupnet import clock
 from groupnet.procedure.group.standing_orders import DAY_MS
-from tests.web.conftest import screenshot, sign_in
+from tests.web.conftest import follow_nav, screenshot, sign_in
 
 CSV_WITH_A_BAD_ROW = """name,email,joined,area
 Ann Able,ann@example.org,2015-03-01,Bermondsey
@@ -28,7 +28,7 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
     await sign_in(page, site, "Sam Secretary")
 
     # The register: a file with a bad row is refused whole, with the row named.
-    await page.get_by_role("link", name="Members", exact=True).click()
+    await follow_nav(page, "Member register")
     await page.get_by_role("link", name="Import from CSV").click()
     await page.get_by_label("…or paste the rows").fill(CSV_WITH_A_BAD_ROW)
     await page.get_by_role("button", name="Import").click()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import eventually
-from tests.web.conftest import screenshot, sign_in, sign_in_as_operator
+from tests.web.conftest import follow_nav, screenshot, sign_in, sign_in_as_operator
 
 
 async def test_a_second_groups_secretary_sees_a_motion_shared_by_the_first_and_adopts_it(
@@ -14,7 +14,7 @@ async def test_a_second_groups_secretary_sees_a_motion_shared_by_the_first_and_a
 
     first = await (await browser.new_context()).new_page()
     await sign_in(first, southwark, "Sam Secretary")
-    await first.get_by_role("link", name="Network motions").click()
+    await follow_nav(first, "Network motions")
     await first.get_by_role("link", name="Share a motion").click()
     await first.get_by_label("Title").fill("Restore the elected committees")
     await first.get_by_label("Text", exact=True).fill(
@@ -34,7 +34,7 @@ async def test_a_second_groups_secretary_sees_a_motion_shared_by_the_first_and_a
                      in havering.node.state.motions.motions, what="the motion to reach Havering")
     second = await (await browser.new_context()).new_page()
     await sign_in(second, havering, "Hal Secretary")
-    await second.get_by_role("link", name="Network motions").click()
+    await follow_nav(second, "Network motions")
     await second.get_by_role("link", name="Restore the elected committees").click()
     assert "Shared by Southwark" in await second.locator("main").inner_text()
     await second.get_by_label("Meeting that adopted it").fill("Havering general meeting")
@@ -84,7 +84,7 @@ async def test_the_operator_sees_node_health_and_the_directory(two_sites, page):
     await sign_in_as_operator(page, southwark)
     health = await page.locator("#health").inner_text()
     assert "Peers reachable" in health and "Forks detected" in health
-    await page.get_by_role("link", name="Directory", exact=True).click()
+    await follow_nav(page, "Directory")
     assert "Havering" in await page.locator("table").inner_text()
     await page.goto(southwark.url + "/profile")
     await page.get_by_label("Area").fill("Southwark and Bermondsey")

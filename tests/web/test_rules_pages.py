@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from groupnet import clock
 from groupnet.procedure.group.standing_orders import DAY_MS
-from tests.web.conftest import sign_in
+from tests.web.conftest import follow_nav, sign_in
 from tests.web.test_group_business import local_input
 
 
@@ -15,7 +15,7 @@ async def test_members_read_the_standing_orders_and_a_short_notice_rule_change_i
         await site.member(name)
     await sign_in(page, site, "Sam Secretary")
 
-    await page.get_by_role("link", name="Standing orders").click()
+    await follow_nav(page, "Standing orders")
     table = await page.locator("main table").inner_text()
     assert "notice" in table and "5.1" in table
 

@@ -24,6 +24,7 @@ rules decide. What a page adds is the browser's side of things:
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
@@ -90,6 +91,24 @@ def _short(value: str | None, length: int = 12) -> str:
     return value if len(value) <= length else value[:length] + "…"
 
 
+_NETWORK_RULE = re.compile(r"^(SM\d+(?:\.\d+)?(?:-\d+)?): (.+)$", re.S)
+
+
+def _sentence(reason: str) -> str:
+    """A refusal's reason as people read it: a sentence, the shared-motion rule it applied
+    named in words at the end rather than as a leading code (the API keeps the code)."""
+    cited = _NETWORK_RULE.match(reason)
+    if cited:
+        reason = f"{cited.group(2)} (the network's shared-motion rule {cited.group(1)})"
+    reason = reason[:1].upper() + reason[1:]
+    return reason if reason.endswith((".", "?", "!", ")")) else reason + "."
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 endorsement', '2 endorsements', '3 replies'."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("groupnet.web", "templates"),
     autoescape=True,
@@ -98,7 +117,8 @@ ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 # `web_link`: a stored link is an href only if it is http(s) (limits.py), whatever its age
-ENV.filters.update(when=_when, day=_day, short=_short, web_link=web_link)
+ENV.filters.update(when=_when, day=_day, short=_short, web_link=web_link, sentence=_sentence,
+                   plural=_plural)
 
 
 # -- who is asking --------------------------------------------------------------------
@@ -256,6 +276,10 @@ def _sign_in_first(request: web.Request) -> web.StreamResponse:
         "try again"), 401)
 
 
+def _who(caller: Caller) -> str:
+    return "the node's operator" if caller.operator else caller.label
+
+
 def page(method: str, api_path: str) -> Callable[[PageHandler], PageHandler]:
     """A page that needs what the API endpoint `method api_path` needs; unexpected
     refusals become a plain-words page with the refusal's status."""
@@ -270,7 +294,7 @@ def page(method: str, api_path: str) -> Callable[[PageHandler], PageHandler]:
             if roles and not any(caller.has(role) for role in roles):
                 return refusal_page(request, Rejection(
                     "forbidden", f"this page is for the role {' or '.join(roles)}; you are "
-                    f"signed in as {caller.label}"), 403)
+                    f"signed in as {_who(caller)}"), 403)
             try:
                 return await handler(request)
             except Refused as refused:
