@@ -37,7 +37,7 @@ async def test_a_charged_member_sees_the_disclosed_evidence_and_every_deadline_a
         "sam.secretary@example.org")
     await officer.get_by_role("button", name="Schedule hearing").click()
     refusal = await officer.locator("#problem-hearing").inner_text()
-    assert "standing order 7" in refusal
+    assert "Standing order 7" in refusal
     await screenshot(officer, "case")
 
     member = await (await browser.new_context()).new_page()

@@ -52,12 +52,13 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
     assert "Called." in await page.locator("[role=status]").inner_text()
     meeting_url = page.url.split("?")[0]
 
-    # A motion, proposed and seconded by members named by email.
+    # A motion, proposed and seconded by members chosen by name (or named by email).
+    await page.get_by_text("Submit a motion").click()
     await page.get_by_label("Title").fill("Support the bin workers")
     await page.get_by_label("Text", exact=True).fill(
         "This branch supports the bin workers' strike.")
-    await page.get_by_label("Proposer (email or member id)").fill("ann@example.org")
-    await page.get_by_label("Seconder (email or member id)").fill("cat@example.org")
+    await page.get_by_label("Proposer").fill("Ann Able")
+    await page.get_by_label("Seconder").fill("cat@example.org")
     await page.get_by_role("button", name="Submit motion").click()
     motion_url = page.url
 
@@ -68,6 +69,7 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
         await page.get_by_label(name).check()
     await page.get_by_role("button", name="Record attendance").click()
     assert await page.locator("#quorum").inner_text() == "Quorate"
+    await page.get_by_text("Record a minute").click()
     await page.get_by_label("Minute", exact=True).fill("Apologies were received from Ben Baker.")
     await page.get_by_role("button", name="Record minute").click()
     assert "Apologies were received" in await page.locator("#minutes").inner_text()
@@ -77,8 +79,8 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
     await page.goto(motion_url)
     await page.get_by_label("The whole text as amended").fill(
         "This branch supports the bin workers' strike and will collect for it.")
-    await page.get_by_label("Mover (email or member id)").fill("dan@example.org")
-    await page.get_by_label("Seconder (email or member id)").fill("eve@example.org")
+    await page.get_by_label("Mover").fill("Dan Dee")
+    await page.get_by_label("Seconder").fill("eve@example.org")
     await page.get_by_role("button", name="Move amendment").click()
     assert "and will collect for it." in await page.locator(".diff ins").first.inner_text()
     await page.get_by_label("Question").select_option("1")

@@ -27,10 +27,11 @@ async def test_members_read_the_standing_orders_and_a_short_notice_rule_change_i
     await page.get_by_label("Agenda").fill("Rule changes")
     await page.get_by_role("button", name="Call meeting and send notice").click()
 
+    await page.get_by_text("Submit a motion").click()
     await page.get_by_label("Title").fill("Shorter notice for motions")
     await page.get_by_label("Text", exact=True).fill("Motions need only three days' notice.")
-    await page.get_by_label("Proposer (email or member id)").fill("ann.able@example.org")
-    await page.get_by_label("Seconder (email or member id)").fill("cat.cole@example.org")
+    await page.get_by_label("Proposer").fill("Ann Able")
+    await page.get_by_label("Seconder").fill("cat.cole@example.org")
     await page.locator("summary", has_text="standing orders").click()
     await page.get_by_label("This motion is", exact=True).select_option("rule_change")
     await page.get_by_label("The standing orders it changes, one a line").fill(

@@ -393,6 +393,31 @@ async def member_id(request: web.Request, raw: str, what: str) -> str:
     return raw
 
 
+# up to this many people are offered by name on a form; beyond, those present at the meeting
+PICK_LIST_MAX = 500
+
+
+async def choices_of(request: web.Request, ids) -> list[tuple[str, str]]:
+    """(what the form shows and takes, member id) for each member of `ids`, by name: a name
+    two members share is told apart by the id."""
+    names = await names_of(request, ids)
+    count: dict[str, int] = {}
+    for name in names.values():
+        count[name] = count.get(name, 0) + 1
+    return sorted((name if count[name] == 1 else f"{name} ({member})", member)
+                  for member, name in names.items())
+
+
+async def person(request: web.Request, raw: str, what: str,
+                 choices: list[tuple[str, str]]) -> str:
+    """A member named on a form: one of `choices` by what it shows, or by email or id."""
+    raw = raw.strip()
+    for shown, member in choices:
+        if raw == shown:
+            return member
+    return await member_id(request, raw, what)
+
+
 async def names_of(request: web.Request, ids) -> dict[str, str]:
     """The register's names of the members with these ids."""
     found = await register_store.records(node_of(request).db, [i for i in ids if i])
