@@ -69,7 +69,7 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
         await page.get_by_label(name).check()
     await page.get_by_role("button", name="Record attendance").click()
     assert await page.locator("#quorum").inner_text() == "Quorate"
-    await page.get_by_text("Record a minute").click()
+    await page.locator("summary", has_text="Record a minute").click()
     await page.get_by_label("Minute", exact=True).fill("Apologies were received from Ben Baker.")
     await page.get_by_role("button", name="Record minute").click()
     assert "Apologies were received" in await page.locator("#minutes").inner_text()
@@ -95,7 +95,7 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
     await page.get_by_label("Abstentions").fill("0")
     await page.get_by_role("button", name="Record the vote").click()
     assert await page.locator("#result").inner_text() == "Carried"
-    assert "standing order 4.1" in await page.locator("#outcome").inner_text()
+    assert "Standing order 4.1" in await page.locator("#outcome").inner_text()
     assert "will collect for it" in await page.locator(".motion-text").inner_text()
     await screenshot(page, "motion")
 

@@ -82,14 +82,14 @@ async def test_a_secretarys_week_from_the_call_to_another_groups_endorsement_wit
     motion_url = sam.url
     await hold_the_meeting_and_carry(sam, southwark, meeting_url, motion_url)
     await sam.goto(meeting_url)
-    await screenshot(sam, "meeting")
+    await screenshot(sam, "meeting-held")
 
     # Shared from its own page: the decision and count go with it, nobody retypes them.
     await sam.goto(motion_url)
     await sam.get_by_label("Topics (optional)").fill("democracy")
     await sam.get_by_role("button", name="Share with the network").click()
     assert "Shared" in await sam.locator("[role=status]").inner_text()
-    await screenshot(sam, "motion")
+    await screenshot(sam, "motion-shared")
     await sam.locator("#network a").click()
     shared_path = sam.url.removeprefix(southwark.url)
     assert "4 for, 0 against, 1 abstaining, 5 present" in await sam.locator("main").inner_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 
 from groupnet.network import joining as network
-from tests.web.conftest import screenshot, sign_in, sign_in_as_operator
+from tests.web.conftest import follow_nav, screenshot, sign_in, sign_in_as_operator
 
 
 async def test_a_member_signs_in_and_sees_only_what_a_member_may(site, page):
@@ -150,6 +150,12 @@ async def test_pages_fit_a_phone_screen_375_pixels_wide_without_sideways_scrolli
             assert wide <= 0, (path, wide)
         await page.goto(site.url + "/members")
         await screenshot(page, "members-phone")
+        # the navigation folds into a menu: the header stays a strip, the links a tap away
+        header = await page.locator("header.site").bounding_box()
+        assert header["height"] < 740 / 6, header
+        assert not await page.get_by_role("link", name="Audit trail").is_visible()
+        await follow_nav(page, "Audit trail")
+        await page.wait_for_url(site.url + "/audit")
         # nothing on the pages breaks their own Content-Security-Policy
         assert not [c for c in complaints if "Content Security Policy" in c], complaints
     finally:

@@ -101,7 +101,7 @@ def _sentence(reason: str) -> str:
     if cited:
         reason = f"{cited.group(2)} (the network's shared-motion rule {cited.group(1)})"
     reason = reason[:1].upper() + reason[1:]
-    return reason if reason.endswith((".", "?", "!", ")")) else reason + "."
+    return reason if reason.endswith((".", "?", "!")) else reason + "."
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
