@@ -4,6 +4,8 @@
     url = "http://127.0.0.1:8101"       # where other nodes reach this one
     host = "127.0.0.1"                  # where `groupnet run` listens
     port = 8101
+    time_zone = "Europe/London"         # where the group meets: pages show and read
+                                        # times in it (default at init: the system's)
     max_body_bytes = 8388608            # request bodies above this get 413
     sync_interval_seconds = 5           # anti-entropy: compare heads this often
     trusted_proxies = ["127.0.0.1"]     # reverse proxies whose X-Forwarded-For counts
@@ -30,6 +32,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from . import local_time
 from .federation.peer_policy import parse_networks
 
 CONFIG_FILE = "node.toml"
@@ -55,6 +58,9 @@ class NodeConfig(msgspec.Struct, forbid_unknown_fields=True):
     url: str
     host: str = "127.0.0.1"
     port: int = 0
+    # The group's time zone (local_time.py). A node.toml written before nodes had
+    # one reads as UTC, the zone its pages then showed.
+    time_zone: str = local_time.DEFAULT
     max_body_bytes: int = 8 * 1024 * 1024
     sync_interval_seconds: float = 5.0
     # the peer address policy (federation/peer_policy.py): by default this node sends
@@ -74,6 +80,10 @@ class NodeConfig(msgspec.Struct, forbid_unknown_fields=True):
                 raise ValueError(f"trusted_proxies: {entry!r} is not an IP address or "
                                  "network (e.g. \"127.0.0.1\" or \"10.0.0.0/8\")") from None
         parse_networks(self.allowed_peer_networks)
+        try:
+            local_time.zone(self.time_zone)
+        except ValueError as error:
+            raise ValueError(f"time_zone: {error}") from None
 
     def listen_port(self) -> int:
         return self.port or urlsplit(self.url).port or 80

@@ -11,12 +11,14 @@ import sqlite3
 from aiohttp import web
 
 from . import store
+from .clock import now_ms
 from .federation.client import PeerClient
 from .federation.outbox import Outbox
 from .federation.peer_policy import PeerPolicy
 from .federation.sync import anti_entropy_round, confirm_own_head
 from .network.joining import bootstrap_urls, declare_url
 from .network.node import Node
+from .procedure.network import deadlines
 from .store import entries
 from .web.app import make_app
 from .wire.messages import Head, Witness
@@ -153,9 +155,16 @@ class Service:
             # before it is a member the network's interval may not be known: look again soon
             member = node.state.is_member(node.id)
             await asyncio.sleep(node.state.orders.witness_interval_seconds if member else 1)
-            if not node.unwitnessed_news or not node.state.is_member(node.id):
+            if not node.state.is_member(node.id):
                 continue
-            heads = sorted(node.unwitnessed.items())[:500]
+            if node.unwitnessed_news:
+                heads = sorted(node.unwitnessed.items())[:500]
+            elif deadlines.due(node.state, node.id, now_ms()):
+                # a moment a procedure waits on has passed: say so even on a quiet network
+                heads = sorted((author, (head.seq, head.id))
+                               for author, head in node.state.heads.items())[:500]
+            else:
+                continue
             body = Witness([Head(author, seq, ident) for author, (seq, ident) in heads])
             try:
                 await node.append("heads.witness", body)

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from groupnet import clock
 from groupnet.cli.setup import create_node
 from groupnet.federation.client import PeerClient, PeerError
 from groupnet.federation.peer_policy import PeerPolicy
-from groupnet.network import joining as network
+from groupnet.network import joining
+from groupnet.network.constitution import Founding
 from groupnet.network.node import Node
 from groupnet.service import Service
 from groupnet.wire.messages import NetworkStandingOrders
@@ -109,9 +111,10 @@ class Cluster:
     async def create(self, name: str) -> tuple[Path, str, int]:
         port = free_port()
         directory = self.base / name.lower().replace(" ", "-")
-        # every node here is on loopback: the peer address policy must allow it
+        # every node here is on loopback: the peer address policy must allow it; and in
+        # UTC, whatever the machine's zone, unless a test sets one (`start`'s settings)
         _, token = await create_node(directory, name, f"http://127.0.0.1:{port}", port=port,
-                                     allow_private_peers=True)
+                                     allow_private_peers=True, time_zone="UTC")
         self.tokens.append(token)
         return directory, token, port
 
@@ -141,17 +144,30 @@ class Cluster:
         self.services.remove(service)
 
     async def form(self, count: int, orders: NetworkStandingOrders = FAST_ORDERS,
-                   names: list[str] | None = None) -> list[Service]:
+                   names: list[str] | None = None,
+                   founding: Callable[[list[Service]], Founding] | None = None,
+                   ) -> list[Service]:
+        """Start `count` nodes, found a network with the first and admit the others.
+
+        `founding` makes the founder's constitution from the started nodes (its interim
+        members name them): the network is founded under it.
+        """
         names = names or [f"Group {i + 1}" for i in range(count)]
         started = [await self.add(name) for name in names]
         founder = started[0]
-        await network.found(founder.node, "Test Network", orders)
+        await joining.found(founder.node, "Test Network", orders,
+                            founding(started) if founding else None)
         for service in started[1:]:
-            await network.admit(founder.node, founder.client, service.node.config.url)
-            await network.join(service.node, service.client, founder.node.config.url)
+            await joining.admit(founder.node, founder.client, service.node.config.url)
+            await joining.join(service.node, service.client, founder.node.config.url)
             await service.outbox.refresh()
         await founder.outbox.refresh()
         return started
+
+    def time_passes(self, ms: int) -> None:
+        """Move every clock of the process `ms` forward: days of notice pass in an instant,
+        and witnessed time moves with them, as every node signs its witnesses later."""
+        clock.advance_everyone(ms)
 
     def partition(self, *sides: list[Service]) -> None:
         """Cut the network between `sides`: no request crosses from one side to another."""
@@ -181,7 +197,9 @@ class Cluster:
 
 
 @pytest.fixture
-async def cluster(tmp_path: Path):
+async def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # weeks that pass in a test (`time_passes`) pass for that test alone
+    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
     c = Cluster(tmp_path)
     yield c
     await c.close()

@@ -7,7 +7,7 @@ import json
 
 from groupnet.cli.main import main
 from groupnet.cli.setup import create_node
-from groupnet.network import joining as network
+from groupnet.network import joining
 from groupnet.network.node import Node
 from groupnet.wire.messages import NetworkStandingOrders
 
@@ -18,7 +18,7 @@ def _founded(tmp_path) -> str:
     async def setup() -> None:
         await create_node(directory, "Southwark", "http://127.0.0.1:9")
         node = await Node.open(directory)
-        await network.found(node, "Net", NetworkStandingOrders())
+        await joining.found(node, "Net", NetworkStandingOrders())
         await node.close()
 
     asyncio.run(setup())

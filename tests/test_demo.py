@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import random
+import re
 import socket
 import subprocess
 import sys
 
+import aiohttp
+
+from groupnet.cli.demo import start_demo_network, stop_all
+from groupnet.cli.demo_business import PASSWORD, email_of
 from groupnet.cli.main import main
 
 
@@ -63,3 +69,51 @@ def test_a_demo_whose_port_is_taken_says_so_and_ends(tmp_path):
     assert done.returncode != 0
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("error:") and "address already in use" in last
+
+
+async def test_the_demo_groups_pages_show_a_register_a_meeting_in_progress_and_every_step(
+        tmp_path):
+    services, tokens = await start_demo_network(tmp_path / "demo", three_free_ports(), 3)
+    southwark, havering = (s.node.config.url for s in services[:2])
+    try:
+        async with aiohttp.ClientSession() as http:
+            async def page(base: str, path: str, token: str) -> str:
+                async with http.get(base + path,
+                                    headers={"Authorization": f"Bearer {token}"}) as answer:
+                    assert answer.status == 200, path
+                    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", await answer.text()))
+                                    .split())
+
+            members = await page(southwark, "/members", tokens[0])
+            assert "36 members." in members
+            assert "4 members match." in await page(southwark, "/members?status=lapsed",
+                                                    tokens[0])
+
+            meeting = await page(southwark, "/meetings/1", tokens[0])
+            assert "Quorate 27 present of 31 entitled" in meeting
+            assert "motion: yes" in meeting and "not started yet" not in meeting
+            assert "Keep the delegate conference — carried" in meeting
+            assert "Support the bin workers' strike — not yet decided" in meeting
+            strike = await page(southwark, "/motions/2", tokens[0])
+            assert "Not yet put to the vote." in strike
+            assert "will collect for their strike fund" in strike
+
+            shared_id = next(m for m, motion in services[0].node.state.motions.motions.items()
+                             if motion.current.title == "Keep the delegate conference")
+            shared = await page(southwark, f"/network/motions/{shared_id}", tokens[0])
+            assert "21 for, 4 against, 2 abstaining, 27 present" in shared
+            assert "Endorsements (1)" in shared
+            assert "Across all endorsing groups: 9 for, 2 against, 1 abstaining, of 12 " \
+                   "present." in shared
+            adopted = await page(havering, "/meetings/1", tokens[1])
+            assert "Keep the delegate conference — carried" in adopted
+
+            case = await page(southwark, "/cases/1", tokens[0])
+            assert "Case 1: Vic Stone" in case and "reply window closes" in case
+
+            async with http.post(southwark + "/api/v1/session", json={
+                    "email": email_of("Sam Okafor", "southwark"),
+                    "password": PASSWORD}) as signed_in:
+                assert signed_in.status == 201
+    finally:
+        await stop_all(services)

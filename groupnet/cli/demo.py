@@ -1,4 +1,9 @@
-"""`groupnet demo`: a small local network with sample data, in one command."""
+"""`groupnet demo`: a small local network with sample data, in one command.
+
+The nodes run in this process. The first two groups have their business set up
+(`demo_business.py`): a register, a general meeting in progress, motions to
+vote on, a motion shared and adopted, a due-process case.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,15 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from ..network import joining as network
-from ..network import sharing
+from ..network import joining
 from ..network.node import Node
 from ..service import Service
 from ..wire.messages import NetworkStandingOrders
+from .demo_business import PASSWORD, SIGNED_UP, email_of, set_up_business
 from .setup import create_node, wait_for_signal
+
+# the sample groups are British
+TIME_ZONE = "Europe/London"
 
 SAMPLE_GROUPS = [
     ("Southwark", "Southwark and Bermondsey", "Second Tuesday, 7pm, Bermondsey library",
@@ -39,7 +47,7 @@ async def start_demo_network(base: Path, base_port: int, count: int,
     try:
         await _start_nodes(base, base_port, count, services, tokens)
         await _connect(services, orders)
-        await share_sample_motions(services)
+        await set_up_business(services)
     except BaseException:
         await stop_all(services)
         raise
@@ -61,7 +69,7 @@ async def _start_nodes(base: Path, base_port: int, count: int, services: list[Se
         port = base_port + i
         directory = base / f"node{i + 1}-{name.lower().replace(' ', '-')}"
         _, token = await create_node(directory, name, f"http://127.0.0.1:{port}", port=port,
-                                     allow_private_peers=True)
+                                     allow_private_peers=True, time_zone=TIME_ZONE)
         tokens.append(token)
         node = await Node.open(directory)
         service = Service(node)
@@ -76,59 +84,18 @@ async def _start_nodes(base: Path, base_port: int, count: int, services: list[Se
 
 async def _connect(services: list[Service], orders: NetworkStandingOrders | None) -> None:
     founder = services[0]
-    await network.found(founder.node, "Local Groups Network",
+    await joining.found(founder.node, "Local Groups Network",
                         orders or NetworkStandingOrders(witness_interval_seconds=2))
     for service in services[1:]:
-        await network.admit(founder.node, founder.client, service.node.config.url)
-        await network.join(service.node, service.client, founder.node.config.url)
+        await joining.admit(founder.node, founder.client, service.node.config.url)
+        await joining.join(service.node, service.client, founder.node.config.url)
         await service.outbox.refresh()
     await founder.outbox.refresh()
     for i, service in enumerate(services):
         _, area, meets, contact = SAMPLE_GROUPS[i % len(SAMPLE_GROUPS)]
-        await network.set_profile(service.node, {"area": area, "meets": meets,
+        await joining.set_profile(service.node, {"area": area, "meets": meets,
                                                  "contact": contact})
 
-
-
-async def share_sample_motions(services: list[Service]) -> None:
-    """A motion adopted by one group and taken up by others, and a draft seeking support."""
-    first = services[0].node
-    adopted = await sharing.share(
-        first, "Keep the delegate conference",
-        "This branch calls for the delegate conference to go ahead as the elected "
-        "committees decided, with motions from local groups and amendments.",
-        ["democracy", "conference"],
-        {"meeting": "General meeting", "date": "2017-01-11",
-         "tally": {"in_favour": 17, "against": 10, "abstentions": 1, "attendance": 28}},
-        "motion 3",
-    )
-    draft = await sharing.share(
-        first, "Open the membership database to the groups",
-        "Each local group should hold its own member register; no single person or "
-        "company should hold everyone's data.", ["democracy", "membership"], None, "draft 7",
-    )
-    for service in services[1:]:
-        await _wait_for(service.node, [adopted.id, draft.id])
-    if len(services) > 1:
-        await sharing.endorse(services[1].node, adopted.id,
-                              {"meeting": "Branch meeting", "date": "2017-01-21",
-                               "tally": {"in_favour": 22, "against": 3, "abstentions": 2,
-                                         "attendance": 27}})
-        await sharing.cosponsor(services[1].node, draft.id)
-    if len(services) > 2:
-        await sharing.amend(
-            services[2].node, adopted.id,
-            "This branch calls for the delegate conference to go ahead as the elected "
-            "committees decided, with motions and amendments from local groups, and for "
-            "its standing orders to be published six weeks before.",
-            "add notice of the standing orders")
-
-
-async def _wait_for(node: Node, motion_ids: list[str], seconds: float = 20.0) -> None:
-    for _ in range(int(seconds * 20)):
-        if all(m in node.state.motions.motions for m in motion_ids):
-            return
-        await asyncio.sleep(0.05)
 
 
 async def run_demo(args: argparse.Namespace) -> int:
@@ -144,17 +111,27 @@ async def run_demo(args: argparse.Namespace) -> int:
         node = service.node
         print(f"  {node.config.name:<12} {node.config.url}   admin token: {token}")
     first = services[0].node
+    secretary, chair, member = SIGNED_UP
     print(f"""
-Open {first.config.url}/ in a browser and sign in with the first admin token above
-("Node operator"); each node's own pages are at its URL.
+Open {first.config.url}/ and sign in as Southwark's secretary, {secretary}:
+  email {email_of(secretary, "southwark")}   password {PASSWORD}
+(or as the chair, {email_of(chair, "southwark")}, or a member, {email_of(member, "southwark")},
+with the same password; or with the first admin token above, as the node's operator).
 
-Try:
-  curl -H "Authorization: Bearer {tokens[0]}" {first.config.url}/api/v1/groups
-  curl {first.config.url}/api/v1/openapi.json
-  groupnet network groups {services[1].node.directory}
-  groupnet profile set {services[2].node.directory} --meets "Saturdays, 11am"
-  groupnet verify {services[0].node.directory}
-Every node shows the same directory; change a profile on one and watch it reach the others.
+Then, in about ten minutes:
+  1. Meetings: the general meeting is in progress, its week's notice has run and 27
+     members are present (the demo's business runs a week ahead of the clock).
+  2. Its motion "Support the bin workers' strike" has an amendment: put the amendment
+     to the vote, then the motion; a member signed in can cast their own vote.
+  3. "Keep the delegate conference" was carried 21-4-2 and shared: Network motions
+     shows Havering adopted it at its own meeting, with its own count (9-2-1, 12 present).
+  4. Due process: Vic Stone's case has its evidence disclosed and the reply window open.
+  5. Members: 36 members, four lapsed; "Import from CSV" previews another system's export.
+
+Each node's own pages are at its URL. From the command line:
+  groupnet member list {first.directory} --status lapsed
+  groupnet network groups {services[-1].node.directory}
+  groupnet verify {first.directory}
 Press Ctrl-C to stop.""", flush=True)
     if args.exit_after is not None:
         await asyncio.sleep(args.exit_after)

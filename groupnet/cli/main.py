@@ -13,23 +13,17 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from .. import __version__, store
-from .. import config as node_config
+from .. import __version__, config, store
 from ..federation.client import PeerClient
 from ..federation.peer_policy import PeerPolicy
 from ..limits import argument
-from ..network import joining as network
-from ..network import verify
+from ..network import constitution, joining, keys, verify
 from ..network.node import Node
 from ..service import Service
 from ..store import audit, entries, tokens
-from ..web.auth import create_token
-from ..wire import crypto
-from ..wire.messages import KeyRevoke, KeyRotate
-from ..wire.rejection import Refused, refuse
-from . import business as cli_business
-from . import members as cli_members
-from . import shared as cli_shared
+from ..web.auth import create_token, revoke_token
+from ..wire.rejection import Refused
+from . import business, conferences, governance, members, shared
 from .bench.main import add_bench_parser, run_bench
 from .demo import run_demo
 from .setup import create_node, wait_for_signal
@@ -82,20 +76,29 @@ async def cmd_init(args: argparse.Namespace) -> int:
     node_id, token = await create_node(Path(args.dir), args.name, args.url, args.host, args.port,
                                        trusted_proxies=proxies,
                                        allow_private_peers=args.allow_private_peers,
-                                       allowed_peer_networks=args.peer_network)
+                                       allowed_peer_networks=args.peer_network,
+                                       time_zone=args.time_zone)
     print(f"node id:     {node_id}")
     print(f"directory:   {args.dir}")
+    print(f"time zone:   {config.load(Path(args.dir)).time_zone}")
     print(f"admin token: {token}")
     print("(the token is shown only this once; the node keeps only its hash)")
     return 0
 
 
 async def cmd_found(args: argparse.Namespace) -> int:
-    orders = network.load_standing_orders(Path(args.rules) if args.rules else None)
+    orders = joining.load_standing_orders(Path(args.rules) if args.rules else None)
+    founding = None
+    if args.constitution:
+        founding = constitution.load_founding(args.constitution, orders if args.rules else None)
+        orders = founding.constitution.standing_orders
 
     async def act(node: Node) -> int:
-        entry = await network.found(node, args.name, orders)
+        entry = await joining.found(node, args.name, orders, founding)
         print(f"founded network {entry.net} ({args.name!r}); charter {entry.id}")
+        if founding is not None:
+            print(f"under the constitution in {args.constitution}, with "
+                  f"{len(founding.interim)} interim member(s)")
         return 0
 
     return await with_node(args.dir, act)
@@ -105,7 +108,7 @@ async def cmd_admit(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
         client = PeerClient(policy=PeerPolicy.of(node.config))
         try:
-            entry = await network.admit(node, client, args.url)
+            entry = await joining.admit(node, client, args.url)
         finally:
             await client.close()
         body = entry.body
@@ -124,7 +127,7 @@ async def cmd_join(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
         client = PeerClient(timeout=60, policy=PeerPolicy.of(node.config))
         try:
-            fetched = await network.join(node, client, args.url)
+            fetched = await joining.join(node, client, args.url)
         finally:
             await client.close()
         member = node.state.members.get(node.id)
@@ -173,7 +176,7 @@ async def cmd_profile(args: argparse.Namespace) -> int:
     changes = {k: getattr(args, k) for k in ("name", "area", "meets", "contact", "url")}
 
     async def act(node: Node) -> int:
-        entry = await network.set_profile(node, changes)
+        entry = await joining.set_profile(node, changes)
         print(f"published profile (seq {entry.seq}, entry {entry.id})")
         return 0
 
@@ -182,8 +185,8 @@ async def cmd_profile(args: argparse.Namespace) -> int:
 
 async def cmd_verify(args: argparse.Namespace) -> int:
     directory = Path(args.dir)
-    node_config.load(directory)
-    db = await store.connect(directory / node_config.DB_FILE)
+    config.load(directory)
+    db = await store.connect(directory / config.DB_FILE)
     try:
         rows = await entries.all_rows(db)
         fork_rows = await entries.fork_rows(db)
@@ -223,32 +226,17 @@ async def cmd_token_list(args: argparse.Namespace) -> int:
 
 async def cmd_token_revoke(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        async with node.transaction() as db:
-            count = await tokens.revoke(db, args.prefix)
-            if count != 1:
-                raise refuse("no_such_token" if count == 0 else "ambiguous_token",
-                             f"{count} tokens start with {args.prefix!r}; give the prefix "
-                             "`token list` shows", 400)
+        await revoke_token(node, args.prefix)
         print(f"revoked token {args.prefix}")
         return 0
 
-    if len(args.prefix) < 6:
-        raise refuse("bad_request", "give at least 6 characters of the token's prefix", 400)
     return await with_node(args.dir, act)
 
 
 async def cmd_key_rotate(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        fresh = crypto.SigningKey.generate()
-        pending = node.directory / (node_config.KEY_FILE + ".next")
-        if pending.exists():
-            pending.unlink()
-        crypto.save_key(pending, fresh)
-        entry = await node.append("key.rotate", KeyRotate(fresh.public))
-        os.replace(node.directory / node_config.KEY_FILE,
-                   node.directory / f"{node_config.KEY_FILE}.retired-{entry.seq}")
-        os.replace(pending, node.directory / node_config.KEY_FILE)
-        print(f"rotated key at seq {entry.seq}: new key {fresh.public}")
+        entry = await keys.rotate(node)
+        print(f"rotated key at seq {entry.seq}: new key {entry.body.key}")
         print("restart `groupnet run` for this node if it is running")
         return 0
 
@@ -257,7 +245,7 @@ async def cmd_key_rotate(args: argparse.Namespace) -> int:
 
 async def cmd_key_revoke(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        entry = await node.append("key.revoke", KeyRevoke(args.reason))
+        entry = await keys.revoke(node, args.reason)
         print(f"revoked: this node's log is closed at seq {entry.seq}")
         return 0
 
@@ -318,6 +306,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "= true, as the Docker image's entrypoint passes it on)")
     p.add_argument("--peer-network", action="append", default=[], metavar="CIDR",
                    help="reach peers in this network too, e.g. 10.20.0.0/16 (repeatable)")
+    p.add_argument("--time-zone", metavar="ZONE",
+                   help="where the group meets, e.g. Europe/London: pages show and read times "
+                   "in it (time_zone in node.toml; default: the system's, from TZ or "
+                   "/etc/timezone)")
     p.set_defaults(handler=cmd_init)
 
     net = commands.add_parser("network", help="found, admit, join, list",
@@ -329,6 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir")
     p.add_argument("--name", required=True, help="the network's name")
     p.add_argument("--rules", help="TOML file of standing orders (see docs/standing-orders.md)")
+    p.add_argument("--constitution", metavar="FILE.toml",
+                   help="TOML file overriding the default constitution and naming the interim "
+                   "members (see docs/constitution.md); checked in full first: a file that "
+                   "breaks an entrenched provision founds nothing")
     p.set_defaults(handler=cmd_found)
     p = net_commands.add_parser("admit", help="approve the admission of the node at URL",
                                 description="Run on an admitted node: reads URL's "
@@ -412,7 +408,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("demo", help="start a three-node network with sample data",
                             description="Start three nodes on loopback in one process, found "
-                            "a network, admit and join, publish sample profiles; run until "
+                            "a network, admit and join, publish sample profiles, and give the "
+                            "first two groups their business: a register, a general meeting in "
+                            "progress with motions and an amendment to vote on, a motion "
+                            "carried, shared and adopted, a due-process case; run until "
                             "Ctrl-C.")
     p.add_argument("--dir", help="keep the nodes here (default: a new temporary directory)")
     p.add_argument("--base-port", type=PORT, default=8101, help="first of three ports")
@@ -421,9 +420,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this many seconds (for scripted use)")
     p.set_defaults(handler=cmd_demo)
 
-    cli_shared.add_parsers(commands)
-    cli_members.add_parsers(commands)
-    cli_business.add_parsers(commands)
+    shared.add_parsers(commands)
+    members.add_parsers(commands)
+    business.add_parsers(commands)
+    conferences.add_parsers(commands)
+    governance.add_parsers(commands)
 
     add_bench_parser(commands, cmd_bench)
     return parser

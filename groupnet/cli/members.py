@@ -15,18 +15,24 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
-from ..group import commitments, mail, register
+from ..group import commitments, mail, register, register_import
 from ..group.people import CLI
+from ..group.register import check
 from ..limits import count_arg, id_arg
 from ..network.node import Node
 from ..procedure.group.members import COLUMNS, REQUIRED_COLUMNS, normalise_email
-from ..store import register as store
-from ..wire.rejection import refuse
+from ..procedure.group.register_import import ORDERS, written_choices
+from ..store import register as store_register
+from ..wire.rejection import Refused, refuse
 
-COLUMN_HELP = (f"Columns (first line, any order): {', '.join(COLUMNS)}. Required: "
-               f"{', '.join(REQUIRED_COLUMNS)}; joined as YYYY-MM-DD; status active, lapsed or "
-               "resigned (default active); roles separated by ';'. See docs/members.md.")
+COLUMN_HELP = (f"The register's fields: {', '.join(COLUMNS)}. Required: "
+               f"{', '.join(REQUIRED_COLUMNS)}; status active, lapsed or resigned (default "
+               "active); roles separated by ';'. A file from another system (CiviCRM, "
+               "NationBuilder, a spreadsheet) has its columns matched to them by their usual "
+               "names, case aside (First Name + Last Name make the name; E-mail, Mobile, Zip, "
+               "Created at...); the columns matched are printed. See docs/members.md.")
 
 
 async def _with_node(directory: str, action: Callable[[Node], Awaitable[int]]) -> int:
@@ -38,15 +44,31 @@ async def _with_node(directory: str, action: Callable[[Node], Awaitable[int]]) -
 
 
 async def cmd_import(args: argparse.Namespace) -> int:
-    text = register.decode_csv(Path(args.file).read_bytes())
+    text = register_import.decode_csv(Path(args.file).read_bytes())
+    columns = check(written_choices(args.map), 400)
+    choices = register_import.ImportChoices(columns=columns, dates=args.dates)
 
     async def act(node: Node) -> int:
         try:
-            report = await register.import_csv(node, CLI, text, args.skip_invalid)
-        except register.ImportRefused as refused:
+            report = await register_import.import_csv(node, CLI, text, args.skip_invalid,
+                                                      choices)
+        except register_import.ImportRefused as refused:
+            _how_read(refused.columns, refused.dates, sys.stderr)
             for error in refused.errors:
                 print(f"line {error.line}: {error.reason}", file=sys.stderr)
+            print("(--skip-invalid imports the valid rows and leaves these out)",
+                  file=sys.stderr)
             raise
+        except Refused as refused:
+            if refused.rejection.code == "csv_header" and text.strip():
+                shown = await register_import.preview(node, CLI, text, choices)
+                print("the file's columns, and the fields they go to:", file=sys.stderr)
+                for column in shown.columns:
+                    print(f"  {column.name} -> {column.field or '(not imported)'}",
+                          file=sys.stderr)
+                print('say where a column goes with --map "COLUMN=FIELD"', file=sys.stderr)
+            raise
+        _how_read(report.columns, report.dates, sys.stdout)
         for error in report.skipped:
             print(f"skipped line {error.line}: {error.reason}", file=sys.stderr)
         print(f"imported {report.imported} member(s) from {args.file}"
@@ -54,6 +76,13 @@ async def cmd_import(args: argparse.Namespace) -> int:
         return 0
 
     return await _with_node(args.dir, act)
+
+
+def _how_read(columns: dict[str, str], dates: str, out: TextIO) -> None:
+    print("columns imported:", file=out)
+    for column, field in columns.items():
+        print(f"  {column} -> {field}", file=out)
+    print(dates, file=out)
 
 
 async def cmd_export(args: argparse.Namespace) -> int:
@@ -73,13 +102,13 @@ async def cmd_export(args: argparse.Namespace) -> int:
 
 
 async def cmd_list(args: argparse.Namespace) -> int:
-    filters = store.Filters(q=args.search or "", status=args.status or "",
-                            role=args.role or "", area=args.area or "")
+    filters = store_register.Filters(q=args.search or "", status=args.status or "",
+                                     role=args.role or "", area=args.area or "")
 
     async def act(node: Node) -> int:
         rows, after = [], None
         while True:
-            page = await store.page(node.db, filters, after, store.MAX_PAGE)
+            page = await store_register.page(node.db, filters, after, store_register.MAX_PAGE)
             rows += page.members
             after = page.next
             if after is None or (args.limit and len(rows) >= args.limit):
@@ -113,7 +142,7 @@ async def cmd_add(args: argparse.Namespace) -> int:
 
 async def cmd_invite(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        member = await store.find_by_email(node.db, normalise_email(args.email))
+        member = await store_register.find_by_email(node.db, normalise_email(args.email))
         if member is None:
             raise refuse("not_found", f"{args.email} is not in this node's register", 404)
         purpose = "reset" if args.reset else "invitation"
@@ -135,7 +164,7 @@ async def cmd_invite(args: argparse.Namespace) -> int:
 
 async def cmd_dues(args: argparse.Namespace) -> int:
     async def act(node: Node) -> int:
-        before, _ = await store.load(node.db, args.id)
+        before, _ = await store_register.load(node.db, args.id)
         member = await register.record_dues(node, CLI, args.id, args.paid_until,
                                             args.note or "")
         print(f"recorded dues of {member.name} paid until {member.paid_until}"
@@ -232,6 +261,14 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="the CSV file")
     p.add_argument("--skip-invalid", action="store_true",
                    help="import the valid rows and report the others, instead of nothing")
+    p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
+                   help="send the file's COLUMN to the register's FIELD, e.g. \"E-mail=email\" "
+                   "or \"City=area\"; \"Display Name=\" imports a column nowhere (repeatable; "
+                   "the usual names are matched without it)")
+    p.add_argument("--dates", choices=ORDERS, default="auto",
+                   help="how the file writes dates: dmy (31/01/2024), mdy (01/31/2024), ymd "
+                   "(2024-01-31), or auto (default): worked out from the dates, and the "
+                   "order taken printed")
     p.set_defaults(handler=cmd_import)
 
     p = actions.add_parser(

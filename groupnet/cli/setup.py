@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import clock, store
-from .. import config as node_config
+from .. import clock, config, local_time, store
 from ..federation.peer_policy import parse_networks
 from ..network.node import Node
 from ..web.auth import create_token
@@ -25,12 +24,14 @@ from ..wire.rejection import refuse
 async def create_node(directory: Path, name: str, url: str, host: str = "127.0.0.1",
                       port: int = 0, *, trusted_proxies: Sequence[str] = (),
                       allow_private_peers: bool = False,
-                      allowed_peer_networks: list[str] | None = None) -> tuple[str, str]:
+                      allowed_peer_networks: list[str] | None = None,
+                      time_zone: str | None = None) -> tuple[str, str]:
     """Make a node directory; return (node id, admin token). The token is shown once.
 
     By default the node sends requests only to peers at public addresses;
     `allow_private_peers` or `allowed_peer_networks` (node.toml) widen that for a
-    network on loopback or a private network (federation/peer_policy.py).
+    network on loopback or a private network (federation/peer_policy.py). The node's
+    time zone is `time_zone`, or the system's (local_time.py).
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -41,19 +42,25 @@ async def create_node(directory: Path, name: str, url: str, host: str = "127.0.0
         parse_networks(allowed_peer_networks or [])
     except ValueError as error:
         raise refuse("bad_network", str(error), 400) from None
+    zone = time_zone or local_time.system_zone()
     try:
-        settings = node_config.NodeConfig(name=name, url=url.rstrip("/"), host=host, port=port,
-                                          trusted_proxies=list(trusted_proxies),
-                                          allow_private_peers=allow_private_peers,
-                                          allowed_peer_networks=list(allowed_peer_networks or []))
+        local_time.zone(zone)
+    except ValueError as error:
+        raise refuse("bad_time_zone", f"--time-zone: {error}", 400) from None
+    try:
+        settings = config.NodeConfig(name=name, url=url.rstrip("/"), host=host, port=port,
+                                     time_zone=zone,
+                                     trusted_proxies=list(trusted_proxies),
+                                     allow_private_peers=allow_private_peers,
+                                     allowed_peer_networks=list(allowed_peer_networks or []))
     except ValueError as error:
         raise refuse("bad_trusted_proxy", str(error), 400) from None
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
     key = crypto.SigningKey.generate()
-    crypto.save_key(directory / node_config.KEY_FILE, key)
-    crypto.write_private(directory / node_config.CONFIG_FILE, node_config.dump(settings).encode())
-    db = await store.connect(directory / node_config.DB_FILE)
+    crypto.save_key(directory / config.KEY_FILE, key)
+    crypto.write_private(directory / config.CONFIG_FILE, config.dump(settings).encode())
+    db = await store.connect(directory / config.DB_FILE)
     try:
         await store.set_meta(db, "node_id", key.public)
         await store.set_meta(db, "created", str(clock.now_ms()))

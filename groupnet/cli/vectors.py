@@ -40,14 +40,29 @@ from pathlib import Path
 import msgspec
 
 from ..procedure.network import NetworkState
+from ..procedure.network.conference_review import review
+from ..procedure.network.constitution import DAY_MS, default
 from ..wire import crypto, messages
 from ..wire.messages import (
     Admit,
     Adoption,
+    AmendmentRules,
     Body,
+    BodyItem,
+    BodyMeeting,
+    BodyVote,
     Charter,
+    ConferenceAmendment,
+    ConferenceAppeal,
+    ConferenceCall,
+    ConferenceConsent,
+    ConferenceMotion,
+    ConferencePriorities,
+    ConferenceRequisition,
+    DecisionRef,
     DelegateCredential,
     DelegateSeat,
+    EntryRef,
     Head,
     KeyRevoke,
     KeyRotate,
@@ -60,9 +75,11 @@ from ..wire.messages import (
     MotionRevised,
     MotionShared,
     MotionWithdrawn,
+    NetworkConstitution,
     NetworkStandingOrders,
     Profile,
     RegisterCommitment,
+    Seat,
     Tally,
     Witness,
 )
@@ -72,7 +89,8 @@ from ..wire.schema import write_files
 DIRECTORY = Path(__file__).resolve().parents[2] / "protocol" / "vectors"
 
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z
-NOW = T0 + 3_600_000  # the receiver's clock, unless a step says otherwise
+HOUR_MS = 3_600_000
+NOW = T0 + HOUR_MS  # the receiver's clock, unless a step says otherwise
 KEY_PREFIX = b"groupnet/v1/test-vector-key\n"
 NONCE_PREFIX = b"groupnet/v1/test-vector-nonce\n"
 
@@ -203,6 +221,8 @@ class Scenario:
         self.forks: list[tuple[str, int, str, str]] = []
         self.net = ""
         self.clock = T0
+        # answers derived from the final state (SPEC 5.8), for the scenarios that have them
+        self.derived: dict | None = None
 
     def tick(self) -> int:
         self.clock += 1000
@@ -333,6 +353,7 @@ class Scenario:
             "final": {"state_hash": state.state_hash(), "heads": {
                 author: [head.seq, head.id] for author, head in sorted(state.heads.items())
             }, "members": state.summary()["members"]},
+            **({"derived": self.derived} if self.derived is not None else {}),
         }
 
 
@@ -958,10 +979,430 @@ def motions() -> Scenario:
     return s
 
 
+def conference() -> Scenario:
+    """A conference from requisition to final agenda (SPEC 5.8), with its derived answers."""
+    s = _founded("conference", "A conference requisitioned by the groups, its motions, "
+                 "amendments, credentials, the arrangements committee's rulings and "
+                 "composite, consents, appeals and priorities, to the final agenda (K1-K10).")
+    names = ("founder", "second", "third", "fourth", "fifth")
+    logs = {name: s.log(name) for name in names}
+    founder, second, third, fourth, fifth = (logs[n] for n in names)
+    day = DAY_MS
+
+    def at(ts: int) -> dict:
+        s.clock = max(s.clock, ts)
+        return {"ts": ts}
+
+    def step(description: str, entry: Signed, status: str = "accepted",
+             code: str | None = None) -> Signed:
+        s.step(description, entry, status, code, now=entry.ts + 1000)
+        return entry
+
+    def ref(entry: Signed) -> EntryRef:
+        return EntryRef(entry.author, entry.id, entry.seq)
+
+    def decided(in_favour: int = 20, against: int = 4) -> Adoption:
+        return Adoption("General meeting", "2026-01-20", Tally(in_favour, against, 1, 30))
+
+    def witness_all(ts: int) -> None:
+        for name, log in logs.items():
+            heads = [Head(other.id, other.seq, other.prev) for other_name, other in logs.items()
+                     if other_name != name and other.seq > 0]
+            step(f"{name} witnesses the heads it holds", log.next(
+                "heads.witness", Witness(heads), **at(ts)))
+
+    rules = msgspec.structs.replace(default().conference, priority_slots=1)
+    constitution = msgspec.structs.replace(default(), conference=rules)
+    seats = [Seat("arrangements-committee", logs[n].id, who, who.title())
+             for n, who in (("founder", "ann"), ("second", "bob"), ("third", "cat"))]
+    step("the founder's constitution: the default with one priority slot; Ann, Bob and Cat "
+         "sit on the arrangements committee", founder.next("network.constitution",
+         NetworkConstitution(constitution, seats, T0 + 150 * day), **at(T0 + 2000)))
+    for name in names[1:]:
+        _admit(s, "founder", name)
+    for name, members in zip(names, (300, 250, 500, 1000, 100), strict=True):
+        step(f"{name} commits to {members} active members", logs[name].next(
+            "register.commitment", RegisterCommitment(
+                T0, members, hashlib.sha256(name.encode()).hexdigest()), **at(s.clock + 1000)))
+    witness_all(T0 + 3_600_000)
+
+    # K3: the requisition
+    opens = T0 + 71 * day
+    step("a requisition asking for a conference 30 days away: less than the notice",
+         fourth.next("conference.requisition", ConferenceRequisition(
+             "Special conference", "The committee has stopped meeting", T0 + 31 * day, None),
+             **at(T0 + day)), "rejected", "outside_window")
+    opener = step("fourth opens a requisition for a conference on day 71", fourth.next(
+        "conference.requisition", ConferenceRequisition(
+            "Special conference", "The committee has stopped meeting", opens, None),
+        **at(T0 + day)))
+    step("fifth supports it", fifth.next("conference.requisition", ConferenceRequisition(
+        "Special conference", "We agree", opens, ref(opener)), **at(T0 + day + 1000)))
+    step("fifth supports it again", fifth.next("conference.requisition", ConferenceRequisition(
+        "Special conference", "Twice", opens, ref(opener)), **at(T0 + day + 2000)),
+        "rejected", "already_supported")
+    step("third supports another title", third.next(
+        "conference.requisition", ConferenceRequisition(
+            "Another conference", "We agree", opens, ref(opener)), **at(T0 + day + 3000)),
+        "rejected", "bad_requisition")
+    witness_all(T0 + 2 * day)
+
+    # K1-K4: the call
+    step("a call on the ground `first` that names a requisition", fifth.next(
+        "conference.call", ConferenceCall("Special conference", "first", opens,
+                                          opens + 2 * day, None, ref(opener)),
+        **at(T0 + 2 * day + 1000)), "rejected", "bad_call")
+    step("a call 20 days before its opening: less than the notice", fifth.next(
+        "conference.call", ConferenceCall("Special conference", "requisition", T0 + 22 * day,
+                                          T0 + 23 * day, None, ref(opener)),
+        **at(T0 + 2 * day + 2000)), "rejected", "short_notice")
+    call = step("fifth calls the requisitioned conference, opening on day 71", fifth.next(
+        "conference.call", ConferenceCall("Special conference", "requisition", opens,
+                                          opens + 2 * day, None, ref(opener)),
+        **at(T0 + 2 * day + 3000)))
+    witness_all(T0 + 3 * day)
+
+    # K6: motions
+    def motion(log: Log, title: str, subject: str, ts: int, emergency: str = "",
+               decision: Adoption | None = None, text: str | None = None,
+               conference: EntryRef | None = None) -> Signed:
+        return log.next("conference.motion", ConferenceMotion(
+            conference or ref(call), title, text or f"This conference resolves: {title}.",
+            subject, decision or decided(), emergency), **at(ts))
+
+    m_founder = step("founder submits a motion on the climate", motion(
+        founder, "Climate", "climate", T0 + 5 * day))
+    m_second = step("second submits a motion on housing", motion(
+        second, "Rents", "housing", T0 + 5 * day + 1000))
+    m_third = step("third submits a motion on housing", motion(
+        third, "Repairs", "housing", T0 + 5 * day + 2000))
+    m_fourth = step("fourth submits a motion on transport", motion(
+        fourth, "Buses", "transport", T0 + 5 * day + 3000))
+    step("fourth submits a second motion", motion(
+        fourth, "Trains", "transport", T0 + 5 * day + 4000), "rejected", "motion_limit")
+    step("fifth submits 501 words", motion(
+        fifth, "Long", "democracy", T0 + 5 * day + 5000, text="word " * 501),
+        "rejected", "too_long")
+    step("fifth submits a motion its meeting did not carry", motion(
+        fifth, "Lost", "democracy", T0 + 5 * day + 6000, decision=decided(10, 12)),
+        "rejected", "not_carried")
+    step("fifth cites seq 9 of the caller's log, which holds 8 so far", motion(
+        fifth, "Early", "democracy", T0 + 5 * day + 7000,
+        conference=EntryRef(call.author, call.id, fifth.seq + 1)),
+        "rejected", "missing_dependency")
+    step("fifth names an entry that is no conference call", motion(
+        fifth, "Nowhere", "democracy", T0 + 5 * day + 8000, conference=ref(opener)),
+        "rejected", "unknown_conference")
+    witness_all(T0 + 6 * day)
+
+    # K7: amendments
+    def amendment(log: Log, target: Signed, text: str, ts: int) -> Signed:
+        return log.next("conference.amendment", ConferenceAmendment(
+            ref(target), text, "clearer", decided()), **at(ts))
+
+    a_buses = step("third amends fourth's motion", amendment(
+        third, m_fourth, "This conference resolves: free buses.", T0 + 10 * day))
+    a_rents = step("fourth amends second's motion", amendment(
+        fourth, m_second, "This conference resolves: rent caps.", T0 + 10 * day + 1000))
+    step("fifth proposes the motion's own text", amendment(
+        fifth, m_fourth, m_fourth.body.text, T0 + 10 * day + 2000),  # type: ignore[attr-defined]
+        "rejected", "no_change")
+
+    # K5: credentials
+    def credential(log: Log, delegates: int, ts: int) -> Signed:
+        seats = [DelegateSeat(f"{log.name}-{i}", f"Delegate {i}") for i in range(delegates)]
+        return log.next("delegate.credential", DelegateCredential(
+            call.id, "election 1", seats, []), **at(ts))
+
+    creds = {name: step(f"{name} credentials {count} delegate(s)", credential(
+        logs[name], count, T0 + 12 * day + i * 1000))
+        for i, (name, count) in enumerate((("founder", 1), ("second", 1), ("fourth", 2),
+                                           ("fifth", 3)))}
+    witness_all(T0 + 13 * day)
+
+    # K8: the arrangements committee rules founder's motion out and composites housing
+    called = "the arrangements committee is called 3 days ahead (2 days' notice)"
+    meeting = step(called, founder.next(
+        "body.meeting", BodyMeeting("arrangements-committee", "Arrangements",
+                                    T0 + 22 * day, T0 + 22 * day + 7_200_000, [
+            BodyItem("rule-out", "Not within the network's competence", call.id,
+                     [m_founder.id], None, "C4.2"),
+            BodyItem("composite", "This conference resolves: rents and repairs.", call.id,
+                     [m_second.id, m_third.id], None, ""),
+        ]), **at(T0 + 19 * day)))
+    witness_all(T0 + 19 * day + 60_000)
+    for name, who in (("founder", "ann"), ("second", "bob"), ("third", "cat")):
+        for item in (0, 1):
+            step(f"{who} votes for item {item}", logs[name].next("body.vote", BodyVote(
+                ref(meeting), item, who, "for"), **at(T0 + 22 * day + 3_600_000 + item)))
+    witness_all(T0 + 22 * day + 5_400_000)
+
+    def consent(log: Log, item: int, ts: int) -> Signed:
+        return log.next("conference.consent", ConferenceConsent(
+            DecisionRef(ref(meeting), item), True), **at(ts))
+
+    step("fourth consents to a composite of others' motions", consent(
+        fourth, 1, T0 + 25 * day), "rejected", "not_submitter")
+    step("second consents to the composite", consent(second, 1, T0 + 25 * day + 1000))
+    step("third consents to the composite", consent(third, 1, T0 + 25 * day + 2000))
+    step("third consents to the ruling", consent(third, 0, T0 + 25 * day + 3000),
+         "rejected", "not_a_composite")
+    appeal = step("founder appeals against the ruling", founder.next(
+        "conference.appeal", ConferenceAppeal(DecisionRef(ref(meeting), 0),
+                                              "The network campaigns on the climate"),
+        **at(T0 + 25 * day + 4000)))
+
+    # K6: an emergency motion, and an amendment to it
+    m_flood = step("fifth submits an emergency motion after the motions deadline", motion(
+        fifth, "Flood relief", "climate", T0 + 50 * day, emergency="The flood of day 48"))
+    a_flood = step("second amends the emergency motion", amendment(
+        second, m_flood, "This conference resolves: flood relief now.", T0 + 52 * day))
+    witness_all(T0 + 53 * day)
+    step("third amends after the amendments deadline, by its own date", amendment(
+        third, m_flood, "Too late.", T0 + 58 * day), "rejected", "past_deadline")
+
+    # K9: priorities
+    def ballot(log: Log, *choices: Signed, ts: int) -> Signed:
+        return log.next("conference.priorities", ConferencePriorities(
+            ref(call), [c.id for c in choices]), **at(ts))
+
+    step("third, without a credential, casts a ballot", ballot(
+        third, m_second, ts=T0 + 60 * day), "rejected", "no_credential")
+    step("founder chooses two items with one slot", ballot(
+        founder, m_second, m_fourth, ts=T0 + 60 * day), "rejected", "too_many_choices")
+    ballots = [step(f"{log.name} casts its ballot", ballot(log, choice, ts=T0 + 60 * day))
+               for log, choice in ((founder, m_second), (second, m_third),
+                                   (fourth, m_fourth), (fifth, m_fourth))]
+    witness_all(T0 + 61 * day)
+    witness_all(T0 + 65 * day)
+
+    composite = f"{meeting.id}:1"
+    expected = {
+        "call": "stands",
+        "agenda_status": "final",
+        # by subject: climate, then housing (no order of business was decided)
+        "agenda": [["emergency motion", m_flood.id, [fifth.id], [a_flood.id], None],
+                   ["composite", composite, sorted([second.id, third.id]), [], 2]],
+        "entitlements": {founder.id: 2, second.id: 1, third.id: 2, fourth.id: 4, fifth.id: 1},
+        "credentials": [[logs[n].id, creds[n].id, st] for n, st in (
+            ("founder", "accepted"), ("second", "accepted"), ("fourth", "accepted"),
+            ("fifth", "over entitlement"))],
+        "motions": [[m_founder.id, "ruled out"], [m_second.id, "composited"],
+                    [m_third.id, "composited"], [m_fourth.id, "not prioritised"],
+                    [m_flood.id, "admissible"]],
+        "amendments": [[a_buses.id, "falls"], [a_rents.id, "falls"],
+                       [a_flood.id, "admissible"]],
+        "composites": [[composite, "agreed"]],
+        "ballots": [[b.author, b.id, st] for b, st in zip(ballots, (
+            "counted", "counted", "counted", "not counted"), strict=True)],
+        "appeals": [appeal.id],
+    }
+    s.derived = _derived(s, call.id, expected)
+    return s
+
+
+def _derived(s: Scenario, conference: str, expected: dict) -> dict:
+    """The answers of SPEC 5.8 the final state gives: written by hand, checked here."""
+    found = review(s.state(), conference)
+    assert found is not None
+    got = {
+        "call": found.status.status,
+        "agenda_status": found.agenda.status,
+        "agenda": [[i.kind, i.id, i.groups, i.amendments, i.priority]
+                   for i in found.agenda.items],
+        "entitlements": {e.group: e.delegates for e in found.entitlements},
+        "credentials": sorted([c.group, c.entry, c.status] for c in found.credentials),
+        "motions": sorted([m.id, m.status] for m in found.motions),
+        "amendments": sorted([a.id, a.status] for a in found.amendments),
+        "composites": [[c.id, c.status] for c in found.composites],
+        "ballots": sorted([b.group, b.entry, b.status] for b in found.ballots),
+        "appeals": [a.id for a in found.appeals],
+    }
+    for key in ("credentials", "motions", "amendments", "ballots"):
+        expected[key] = sorted(expected[key])
+    for key, value in expected.items():
+        if got[key] != value:
+            raise ValueError(f"{s.name}: derived {key} is {got[key]}, the vector says {value}")
+    return {"conference": conference, **expected}
+
+
+def _constitution(seats: list[Seat], until: int, **changes: object) -> NetworkConstitution:
+    """The default constitution, written out, with `changes` to its parts."""
+    return NetworkConstitution(msgspec.structs.replace(default(), **changes), seats, until)
+
+
+def constitution() -> Scenario:
+    s = _founded("constitution", "The founder's network.constitution, right after the charter: "
+                 "the default constitution written out, with interim members (C1, C7); "
+                 "constitutions that break entrenched provisions (E1-E7) and the other "
+                 "refusals.")
+    founder, second = s.log("founder"), s.log("second")
+    seats = [Seat("national-committee", founder.id, "nc-1", "A. Founder"),
+             Seat("national-committee", second.id, "nc-2", "B. Second"),
+             Seat("arrangements-committee", second.id, "cac-1", "C. Second")]
+    term = 120 * DAY_MS
+    committee, arrangements = default().bodies
+    coup = msgspec.structs.replace(
+        committee, powers=["call-conference", "adopt-constitution", "wind-up-body",
+                           "no-motions"])
+    s.step("a constitution whose committee may adopt a constitution, wind up a body and rule "
+           "that a conference consider no motions, amended by a bare majority: refused, "
+           "citing the first provision it breaks (E1; also E2, E4, E5)", founder.next(
+               "network.constitution", _constitution(
+                   [], s.clock + 1000, bodies=[coup, arrangements],
+                   amendments=AmendmentRules(0, 0, [1, 2], False))),
+           "rejected", "entrenched")
+    s.step("a constitution whose committee meets without notice and needs a tenth of its "
+           "seats: E7", founder.next("network.constitution", _constitution(
+               [], s.clock + 1000, bodies=[msgspec.structs.replace(
+                   committee, notice_days=0, quorum_percent=10), arrangements])),
+           "rejected", "entrenched")
+    s.step("a constitution with other standing orders than the charter's (C1)", founder.next(
+        "network.constitution", _constitution(
+            [], s.clock + 1000,
+            standing_orders=NetworkStandingOrders(admission_approvals=2))),
+        "rejected", "bad_constitution")
+    s.step("a body given a power no body can hold (C2)", founder.next(
+        "network.constitution", _constitution([], s.clock + 1000, bodies=[
+            msgspec.structs.replace(committee, powers=["call-conference", "spend-funds"]),
+            arrangements])), "rejected", "bad_constitution")
+    s.step("interim members serving 184 days, beyond interim_max_days = 183 (C7)",
+           founder.next("network.constitution", _constitution(
+               seats, s.clock + 1000 + 184 * DAY_MS)), "rejected", "bad_interim")
+    s.step("an interim member on a body the constitution does not have (C7)", founder.next(
+        "network.constitution", _constitution(
+            [Seat("steering-committee", founder.id, "sc-1", "J. Founder")],
+            s.clock + 1000 + term)), "rejected", "unknown_body")
+    s.step("six interim members on the five-seat arrangements committee (C7)", founder.next(
+        "network.constitution", _constitution(
+            [Seat("arrangements-committee", founder.id, f"cac-{i}", f"Member {i}")
+             for i in range(6)], s.clock + 1000 + term)), "rejected", "bad_interim")
+    s.step("the founder's constitution: the default written out, two interim members on "
+           "the national committee (one of a group not yet admitted) and one on the "
+           "arrangements committee, for 120 days", founder.next(
+               "network.constitution", _constitution(seats, s.clock + 1000 + term)),
+           "accepted")
+    s.step("a second constitution by the founder (C1)", founder.next(
+        "network.constitution", _constitution(seats, s.clock + 1000 + term)),
+        "rejected", "constitution_exists")
+    _admit(s, "founder", "second")
+    s.step("a constitution by an admitted node that is not the founder (C1)", second.next(
+        "network.constitution", _constitution(seats, s.clock + 1000 + term)),
+        "rejected", "not_founder")
+    return s
+
+
+def constitution_closed() -> Scenario:
+    s = _founded("constitution_closed", "A founding constitution comes before the founder "
+                 "approves any other node (C1).")
+    _admit(s, "founder", "second")
+    s.step("the founder's constitution after it admitted a node", s.log("founder").next(
+        "network.constitution", _constitution([], s.clock + 1000)),
+        "rejected", "constitution_closed")
+    s.step("the network keeps the default constitution; its members write as before",
+           s.log("second").next("group.profile", _profile("second")), "accepted")
+    return s
+
+
+
+def body_meetings() -> Scenario:
+    s = _founded("body_meetings", "Meetings of the network's bodies and their votes (SPEC 5.7, "
+                 "B1-B3, V1-V2): who calls, notice, powers, the entrenched provisions, terms; "
+                 "who votes, once, while the meeting is open.")
+    founder, second, third = s.log("founder"), s.log("second"), s.log("third")
+    term_end = T0 + 30 * DAY_MS
+    seats = [Seat("national-committee", founder.id, "nc-1", "A. Founder"),
+             Seat("national-committee", second.id, "nc-2", "B. Second"),
+             Seat("arrangements-committee", second.id, "cac-1", "C. Second")]
+    s.step("the founder's constitution: the default, three interim seats for 30 days",
+           founder.next("network.constitution", NetworkConstitution(default(), seats,
+                                                                    term_end)), "accepted")
+    _admit(s, "founder", "second")
+    _admit(s, "founder", "third")
+    opens = T0 + 8 * DAY_MS
+    week = 7 * DAY_MS
+
+    def call(log: Log, items: list[BodyItem], body: str = "national-committee",
+             at: int = opens, until: int | None = None, ts: int | None = None) -> Signed:
+        return log.next("body.meeting", BodyMeeting(body, "Meeting", at, until or at + HOUR_MS,
+                                                    items), ts=ts)
+
+    def item(action: str, **fields: object) -> BodyItem:
+        return BodyItem(action, fields.get("text", ""), "", fields.get("refs", []),
+                        fields.get("opens"), fields.get("provision", ""))  # type: ignore[arg-type]
+
+    statement = item("statement", text="The network supports the strike.")
+    s.step("a group holding no seat calls the national committee (B1)",
+           call(third, [statement]), "rejected", "not_seated")
+    s.step("a meeting of a body the constitution does not have (B1)",
+           call(founder, [statement], body="steering-committee"), "rejected", "unknown_body")
+    s.step("a meeting that closes before it opens (B2)",
+           call(founder, [statement], until=opens - 1), "rejected", "bad_meeting")
+    s.step("a meeting opening an hour after it is called, with 7 days' notice due (B2)",
+           call(founder, [statement], at=s.clock + 1000 + HOUR_MS), "rejected",
+           "short_notice")
+    s.step("winding up the arrangements committee: E2", call(founder, [
+        statement, item("wind-up-body", text="The arrangements committee.")]),
+        "rejected", "entrenched")
+    s.step("adopting a constitution: E1", call(founder, [item("adopt-constitution")]),
+           "rejected", "entrenched")
+    s.step("ruling that a conference consider no motions: E4",
+           call(founder, [item("no-motions")]), "rejected", "entrenched")
+    s.step("a power the constitution does not give the national committee (C2)",
+           call(founder, [item("rule-out", provision="C4.1")]), "rejected", "not_empowered")
+    s.step("a call of the conference that names no opening (B3)",
+           call(founder, [item("call-conference")]), "rejected", "bad_item")
+    s.step("a ruling citing no admissibility provision (B3)", call(
+        second, [item("rule-out", provision="C9", refs=["ab" * 32])],
+        body="arrangements-committee", at=s.clock + 1000 + 2 * DAY_MS), "rejected",
+        "bad_provision")
+    meeting = call(founder, [statement, item("call-conference", opens=T0 + 90 * DAY_MS)])
+    s.step("a meeting with 8 days' notice, a statement and a call of the conference",
+           meeting, "accepted")
+    ref = EntryRef(founder.id, meeting.id, founder.seq)
+    during = opens + 60_000
+    s.step("a vote before the meeting opens (V2)", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-2", "for")), "rejected", "outside_meeting")
+    s.step("a vote citing the caller's log beyond what is held (V1)", second.next(
+        "body.vote", BodyVote(EntryRef(founder.id, meeting.id, founder.seq + 5), 0, "nc-2",
+                              "for"), ts=during), "rejected", "missing_dependency",
+           now=during)
+    s.step("a vote naming an entry that is no meeting (V1)", second.next(
+        "body.vote", BodyVote(EntryRef(founder.id, s.accepted[1].id, founder.seq), 0, "nc-2",
+                              "for"), ts=during), "rejected", "unknown_meeting", now=during)
+    s.step("a vote on an item the meeting does not have (V1)", second.next(
+        "body.vote", BodyVote(ref, 2, "nc-2", "for"), ts=during), "rejected", "bad_item",
+        now=during)
+    s.step("a group voting for a seat another group holds (V2)", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-1", "for"), ts=during), "rejected", "not_seated",
+        now=during)
+    s.step("the seat holder's group votes while the meeting is open", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-2", "for"), ts=during), "accepted", now=during)
+    s.step("the same seat votes again on the item (V2)", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-2", "against"), ts=during + 1000), "rejected",
+        "duplicate_vote", now=during)
+    s.step("the same seat votes on the other item", second.next(
+        "body.vote", BodyVote(ref, 1, "nc-2", "for"), ts=during + 1000), "accepted",
+        now=during)
+    s.step("a vote after the meeting closed (V2)", founder.next(
+        "body.vote", BodyVote(ref, 0, "nc-1", "for"), ts=opens + 2 * HOUR_MS), "rejected",
+        "outside_meeting", now=opens + 2 * HOUR_MS)
+    after = term_end + DAY_MS
+    s.step("a statement called after the interim term ended (B3)", call(
+        founder, [statement], at=after + week + HOUR_MS, ts=after), "rejected",
+        "term_expired", now=after)
+    s.step("as caretaker, the committee may still call the conference", call(
+        founder, [item("call-conference", opens=after + 60 * DAY_MS)],
+        at=after + week + HOUR_MS, ts=after), "accepted", now=after)
+    return s
+
+
 SCENARIOS: list[Callable[[], Scenario]] = [
     directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
     forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
     strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
+    conference,
+    constitution, constitution_closed, body_meetings,
 ]
 
 

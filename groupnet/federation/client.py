@@ -14,8 +14,8 @@ import msgspec
 
 from ..clock import now_ms
 from ..limits import whole_number
-from ..network.node import Result
 from .peer_policy import CheckingResolver, PeerPolicy, PeerRefused
+from .replica import Result
 
 log = logging.getLogger("groupnet.peers")
 

@@ -18,10 +18,10 @@ import sqlite3
 
 from .. import store
 from ..clock import now_ms
-from ..network.node import Node
 from ..store import peers
 from .client import PeerClient, PeerError
 from .overlay import Overlay
+from .replica import Replica
 
 log = logging.getLogger("groupnet.outbox")
 
@@ -51,7 +51,7 @@ def backoff_ms(failures: int, rng: random.Random) -> int:
 
 
 class Outbox:
-    def __init__(self, node: Node, client: PeerClient) -> None:
+    def __init__(self, node: Replica, client: PeerClient) -> None:
         self.node = node
         self.client = client
         self.tasks: dict[str, asyncio.Task] = {}

@@ -15,9 +15,9 @@ import logging
 import random
 from collections import deque
 
-from ..network.node import CheckedBatch, Node
 from ..store import peers
 from .client import PeerClient, PeerError
+from .replica import CheckedBatch, Replica
 
 log = logging.getLogger("groupnet.sync")
 
@@ -26,7 +26,7 @@ PAGE = 2000
 AHEAD = 2
 
 
-async def catch_up(node: Node, client: PeerClient, url: str, peer: str) -> int:
+async def catch_up(node: Replica, client: PeerClient, url: str, peer: str) -> int:
     """Read `url`'s feed from where we left off; return how many entries were new.
 
     Pipelined, because checking signatures is most of the work and runs in
@@ -59,7 +59,7 @@ async def catch_up(node: Node, client: PeerClient, url: str, peer: str) -> int:
     return new
 
 
-async def reconcile(node: Node, client: PeerClient, url: str) -> int:
+async def reconcile(node: Replica, client: PeerClient, url: str) -> int:
     """Compare heads with the node at `url` and fetch every author's missing entries."""
     theirs = await client.heads(url)
     new = 0
@@ -77,7 +77,7 @@ async def reconcile(node: Node, client: PeerClient, url: str) -> int:
     return new
 
 
-async def _fetch(node: Node, client: PeerClient, url: str, author: str,
+async def _fetch(node: Replica, client: PeerClient, url: str, author: str,
                  after: int, wanted: int) -> int:
     new = 0
     while wanted > 0:
@@ -94,7 +94,7 @@ async def _fetch(node: Node, client: PeerClient, url: str, author: str,
     return new
 
 
-def sources(node: Node, bootstrap: list[str]) -> list[tuple[str, str]]:
+def sources(node: Replica, bootstrap: list[str]) -> list[tuple[str, str]]:
     """(peer id, url) pairs to pull from: members with addresses, else bootstrap URLs.
 
     A member that has not yet published its url (SPEC 5.4) is pulled from where
@@ -108,7 +108,7 @@ def sources(node: Node, bootstrap: list[str]) -> list[tuple[str, str]]:
     return members or [(url, url) for url in bootstrap]
 
 
-async def anti_entropy_round(node: Node, client: PeerClient, bootstrap: list[str],
+async def anti_entropy_round(node: Replica, client: PeerClient, bootstrap: list[str],
                              rng: random.Random) -> int:
     choices = sources(node, bootstrap)
     if not choices:
@@ -121,7 +121,7 @@ async def anti_entropy_round(node: Node, client: PeerClient, bootstrap: list[str
         return 0
 
 
-async def confirm_own_head(node: Node, client: PeerClient, bootstrap: list[str]) -> int:
+async def confirm_own_head(node: Replica, client: PeerClient, bootstrap: list[str]) -> int:
     """Before writing, ask peers for this node's own head (it may be restored from backup)."""
     recovered = 0
     for _, url in sources(node, bootstrap):

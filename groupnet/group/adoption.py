@@ -22,13 +22,12 @@ from ..network.node import Node
 from ..store import adoptions
 from ..wire.messages import Entry
 from ..wire.rejection import refuse
-from . import endorsement
-from . import motions as local_motions
+from . import endorsement, motions
 from .people import Actor
 
 
 async def adopt(node: Node, actor: Actor, shared_id: str, meeting_id: int, seconder: str,
-                proposer: str | None = None) -> local_motions.MotionView:
+                proposer: str | None = None) -> motions.MotionView:
     """Put a shared motion's latest version to one of our meetings as our own motion."""
     shared = sharing.motion_or_404(node, shared_id)
     if shared.withdrawn is not None:
@@ -40,9 +39,9 @@ async def adopt(node: Node, actor: Actor, shared_id: str, meeting_id: int, secon
     async def link(db: aiosqlite.Connection, ident: int) -> None:
         await adoptions.link(db, ident, "adopted", shared.id, version.number, clock.now_ms())
 
-    request = local_motions.SubmitMotion(title=version.title, text=version.text,
-                                         seconder=seconder, proposer=proposer)
-    return await local_motions.submit(node, actor, meeting_id, request, also=link)
+    request = motions.SubmitMotion(title=version.title, text=version.text,
+                                   seconder=seconder, proposer=proposer)
+    return await motions.submit(node, actor, meeting_id, request, also=link)
 
 
 async def share_local(node: Node, local_id: int, topics: list[str]) -> Entry:
@@ -51,7 +50,7 @@ async def share_local(node: Node, local_id: int, topics: list[str]) -> Entry:
     if link is not None:
         raise refuse("already_linked",
                      f"this motion is already {link[0]} as network motion {link[1]}", 409)
-    view = await local_motions.view(node.db, local_id)
+    view = await motions.view(node.db, local_id)
     if view.result is not None and view.result.outcome != "carried":
         raise refuse("not_carried",
                      f"only a carried motion or one not yet put can be shared; this one was "

@@ -31,8 +31,7 @@ import msgspec
 
 from .. import clock
 from ..network.node import Node
-from ..procedure.group import discipline
-from ..procedure.group import members as member_rules
+from ..procedure.group import discipline, members
 from ..procedure.group.discipline import AppealBody, AppealOutcome, Case, Outcome, PanelSeat
 from ..procedure.group.standing_orders import DAY_MS
 from ..store import audit, business, register
@@ -173,7 +172,7 @@ async def _may_see(db: aiosqlite.Connection, actor: Actor, case: Case) -> bool:
     if case.hearing is not None and actor.member_id in case.hearing.panel:
         return True
     me = await people.member(db, actor.member_id)
-    return member_rules.is_officer(me, await rules.current(db))
+    return members.is_officer(me, await rules.current(db))
 
 
 async def view(node: Node, actor: Actor, ident: int) -> CaseView:
@@ -209,7 +208,7 @@ async def _enforce(db: aiosqlite.Connection, actor: Actor, ident: int, case: Cas
     the step standing; asked for directly (`strict`), the refusal is the answer.
     """
     member, version = await register.load(db, case.member_id)
-    updated = member_rules.apply_due_process(member, case, now)
+    updated = members.apply_due_process(member, case, now)
     if isinstance(updated, Rejection) and strict:
         _check(updated)
     if isinstance(updated, Rejection) or updated == member:
@@ -314,7 +313,7 @@ async def suspend(node: Node, actor: Actor, ident: int,
         await _save(db, actor, ident, updated, version, "suspended_interim",
                     {"until_ms": until, "reasons": request.reasons}, now)
     await _notify(node, actor, ident, updated, "You are suspended while your case is heard",
-                  f"You are suspended from now until {notices.when(until)}, while the charge "
+                  f"You are suspended from now until {notices.when(node, until)}, while the charge "
                   f"against you is heard, for these reasons:\n\n{request.reasons}\n\n"
                   "The suspension ends by itself then, or sooner if the charge is withdrawn "
                   "or the panel decides on no action or a warning.\n")
@@ -339,7 +338,7 @@ async def schedule_hearing(node: Node, actor: Actor, ident: int,
         panel_names = ", ".join(m.name for m in (await people.members(node.db, panel)).values())
         notice = await notices.to_member(
             node, actor, case.member_id, related, f"Notice of your hearing (case {ident})",
-            f"The charge against you will be heard on {notices.when(at)} by a panel of "
+            f"The charge against you will be heard on {notices.when(node, at)} by a panel of "
             f"{panel_names}, none of whom brought the charge or gave evidence.\n\n"
             "You may attend, speak, and be accompanied by a member of your choice.\n")
     if notice.sent_at_ms is None:

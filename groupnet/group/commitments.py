@@ -19,11 +19,10 @@ import msgspec
 
 from .. import clock
 from ..network.node import Node
-from ..procedure.group import register_commitment as commitment
+from ..procedure.group import register_commitment
 from ..procedure.group.members import Member
-from ..store import audit
-from ..store import commitments as commitments_store
-from ..store import register as store
+from ..store import audit, register
+from ..store import commitments as store_commitments
 from ..wire.messages import RegisterCommitment
 from ..wire.rejection import refuse
 from .people import Actor
@@ -59,17 +58,17 @@ async def publish(node: Node, actor: Actor, freeze_ms: int | None = None) -> Pub
     if freeze > now:
         raise refuse("bad_request", "the freeze time is now or in the past: a commitment says "
                      "who was a member, not who will be", 422)
-    active = [m.member_id for m in await store.all_members(node.db)
+    active = [m.member_id for m in await register.all_members(node.db)
               if status_at(m, freeze) == "active"]
-    entries = [commitment.RegisterEntry(ident, os.urandom(SALT_BYTES)) for ident in active]
-    made = check(commitment.commit(entries, freeze))
+    entries = [register_commitment.RegisterEntry(ident, os.urandom(SALT_BYTES)) for ident in active]
+    made = check(register_commitment.commit(entries, freeze))
     # Publish first: the signed entry is the commitment. The salts are stored
     # right after it, so a refusal by the network's rules leaves nothing behind.
     entry = await node.append("register.commitment", RegisterCommitment(
         freeze=freeze, active_members=made.active_count, root=made.root))
     async with node.transaction() as db:
         salts = [(e.member_id, e.salt) for e in entries]
-        ident = await commitments_store.add(db, entry.id, freeze, made.active_count, made.root,
+        ident = await store_commitments.add(db, entry.id, freeze, made.active_count, made.root,
                                             now, actor.audit, salts)
         await audit.record(db, actor.audit, "register.commitment", f"commitment:{ident}",
                            {"entry": entry.id, "freeze": freeze,
@@ -78,7 +77,7 @@ async def publish(node: Node, actor: Actor, freeze_ms: int | None = None) -> Pub
 
 
 async def history(node: Node) -> list[dict]:
-    rows = await commitments_store.history(node.db)
+    rows = await store_commitments.history(node.db)
     current = node.state.commitments.get(node.id)
     return [{"id": r[0], "entry": r[1], "freeze": r[2], "active_members": r[3], "root": r[4],
              "created": r[5], "created_by": r[6],
@@ -94,23 +93,23 @@ async def inclusion(node: Node, member_id: str) -> dict:
     entry_id, body = held
     published = {"entry": entry_id, "freeze": body.freeze,
                  "active_members": body.active_members, "root": body.root}
-    salts = await commitments_store.salts_of(node.db, entry_id)
+    salts = await store_commitments.salts_of(node.db, entry_id)
     if salts is None:
         raise refuse("commitment_unknown", f"the commitment the network holds ({entry_id}) has "
                      "no salts in this register, so no proof can be made", 409)
-    entries = [commitment.RegisterEntry(m, s) for m, s in salts]
+    entries = [register_commitment.RegisterEntry(m, s) for m, s in salts]
     salt = next((e.salt for e in entries if e.member_id == member_id), None)
     if salt is None:
         return {"included": False, "published": published, "member_id": member_id,
                 "reason": "you were not an active member at the freeze time, so you are not "
                 "counted in this commitment"}
-    proof = check(commitment.inclusion_proof(entries, member_id))
-    claim = commitment.RegisterCommitment(body.freeze, body.active_members, body.root)
+    proof = check(register_commitment.inclusion_proof(entries, member_id))
+    claim = register_commitment.RegisterCommitment(body.freeze, body.active_members, body.root)
     return {
-        "included": commitment.verify_inclusion(claim, member_id, salt, proof),
+        "included": register_commitment.verify_inclusion(claim, member_id, salt, proof),
         "published": published,
         "member_id": member_id,
         "salt": salt.hex(),
-        "leaf": commitment.leaf(member_id, salt).hex(),
+        "leaf": register_commitment.leaf(member_id, salt).hex(),
         "proof": msgspec.to_builtins(proof),
     }

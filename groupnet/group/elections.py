@@ -26,9 +26,7 @@ from ..procedure.group.standing_orders import Name
 from ..store import audit, business
 from ..wire.messages import DelegateCredential, DelegateSeat, MandateLine
 from ..wire.rejection import or_refuse, refuse
-from . import meetings as group_meetings
-from . import motions as group_motions
-from . import people, rules
+from . import meetings, motions, people, rules
 from .meetings import MemberId
 from .people import Actor
 
@@ -106,7 +104,7 @@ async def view(db: aiosqlite.Connection, ident: int) -> ElectionView:
         id=ident, meeting=int(e.meeting_id), conference=e.conference, seats=e.seats,
         nominations=list(e.nominations), ballots_cast=len(e.ballots), result=record.result,
         lot_seed=record.lot_seed,
-        mandates=delegates.current_mandates(await group_motions.mandates_for(db, e.conference)),
+        mandates=delegates.current_mandates(await motions.mandates_for(db, e.conference)),
         published=record.published, version=version)
 
 
@@ -126,7 +124,7 @@ async def open_election(node: Node, actor: Actor, meeting_id: int,
                         request: OpenElection) -> ElectionView:
     async with node.transaction() as db:
         now = clock.now(node)
-        meeting_record, _ = await group_meetings.load(db, meeting_id)
+        meeting_record, _ = await meetings.load(db, meeting_id)
         orders = await rules.current(db)
         ident = await business.next_id(db, KIND)
         election = or_refuse(delegates.open_election(str(ident), request.conference, request.seats,
@@ -183,8 +181,8 @@ async def cast_ballot(node: Node, actor: Actor, ident: int, request: CastBallot)
         _still_open(record, ident)
         orders = await rules.current(db)
         voter = await people.acting_for(db, actor, request.voter, orders, "casts the ballot")
-        meeting_record, _ = await group_meetings.load(db, int(record.election.meeting_id))
-        group_meetings.in_session(meeting_record, now)
+        meeting_record, _ = await meetings.load(db, int(record.election.meeting_id))
+        meetings.in_session(meeting_record, now)
         election = or_refuse(delegates.cast_ballot(record.election, voter.member_id,
                                                 request.approvals, meeting_record.attendance))
         await business.save(db, KIND, ident,
@@ -200,7 +198,7 @@ async def count(node: Node, actor: Actor, ident: int) -> ElectionView:
         now = clock.now(node)
         record, version = await load(db, ident)
         _still_open(record, ident)
-        meeting_record, meeting, orders, entitled = await group_meetings.decision_context(
+        meeting_record, meeting, orders, entitled = await meetings.decision_context(
             db, record.election.meeting_id, now)
         seed = os.urandom(32)
         result = or_refuse(delegates.count_election(record.election, meeting,
@@ -232,7 +230,7 @@ async def publish(node: Node, actor: Actor, ident: int) -> ElectionView:
         raise refuse("election_not_counted",
                      "a credential names the delegates elected; count the election first")
     conference = record.election.conference
-    mandates = delegates.current_mandates(await group_motions.mandates_for(node.db, conference))
+    mandates = delegates.current_mandates(await motions.mandates_for(node.db, conference))
     made = or_refuse(delegates.credential(record.result, node.id, mandates, await _salt(node)))
     body = DelegateCredential(
         conference=made.conference, election=made.election_ref,

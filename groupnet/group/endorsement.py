@@ -8,14 +8,13 @@ The count sent is the one the rules computed, never typed in again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from ..local_time import LocalTime
 from ..network import sharing
 from ..network.node import Node
 from ..procedure.group.motions import MotionResult
 from ..store import adoptions
 from ..wire.messages import Adoption, Entry, Tally
-from . import meetings as group_meetings
+from . import meetings
 
 MEETING_NAMES = {"general": "General meeting", "committee": "Committee meeting",
                  "annual": "Annual general meeting"}
@@ -26,9 +25,10 @@ async def decision_of(node: Node, meeting_id: int, result: MotionResult | None
     """Our meeting's decision on a local motion with `result`, if it was carried."""
     if result is None or result.outcome != "carried" or result.tally is None:
         return None
-    record, _ = await group_meetings.load(node.db, meeting_id)
+    record, _ = await meetings.load(node.db, meeting_id)
     meeting = record.meeting
-    day = datetime.fromtimestamp(meeting.starts_at_ms / 1000, UTC).strftime("%Y-%m-%d")
+    # the date the group met on, where it met
+    day = LocalTime(node.config.time_zone).at(meeting.starts_at_ms).date().isoformat()
     present = len(record.attendance.present)
     t = result.tally
     return Adoption(MEETING_NAMES.get(meeting.kind, "Meeting"), day,

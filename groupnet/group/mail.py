@@ -46,10 +46,10 @@ import msgspec
 from .. import clock
 from ..clock import now_ms
 from ..config import SmtpConfig
+from ..local_time import LocalTime
 from ..network.node import Node
-from ..store import audit
-from ..store import notices as notices_table
-from ..store import register as store
+from ..store import audit, register
+from ..store import notices as store_notices
 from ..wire.rejection import refuse
 
 
@@ -123,7 +123,7 @@ async def record(db: aiosqlite.Connection, drafts: Sequence[Draft], kind: str, r
     A draft's secret is kept only if the notice goes by mail, to be sent."""
     ids = []
     for d in drafts:
-        ids.append(await notices_table.add(
+        ids.append(await store_notices.add(
             db, d.member_id, d.name, d.email, kind, d.subject, d.body,
             d.secret if transport == "smtp" else "",
             msgspec.json.encode(list(d.attachments)), related, transport, now, actor))
@@ -151,7 +151,7 @@ async def deliver(node: Node, ids: Sequence[int]) -> list[Notice]:
         async with node.transaction() as db:
             for notice, (error, at) in zip(waiting, outcomes, strict=True):
                 # sent or refused, the link is not kept: nobody may pass it on by hand
-                await notices_table.mark_mailed(db, notice.id, error,
+                await store_notices.mark_mailed(db, notice.id, error,
                                                 None if error else at + offset)
             await audit.record(db, "node", "notice.send", waiting[0].related or "notices", {
                 "sent": [n.id for n, (e, _) in zip(waiting, outcomes, strict=True) if not e],
@@ -177,14 +177,14 @@ async def record_account_notice(db: aiosqlite.Connection, node: Node, member_id:
                                 now)
     if transport == "smtp":
         return notice_id
-    await notices_table.mark_sent(db, notice_id, now, ON_THE_MEMBERS_PAGE)
+    await store_notices.mark_sent(db, notice_id, now, ON_THE_MEMBERS_PAGE)
     return None
 
 
 async def account_notices(db: aiosqlite.Connection, member_id: str,
                           limit: int = 20) -> list[Notice]:
     """The newest notices about a member's own account, for their own page."""
-    return [_notice(row) for row in await notices_table.of_kind(db, member_id, ACCOUNT, limit)]
+    return [_notice(row) for row in await store_notices.of_kind(db, member_id, ACCOUNT, limit)]
 
 
 async def send_notice(node: Node, recipients: Sequence[str], subject: str, body: str,
@@ -198,7 +198,7 @@ async def send_notice(node: Node, recipients: Sequence[str], subject: str, body:
     to pass on; `all_sent_at` says when every notice about a subject was sent.
     """
     recipients = list(dict.fromkeys(recipients))  # one notice each, however often named
-    members = await store.records(node.db, recipients)
+    members = await register.records(node.db, recipients)
     missing = [m for m in recipients if m not in members]
     if missing:
         raise refuse("not_found", f"there is no member {missing[0]} in this register", 404)
@@ -212,19 +212,19 @@ async def send_notice(node: Node, recipients: Sequence[str], subject: str, body:
 
 
 async def by_ids(db: aiosqlite.Connection, ids: Sequence[int]) -> list[Notice]:
-    found = {row[0]: _notice(row) for row in await notices_table.by_ids(db, ids)}
+    found = {row[0]: _notice(row) for row in await store_notices.by_ids(db, ids)}
     return [found[i] for i in ids if i in found]
 
 
 async def _secrets(db: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, str]:
     """The links kept for notices about to be mailed: read only to send them."""
-    return await notices_table.secrets(db, ids)
+    return await store_notices.secrets(db, ids)
 
 
 async def _raw_attachments(db: aiosqlite.Connection,
                            ids: Sequence[int]) -> dict[int, list[Attachment]]:
     return {ident: _attachments.decode(blob)
-            for ident, blob in await notices_table.attachments(db, ids)}
+            for ident, blob in await store_notices.attachments(db, ids)}
 
 
 async def attachments_of(db: aiosqlite.Connection, notice_id: int) -> list[dict]:
@@ -237,21 +237,21 @@ async def attachments_of(db: aiosqlite.Connection, notice_id: int) -> list[dict]
 async def waiting(db: aiosqlite.Connection, limit: int = 500) -> list[Notice]:
     """Notices nobody has sent yet: manual ones to pass on, and failed ones (but not a
     member's account notices, which are theirs alone)."""
-    return [_notice(row) for row in await notices_table.unsent(db, ACCOUNT, limit)]
+    return [_notice(row) for row in await store_notices.unsent(db, ACCOUNT, limit)]
 
 
 async def of_member(db: aiosqlite.Connection, member_id: str) -> list[Notice]:
-    return [_notice(row) for row in await notices_table.of_member(db, member_id)]
+    return [_notice(row) for row in await store_notices.of_member(db, member_id)]
 
 
 async def about(db: aiosqlite.Connection, related: str) -> list[Notice]:
-    return [_notice(row) for row in await notices_table.about(db, related)]
+    return [_notice(row) for row in await store_notices.about(db, related)]
 
 
 async def tally(db: aiosqlite.Connection, related: str) -> tuple[int, int, int | None]:
     """(how many notices are about `related`, how many of them were sent, `all_sent_at`),
     counted by the database: a meeting of 20,000 members is not 20,000 notices read."""
-    total, sent, last = await notices_table.tally(db, related)
+    total, sent, last = await store_notices.tally(db, related)
     return total, sent, last if total and sent == total else None
 
 
@@ -268,12 +268,13 @@ async def pass_on(node: Node, notice_id: int, actor: str) -> Notice:
     """An officer says they passed an unsent notice on by hand: it counts as sent now."""
     now = clock.now(node)
     async with node.transaction() as db:
-        if not await notices_table.pass_on(db, notice_id, now, actor):
+        if not await store_notices.pass_on(db, notice_id, now, actor):
             found = await by_ids(db, [notice_id])
             if not found:
                 raise refuse("not_found", f"there is no notice {notice_id}", 404)
             raise refuse("already_sent", f"notice {notice_id} was already sent, at "
-                         f"{_iso(found[0].sent_at or 0)}", 409)
+                         f"{LocalTime(node.config.time_zone).moment(found[0].sent_at or 0)}",
+                         409)
         await audit.record(db, actor, "notice.passed_on", f"notice:{notice_id}", {}, now)
     (notice,) = await by_ids(node.db, [notice_id])
     return notice
@@ -282,12 +283,12 @@ async def pass_on(node: Node, notice_id: int, actor: str) -> Notice:
 async def link_used(db: aiosqlite.Connection, member_id: str, kind: str, now: int) -> None:
     """The member used the link in their unsent notice: it reached them, so it counts as
     passed on now, and the link is no longer kept (inside the caller's transaction)."""
-    await notices_table.link_used(db, member_id, kind, now)
+    await store_notices.link_used(db, member_id, kind, now)
 
 
 async def withdraw_links(db: aiosqlite.Connection, member_id: str, kind: str) -> None:
     """A newer link replaced the one in these unsent notices: nobody should pass them on."""
-    await notices_table.withdraw(db, member_id, kind)
+    await store_notices.withdraw(db, member_id, kind)
 
 
 # -- SMTP --------------------------------------------------------------------------
@@ -341,10 +342,6 @@ def _send_all(smtp: SmtpConfig, messages: list[EmailMessage]) -> list[tuple[str,
 
 
 # -- calendar files ------------------------------------------------------------------
-
-
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _ics_time(ms: int) -> str:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import aiosqlite
 import msgspec
 
 from .. import clock
+from ..local_time import LocalTime
 from ..network.node import Node
 from ..procedure.group.meetings import Meeting, MeetingChange
 from ..procedure.group.standing_orders import HOUR_MS
@@ -56,8 +56,11 @@ def hearing_subject(ident: int, at_ms: int) -> str:
     return f"case:{ident}:hearing:{at_ms}"
 
 
-def when(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%A %d %B %Y, %H:%M UTC")
+def when(node: Node, ms: int) -> str:
+    """A moment as a notice gives it, in the group's local time: "Tuesday 14 March 2017,
+    19:30 GMT"."""
+    local = LocalTime(node.config.time_zone)
+    return f"{local.at(ms):%A} {local.moment(ms)}"
 
 
 async def about_case(db: aiosqlite.Connection, ident: int) -> list[mail.Notice]:
@@ -78,7 +81,8 @@ async def meeting_called(node: Node, actor: Actor, ident: int, meeting: Meeting,
     """Send the notice of meeting `ident` to `recipients`, with a calendar file."""
     title, facts, ics = _meeting_notice(node, ident, meeting)
     body = f"Notice of a {meeting.kind} meeting of {node.config.name}.\n\n{facts}"
-    await mail.send_notice(node, recipients, f"Notice: {title}, {when(meeting.starts_at_ms)}",
+    await mail.send_notice(node, recipients,
+                           f"Notice: {title}, {when(node, meeting.starts_at_ms)}",
                            body, [mail.ics_attachment(ics, f"meeting-{ident}.ics")],
                            related_subject=meeting_subject(ident), kind="meeting",
                            actor=actor.audit)
@@ -94,7 +98,9 @@ def _meeting_notice(node: Node, ident: int, meeting: Meeting) -> tuple[str, str,
         meeting.starts_at_ms, meeting.starts_at_ms + MEETING_LENGTH_MS, title,
         location=where, description=f"Agenda:\n{agenda}", stamp_ms=clock.now(node),
         url=meeting.link)
-    return title, f"When: {when(meeting.starts_at_ms)}\nWhere: {where}\n\nAgenda:\n{agenda}\n", ics
+    facts = (f"When: {when(node, meeting.starts_at_ms)}\nWhere: {where}\n\n"
+             f"Agenda:\n{agenda}\n")
+    return title, facts, ics
 
 
 CHANGE_SUBJECTS = {"cancelled": "Cancelled", "postponed": "Postponed", "corrected": "Corrected"}
@@ -108,10 +114,10 @@ async def meeting_changed(node: Node, actor: Actor, ident: int, meeting: Meeting
     it is sent); a cancellation or correction is a notice of its own."""
     change: MeetingChange = meeting.changes[-1]
     title, facts, ics = _meeting_notice(node, ident, meeting)
-    was = f"It was to meet {when(change.starts_at_ms)}."
+    was = f"It was to meet {when(node, change.starts_at_ms)}."
     if change.kind == "cancelled":
         body = (f"The {meeting.kind} meeting of {node.config.name} called for "
-                f"{when(meeting.starts_at_ms)} is cancelled.\n\nWhy: {change.reason}\n")
+                f"{when(node, meeting.starts_at_ms)} is cancelled.\n\nWhy: {change.reason}\n")
         attachments = []
         related = f"{meeting_subject(ident)}:cancelled"
     else:
@@ -124,7 +130,7 @@ async def meeting_changed(node: Node, actor: Actor, ident: int, meeting: Meeting
         related = (meeting_subject(ident) if change.kind == "postponed"
                    else f"{meeting_subject(ident)}:corrected:{len(meeting.changes)}")
     await mail.send_notice(node, recipients, f"{CHANGE_SUBJECTS[change.kind]}: {title}, "
-                           f"{when(meeting.starts_at_ms)}", body, attachments,
+                           f"{when(node, meeting.starts_at_ms)}", body, attachments,
                            related_subject=related, kind="meeting", actor=actor.audit)
 
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Annotated, get_args
 
@@ -26,8 +24,9 @@ import msgspec
 
 from .. import clock
 from ..clock import now_ms
+from ..local_time import LocalTime
 from ..network.node import Node
-from ..procedure.group import members as rules_of
+from ..procedure.group import members
 from ..procedure.group.members import (
     CalledMeeting,
     LapseGrounds,
@@ -38,8 +37,8 @@ from ..procedure.group.members import (
 )
 from ..procedure.group.standing_orders import DAY_MS, GroupStandingOrders
 from ..store import audit, business, links, sessions
-from ..store import register as store
-from ..wire.rejection import Refused, Rejection, refuse
+from ..store import register as store_register
+from ..wire.rejection import Rejection, refuse
 from . import mail, meetings, rules, signin
 from .people import CLI, Actor
 
@@ -53,13 +52,13 @@ RESET_HOLD_AFTER_EMAIL_CHANGE = 7 * DAY_MS
 
 
 # A register field holds at most what the same CSV column holds (`members.MAX_LENGTH`).
-Name = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["name"])]
-Email = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["email"])]
-Phone = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["phone"])]
-Area = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["area"])]
-Postcode = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["postcode"])]
-Day = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["joined"])]
-Notes = Annotated[str, msgspec.Meta(max_length=rules_of.MAX_LENGTH["notes"])]
+Name = Annotated[str, msgspec.Meta(max_length=members.MAX_LENGTH["name"])]
+Email = Annotated[str, msgspec.Meta(max_length=members.MAX_LENGTH["email"])]
+Phone = Annotated[str, msgspec.Meta(max_length=members.MAX_LENGTH["phone"])]
+Area = Annotated[str, msgspec.Meta(max_length=members.MAX_LENGTH["area"])]
+Postcode = Annotated[str, msgspec.Meta(max_length=members.MAX_LENGTH["postcode"])]
+Day = Annotated[str, msgspec.Meta(max_length=members.MAX_LENGTH["joined"])]
+Notes = Annotated[str, msgspec.Meta(max_length=members.MAX_LENGTH["notes"])]
 
 # the kind of notice a lapse notice is recorded as (group/mail.py)
 LAPSE_NOTICE = "lapse"
@@ -85,23 +84,6 @@ class ContactChanges(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     postcode: Postcode | None = None
     joined: Day | None = None
     notes: Notes | None = None
-
-
-class ImportReport(msgspec.Struct, frozen=True):
-    imported: int
-    skipped: list[RowError]
-
-
-class ImportRefused(Refused):
-    """A CSV import with bad rows, refused whole: every bad row is named."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        noun = "row is" if len(errors) == 1 else "rows are"
-        super().__init__(Rejection(
-            "csv_invalid",
-            f"{len(errors)} {noun} not valid, so nothing was imported; correct them, or "
-            "import the valid rows alone with skip_invalid (CLI: --skip-invalid)"), 422)
-        self.errors = errors
 
 
 class LinkIssued(msgspec.Struct, frozen=True):
@@ -133,18 +115,18 @@ def operator(actor: Actor, orders: GroupStandingOrders) -> Member:
 async def acting(node: Node, actor: Actor, orders: GroupStandingOrders) -> Member:
     if actor.member_id is None:
         return operator(actor, orders)
-    member, _ = await store.load(node.db, actor.member_id)
+    member, _ = await store_register.load(node.db, actor.member_id)
     return member
 
 
 def require_officer(by: Member, orders: GroupStandingOrders, what: str) -> None:
-    if not rules_of.is_officer(by, orders):
+    if not members.is_officer(by, orders):
         raise refuse("officer_required", f"standing order 9.1: only an officer "
                      f"({', '.join(orders.officer_roles)}) {what}", 403)
 
 
-def _moment(ms: int) -> str:
-    return datetime.fromtimestamp(ms // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+def _moment(node: Node, ms: int) -> str:
+    return LocalTime(node.config.time_zone).moment(ms)
 
 
 def _today(now: int) -> str:
@@ -153,7 +135,7 @@ def _today(now: int) -> str:
 
 def _validated(fields: dict[str, str], now: int) -> Member:
     """Details checked by the same rules as a CSV row (`members.validate_row`)."""
-    result = rules_of.validate_row(0, {k: fields.get(k, "") for k in rules_of.COLUMNS}, now)
+    result = members.validate_row(0, {k: fields.get(k, "") for k in members.COLUMNS}, now)
     if isinstance(result, RowError):
         raise refuse("invalid_member", result.reason, 422)
     return result
@@ -161,7 +143,7 @@ def _validated(fields: dict[str, str], now: int) -> Member:
 
 async def _email_free(db: aiosqlite.Connection, email: str, member_id: str = "") -> None:
     """Inside the write transaction, so nobody can take the email between check and save."""
-    owner = await store.email_owner(db, email)
+    owner = await store_register.email_owner(db, email)
     if owner is not None and owner != member_id:
         raise refuse("email_taken", f"{email} is already in the register (member {owner})", 409)
 
@@ -180,7 +162,7 @@ async def add(node: Node, actor: Actor, new: NewMember) -> Member:
         member, history=(StatusEntry("active", now, "added to the register", actor.audit),))
     async with node.transaction() as db:
         await _email_free(db, member.email)
-        (member,) = await store.insert_members(db, [member], now)
+        (member,) = await store_register.insert_members(db, [member], now)
         await audit.record(db, actor.audit, "member.add", f"member:{member.member_id}",
                            {"name": member.name, "email": member.email,
                             "joined": member.joined.isoformat()}, now)
@@ -191,9 +173,9 @@ async def edit(node: Node, actor: Actor, member_id: str, changes: ContactChanges
     orders = await standing_orders(node)
     by = await acting(node, actor, orders)
     require_officer(by, orders, "edits members' details")
-    member, version = await store.load(node.db, member_id)
+    member, version = await store_register.load(node.db, member_id)
     now = clock.now(node)
-    current = {k: v for k, v in rules_of.to_row(member).items() if k not in ("status", "roles")}
+    current = {k: v for k, v in members.to_row(member).items() if k not in ("status", "roles")}
     wanted = {k: v for k, v in msgspec.to_builtins(changes).items() if v is not None}
     checked = _validated({**current, **wanted}, now)
     fields = ("name", "email", "phone", "area", "postcode", "joined", "notes")
@@ -205,7 +187,7 @@ async def edit(node: Node, actor: Actor, member_id: str, changes: ContactChanges
     notice = None
     async with node.transaction() as db:
         await _email_free(db, updated.email, member_id)
-        await store.save(db, updated, version, actor.audit, now)
+        await store_register.save(db, updated, version, actor.audit, now)
         await audit.record(db, actor.audit, "member.edit", f"member:{member_id}", diff, now)
         if "email" in diff and await signin.has_password(db, member_id):
             # the old address hears of it: a reset link to the new one waits (`issue_link`)
@@ -223,11 +205,11 @@ async def edit(node: Node, actor: Actor, member_id: str, changes: ContactChanges
 def _email_change_text(node: Node, member: Member, new: str, by: str, now: int) -> str:
     group = node.config.name
     return (f"Dear {member.name},\n\nThe email address {group}'s register holds for you was "
-            f"changed on {_moment(now)} from {member.email} to {new}, by {by}. No "
+            f"changed on {_moment(node, now)} from {member.email} to {new}, by {by}. No "
             "password-reset link will be sent to the new address until "
-            f"{_moment(now + RESET_HOLD_AFTER_EMAIL_CHANGE)}.\n\nIf you asked for this, there "
-            f"is nothing to do. If you did not, tell {group}'s officers or the node's operator "
-            f"at once.\n\n{group}\n")
+            f"{_moment(node, now + RESET_HOLD_AFTER_EMAIL_CHANGE)}.\n\nIf you asked for this, "
+            f"there is nothing to do. If you did not, tell {group}'s officers or the node's "
+            f"operator at once.\n\n{group}\n")
 
 
 async def _change(node: Node, actor: Actor, member_id: str, action: str, detail: dict,
@@ -236,10 +218,10 @@ async def _change(node: Node, actor: Actor, member_id: str, action: str, detail:
     orders = await standing_orders(node)
     by = await acting(node, actor, orders)
     async with node.transaction() as db:
-        member, version = await store.load(db, member_id)
+        member, version = await store_register.load(db, member_id)
         now = clock.now(node)
         updated = check(step(member, by, orders, now))
-        await store.save(db, updated, version, actor.audit, now)
+        await store_register.save(db, updated, version, actor.audit, now)
         await audit.record(db, actor.audit, action, f"member:{member_id}", detail, now)
     return updated
 
@@ -247,18 +229,18 @@ async def _change(node: Node, actor: Actor, member_id: str, action: str, detail:
 async def set_status(node: Node, actor: Actor, member_id: str, status: str,
                      reason: str) -> Member:
     """A status change by a person; a lapse only under SO 9.3 and 9.4 (`lapse_grounds`)."""
-    if status not in get_args(rules_of.Status):
+    if status not in get_args(members.Status):
         raise refuse("bad_request", f"'{status}' is not a status: active, lapsed, suspended, "
                      "expelled or resigned", 400)
     orders = await standing_orders(node)
     by = await acting(node, actor, orders)
     async with node.transaction() as db:
-        member, version = await store.load(db, member_id)
+        member, version = await store_register.load(db, member_id)
         now = clock.now(node)
         grounds = await lapse_grounds(db, member, now) if status == "lapsed" else None
-        updated = check(rules_of.change_status(member, status, by, now, reason, orders,
-                                               grounds))
-        await store.save(db, updated, version, actor.audit, now)
+        updated = check(members.change_status(member, status, by, now, reason, orders,
+                                              grounds))
+        await store_register.save(db, updated, version, actor.audit, now)
         detail = {"status": status, "reason": reason}
         if grounds is not None:
             detail["notice_sent_at"] = grounds.notice_sent_ms
@@ -277,7 +259,7 @@ async def lapse_grounds(db: aiosqlite.Connection, member: Member, now: int) -> L
     called = tuple(
         CalledMeeting(str(ident), record.meeting.kind, record.meeting.starts_at_ms)
         for ident, record in await business.all_of(db, meetings.KIND, meetings.MeetingRecord)
-        if record.meeting.starts_at_ms + rules_of.MEETING_HELD_AFTER_MS > now)
+        if record.meeting.starts_at_ms + members.MEETING_HELD_AFTER_MS > now)
     return LapseGrounds(sent, called)
 
 
@@ -300,10 +282,10 @@ async def lapse_view(node: Node, member: Member) -> LapseView:
     notice = member.lapse_notice
     return LapseView(
         paid_until=member.paid_until.isoformat() if member.paid_until else None,
-        liable_from=rules_of.liable_from(member, orders),
+        liable_from=members.liable_from(member, orders),
         notice_given_at=notice.given_at_ms if notice else None,
         notice_sent_at=grounds.notice_sent_ms,
-        refusal=rules_of.lapse_refusal(member, now, orders, grounds)
+        refusal=members.lapse_refusal(member, now, orders, grounds)
         if member.status == "active" else None)
 
 
@@ -311,8 +293,7 @@ def _lapse_notice_text(node: Node, member: Member, orders: GroupStandingOrders,
                        now: int) -> tuple[str, str]:
     group = node.config.name
     paid = member.paid_until.isoformat() if member.paid_until else "—"
-    soonest = datetime.fromtimestamp((now + orders.lapse_notice_days * DAY_MS) // 1000,
-                                     UTC).strftime("%d %B %Y")
+    soonest = LocalTime(node.config.time_zone).day(now + orders.lapse_notice_days * DAY_MS)
     subject = f"Your membership of {group}: dues unpaid, notice of a lapse"
     body = (
         f"Dear {member.name},\n\n"
@@ -335,11 +316,11 @@ async def give_lapse_notice(node: Node, actor: Actor, member_id: str) -> Member:
     orders = await standing_orders(node)
     by = await acting(node, actor, orders)
     async with node.transaction() as db:
-        member, version = await store.load(db, member_id)
+        member, version = await store_register.load(db, member_id)
         now = clock.now(node)
         related = f"member:{member_id}:lapse:{now}"
-        updated = check(rules_of.give_lapse_notice(member, by, now, related, orders))
-        await store.save(db, updated, version, actor.audit, now)
+        updated = check(members.give_lapse_notice(member, by, now, related, orders))
+        await store_register.save(db, updated, version, actor.audit, now)
         await audit.record(db, actor.audit, "member.lapse_notice", f"member:{member_id}", {
             "related": related, "paid_until": str(updated.paid_until),
             "notice_days": orders.lapse_notice_days}, now)
@@ -361,11 +342,11 @@ async def record_dues(node: Node, actor: Actor, member_id: str, paid_until: str,
     orders = await standing_orders(node)
     by = await acting(node, actor, orders)
     async with node.transaction() as db:
-        member, version = await store.load(db, member_id)
+        member, version = await store_register.load(db, member_id)
         now = clock.now(node)
-        updated = check(rules_of.record_payment(member, until, by, now, note, orders))
+        updated = check(members.record_payment(member, until, by, now, note, orders))
         await _withdraw_unsent_lapse_notice(db, member, updated)
-        await store.save(db, updated, version, actor.audit, now)
+        await store_register.save(db, updated, version, actor.audit, now)
         await audit.record(db, actor.audit, "member.dues", f"member:{member_id}", {
             "paid_until": until.isoformat(), "note": note,
             "reinstated": updated.status != member.status,
@@ -380,11 +361,11 @@ async def renew(node: Node, actor: Actor, note: str = "") -> Member:
         raise refuse("self_only", "members renew their own membership; the operator records "
                      "a payment instead", 403)
     async with node.transaction() as db:
-        member, version = await store.load(db, actor.member_id)
+        member, version = await store_register.load(db, actor.member_id)
         now = clock.now(node)
-        updated = check(rules_of.renew(member, member, now, note))
+        updated = check(members.renew(member, member, now, note))
         await _withdraw_unsent_lapse_notice(db, member, updated)
-        await store.save(db, updated, version, actor.audit, now)
+        await store_register.save(db, updated, version, actor.audit, now)
         await audit.record(db, actor.audit, "member.renewal", f"member:{actor.member_id}", {
             "note": note, "was": member.status, "paid_until": str(updated.paid_until)}, now)
     return updated
@@ -402,20 +383,20 @@ async def resign(node: Node, actor: Actor, reason: str) -> Member:
         raise refuse("self_only", "only members themselves can resign their membership", 403)
     return await _change(
         node, actor, actor.member_id, "member.resign", {"reason": reason},
-        lambda m, by, orders, now: rules_of.resign(m, by, now, reason, orders))
+        lambda m, by, orders, now: members.resign(m, by, now, reason, orders))
 
 
 async def assign_role(node: Node, actor: Actor, member_id: str, role: str,
                       decision: str) -> Member:
     return await _change(
         node, actor, member_id, "member.role_assigned", {"role": role, "decision": decision},
-        lambda m, by, orders, now: rules_of.assign_role(m, role, by, decision, orders))
+        lambda m, by, orders, now: members.assign_role(m, role, by, decision, orders))
 
 
 async def stand_down(node: Node, actor: Actor, member_id: str, role: str) -> Member:
     return await _change(
         node, actor, member_id, "member.stood_down", {"role": role},
-        lambda m, by, orders, now: rules_of.stand_down(m, role, by))
+        lambda m, by, orders, now: members.stand_down(m, role, by))
 
 
 async def record_eligibility(node: Node, actor: Actor, member_id: str, condition: str,
@@ -425,14 +406,14 @@ async def record_eligibility(node: Node, actor: Actor, member_id: str, condition
     orders = await standing_orders(node)
     by = await acting(node, actor, orders)
     async with node.transaction() as db:
-        member, version = await store.load(db, member_id)
+        member, version = await store_register.load(db, member_id)
         now = clock.now(node)
         at = at_ms if at_ms is not None else now
         if at > now:
             raise refuse("bad_request", "eligibility is recorded as it is or was, not ahead", 422)
-        change = check(rules_of.record_eligibility(member, condition, met, at, note, by,
-                                                   orders))
-        await store.save(db, change.member, version, actor.audit, now)
+        change = check(members.record_eligibility(member, condition, met, at, note, by,
+                                                  orders))
+        await store_register.save(db, change.member, version, actor.audit, now)
         await audit.record(db, actor.audit, "member.eligibility", f"member:{member_id}", {
             "condition": condition, "met": met, "from_ms": at, "note": note,
             "open_case": msgspec.to_builtins(change.open_case),
@@ -440,76 +421,21 @@ async def record_eligibility(node: Node, actor: Actor, member_id: str, condition
     return change.member, change.open_case
 
 
-# -- CSV -------------------------------------------------------------------------------
-
-
-def _rows(reader: csv.DictReader) -> Iterator[tuple[int, dict]]:
-    try:
-        for row in reader:
-            yield reader.line_num, row
-    except csv.Error as error:
-        raise refuse("csv_malformed", f"line {reader.line_num}: {error}", 422) from None
-
-
-def _read_csv(text: str, existing: set[str],
-              now: int) -> tuple[list[int], list[Member], list[RowError]]:
-    """(every row's line number, the valid members, the bad rows)."""
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    check(rules_of.check_header(reader.fieldnames))
-    numbered = list(_rows(reader))
-    members, errors = rules_of.validate_import(numbered, existing, now)
-    return [line for line, _ in numbered], members, errors
-
-
-def decode_csv(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise refuse("csv_encoding", f"line {line}: the file is not UTF-8 text; save it as "
-                     "'CSV UTF-8' and try again", 400) from None
-
-
-async def import_csv(node: Node, actor: Actor, text: str, skip_invalid: bool) -> ImportReport:
-    """Import a register CSV (docs/members.md): all or nothing unless `skip_invalid`."""
-    orders = await standing_orders(node)
-    require_officer(await acting(node, actor, orders), orders, "imports members")
-    now = clock.now(node)
-    existing = await store.all_emails(node.db)
-    # Reading and checking thousands of rows is work for a thread, so the
-    # server goes on answering meanwhile.
-    lines, members, errors = await asyncio.to_thread(_read_csv, text, existing, now)
-    if errors and not skip_invalid:
-        raise ImportRefused(errors)
-    good_lines = sorted(set(lines) - {e.line for e in errors})
-    try:
-        async with node.transaction() as db:
-            stored = await store.insert_members(db, members, now)
-            await audit.record_many(db, actor.audit, "member.import", [
-                (f"member:{m.member_id}", {"line": line, "name": m.name, "email": m.email,
-                                           "status": m.status, "roles": list(m.roles)})
-                for m, line in zip(stored, good_lines, strict=True)
-            ], now)
-            await audit.record(db, actor.audit, "register.import", "register", {
-                "imported": len(stored), "skipped_lines": [e.line for e in errors]}, now)
-    except sqlite3.IntegrityError:
-        raise refuse("conflict", "someone added members with the same emails while this file "
-                     "was being imported; nothing was imported, try again", 409) from None
-    return ImportReport(len(stored), errors)
+# -- CSV export (importing is register_import.py) ---------------------------------------
 
 
 async def export_csv(node: Node, actor: Actor, status: str = "") -> str:
     """The register as CSV with the import columns, so an export imports again."""
-    members = await store.all_members(node.db, status)
+    listed = await store_register.all_members(node.db, status)
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=rules_of.COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=members.COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rules_of.to_row(m) for m in members)
+    writer.writerows(members.to_row(m) for m in listed)
     now = clock.now(node)
     async with node.transaction() as db:
         # handing out the register is itself something the group should be able to see
         await audit.record(db, actor.audit, "register.export", "register",
-                           {"members": len(members), "status": status or "all"}, now)
+                           {"members": len(listed), "status": status or "all"}, now)
     return out.getvalue()
 
 
@@ -518,7 +444,7 @@ async def export_csv(node: Node, actor: Actor, status: str = "") -> str:
 
 def _link_notice(node: Node, member: Member, purpose: str, expires: int,
                  link: str) -> mail.Draft:
-    until = datetime.fromtimestamp(expires // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+    until = _moment(node, expires)
     group = node.config.name
     if purpose == "invitation":
         subject = f"Your invitation to sign in to {group}"
@@ -574,7 +500,7 @@ async def issue_link(node: Node, actor: Actor, member_id: str, purpose: str) -> 
     orders = await standing_orders(node)
     require_officer(await acting(node, actor, orders), orders,
                      "issues invitations and reset links")
-    member, _ = await store.load(node.db, member_id)
+    member, _ = await store_register.load(node.db, member_id)
     at_the_node = actor.audit == CLI.audit
     async with node.transaction() as db:
         now = clock.now(node)
@@ -594,8 +520,8 @@ async def issue_link(node: Node, actor: Actor, member_id: str, purpose: str) -> 
                 raise refuse("email_recently_changed", f"{member.name}'s email was changed "
                              f"less than {RESET_HOLD_AFTER_EMAIL_CHANGE // DAY_MS} days ago, so "
                              "no reset link goes to the new address until "
-                             f"{_moment(held)}: their old address was told of the change, and "
-                             "has that long to object", 409)
+                             f"{_moment(node, held)}: their old address was told of the change, "
+                             "and has that long to object", 409)
         token, expires = await signin.issue_link(db, member_id, purpose, actor.audit,
                                                  now_ms())
         draft = _link_notice(node, member, purpose, expires,
@@ -628,7 +554,7 @@ async def request_reset(node: Node, email: str, address: str) -> None:
     """
     if node.config.smtp is None:
         return
-    member = await store.find_by_email(node.db, rules_of.normalise_email(email))
+    member = await store_register.find_by_email(node.db, members.normalise_email(email))
     if member is None:
         return
     real = now_ms()
@@ -665,7 +591,7 @@ async def _send_reset(node: Node, member_id: str, notice_id: int) -> None:
 
 async def own_data(node: Node, member_id: str) -> dict:
     """Everything the node holds about a member, for them to take away."""
-    member, _ = await store.load(node.db, member_id)
+    member, _ = await store_register.load(node.db, member_id)
     set_at = await sessions.password_set_at(node.db, member_id)
     trail = [{"seq": r[0], "ts": r[1], "actor": r[2], "action": r[3], "subject": r[4],
               "detail": msgspec.json.decode(r[5])}

@@ -40,17 +40,16 @@ import hashlib
 import hmac
 import os
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 import aiosqlite
 import msgspec
 
 from .. import clock
 from ..clock import now_ms
+from ..local_time import LocalTime
 from ..network.node import Node
 from ..procedure.group.members import normalise_email
-from ..store import audit, links, sessions, tokens
-from ..store import register as store
+from ..store import audit, links, register, sessions, tokens
 from ..wire import crypto
 from ..wire.rejection import refuse
 from . import mail
@@ -193,7 +192,7 @@ async def sign_in(node: Node, email: str, password: str, address: str) -> Sessio
     now = now_ms()
     keys = failure_keys(normalise_email(email), address)
     await check_limits(node.db, keys, now)
-    member = await store.find_by_email(node.db, normalise_email(email))
+    member = await register.find_by_email(node.db, normalise_email(email))
     stored = None
     if member is not None:
         stored = await sessions.password_hash(node.db, member.member_id)
@@ -265,7 +264,7 @@ async def sign_out(node: Node, token: str, member_id: str) -> None:
 async def change_password(node: Node, member_id: str, current: str, new: str,
                           this_session: str, address: str) -> None:
     """A signed-in member changes their password; their other sessions end."""
-    member, _ = await store.load(node.db, member_id)
+    member, _ = await register.load(node.db, member_id)
     keys = failure_keys(member.email, address)
     await check_limits(node.db, keys, now_ms())
     if not await _matches(current, await sessions.password_hash(node.db, member_id)):
@@ -369,7 +368,7 @@ def _link_used_notice(node: Node, name: str, purpose: str, address: str, now: in
                       ended: int) -> tuple[str, str]:
     group = node.config.name
     how = "an invitation" if purpose == "invitation" else "a password-reset link"
-    when = datetime.fromtimestamp(now // 1000, UTC).strftime("%d %B %Y, %H:%M UTC")
+    when = LocalTime(node.config.time_zone).moment(now)
     others = (f" {ended} other session(s) of yours were signed out." if ended else "")
     return (f"Your password for {group} was set",
             f"Dear {name},\n\nThe password you sign in to {group}'s node with was set "
@@ -399,7 +398,7 @@ async def accept_link(node: Node, token: str, purpose: str, password: str,
                      "newer one; ask an officer for a new one", 410)
     if now >= expires:
         raise refuse("link_expired", f"this {words} expired; ask for a new one", 410)
-    member, _ = await store.load(node.db, member_id)
+    member, _ = await register.load(node.db, member_id)
     hashed = await _acceptable_hash(password, member.email)
     now = now_ms()
     async with node.transaction() as db:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..clock import now_ms
-from ..store import follows as store
+from ..store import follows as store_follows
 from ..wire.rejection import refuse
 from .node import Node
 from .sharing import describe
@@ -17,22 +17,23 @@ async def follow(node: Node, kind: str, value: str) -> None:
     if kind == "group" and value not in node.state.members:
         raise refuse("unknown_group", "no admitted group has that node id", 404)
     async with node.transaction() as db:
-        await store.add(db, kind, value, now_ms())
+        await store_follows.add(db, kind, value, now_ms())
 
 
 async def unfollow(node: Node, kind: str, value: str) -> None:
     async with node.transaction() as db:
-        await store.remove(db, kind, value)
+        await store_follows.remove(db, kind, value)
 
 
 async def follows(node: Node) -> list[dict]:
-    return [{"kind": k, "value": v, "created": c} for k, v, c in await store.listing(node.db)]
+    return [{"kind": k, "value": v, "created": c}
+            for k, v, c in await store_follows.listing(node.db)]
 
 
 async def notifications(node: Node) -> dict:
     """Motions shared or revised since a matching follow began, newest first."""
     followed = await follows(node)
-    read_upto = await store.read_upto(node.db)
+    read_upto = await store_follows.read_upto(node.db)
     items = []
     for motion in node.state.motions.motions.values():
         if motion.group == node.id:
@@ -58,4 +59,4 @@ async def notifications(node: Node) -> dict:
 
 async def mark_read(node: Node, upto: int | None = None) -> None:
     async with node.transaction() as db:
-        await store.mark_read(db, upto if upto is not None else now_ms())
+        await store_follows.mark_read(db, upto if upto is not None else now_ms())

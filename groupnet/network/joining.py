@@ -20,6 +20,7 @@ from ..store import peers
 from ..wire import crypto
 from ..wire.messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
 from ..wire.rejection import Refused, refuse
+from .constitution import Founding, found_under
 from .node import Node
 
 
@@ -33,11 +34,15 @@ def load_standing_orders(path: Path | None) -> NetworkStandingOrders:
         raise refuse("bad_rules", f"{path}: {error}", 400) from None
 
 
-async def found(node: Node, name: str, orders: NetworkStandingOrders) -> Entry:
+async def found(node: Node, name: str, orders: NetworkStandingOrders,
+                founding: Founding | None = None) -> Entry:
+    """Sign the charter; with `founding`, the founder's constitution right after it (C1)."""
     if node.state.net is not None:
         raise refuse("already_in_network", f"this node already belongs to {node.state.net}", 409)
     nonce = crypto.b64encode(secrets.token_bytes(16))
     charter = Charter(name, node.config.name, node.config.url, nonce, orders)
+    if founding is not None:
+        return await found_under(node, charter, founding)
     return await node.append("network.charter", charter)
 
 

@@ -19,17 +19,16 @@ import asyncio
 import contextlib
 import os
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
 import aiosqlite
-import msgspec
 
-from .. import config as node_config
-from .. import store
+from .. import config, store
 from ..clock import now_ms
+from ..federation.replica import CheckedBatch, Result
 from ..procedure.network import (
     Accept,
     Duplicate,
@@ -40,6 +39,7 @@ from ..procedure.network import (
     count,
     receive,
 )
+from ..store import entries
 from ..wire import crypto, messages
 from ..wire.messages import Body, Entry
 from ..wire.rejection import Rejection, refuse
@@ -55,35 +55,6 @@ RETRY_LATER = frozenset({
     "seq_gap", "missing_dependency", "not_admitted", "unknown_author", "no_charter",
     "future_timestamp",
 })
-
-
-class Result(msgspec.Struct, omit_defaults=True):
-    """What a receiver says of one entry. `status` is accepted, duplicate, fork or rejected."""
-
-    status: str
-    id: str | None = None
-    code: str | None = None
-    reason: str | None = None
-
-
-class CheckedBatch:
-    """A batch parsed, with the verdict on each signature checked ahead (`Node.check`)."""
-
-    __slots__ = ("parsed", "signer", "valid")
-
-    def __init__(self, parsed: list[Entry | Rejection], signer: dict[str, str],
-                 valid: dict[str, bool]) -> None:
-        self.parsed = parsed
-        self.signer = signer  # entry id -> the key its signature was checked against
-        self.valid = valid    # entry id -> whether it verified with that key
-
-    def signature(self, entry: Entry, key: str) -> bool:
-        """The verdict checked ahead, if it was checked against `key`; else check it now.
-
-        A rotation since, or an entry not checked ahead, is checked now.
-        """
-        valid = self.valid.get(entry.id) if key == self.signer.get(entry.id) else None
-        return messages.verify_signature(entry, key) if valid is None else valid
 
 
 class HeldEntries:
@@ -144,7 +115,7 @@ def _verify_chunk(items: list[tuple[str, bytes, str]]) -> list[bool]:
 
 
 class Node:
-    def __init__(self, directory: Path, settings: node_config.NodeConfig,
+    def __init__(self, directory: Path, settings: config.NodeConfig,
                  key: crypto.SigningKey, db: aiosqlite.Connection, node_id: str) -> None:
         self.directory = directory
         self.config = settings
@@ -171,9 +142,9 @@ class Node:
     @classmethod
     async def open(cls, directory: Path) -> Node:
         directory = Path(directory)
-        settings = node_config.load(directory)
-        key = crypto.load_key(directory / node_config.KEY_FILE)
-        db = await store.connect(directory / node_config.DB_FILE)
+        settings = config.load(directory)
+        key = crypto.load_key(directory / config.KEY_FILE)
+        db = await store.connect(directory / config.DB_FILE)
         node_id = await store.get_meta(db, "node_id")
         if node_id is None:
             await db.close()
@@ -191,16 +162,16 @@ class Node:
         expected = self.state.head_of(self.id).key
         if self.key.public == expected:
             return
-        pending = self.directory / (node_config.KEY_FILE + ".next")
+        pending = self.directory / (config.KEY_FILE + ".next")
         if pending.exists():
             candidate = crypto.load_key(pending)
             if candidate.public == expected:
-                os.replace(pending, self.directory / node_config.KEY_FILE)
+                os.replace(pending, self.directory / config.KEY_FILE)
                 self.key = candidate
 
     def _key_in_force(self, expected: str) -> crypto.SigningKey:
         """Read this node's key again from disk; refuse to sign with any other key."""
-        for name in (node_config.KEY_FILE, node_config.KEY_FILE + ".next"):
+        for name in (config.KEY_FILE, config.KEY_FILE + ".next"):
             try:
                 candidate = crypto.load_key(self.directory / name)
             except (OSError, ValueError):
@@ -216,12 +187,8 @@ class Node:
     async def rebuild(self) -> None:
         """Fold the whole stored log again, from nothing (also after a fork is found)."""
         state = NetworkState()
-        async with self.db.execute(
-            "SELECT f.author, f.seq, f.id, e.id FROM forks f "
-            "JOIN entries e ON e.author = f.author AND e.seq = f.seq"
-        ) as cursor:
-            async for author, seq, fork_id, held_id in cursor:
-                state.record_fork(author, seq, held_id, fork_id)
+        for author, seq, fork_id, held_id in await entries.fork_pairs(self.db):
+            state.record_fork(author, seq, held_id, fork_id)
         self.state = state
         self.last_rx = 0
         self.recent.clear()  # the tail is folded again from rx 1: keep the window dense
@@ -233,11 +200,7 @@ class Node:
 
     async def _fold_tail(self) -> None:
         """Fold entries committed since we last looked (by us or another process)."""
-        async with self.db.execute(
-            "SELECT rx, raw FROM entries WHERE rx > ? ORDER BY rx", (self.last_rx,)
-        ) as cursor:
-            rows = await cursor.fetchall()
-        for rx, raw in rows:
+        for rx, raw in await entries.since(self.db, self.last_rx):
             entry = messages.parse(raw)
             self.last_rx = rx
             if isinstance(entry, Rejection):
@@ -272,13 +235,13 @@ class Node:
             try:
                 # inside the try: a caller cancelled while BEGIN runs gets its cancellation
                 # once BEGIN is done, and the transaction must not outlive the lock
-                await to_the_end(self.db.execute("BEGIN IMMEDIATE"))
+                await to_the_end(store.begin(self.db))
                 yield self.db
             except BaseException:
                 if self.db.in_transaction:
-                    await to_the_end(self.db.execute("ROLLBACK"))
+                    await to_the_end(store.rollback(self.db))
                 raise
-            await to_the_end(self.db.execute("COMMIT"))
+            await to_the_end(store.commit(self.db))
 
     # -- writing our own log -----------------------------------------------
 
@@ -303,8 +266,7 @@ class Node:
     async def _append(self, kind: str, body: Body | Callable[[NetworkState], Body | None],
                       now: int | None) -> Entry | None:
         async with self._lock:
-            await self.db.execute("BEGIN IMMEDIATE")
-            try:
+            async with store.write_transaction(self.db):
                 await self._fold_tail()
                 head = self.state.head_of(self.id)
                 waiting = self.state.first_waiting(self.id)
@@ -320,8 +282,7 @@ class Node:
                 if callable(body):
                     body = body(self.state)
                     if body is None:
-                        await self.db.execute("ROLLBACK")
-                        return None
+                        return None  # nothing was written
                 if self.key.public != head.key:
                     # `groupnet key rotate` ran while this process holds the old key
                     self.key = self._key_in_force(head.key)
@@ -342,37 +303,21 @@ class Node:
                         else self.state.equivocation(entry)
                     assert why is not None, "only a freeze puts a held entry at our next seq"
                     raise refuse(why.code, why.reason)
-                await self._insert([entry], stamp)
+                await entries.insert(self.db, [entry], stamp)
                 # read before COMMIT: once the write lock is released another process
                 # (the CLI) may commit rows that this one has not folded yet
-                last_rx = await self._max_rx()
-                await self.db.execute("COMMIT")
-            except BaseException:
-                await self.db.execute("ROLLBACK")
-                raise
+                last_rx = await entries.latest_rx(self.db)
             self._fold(verdict)
             self.last_rx = last_rx
             self._remember([entry])
         self.changed.set()
         return entry
 
-    async def _insert(self, entries: Iterable[Entry], received: int) -> None:
-        await self.db.executemany(
-            "INSERT INTO entries (author, seq, id, kind, ts, received, raw) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(e.author, e.seq, e.id, e.kind, e.ts, received, e.raw) for e in entries],
-        )
-
     def _remember(self, stored: list[Entry]) -> None:
         """Keep just-stored entries in the recent window; one transaction's rx run is dense."""
         first = self.last_rx - len(stored) + 1
         for offset, entry in enumerate(stored):
             self.recent.append((first + offset, entry.author, entry.raw))
-
-    async def _max_rx(self) -> int:
-        async with self.db.execute("SELECT COALESCE(MAX(rx), 0) FROM entries") as cursor:
-            (rx,) = await cursor.fetchone()
-        return rx
 
     # -- taking other nodes' entries ---------------------------------------
 
@@ -392,16 +337,16 @@ class Node:
         and a batch that reaches past an author's head needs none. Only when
         `receive` would answer every entry at its step 8 (the id is held).
         """
-        entries = [p for p in parsed if isinstance(p, Entry)]
-        if not entries or len(entries) < len(parsed):
+        given = [p for p in parsed if isinstance(p, Entry)]
+        if not given or len(given) < len(parsed):
             return None
         heads = self.state.heads
-        if any(e.author not in heads or e.seq > heads[e.author].seq for e in entries):
+        if any(e.author not in heads or e.seq > heads[e.author].seq for e in given):
             return None
-        held = await self._held_ids([e.id for e in entries])
-        if any(e.id not in held for e in entries):
+        held = await entries.held_ids(self.db, [e.id for e in given])
+        if any(e.id not in held for e in given):
             return None
-        return [Result("duplicate", e.id) for e in entries]
+        return [Result("duplicate", e.id) for e in given]
 
     async def check(self, raws: list[bytes]) -> CheckedBatch:
         """Parse a batch and check its signatures, without taking the write lock.
@@ -432,23 +377,20 @@ class Node:
     async def _ingest_checked(self, batch: CheckedBatch, now: int | None) -> list[Result]:
         now = now if now is not None else now_ms()
         async with self._lock:
-            await self.db.execute("BEGIN IMMEDIATE")
+            await store.begin(self.db)
             try:
                 await self._fold_tail()
                 results, accepted, forks = await self._decide(batch, now)
                 if accepted:
-                    await self._insert(accepted, now)
+                    await entries.insert(self.db, accepted, now)
                 if forks:
-                    await self.db.executemany(
-                        "INSERT OR IGNORE INTO forks (id, author, seq, received, raw) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        [(e.id, e.author, e.seq, now, e.raw) for e in forks],
-                    )
+                    await entries.insert_forks(self.db, forks, now)
                 # under the write lock, with the tail folded, our rows took the next rx
                 last_rx = self.last_rx + len(accepted)
-                await self.db.execute("COMMIT")
+                await store.commit(self.db)
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                # the state has folded what was not stored: fold the log again
+                await store.rollback(self.db)
                 await self.rebuild()
                 raise
             self.last_rx = last_rx
@@ -488,38 +430,15 @@ class Node:
         head, or of a frozen author (SPEC 3.3); read for those alone, it is most
         often nothing to read.
         """
-        entries = [p for p in parsed if isinstance(p, Entry)]
-        ids = set(await self._held_ids([e.id for e in entries]))
+        given = [p for p in parsed if isinstance(p, Entry)]
+        ids = await entries.held_ids(self.db, [e.id for e in given])
         state = self.state
         places = sorted({
-            (e.author, e.seq) for e in entries
+            (e.author, e.seq) for e in given
             if e.id not in ids and (e.seq <= state.head_of(e.author).seq
                                     or e.author in state.frozen)
         })
-        at: dict[tuple[str, int], str] = {}
-        for start in range(0, len(places), 400):
-            chunk = places[start:start + 400]
-            where = " OR ".join("(author = ? AND seq = ?)" for _ in chunk)
-            async with self.db.execute(
-                f"SELECT author, seq, id FROM entries WHERE {where}",
-                [value for place in chunk for value in place],
-            ) as cursor:
-                for author, seq, ident in await cursor.fetchall():
-                    at[(author, seq)] = ident
-        return HeldEntries(ids, at)
-
-    async def _held_ids(self, ids: list[str]) -> dict[str, bool]:
-        held: dict[str, bool] = {}
-        for start in range(0, len(ids), 400):
-            chunk = ids[start:start + 400]
-            marks = ",".join("?" * len(chunk))
-            async with self.db.execute(
-                f"SELECT id FROM entries WHERE id IN ({marks}) "
-                f"UNION ALL SELECT id FROM forks WHERE id IN ({marks})", chunk + chunk
-            ) as cursor:
-                for (ident,) in await cursor.fetchall():
-                    held[ident] = True
-        return held
+        return HeldEntries(ids, await entries.ids_at(self.db, places))
 
     async def _verify_many(self, pairs: list[tuple[str, Entry]]) -> dict[str, bool]:
         """Check signatures; big batches go to a worker per core (Ed25519 is CPU-bound)."""
@@ -542,10 +461,7 @@ class Node:
     # -- reading -----------------------------------------------------------
 
     async def feed(self, after: int, limit: int) -> list[tuple[int, bytes]]:
-        async with self.db.execute(
-            "SELECT rx, raw FROM entries WHERE rx > ? ORDER BY rx LIMIT ?", (after, limit)
-        ) as cursor:
-            return list(await cursor.fetchall())
+        return await entries.feed(self.db, after, limit)
 
     async def outgoing(self, after: int, limit: int) -> list[tuple[int, str, bytes]]:
         """The feed with each entry's author, for choosing whom to push it to."""
@@ -557,34 +473,20 @@ class Node:
             # dense unless a stored row no longer parses; then read the database
             if start < len(recent) and recent[start][0] == after + 1:
                 return [recent[i] for i in range(start, min(len(recent), start + limit))]
-        async with self.db.execute(
-            "SELECT rx, author, raw FROM entries WHERE rx > ? ORDER BY rx LIMIT ?",
-            (after, limit),
-        ) as cursor:
-            return list(await cursor.fetchall())
+        return await entries.outgoing(self.db, after, limit)
 
     async def log(self, author: str, after: int, limit: int) -> list[bytes]:
-        async with self.db.execute(
-            "SELECT raw FROM entries WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?",
-            (author, after, limit),
-        ) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+        return await entries.log_of(self.db, author, after, limit)
 
     async def fork_evidence(self) -> list[bytes]:
         """Both entries of every equivocation: a node that holds neither needs the pair."""
-        async with self.db.execute(
-            "SELECT raw FROM (SELECT author, seq, id, raw FROM forks UNION "
-            "SELECT e.author, e.seq, e.id, e.raw FROM entries e "
-            "JOIN forks f ON e.author = f.author AND e.seq = f.seq) ORDER BY author, seq, id"
-        ) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+        return await entries.fork_evidence(self.db)
 
     async def entry(self, ident: str) -> Entry | None:
-        async with self.db.execute("SELECT raw FROM entries WHERE id = ?", (ident,)) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
+        raw = await entries.raw_of(self.db, ident)
+        if raw is None:
             return None
-        parsed = messages.parse(row[0])
+        parsed = messages.parse(raw)
         return parsed if isinstance(parsed, Entry) else None
 
     def heads(self) -> dict[str, list]:

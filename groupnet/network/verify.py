@@ -17,7 +17,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from .. import config as node_config
+from .. import config
 from ..procedure.network import NetworkState, Refuse, Wait, count, stored
 from ..wire import messages
 from ..wire.rejection import Rejection
@@ -93,8 +93,8 @@ def check_files(directory: Path) -> list[str]:
     problems = []
     expectations = [
         (directory, 0o700),
-        (directory / node_config.KEY_FILE, 0o600),
-        (directory / node_config.DB_FILE, 0o600),
+        (directory / config.KEY_FILE, 0o600),
+        (directory / config.DB_FILE, 0o600),
     ]
     for path, mode in expectations:
         if path.exists():

@@ -9,6 +9,7 @@ file and its WAL companions are created readable by the node's user only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections import deque
@@ -19,7 +20,7 @@ from typing import Any
 import aiosqlite
 from aiosqlite.context import contextmanager
 
-from . import adoptions, audit, business, follows, register
+from . import adoptions, audit, business, follows, held_files, register
 
 # How long a statement waits for another process's write lock before giving up
 # with SQLITE_BUSY; the edges answer that as `busy` (web: 503 with Retry-After).
@@ -136,6 +137,35 @@ def is_busy(error: BaseException) -> bool:
             and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED))
 
 
+async def begin(db: aiosqlite.Connection) -> None:
+    """Start a write transaction, taking SQLite's write lock now (or waiting for it)."""
+    await db.execute("BEGIN IMMEDIATE")
+
+
+async def commit(db: aiosqlite.Connection) -> None:
+    await db.execute("COMMIT")
+
+
+async def rollback(db: aiosqlite.Connection) -> None:
+    await db.execute("ROLLBACK")
+
+
+@contextlib.asynccontextmanager
+async def write_transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
+    """`begin` … `commit`, or `rollback` when anything inside (or the commit) fails.
+
+    The caller serialises its own tasks on the connection (`Node.transaction`
+    says why); leaving the block early without an error commits what was done.
+    """
+    await begin(db)
+    try:
+        yield db
+        await commit(db)
+    except BaseException:
+        await rollback(db)
+        raise
+
+
 async def connect(path: Path) -> aiosqlite.Connection:
     """Open (creating with mode 0600 if needed) and migrate the node database."""
     old_umask = os.umask(0o077)
@@ -165,6 +195,7 @@ def areas() -> dict[str, list[str]]:
         "business": business.MIGRATIONS,
         "follows": follows.MIGRATIONS,
         "adoptions": adoptions.MIGRATIONS,
+        "held_files": held_files.MIGRATIONS,
     }
 
 
@@ -184,7 +215,7 @@ async def migrate(db: aiosqlite.Connection) -> None:
             )
     for area, migrations in known.items():
         for number in range(applied.get(area, 0), len(migrations)):
-            await db.execute("BEGIN IMMEDIATE")
+            await begin(db)
             try:
                 # another process (the CLI beside a running node) may have got here first
                 async with db.execute(
@@ -192,7 +223,7 @@ async def migrate(db: aiosqlite.Connection) -> None:
                 ) as cursor:
                     row = await cursor.fetchone()
                 if row and row[0] > number:
-                    await db.execute("COMMIT")
+                    await commit(db)
                     continue
                 for statement in _statements(migrations[number]):
                     await db.execute(statement)
@@ -201,9 +232,9 @@ async def migrate(db: aiosqlite.Connection) -> None:
                     "ON CONFLICT (area) DO UPDATE SET version = excluded.version",
                     (area, number + 1),
                 )
-                await db.execute("COMMIT")
+                await commit(db)
             except BaseException:
-                await db.execute("ROLLBACK")
+                await rollback(db)
                 raise
 
 

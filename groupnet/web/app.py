@@ -9,7 +9,7 @@ from aiohttp import web
 
 from ..network.node import Node
 from . import federation, pages
-from .api import routes as api
+from .api import routes
 from .auth import authenticate
 from .errors import errors_as_answers
 from .keys import NODE, SERVICE
@@ -33,6 +33,6 @@ def make_app(node: Node, service: Any = None) -> web.Application:
     app[NODE] = node
     app[SERVICE] = service
     app.add_routes(federation.routes())
-    app.add_routes(api.routes())
+    app.add_routes(routes.routes())
     app.add_routes(pages.routes())
     return app

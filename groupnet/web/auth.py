@@ -93,6 +93,18 @@ async def create_token(node: Node, role: str, label: str) -> str:
     return token
 
 
+async def revoke_token(node: Node, prefix: str) -> None:
+    """Delete the one token whose hash starts with `prefix` (as `token list` shows it)."""
+    if len(prefix) < 6:
+        raise refuse("bad_request", "give at least 6 characters of the token's prefix", 400)
+    async with node.transaction() as db:
+        count = await tokens.revoke(db, prefix)
+        if count != 1:
+            raise refuse("no_such_token" if count == 0 else "ambiguous_token",
+                         f"{count} tokens start with {prefix!r}; give the prefix "
+                         "`token list` shows", 400)
+
+
 async def admin_caller(node: Node, token: str) -> Caller | None:
     label = await signin.admin_label(node.db, token)
     return Caller(kind="admin", label=label) if label is not None else None

@@ -337,6 +337,84 @@ class BodyVote(Body):
     vote: Literal["for", "against", "abstain"]
 
 
+# -- conferences (SPEC 5.8) ---------------------------------------------------------
+
+
+class DecisionRef(Body):
+    """A decision of a body: an item of a `body.meeting`, named by reference (SM3)."""
+
+    meeting: EntryRef
+    item: Annotated[int, Meta(ge=0, le=49)]
+
+
+class ConferenceCall(Body):
+    """A conference called on one of the constitution's grounds (K1–K3).
+
+    `basis` "first": the first conference, within `first_within_days` of the
+    constitution; "annual": by a carried `call-conference` decision of the body
+    that calls conferences (`decision`); "requisition": by the groups' requisition
+    that `requisition` opened. The conference's id is this entry's id.
+    """
+
+    title: Name
+    basis: Literal["first", "annual", "requisition"]
+    opens: Millis
+    closes: Millis
+    decision: DecisionRef | None
+    requisition: EntryRef | None
+
+
+class ConferenceRequisition(Body):
+    """A group's requisition of a special conference: it opens one (`ref` null), or
+    supports the one `ref` names, repeating its title and opening (K3)."""
+
+    title: Name
+    reason: Text
+    opens: Millis
+    ref: EntryRef | None
+
+
+class ConferenceMotion(Body):
+    """A motion a group submits to a conference, with the meeting that carried it (K6)."""
+
+    conference: EntryRef
+    title: Name
+    text: MotionText
+    subject: Topic
+    decision: Adoption
+    emergency: Text
+
+
+class ConferenceAmendment(Body):
+    """An amendment a group submits to a conference motion, carried at its meeting (K7)."""
+
+    motion: EntryRef
+    text: MotionText
+    reason: Text
+    decision: Adoption
+
+
+class ConferenceConsent(Body):
+    """A submitting group's word on a composite of its motion with others (K8)."""
+
+    composite: DecisionRef
+    consent: bool
+
+
+class ConferenceAppeal(Body):
+    """A group appeals against the ruling that put its motion out of order (K8)."""
+
+    ruling: DecisionRef
+    reason: Text
+
+
+class ConferencePriorities(Body):
+    """A delegation's priorities ballot: the motions it most wants debated (K9)."""
+
+    conference: EntryRef
+    choices: Annotated[list[EntryId], Meta(max_length=1000)]
+
+
 BODY_TYPES: dict[str, type[Body]] = {
     "network.charter": Charter,
     "node.admit": Admit,
@@ -356,6 +434,13 @@ BODY_TYPES: dict[str, type[Body]] = {
     "motion.cosponsored": MotionCosponsored,
     "motion.amendment": MotionAmendment,
     "motion.reply": MotionReply,
+    "conference.call": ConferenceCall,
+    "conference.requisition": ConferenceRequisition,
+    "conference.motion": ConferenceMotion,
+    "conference.amendment": ConferenceAmendment,
+    "conference.consent": ConferenceConsent,
+    "conference.appeal": ConferenceAppeal,
+    "conference.priorities": ConferencePriorities,
 }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from groupnet.cli.main import main
 from groupnet.group import rules
 from groupnet.procedure.group.standing_orders import GroupStandingOrders, describe
-from groupnet.web.api import business as api_business
+from groupnet.web.api import business
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "business.md"
 
@@ -24,7 +24,7 @@ def test_the_documented_standing_orders_table_has_every_line_the_code_describes(
 
 def test_the_documented_endpoint_table_has_every_business_endpoint_with_its_roles():
     text = DOCS.read_text()
-    for e in api_business.ENDPOINTS:
+    for e in business.ENDPOINTS:
         assert f"| `{e.method} {e.path}` | {', '.join(e.roles)} | {e.summary} |" in text, e.path
 
 

@@ -11,7 +11,7 @@ import re
 import aiohttp
 import pytest
 
-from groupnet.web.api import business as api_business
+from groupnet.web.api import business
 
 
 def concrete(path: str) -> str:
@@ -28,7 +28,7 @@ async def test_each_business_endpoint_admits_exactly_the_roles_it_names(branch):
     await branch.add("Mo Member", sign_in=True)
     await branch.add("Tess Treasurer", "treasurer", sign_in=True)
     before = await branch.state()
-    for endpoint in api_business.ENDPOINTS:
+    for endpoint in business.ENDPOINTS:
         for caller, roles in CALLERS.items():
             # An empty body: past the role check every call is refused for its body or
             # its missing record, so nothing changes.

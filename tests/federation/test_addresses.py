@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiohttp
 
-from groupnet.network import joining as network
+from groupnet.network import joining
 from groupnet.wire import messages
 from groupnet.wire.messages import Admit, NetworkStandingOrders
 
@@ -63,7 +63,7 @@ async def test_a_member_cannot_move_another_members_url_or_rename_the_founder(cl
         assert members[a.node.id].name == a.node.config.name
         assert members[a.node.id].admitted_by == []
     # and A still pushes to B where B said it is
-    await network.set_profile(a.node, {"area": "after the hijack"})
+    await joining.set_profile(a.node, {"area": "after the hijack"})
     def arrived() -> bool:
         profile = b.node.state.profiles.get(a.node.id)
         return profile is not None and profile[1].area == "after the hijack"
@@ -75,11 +75,11 @@ async def test_a_node_admitted_after_it_joined_publishes_its_url_once_admitted(c
     orders = NetworkStandingOrders(admission_approvals=2, witness_interval_seconds=1)
     a, b = await cluster.form(2, orders)
     c = await cluster.add("Candidate")
-    await network.admit(a.node, a.client, c.node.config.url)
-    await network.join(c.node, c.client, a.node.config.url)
+    await joining.admit(a.node, a.client, c.node.config.url)
+    await joining.join(c.node, c.client, a.node.config.url)
     assert not c.node.state.is_member(c.node.id)
     assert c.node.id not in c.node.state.profiles  # not a member: nothing to publish yet
-    await network.admit(b.node, b.client, c.node.config.url)
+    await joining.admit(b.node, b.client, c.node.config.url)
     await eventually(lambda: all(addresses(s).get(c.node.id) == c.node.config.url
                                  for s in (a, b, c)),
                      what="the new member's own url on every node")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from groupnet.network import joining as network
+from groupnet.network import joining
 from groupnet.wire.messages import NetworkStandingOrders
 from groupnet.wire.rejection import Refused
 
@@ -24,13 +24,13 @@ async def test_a_network_needing_two_approvals_can_still_grow_from_its_founder(c
 async def test_a_candidate_is_admitted_only_by_a_second_approval_from_another_node(cluster):
     a, b = await cluster.form(2, TWO_APPROVALS)
     c = await cluster.add("Candidate")
-    await network.admit(a.node, a.client, c.node.config.url)
-    await network.join(c.node, c.client, a.node.config.url)
+    await joining.admit(a.node, a.client, c.node.config.url)
+    await joining.join(c.node, c.client, a.node.config.url)
     await eventually(lambda: all(c.node.id in s.node.state.candidates for s in (a, b, c)),
                      what="the candidate with one approval on every node")
 
     with pytest.raises(Refused) as refused:
-        await network.set_profile(c.node, {"area": "too early"})
+        await joining.set_profile(c.node, {"area": "too early"})
     assert refused.value.rejection.code == "not_admitted"
     assert "1" in refused.value.rejection.reason
     early = next_profile(node_key(c.node), a.node, c.node.id, "too early")
@@ -39,17 +39,17 @@ async def test_a_candidate_is_admitted_only_by_a_second_approval_from_another_no
         assert (result["status"], result["code"]) == ("rejected", "not_admitted")
 
     with pytest.raises(Refused) as refused:
-        await network.admit(a.node, a.client, c.node.config.url)
+        await joining.admit(a.node, a.client, c.node.config.url)
     assert refused.value.rejection.code == "duplicate_approval"
     assert not a.node.state.is_member(c.node.id)
 
-    await network.admit(b.node, b.client, c.node.config.url)
+    await joining.admit(b.node, b.client, c.node.config.url)
     await eventually(lambda: all(s.node.state.is_member(c.node.id) for s in (a, b, c)),
                      what="the candidate admitted on every node")
     member = a.node.state.members[c.node.id]
     assert member.admitted_by == sorted([a.node.id, b.node.id])
 
-    await network.set_profile(c.node, {"area": "admitted now"})
+    await joining.set_profile(c.node, {"area": "admitted now"})
     await eventually(lambda: all(
         any(g["area"] == "admitted now" for g in s.node.groups()) for s in (a, b, c)
     ), what="the new member's profile on every node")

@@ -6,7 +6,7 @@ import msgspec
 import pytest
 
 from groupnet.clock import now_ms
-from groupnet.network import joining as network
+from groupnet.network import joining
 from groupnet.wire import crypto, messages
 from groupnet.wire.messages import NetworkStandingOrders
 
@@ -24,7 +24,7 @@ async def receiver(cluster):
     a, b = await cluster.form(2, QUIET)
     await cluster.converged()
     candidate = await cluster.add("Candidate")
-    await network.admit(a.node, a.client, candidate.node.config.url)
+    await joining.admit(a.node, a.client, candidate.node.config.url)
     await cluster.stop(b)
     return a.node, b.node.id, node_key(b.node), candidate.node
 
@@ -125,7 +125,7 @@ async def test_an_inbox_batch_of_the_wrong_size_is_refused_whole(receiver, body,
 async def test_a_body_over_the_size_limit_gets_413_and_the_node_keeps_serving(cluster):
     directory, _, _ = await cluster.create("Small")
     small = await cluster.start(directory, max_body_bytes=50_000)
-    await network.found(small.node, "Test Network", QUIET)
+    await joining.found(small.node, "Test Network", QUIET)
     before = await held(small.node)
     status, answer = await post_inbox(small.node.config.url, b"x" * 60_000 + b"\n")
     assert (status, answer["error"]["code"]) == (413, "too_large")

@@ -17,7 +17,7 @@ import time
 
 import aiohttp
 
-from groupnet import config as node_config
+from groupnet import config
 from groupnet.clock import now_ms
 from groupnet.wire import crypto, messages
 from groupnet.wire.messages import Admit, NetworkStandingOrders, Profile
@@ -130,7 +130,7 @@ async def test_pushes_and_api_writes_racing_command_line_writes_get_no_500_and_l
     # nothing lost: every pushed entry, every member sent over the API or the command line
     for key in keys:
         assert node.state.head_of(key.public).seq == ENTRIES_PER_WRITER
-    with sqlite3.connect(node.directory / node_config.DB_FILE) as db:
+    with sqlite3.connect(node.directory / config.DB_FILE) as db:
         (members,) = db.execute("SELECT COUNT(*) FROM members").fetchone()
         marks = ",".join("?" * len(keys))
         (entries,) = db.execute(f"SELECT COUNT(*) FROM entries WHERE author IN ({marks})",
@@ -144,7 +144,7 @@ async def holding_the_write_lock(node) -> sqlite3.Connection:
 
     Taken in a thread: the node may be inside a write of its own, which it can only
     finish while this event loop runs."""
-    other = sqlite3.connect(node.directory / node_config.DB_FILE, isolation_level=None,
+    other = sqlite3.connect(node.directory / config.DB_FILE, isolation_level=None,
                             check_same_thread=False, timeout=60)
     await asyncio.to_thread(other.execute, "BEGIN IMMEDIATE")
     return other

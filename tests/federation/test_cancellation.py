@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from groupnet.network import joining as network
+from groupnet.network import joining
 from groupnet.network.node import Node
 
 
@@ -12,13 +12,13 @@ async def test_writes_cancelled_at_any_moment_leave_no_open_transaction_and_no_d
     (service,) = await cluster.form(1)
     node = service.node
     for delay_steps in range(12):
-        task = asyncio.create_task(network.set_profile(node, {"area": f"area {delay_steps}"}))
+        task = asyncio.create_task(joining.set_profile(node, {"area": f"area {delay_steps}"}))
         for _ in range(delay_steps):
             await asyncio.sleep(0)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     # the node still takes writes: no transaction was left open
-    entry = await network.set_profile(node, {"area": "after the cancellations"})
+    entry = await joining.set_profile(node, {"area": "after the cancellations"})
     assert entry.seq == node.state.head_of(node.id).seq
     # what the node holds in memory is what its database says
     fresh = await Node.open(node.directory)

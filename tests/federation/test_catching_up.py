@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from groupnet.network import joining as network
+from groupnet.network import joining
 
 from ..conftest import eventually
 from .wire import held
@@ -12,7 +12,7 @@ from .wire import held
 
 async def publish(service, count: int, label: str) -> None:
     for i in range(count):
-        await network.set_profile(service.node, {"area": f"{label} {i}"})
+        await joining.set_profile(service.node, {"area": f"{label} {i}"})
 
 
 def area(service, author) -> str:
@@ -70,7 +70,7 @@ async def test_a_node_restored_from_an_old_backup_does_not_reuse_a_published_seq
     shutil.copytree(backup, directory)
 
     b = await cluster.start(directory)
-    entry = await network.set_profile(b.node, {"area": "restored"})
+    entry = await joining.set_profile(b.node, {"area": "restored"})
     assert entry.seq > published.seq
     await cluster.converged()
     for service in (a, b, c):

@@ -18,7 +18,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from groupnet import config as node_config
+from groupnet import config
 from groupnet.wire import messages
 
 from ..conftest import eventually, free_port
@@ -38,7 +38,7 @@ PUBLISHER = """
 import asyncio, ctypes, signal, sys
 ctypes.CDLL(None).prctl(1, signal.SIGKILL)
 from pathlib import Path
-from groupnet.network import joining as network
+from groupnet.network import joining
 from groupnet.network.node import Node
 
 async def publish(directory, count, stop):
@@ -46,7 +46,7 @@ async def publish(directory, count, stop):
     try:
         i = 0
         while i < count or not stop.exists():
-            await network.set_profile(node, {"area": f"area {i}"})
+            await joining.set_profile(node, {"area": f"area {i}"})
             await asyncio.sleep(0.01)
             i += 1
     finally:
@@ -84,8 +84,8 @@ class NodeProcess:
                                 "--allow-private-peers")
         self.token = output.split("admin token:")[1].split()[0]
         self.id = output.split("node id:")[1].split()[0]
-        config = self.directory / node_config.CONFIG_FILE
-        config.write_text(config.read_text().replace(
+        node_toml = self.directory / config.CONFIG_FILE
+        node_toml.write_text(node_toml.read_text().replace(
             "sync_interval_seconds = 5.0", "sync_interval_seconds = 0.5"))
 
     async def start(self) -> None:
@@ -141,7 +141,7 @@ class NodeProcess:
 
     def stored_ids(self) -> set[str]:
         """Read straight from the database file, as it was left."""
-        with sqlite3.connect(self.directory / node_config.DB_FILE) as db:
+        with sqlite3.connect(self.directory / config.DB_FILE) as db:
             return {row[0] for row in db.execute("SELECT id FROM entries")}
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import aiohttp
 
-from groupnet.network import joining as network
+from groupnet.network import joining
 
 from ..conftest import eventually
 
 
 async def test_three_nodes_converge_on_the_same_directory(cluster):
     a, b, c = await cluster.form(3, names=["Southwark", "Havering", "Birmingham"])
-    await network.set_profile(b.node, {"area": "Romford", "meets": "Mondays",
+    await joining.set_profile(b.node, {"area": "Romford", "meets": "Mondays",
                                        "contact": "h@example.org"})
-    await network.set_profile(c.node, {"area": "Digbeth"})
+    await joining.set_profile(c.node, {"area": "Digbeth"})
     await cluster.converged()
     for service in (a, b, c):
         groups = {g["name"]: g for g in service.node.groups()}
@@ -25,7 +25,7 @@ async def test_three_nodes_converge_on_the_same_directory(cluster):
 
 async def test_the_groups_api_lists_every_admitted_group_to_an_authenticated_client(cluster):
     a, b = await cluster.form(2, names=["Southwark", "Havering"])
-    await network.set_profile(b.node, {"area": "Romford"})
+    await joining.set_profile(b.node, {"area": "Romford"})
     await cluster.converged()
     token = cluster.tokens[0]
     async with aiohttp.ClientSession() as http:
@@ -45,7 +45,7 @@ async def test_the_groups_api_lists_every_admitted_group_to_an_authenticated_cli
 async def test_a_profile_change_on_one_node_reaches_every_other(cluster):
     services = await cluster.form(4)
     await cluster.converged()
-    await network.set_profile(services[3].node, {"meets": "Saturdays at 11"})
+    await joining.set_profile(services[3].node, {"meets": "Saturdays at 11"})
 
     def everywhere() -> bool:
         return all(

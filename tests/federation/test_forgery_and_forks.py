@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from groupnet.network import joining as network
+from groupnet.network import joining
 from groupnet.wire import crypto
 from groupnet.wire.rejection import Refused
 
@@ -27,7 +27,7 @@ async def groupnet_cli(*args: str) -> tuple[int, str]:
 async def test_a_forged_entry_is_refused_by_every_node(cluster):
     services = await cluster.form(3)
     b = services[1]
-    await network.set_profile(b.node, {"area": "genuine"})
+    await joining.set_profile(b.node, {"area": "genuine"})
     await cluster.converged()
     head = b.node.state.head_of(b.node.id)
     impostor = crypto.SigningKey.generate()
@@ -48,7 +48,7 @@ async def make_fork(cluster, count: int = 3):
     """B signs two different entries at one seq; only A is sent the second."""
     services = await cluster.form(count)
     a, b = services[0], services[1]
-    await network.set_profile(b.node, {"area": "honest"})
+    await joining.set_profile(b.node, {"area": "honest"})
     await cluster.converged()
     head = b.node.state.head_of(b.node.id)
     held_entry = await b.node.entry(head.id)
@@ -83,7 +83,7 @@ async def test_an_equivocating_author_is_frozen_everywhere(cluster):
     await eventually(lambda: all(b.node.id in s.node.state.frozen for s in services),
                      what="the author frozen on every node")
     with pytest.raises(Refused) as refused:
-        await network.set_profile(b.node, {"area": "carry on"})
+        await joining.set_profile(b.node, {"area": "carry on"})
     assert refused.value.rejection.code == "equivocated"
     key = node_key(b.node)
     net = b.node.state.net
@@ -98,8 +98,8 @@ async def test_a_fork_proof_reaches_a_node_that_was_behind(cluster):
     services, b, seq, pair = await make_fork(cluster, count=2)
     late = await cluster.add("Latecomer")
     a = services[0]
-    await network.admit(a.node, a.client, late.node.config.url)
-    await network.join(late.node, late.client, a.node.config.url)
+    await joining.admit(a.node, a.client, late.node.config.url)
+    await joining.join(late.node, late.client, a.node.config.url)
     await eventually(lambda: late.node.state.forks, what="the late node to learn of the fork")
     fork = late.node.state.forks[0]
     assert (fork.author, fork.seq, [fork.first, fork.second]) == (b.node.id, seq, pair)
@@ -122,7 +122,7 @@ async def test_a_fork_proof_reaches_a_node_offline_during_the_fork_by_pull_alone
     a, b, d = services[0], services[1], services[3]
     await cluster.converged()
     await cluster.stop(d)
-    await network.set_profile(b.node, {"area": "honest"})
+    await joining.set_profile(b.node, {"area": "honest"})
     head = b.node.state.head_of(b.node.id)
     held_entry = await b.node.entry(head.id)
     await eventually(lambda: a.node.state.head_of(b.node.id).seq >= head.seq,
@@ -160,7 +160,7 @@ async def test_two_conflicting_entries_in_one_batch_are_caught_as_a_fork(cluster
 async def test_a_node_that_found_a_fork_still_pushes_each_entry_once_and_in_order(cluster):
     services, b, seq, pair = await make_fork(cluster)
     a = services[0]
-    await network.set_profile(a.node, {"area": "after the fork"})
+    await joining.set_profile(a.node, {"area": "after the fork"})
     for after in range(a.node.last_rx + 1):
         pushed = [rx for rx, _, _ in await a.node.outgoing(after, 50)]
         stored = [rx for rx, _ in await a.node.feed(after, 50)]

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from groupnet import config as node_config
-from groupnet.network import joining as network
+from groupnet import config
+from groupnet.network import joining
 from groupnet.wire import crypto
 from groupnet.wire.rejection import Refused
 
@@ -41,7 +41,7 @@ async def verify_everywhere(services) -> None:
 async def test_after_a_key_rotation_old_entries_stay_valid_and_only_the_new_key_signs(cluster):
     services = await cluster.form(3)
     b = services[1]
-    await network.set_profile(b.node, {"area": "signed with the first key"})
+    await joining.set_profile(b.node, {"area": "signed with the first key"})
     await cluster.converged()
     old_key = node_key(b.node)
     await cluster.stop(b)
@@ -51,7 +51,7 @@ async def test_after_a_key_rotation_old_entries_stay_valid_and_only_the_new_key_
     assert new_key.public != old_key.public
     services[1] = b = await cluster.start(b.node.directory)
 
-    await network.set_profile(b.node, {"area": "signed with the second key"})
+    await joining.set_profile(b.node, {"area": "signed with the second key"})
     await eventually(lambda: areas(services, b) == {"signed with the second key"},
                      what="the profile signed with the new key on every node")
     await cluster.converged()
@@ -75,7 +75,7 @@ async def test_a_running_node_signs_with_a_key_rotated_from_the_command_line(clu
     await cluster.converged()
     code, output = await groupnet_cli("key", "rotate", str(b.node.directory))
     assert code == 0, output
-    await network.set_profile(b.node, {"area": "after rotating"})
+    await joining.set_profile(b.node, {"area": "after rotating"})
     await eventually(lambda: areas(services, b) == {"after rotating"},
                      what="the running node's next profile on every node")
     await cluster.converged()
@@ -85,7 +85,7 @@ async def test_a_running_node_signs_with_a_key_rotated_from_the_command_line(clu
 async def test_a_revoked_log_takes_nothing_more_anywhere(cluster):
     services = await cluster.form(3)
     b = services[1]
-    await network.set_profile(b.node, {"area": "before revoking"})
+    await joining.set_profile(b.node, {"area": "before revoking"})
     await cluster.converged()
     code, output = await groupnet_cli("key", "revoke", str(b.node.directory),
                                       "--reason", "the laptop was stolen")
@@ -94,15 +94,15 @@ async def test_a_revoked_log_takes_nothing_more_anywhere(cluster):
                      what="the revocation on every node")
 
     with pytest.raises(Refused) as refused:
-        await network.set_profile(b.node, {"area": "after revoking"})
+        await joining.set_profile(b.node, {"area": "after revoking"})
     assert refused.value.rejection.code == "revoked"
-    key = crypto.load_key(b.node.directory / node_config.KEY_FILE)
+    key = crypto.load_key(b.node.directory / config.KEY_FILE)
     late = next_profile(key, services[0].node, b.node.id, "after revoking")
     for service in services:
         if service is not b:
             [result] = await push(service.node.config.url, late.raw)
             assert (result["status"], result["code"]) == ("rejected", "revoked")
-    await network.set_profile(services[2].node, {"area": "others carry on"})
+    await joining.set_profile(services[2].node, {"area": "others carry on"})
     await cluster.converged()
     assert areas(services, b) == {"before revoking"}
     await verify_everywhere(services)

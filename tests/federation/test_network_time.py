@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from groupnet.network import joining as network
+from groupnet.network import joining
 
 from ..conftest import eventually
 from .wire import api
@@ -12,7 +12,7 @@ async def test_every_node_gives_an_entry_the_same_witnessed_time_and_deadline_an
     services = await cluster.form(3)
     b = services[1]
     await cluster.converged()
-    entry = await network.set_profile(b.node, {"area": "on time?"})
+    entry = await joining.set_profile(b.node, {"area": "on time?"})
 
     def times() -> set:
         return {s.node.state.network_time(b.node.id, entry.seq) for s in services}
@@ -40,7 +40,7 @@ async def test_an_entry_not_yet_witnessed_by_a_majority_has_no_network_time_yet(
     a, b, c = await cluster.form(3)
     await cluster.converged()
     cluster.partition([a], [b], [c])
-    entry = await network.set_profile(b.node, {"area": "nobody saw this"})
+    entry = await joining.set_profile(b.node, {"area": "nobody saw this"})
     assert b.node.state.network_time(b.node.id, entry.seq) is None
     assert b.node.state.arrived_before(b.node.id, entry.seq, entry.ts + 3_600_000) is None
     status, answer = await api(

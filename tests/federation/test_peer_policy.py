@@ -19,7 +19,7 @@ from groupnet.cli.main import main
 from groupnet.config import load
 from groupnet.federation.client import PeerClient, PeerNotAllowed
 from groupnet.federation.peer_policy import PeerPolicy, kind_of
-from groupnet.network import joining as network
+from groupnet.network import joining
 
 from ..conftest import FAST_ORDERS, eventually, free_port
 
@@ -104,7 +104,7 @@ async def test_a_node_with_the_default_policy_neither_pushes_to_nor_pulls_from_l
     a, b = [await cluster.start(d, allow_private_peers=False) for d in directories]
     a_url, b_url = a.node.config.url, b.node.config.url
 
-    entry = await network.set_profile(b.node, {"area": "Romford"})
+    entry = await joining.set_profile(b.node, {"area": "Romford"})
 
     def refused_both_ways() -> bool:
         return b.client.refused.keys() == {a_url} and a.client.refused.keys() == {b_url}
@@ -159,17 +159,17 @@ async def test_a_member_cannot_point_the_network_at_a_nodes_internal_address(clu
         victim = await cluster.start(founder_dir, allow_private_peers=False,
                                      allowed_peer_networks=["127.0.0.1/32"])
         attacker = await cluster.add("Havering")
-        await network.found(victim.node, "Test Network", FAST_ORDERS)
-        await network.admit(victim.node, victim.client, attacker.node.config.url)
-        await network.join(attacker.node, attacker.client, victim.node.config.url)
+        await joining.found(victim.node, "Test Network", FAST_ORDERS)
+        await joining.admit(victim.node, victim.client, attacker.node.config.url)
+        await joining.join(attacker.node, attacker.client, victim.node.config.url)
         await attacker.outbox.refresh()
         await victim.outbox.refresh()
 
         target = f"http://127.0.0.2:{port}/internal-admin"
-        await network.set_profile(attacker.node, {"url": target})
+        await joining.set_profile(attacker.node, {"url": target})
         await eventually(lambda: victim.node.state.members[attacker.node.id].url == target,
                          what="the victim to take the new address")
-        await network.set_profile(victim.node, {"area": "Walworth"})
+        await joining.set_profile(victim.node, {"area": "Walworth"})
         origin = f"http://127.0.0.2:{port}"
         await eventually(lambda: origin in victim.client.refused,
                          what="the victim to refuse the internal address")

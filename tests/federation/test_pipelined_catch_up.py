@@ -11,7 +11,7 @@ from groupnet.clock import now_ms
 from groupnet.federation import sync
 from groupnet.federation.client import PeerClient
 from groupnet.federation.peer_policy import PeerPolicy
-from groupnet.network import joining as network
+from groupnet.network import joining
 from groupnet.network.node import Node
 from groupnet.wire import crypto, messages
 from groupnet.wire.messages import Admit, KeyRotate, NetworkStandingOrders, Profile
@@ -44,7 +44,7 @@ async def test_a_fresh_node_takes_every_page_in_order_even_across_a_key_rotation
     fresh = await Node.open(directory)
     client = PeerClient(policy=PeerPolicy.of(fresh.config))
     try:
-        fetched = await network.join(fresh, client, peer.node.config.url)
+        fetched = await joining.join(fresh, client, peer.node.config.url)
         assert fetched == peer.node.last_rx
         assert fresh.state.head_of(author).seq == 250
         assert fresh.state.key_at(author, 250) == new.public

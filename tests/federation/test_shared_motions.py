@@ -5,8 +5,7 @@ from __future__ import annotations
 import aiohttp
 
 from groupnet.config import KEY_FILE
-from groupnet.network import joining as network
-from groupnet.network import sharing
+from groupnet.network import joining, sharing
 from groupnet.wire import crypto, messages
 
 from ..conftest import eventually
@@ -163,8 +162,8 @@ async def test_a_motion_shared_before_a_group_joined_reaches_it_on_join(cluster)
     a, b = await cluster.form(2)
     shared = await sharing.share(a.node, "Early motion", "Text.", [], ADOPTED)
     late = await cluster.add("Late group")
-    await network.admit(a.node, a.client, late.node.config.url)
-    await network.join(late.node, late.client, a.node.config.url)
+    await joining.admit(a.node, a.client, late.node.config.url)
+    await joining.join(late.node, late.client, a.node.config.url)
     await late.outbox.refresh()
     await cluster.converged()
     assert shared.id in late.node.state.motions.motions

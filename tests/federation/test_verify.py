@@ -7,8 +7,8 @@ import shutil
 import sqlite3
 import sys
 
-from groupnet import config as node_config
-from groupnet.network import joining as network
+from groupnet import config
+from groupnet.network import joining
 
 
 async def groupnet_cli(*args: str) -> tuple[int, str]:
@@ -53,11 +53,11 @@ TAMPERING = {
 async def test_verify_fails_on_a_tampered_database_and_passes_an_untouched_one(cluster):
     a, b = await cluster.form(2)
     for i in range(3):
-        await network.set_profile(b.node, {"area": f"area {i}"})
+        await joining.set_profile(b.node, {"area": f"area {i}"})
     await cluster.converged()
     directory, author = a.node.directory, b.node.id
     await cluster.close()
-    with sqlite3.connect(directory / node_config.DB_FILE) as db:
+    with sqlite3.connect(directory / config.DB_FILE) as db:
         # the middle one of the author's profiles: entries after it depend on it
         profiles = db.execute(
             "SELECT rx, seq FROM entries WHERE author = ? AND kind = 'group.profile' "
@@ -68,7 +68,7 @@ async def test_verify_fails_on_a_tampered_database_and_passes_an_untouched_one(c
     for what, (tamper, _) in TAMPERING.items():
         copy = directory.with_name(what.replace(" ", "-"))
         shutil.copytree(directory, copy)
-        with sqlite3.connect(copy / node_config.DB_FILE) as db:
+        with sqlite3.connect(copy / config.DB_FILE) as db:
             tamper(db, rx)
         copies[what] = copy
     outcomes = await asyncio.gather(

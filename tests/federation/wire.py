@@ -7,7 +7,7 @@ from pathlib import Path
 
 import aiohttp
 
-from groupnet import config as node_config
+from groupnet import config
 from groupnet.clock import now_ms
 from groupnet.network.node import Node
 from groupnet.wire import crypto, messages
@@ -15,7 +15,7 @@ from groupnet.wire.messages import Entry, Profile
 
 
 def node_key(node: Node) -> crypto.SigningKey:
-    return crypto.load_key(node.directory / node_config.KEY_FILE)
+    return crypto.load_key(node.directory / config.KEY_FILE)
 
 
 def forge_profile(key: crypto.SigningKey, net: str, author: str, seq: int, prev: str | None,
@@ -67,5 +67,5 @@ async def held(node: Node) -> tuple[int, int, str]:
 
 
 def rows(directory: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    with sqlite3.connect(directory / node_config.DB_FILE) as db:
+    with sqlite3.connect(directory / config.DB_FILE) as db:
         return db.execute(sql, params).fetchall()

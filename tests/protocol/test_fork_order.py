@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from groupnet import config as node_config
-from groupnet.cli import vectors as wire_vectors
+from groupnet import config
+from groupnet.cli import vectors
 from groupnet.cli.setup import create_node
-from groupnet.network import joining as network
-from groupnet.network import verify
+from groupnet.network import joining, verify
 from groupnet.network.node import RETRY_LATER, Node
 from groupnet.procedure.network import NetworkState
 from groupnet.wire import crypto, messages
@@ -180,15 +179,15 @@ async def test_verify_finds_nothing_wrong_with_entries_that_wait_after_a_fork(fr
         await node.close()
 
 
-def _waits(directory: Path) -> dict[str, wire_vectors.Signed]:
+def _waits(directory: Path) -> dict[str, vectors.Signed]:
     """Entries after which the node in `directory` (as "third") holds its own entry waiting.
 
     Second admits fourth at its seq 2, then signs another seq 2: frozen below the
     admission, fourth is no member, so fourth's motion waits, and third's reply to it
     (citing fourth's seq 1) waits for the motion. Third itself stays a member.
     """
-    s = wire_vectors.Scenario("own entry waits", "")
-    s.keys["third"] = crypto.load_key(directory / node_config.KEY_FILE)  # the node itself
+    s = vectors.Scenario("own entry waits", "")
+    s.keys["third"] = crypto.load_key(directory / config.KEY_FILE)  # the node itself
     founder, second, third, fourth = (s.log(n) for n in ("founder", "second", "third",
                                                           "fourth"))
     e = {"charter": s.charter("founder")}
@@ -232,12 +231,12 @@ async def test_a_node_whose_own_entry_waits_writes_nothing_until_it_counts(fresh
     node, entries = await _node_with_its_own_entry_waiting(fresh_nodes())
     try:
         with pytest.raises(Refused) as refused:
-            await network.set_profile(node, {"area": "anything"})
+            await joining.set_profile(node, {"area": "anything"})
         assert refused.value.rejection.code == "missing_dependency"
         assert (await node.entry(entries["reply"].id)) is not None  # held, untouched
         [readmitted] = await node.ingest([entries["readmit fourth"].raw], now=NOW)
         assert readmitted.status == "accepted" and node.state.waiting() == []
-        entry = await network.set_profile(node, {"area": "now it can"})
+        entry = await joining.set_profile(node, {"area": "now it can"})
         assert entry.seq == 2
     finally:
         await node.close()

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from referencing import Registry, Resource
 
-from groupnet.cli import vectors as wire_vectors
+from groupnet.cli import vectors
 from groupnet.cli.setup import create_node
 from groupnet.network.node import Node
 from groupnet.wire import crypto, messages
@@ -116,7 +116,7 @@ def test_schema_files_are_what_the_msgspec_types_generate():
 
 
 def test_vector_files_are_what_the_generator_makes():
-    made = {name: wire_schema.render(doc) for name, doc in wire_vectors.vectors().items()}
+    made = {name: wire_schema.render(doc) for name, doc in vectors.vectors().items()}
     held = {p.name: p.read_text(encoding="utf-8") for p in VECTOR_FILES}
     assert set(held) == set(made), (
         "protocol/vectors/ does not match groupnet/cli/vectors.py; "
@@ -413,7 +413,7 @@ def _build(envelope) -> tuple[crypto.SigningKey, messages.Entry]:
     return key, messages.build(key, net, key.public, number, prev, ts, kind, body)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ENVELOPES)
 def test_a_built_entry_parses_back_to_the_same_bytes_and_follows_spec_2_2(envelope):
     key, entry = _build(envelope)
@@ -424,7 +424,7 @@ def test_a_built_entry_parses_back_to_the_same_bytes_and_follows_spec_2_2(envelo
     assert spec_canonical(json.loads(entry.raw)) == entry.raw
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ENVELOPES, st.data())
 def test_any_single_byte_changed_makes_a_valid_entry_fail(envelope, data):
     key, entry = _build(envelope)

@@ -8,8 +8,7 @@ in is open to all.
 
 from __future__ import annotations
 
-from groupnet.web.api import account as api_account
-from groupnet.web.api import register as api_register
+from groupnet.web.api import account, register
 from groupnet.web.api.routes import all_endpoints
 
 # (method, path, body) per endpoint; {other} is a third member nobody signs in as.
@@ -64,7 +63,7 @@ def _reached(answer) -> bool:
 
 
 def _mine():
-    return [*api_register.ENDPOINTS, *api_account.ENDPOINTS]
+    return [*register.ENDPOINTS, *account.ENDPOINTS]
 
 
 async def _each(group, as_):

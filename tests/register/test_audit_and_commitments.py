@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from groupnet.procedure.group import register_commitment as rc
+from groupnet.procedure.group import register_commitment
 
 from ..conftest import eventually
 from .conftest import cli, lapse_by_the_rules
@@ -73,12 +73,13 @@ async def test_a_member_checks_they_are_counted_in_the_published_commitment(grou
                                       "active_members": 2, "root": body["root"]}
     # the member can check the proof themselves, from the published root alone
     salt = bytes.fromhex(mine.body["salt"])
-    assert rc.leaf(group.ids["member"], salt).hex() == mine.body["leaf"]
-    proof = rc.InclusionProof(mine.body["proof"]["leaf_index"], mine.body["proof"]["tree_size"],
-                              tuple(mine.body["proof"]["path"]))
-    claim = rc.RegisterCommitment(wire.freeze, wire.active_members, wire.root)
-    assert rc.verify_inclusion(claim, group.ids["member"], salt, proof)
-    assert not rc.verify_inclusion(claim, left, salt, proof)
+    assert register_commitment.leaf(group.ids["member"], salt).hex() == mine.body["leaf"]
+    proof = register_commitment.InclusionProof(mine.body["proof"]["leaf_index"],
+                                               mine.body["proof"]["tree_size"],
+                                               tuple(mine.body["proof"]["path"]))
+    claim = register_commitment.RegisterCommitment(wire.freeze, wire.active_members, wire.root)
+    assert register_commitment.verify_inclusion(claim, group.ids["member"], salt, proof)
+    assert not register_commitment.verify_inclusion(claim, left, salt, proof)
 
     resigned = await group.call("GET", "/api/v1/me/inclusion", as_=les)
     assert resigned.status == 200 and resigned.body["included"] is False

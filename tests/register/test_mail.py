@@ -7,7 +7,7 @@ import re
 import time
 from datetime import UTC, datetime
 
-from groupnet import config as node_config
+from groupnet import config
 from groupnet.clock import now_ms
 from groupnet.config import SmtpConfig
 from groupnet.group import mail
@@ -159,15 +159,15 @@ async def test_the_command_line_prints_the_invitation_link_when_there_is_nosmtp_
 
 async def test_smtp_settings_live_in_node_toml_and_a_node_without_them_still_loads(group):
     directory = group.node.directory
-    plain = node_config.load(directory)
+    plain = config.load(directory)
     assert plain.smtp is None
-    settings = node_config.NodeConfig(name="Southwark", url=group.url, smtp=SmtpConfig(
+    settings = config.NodeConfig(name="Southwark", url=group.url, smtp=SmtpConfig(
         host="smtp.example.org", port=465, tls=True, starttls=False, username="southwark",
         password='with "quotes"', from_address="Southwark <southwark@example.org>"))
-    (directory / node_config.CONFIG_FILE).write_text(node_config.dump(settings))
-    loaded = node_config.load(directory)
+    (directory / config.CONFIG_FILE).write_text(config.dump(settings))
+    loaded = config.load(directory)
     assert loaded.smtp == settings.smtp
-    assert "[smtp]" in (directory / node_config.CONFIG_FILE).read_text()
+    assert "[smtp]" in (directory / config.CONFIG_FILE).read_text()
 
 
 async def test_a_reset_requested_by_email_arrives_without_holding_up_the_answer(group,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from groupnet.store import register as store
+from groupnet.store import register as store_register
 
 from ..conftest import free_port
 
@@ -43,9 +43,9 @@ async def test_a_member_already_holding_a_role_named_admin_gains_nothing_by_it(g
     # a register written before the name was reserved
     mo = group.ids["member"]
     async with group.node.transaction() as db:
-        member, version = await store.load(db, mo)
-        await store.save(db, msgspec.structs.replace(member, roles=("admin",)), version,
-                         "test", 0)
+        member, version = await store_register.load(db, mo)
+        await store_register.save(db, msgspec.structs.replace(member, roles=("admin",)), version,
+                                  "test", 0)
     assert (await group.call("GET", f"/api/v1/members/{mo}")).body["roles"] == ["admin"]
     admitted = await group.call("POST", "/api/v1/admissions", as_="member", json=ELSEWHERE)
     assert admitted.status == 403 and admitted.code() == "forbidden"

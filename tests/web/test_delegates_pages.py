@@ -15,7 +15,7 @@ async def test_a_group_elects_a_mandated_delegate_and_publishes_the_credential(s
     secretary = await (await browser.new_context()).new_page()
     await sign_in(secretary, site, "Sam Secretary")
     await secretary.goto(site.url + "/meetings/new")
-    await secretary.get_by_label("Starts at (UTC)").fill(
+    await secretary.get_by_label("Starts at (UTC time)").fill(
         local_input(clock.now(site.node) + 8 * DAY_MS))
     await secretary.get_by_label("Place").fill("Village Hall")
     await secretary.get_by_label("Agenda").fill("Conference delegates")

@@ -32,7 +32,7 @@ async def test_a_charged_member_sees_the_disclosed_evidence_and_every_deadline_a
 
     # Too early for a hearing: the rule says why, beside the form.
     soon = datetime.now(UTC) + timedelta(days=9)
-    await officer.get_by_label("Hearing at (UTC)").fill(soon.strftime("%Y-%m-%dT%H:%M"))
+    await officer.get_by_label("Hearing at (UTC time)").fill(soon.strftime("%Y-%m-%dT%H:%M"))
     await officer.get_by_label("Panel (one member a line: email or id)").fill(
         "sam.secretary@example.org")
     await officer.get_by_role("button", name="Schedule hearing").click()

@@ -13,7 +13,7 @@ async def test_meeting_notices_wait_until_passed_on_by_hand_and_then_count(two_s
     await sign_in_as_operator(page, southwark)
     await page.goto(southwark.url + "/meetings/new")
     starts = datetime.now(UTC) + timedelta(days=10)
-    await page.get_by_label("Starts at (UTC)").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    await page.get_by_label("Starts at (UTC time)").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     await page.get_by_label("Place").fill("Library")
     await page.get_by_label("Agenda").fill("Motions")
     await page.get_by_role("button", name="Call meeting and send notice").click()

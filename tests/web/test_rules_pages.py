@@ -21,7 +21,7 @@ async def test_members_read_the_standing_orders_and_a_short_notice_rule_change_i
 
     # A general meeting eight days ahead: enough notice for a motion, not for a rule change.
     await page.goto(site.url + "/meetings/new")
-    await page.get_by_label("Starts at (UTC)").fill(
+    await page.get_by_label("Starts at (UTC time)").fill(
         local_input(clock.now(site.node) + 8 * DAY_MS))
     await page.get_by_label("Place").fill("Bermondsey Village Hall")
     await page.get_by_label("Agenda").fill("Rule changes")

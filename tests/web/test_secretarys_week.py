@@ -22,7 +22,7 @@ async def call_meeting_and_pass_on_its_notices(page, site, agenda: str) -> str:
     meeting's address."""
     await follow_nav(page, "Meetings")
     await page.get_by_role("link", name="Call a meeting").click()
-    await page.get_by_label("Starts at (UTC)").fill(
+    await page.get_by_label("Starts at (UTC time)").fill(
         local_input(clock.now(site.node) + 8 * DAY_MS))
     await page.get_by_label("Place").fill("Village Hall")
     await page.get_by_label("Agenda").fill(agenda)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from groupnet.network import joining as network
+from groupnet.network import joining
 from tests.web.conftest import follow_nav, screenshot, sign_in, sign_in_as_operator
 
 
@@ -68,7 +68,7 @@ async def test_a_meeting_called_with_too_little_notice_says_it_cannot_decide(sit
     await page.goto(site.url + "/meetings/new")
     from datetime import UTC, datetime, timedelta
     soon = datetime.now(UTC) + timedelta(days=2)
-    await page.get_by_label("Starts at (UTC)").fill(soon.strftime("%Y-%m-%dT%H:%M"))
+    await page.get_by_label("Starts at (UTC time)").fill(soon.strftime("%Y-%m-%dT%H:%M"))
     await page.get_by_label("Place").fill("The pub")
     await page.get_by_label("Agenda").fill("Emergency motion")
     await page.get_by_role("button", name="Call meeting and send notice").click()
@@ -94,7 +94,7 @@ async def test_a_form_posted_without_its_security_token_is_refused_and_changes_n
 
 
 async def test_a_group_name_with_a_script_tag_shows_as_text(site, page):
-    await network.set_profile(site.node, {"name": "<script>window.pwned=1</script>Southwark",
+    await joining.set_profile(site.node, {"name": "<script>window.pwned=1</script>Southwark",
                                           "area": "<b>Bermondsey</b>"})
     await sign_in_as_operator(page, site)
     await page.goto(site.url + "/directory")

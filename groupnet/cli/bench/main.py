@@ -34,15 +34,17 @@ import aiohttp
 import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ... import config as node_config
+from ... import config, store
 from ...federation.client import PeerClient
 from ...federation.peer_policy import PeerPolicy
-from ...network import joining as network
+from ...network import joining
 from ...network.node import Node
 from ...service import Service
+from ...store import entries
 from ...wire import crypto, messages
 from ...wire.messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
 from ..setup import create_node, free_port
+from .conference import add_conference_parser, bench_conference
 from .members import add_members_parser, bench_members
 from .pages import add_pages_parser, bench_pages
 from .propagation import add_propagation_parser, run_propagation
@@ -88,6 +90,7 @@ def add_bench_parser(commands: argparse._SubParsersAction, handler: Callable) ->
     add_members_parser(kinds, handler)
     add_pages_parser(kinds, handler)
     add_propagation_parser(kinds, handler)
+    add_conference_parser(kinds, handler)
 
 
 async def run_bench(args: argparse.Namespace) -> int:
@@ -97,6 +100,8 @@ async def run_bench(args: argparse.Namespace) -> int:
         return await bench_pages(args)
     if args.bench == "propagation":
         return await run_propagation(args)
+    if args.bench == "conference":
+        return await bench_conference(args)
     # The sample authors are unreachable on purpose; their failed pushes are
     # logged at info level and would drown the figures.
     root = logging.getLogger()
@@ -222,11 +227,11 @@ class Timing:
     node_cpu: float             # this process: event loop, SQLite thread, HTTP
     checkers_cpu: float | None  # its worker processes: the signature checks
 
-    def per_entry(self, entries: int) -> str:
-        node = f"node process {self.node_cpu / entries * 1e6:.0f} us"
+    def per_entry(self, count: int) -> str:
+        node = f"node process {self.node_cpu / count * 1e6:.0f} us"
         if self.checkers_cpu is None:
             return node
-        return f"{node}, signature workers {self.checkers_cpu / entries * 1e6:.0f} us"
+        return f"{node}, signature workers {self.checkers_cpu / count * 1e6:.0f} us"
 
 
 class Stopwatch:
@@ -379,13 +384,13 @@ async def bench_catchup(args: argparse.Namespace) -> int:
         port = free_port()
         peer_dir = base / "peer"
         token = await create_bench_node(peer_dir, "Peer", port)
-        founder = crypto.load_key(peer_dir / node_config.KEY_FILE)
+        founder = crypto.load_key(peer_dir / config.KEY_FILE)
         print(f"preparing {args.messages} signed entries from {args.authors} authors …",
               flush=True)
         profiles = args.messages - 1 - args.authors
         sample = make_network(founder, args.authors, split(profiles, args.authors))
         feed = sample.setup + interleave(sample.logs)
-        _store_rows(peer_dir, feed)
+        await _store_rows(peer_dir, feed)
         reference = RawSignatures(feed)
         del sample
         url = f"http://127.0.0.1:{port}"
@@ -431,27 +436,18 @@ async def bench_catchup(args: argparse.Namespace) -> int:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _store_rows(directory: Path, raws: list[bytes]) -> None:
+async def _store_rows(directory: Path, raws: list[bytes]) -> None:
     """Fill the peer's database quickly: the signed rows, in an order it could accept them.
 
     This skips the peer's own checks (the fresh node makes them all) and is
     why the peer is started only afterwards: it folds what it holds on start.
     """
-    import sqlite3
-
-    received = int(time.time() * 1000)
-    rows = []
-    for raw in raws:
-        entry = _parse(raw)
-        rows.append((entry.author, entry.seq, entry.id, entry.kind, entry.ts, received, raw))
-    db = sqlite3.connect(directory / node_config.DB_FILE, isolation_level=None)
+    db = await store.connect(directory / config.DB_FILE)
     try:
-        db.execute("BEGIN IMMEDIATE")
-        db.executemany("INSERT INTO entries (author, seq, id, kind, ts, received, raw) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        db.execute("COMMIT")
+        async with store.write_transaction(db):
+            await entries.insert(db, [_parse(raw) for raw in raws], int(time.time() * 1000))
     finally:
-        db.close()
+        await db.close()
 
 
 async def _catchup_round(directory: Path, url: str, expected: int, peer_hash: str,
@@ -461,7 +457,7 @@ async def _catchup_round(directory: Path, url: str, expected: int, peer_hash: st
     client = PeerClient(timeout=60, policy=PeerPolicy.of(node.config))
     try:
         stopwatch = Stopwatch(exclude=peer)
-        fetched = await network.join(node, client, url)
+        fetched = await joining.join(node, client, url)
         timing = stopwatch.read()
         if fetched != expected:
             raise SystemExit(f"error: the fresh node took {fetched} of {expected} entries")

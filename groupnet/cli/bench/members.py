@@ -27,7 +27,7 @@ from pathlib import Path
 
 import aiohttp
 
-from ...group import register
+from ...group import register_import
 from ...group.people import CLI
 from ...network.node import Node
 from ...service import Service
@@ -96,8 +96,8 @@ async def bench_members(args: argparse.Namespace) -> int:
                   f"{csv_file.stat().st_size // 1024} KiB CSV file, as `groupnet member "
                   "import` does …", flush=True)
             start, cpu = time.perf_counter(), time.process_time()
-            text = register.decode_csv(csv_file.read_bytes())
-            report = await register.import_csv(node, CLI, text, skip_invalid=False)
+            text = register_import.decode_csv(csv_file.read_bytes())
+            report = await register_import.import_csv(node, CLI, text, skip_invalid=False)
             import_seconds = time.perf_counter() - start
             import_cpu = time.process_time() - cpu
             if report.imported != args.members:

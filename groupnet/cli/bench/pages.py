@@ -26,14 +26,13 @@ from pathlib import Path
 import aiohttp
 
 from ... import clock
-from ...group import meetings, motions, register
+from ...group import meetings, motions, register_import
 from ...group.people import CLI
-from ...network import joining as network
-from ...network import sharing
+from ...network import joining, sharing
 from ...network.node import Node
 from ...procedure.group.standing_orders import DAY_MS
 from ...service import Service
-from ...store import register as store
+from ...store import register as store_register
 from ...wire.messages import NetworkStandingOrders
 from ..setup import create_node, free_port
 from .members import sample_csv
@@ -56,12 +55,13 @@ def add_pages_parser(kinds: argparse._SubParsersAction, handler: Callable) -> No
 
 async def _scene(node: Node, members: int) -> dict[str, str]:
     """The register, a meeting, a motion with an amendment, a shared motion: page paths."""
-    await network.found(node, "Benchmark Network", NetworkStandingOrders())
-    await network.set_profile(node, {"area": "Southwark", "meets": "Tuesdays"})
-    report = await register.import_csv(node, CLI, sample_csv(members), skip_invalid=False)
+    await joining.found(node, "Benchmark Network", NetworkStandingOrders())
+    await joining.set_profile(node, {"area": "Southwark", "meets": "Tuesdays"})
+    report = await register_import.import_csv(node, CLI, sample_csv(members),
+                                              skip_invalid=False)
     if report.imported != members:
         raise SystemExit(f"error: imported {report.imported} of {members}")
-    page = await store.page(node.db, store.Filters(status="active"), None, 3)
+    page = await store_register.page(node.db, store_register.Filters(status="active"), None, 3)
     first, second, third = (m.id for m in page.members)
     starts = datetime.now(UTC) + timedelta(days=8)
     meeting = await meetings.call(node, CLI, meetings.CallMeeting(

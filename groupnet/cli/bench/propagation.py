@@ -23,8 +23,7 @@ import time
 from pathlib import Path
 
 from ...federation.overlay import fanout
-from ...network import joining as network
-from ...network import sharing
+from ...network import joining, sharing
 from ...network.node import Node
 from ...service import Service
 from ...wire.messages import NetworkStandingOrders
@@ -62,16 +61,16 @@ async def _form(base: Path, count: int) -> list[Service]:
         await service.start()
         services.append(service)
     founder = services[0]
-    await network.found(founder.node, "Benchmark network",
+    await joining.found(founder.node, "Benchmark network",
                         NetworkStandingOrders(witness_interval_seconds=86400))
     for service in services[1:]:
-        await network.admit(founder.node, founder.client, service.node.config.url)
+        await joining.admit(founder.node, founder.client, service.node.config.url)
     # a few joins at a time: each new node reads the founder's whole feed
     gate = asyncio.Semaphore(8)
 
     async def join(service: Service) -> None:
         async with gate:
-            await network.join(service.node, service.client, founder.node.config.url)
+            await joining.join(service.node, service.client, founder.node.config.url)
 
     await asyncio.gather(*(join(s) for s in services[1:]))
     for service in services:

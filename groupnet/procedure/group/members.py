@@ -552,6 +552,10 @@ def validate_row(line_no: int, row: Mapping[str | None, str | None],
     if not name:
         return RowError(line_no, "name is required")
     email = normalise_email(field["email"])
+    if not email:
+        return RowError(line_no, "email is required")
+    if not field["joined"]:
+        return RowError(line_no, "the date joined is required")
     if not _EMAIL.fullmatch(email):
         return RowError(line_no, f"email '{field['email']}' is not an email address")
     if not _PHONE.fullmatch(field["phone"]):

@@ -69,6 +69,8 @@ class Admission:
         self.profiles: dict[str, tuple[str, Profile]] = {}
         self._admits: dict[str, Admit] = {}
         self._founding_left = 0
+        # the charter's ts: when the network was founded (the first conference counts from it)
+        self.founded_at: int | None = None
 
     def check(self, state: NetworkState, entry: Entry) -> Rejection | None:
         if entry.kind == "network.charter":
@@ -91,6 +93,7 @@ class Admission:
         state.founder, state.orders = entry.author, body.standing_orders
         self.members[entry.author] = Member(entry.author, body.group, body.url, [], {})
         self._founding_left = body.standing_orders.admission_approvals - 1
+        self.founded_at = entry.ts
 
     def _check_admit(self, entry: Entry) -> Rejection | None:
         body: Admit = entry.body  # type: ignore[assignment]

@@ -3,7 +3,8 @@
 Kind: `delegate.credential`. A group publishes the delegates it elected to a
 named conference, with their mandates, naming each delegate once; the latest
 credential for that conference in the group's log stands, replacing earlier
-ones.
+ones. Every credential is kept too, in log order: a conference judges each
+by its credentials deadline and the group's entitlement (SPEC 5.8, K5).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ class Credentials:
 
     def __init__(self) -> None:
         self.credentials: dict[tuple[str, str], tuple[str, DelegateCredential]] = {}
+        # (author, conference) -> [(seq, ts, entry id, credential)] in log order
+        self.history: dict[tuple[str, str], list[tuple[int, int, str, DelegateCredential]]] = {}
 
     def check(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: DelegateCredential = entry.body  # type: ignore[assignment]
@@ -35,6 +38,8 @@ class Credentials:
     def apply(self, state: NetworkState, entry: Entry) -> None:
         body: DelegateCredential = entry.body  # type: ignore[assignment]
         self.credentials[(entry.author, body.conference)] = (entry.id, body)
+        self.history.setdefault((entry.author, body.conference), []).append(
+            (entry.seq, entry.ts, entry.id, body))
 
     def summary(self, state: NetworkState) -> dict[str, object]:
         return {"credentials": sorted(

@@ -38,6 +38,7 @@ from .admission import Admission, Candidate, Member
 from .bodies import Bodies
 from .chain import AuthorHead
 from .commitments import Commitments
+from .conferences import Conferences
 from .constitution import Constitutions
 from .credentials import Credentials
 from .keys import Keys
@@ -64,7 +65,7 @@ class RuleModule(Protocol):
 # The bodies of network rules. A new one is added here, and nowhere else in this package.
 RULES: tuple[type[RuleModule], ...] = (
     Admission, Keys, Witnesses, Commitments, Credentials, SharedMotions, Constitutions,
-    Bodies,
+    Bodies, Conferences,
 )
 
 _OWNER = {kind: rules for rules in RULES for kind in rules.kinds}
@@ -295,6 +296,10 @@ class NetworkState:
                                 deadline: int) -> bool | None:
         """Did entry (author, seq), dated `ts`, reach the network by `deadline`? (SPEC 5.5)"""
         return self.rules(Witnesses).arrived_before_deadline(self, author, seq, ts, deadline)
+
+    def settled_time(self, author: str, seq: int, ts: int) -> int | None:
+        """Network time of (author, seq) by the witnesses of its own `ts` (SPEC 5.5)."""
+        return self.rules(Witnesses).settled_time(self, author, seq, ts)
 
     def deadline_passed(self, deadline: int) -> bool:
         """Has the network, by its witnesses' word, passed `deadline`? (SPEC 5.5)"""

@@ -101,6 +101,10 @@ class Witnesses:
         return None
 
 
+    def latest_witness(self, witness: str) -> int | None:
+        """The `ts` of the latest witness `witness` signed, if any."""
+        return self._witness_ts.get(witness)
+
     # -- deadlines (SPEC 5.5, "Deadlines") ---------------------------------------------
 
     def deadline_witnesses(self, state: NetworkState, deadline: int,
@@ -135,6 +139,24 @@ class Witnesses:
         if (len(witnesses) - no) * 2 <= len(witnesses):
             return False
         return None
+
+    def settled_time(self, state: NetworkState, author: str, seq: int, ts: int) -> int | None:
+        """The network time of (author, seq), dated `ts`, by the witnesses of that moment.
+
+        As `network_time`, with the deadline's witnesses for `ts` (the members that were
+        witnessing when the author dated it), so groups admitted later do not move it;
+        with none, `ts` itself.
+        """
+        witnesses = self.deadline_witnesses(state, ts, author)
+        if not witnesses:
+            return ts
+        never = 2**63
+        times = sorted(
+            t if (t := self.first_witnessed(w, author, seq)) is not None else never
+            for w in witnesses
+        )
+        median = times[len(times) // 2]
+        return None if median == never else median
 
     def deadline_passed(self, state: NetworkState, deadline: int) -> bool:
         """Has the network passed `deadline`: did more than half of its witnesses sign later?

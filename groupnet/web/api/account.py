@@ -17,7 +17,7 @@ from aiohttp import web
 from ...group import commitments, register, signin
 from ...network.node import Node
 from ...procedure.group.members import is_officer, offices
-from ...store import register as store
+from ...store import register as store_register
 from ...wire.rejection import refuse
 from ..addresses import client_address
 from ..auth import RESOLVERS, SESSION_COOKIE, Caller, require
@@ -64,7 +64,7 @@ async def session_caller(node: Node, token: str) -> Caller | None:
     member_id = await signin.session_member(node, token)
     if member_id is None:
         return None
-    member, _ = await store.load(node.db, member_id)
+    member, _ = await store_register.load(node.db, member_id)
     orders = await register.standing_orders(node)
     active = member.status == "active"
     return Caller(kind="member", label=member.name, member_id=member_id,
@@ -91,7 +91,7 @@ def _own_id(request: web.Request) -> str:
 
 
 async def _signed_in(request: web.Request, session: signin.Session) -> web.Response:
-    member, _ = await store.load(node_of(request).db, session.member_id)
+    member, _ = await store_register.load(node_of(request).db, session.member_id)
     response = json({"token": session.token, "expires": session.expires,
                      "member": member_view(member)}, status=201)
     response.set_cookie(SESSION_COOKIE, session.token,
@@ -150,7 +150,7 @@ async def post_password(request: web.Request) -> web.Response:
 
 
 async def get_me(request: web.Request) -> web.Response:
-    member, _ = await store.load(node_of(request).db, _own_id(request))
+    member, _ = await store_register.load(node_of(request).db, _own_id(request))
     return json(member_view(member))
 
 

@@ -97,6 +97,8 @@ class Endpoint:
     numbered: tuple[str, ...] = ()
     # refusals beyond those every endpoint of its kind may give (e.g. 429, 502)
     refusals: tuple[int, ...] = ()
+    # the media type of a text answer (`response=str`): CSV unless it says otherwise
+    response_media: str = "text/csv"
 
     @property
     def body_required(self) -> bool:

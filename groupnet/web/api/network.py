@@ -6,7 +6,7 @@ import msgspec
 from aiohttp import web
 
 from ...limits import Link
-from ...network import joining as network
+from ...network import joining
 from ...wire.messages import Name, Text
 from ...wire.rejection import refuse
 from .endpoints import Endpoint, Query, json, node_of, query, read_body, service_of
@@ -61,7 +61,7 @@ async def get_groups(request: web.Request) -> web.Response:
 
 async def put_profile(request: web.Request) -> web.Response:
     change = await read_body(request, ProfileChange)
-    entry = await network.set_profile(node_of(request), msgspec.to_builtins(change))
+    entry = await joining.set_profile(node_of(request), msgspec.to_builtins(change))
     return json({"entry": entry.id, "seq": entry.seq})
 
 
@@ -70,7 +70,7 @@ async def post_admission(request: web.Request) -> web.Response:
     service = service_of(request)
     if service is None:
         raise refuse("not_running", "admissions need a running node", 503)
-    entry = await network.admit(node_of(request), service.client, body.url)
+    entry = await joining.admit(node_of(request), service.client, body.url)
     return json({"entry": entry.id, "seq": entry.seq}, status=201)
 
 

@@ -12,12 +12,13 @@ from typing import Annotated, Literal
 import msgspec
 from aiohttp import web
 
-from ...group import commitments, mail, register, signin
+from ...group import commitments, mail, register, register_import, signin
 from ...group.people import Actor
 from ...limits import Millis
 from ...procedure.group.members import Member
+from ...procedure.group.register_import import ORDERS, written_choices
 from ...store import audit
-from ...store import register as store
+from ...store import register as store_register
 from ...wire.rejection import refuse
 from ..auth import require
 from .endpoints import Endpoint, Query, ident, json, node_of, query, read_body
@@ -80,11 +81,11 @@ async def _officer_view(request: web.Request, member: Member) -> dict:
 
 
 async def list_members(request: web.Request) -> web.Response:
-    filters = store.Filters(**{name: query(request, name, "")
-                               for name in ("q", "status", "role", "area", "postcode")})
+    filters = store_register.Filters(**{name: query(request, name, "")
+                                        for name in ("q", "status", "role", "area", "postcode")})
     limit = query(request, "limit", 100)
-    page = await store.page(node_of(request).db, filters, query(request, "after", "") or None,
-                            limit)
+    page = await store_register.page(node_of(request).db, filters,
+                                     query(request, "after", "") or None, limit)
     return json(page)
 
 
@@ -95,7 +96,7 @@ async def post_member(request: web.Request) -> web.Response:
 
 
 async def get_member(request: web.Request) -> web.Response:
-    member, _ = await store.load(node_of(request).db, request.match_info["id"])
+    member, _ = await store_register.load(node_of(request).db, request.match_info["id"])
     return json(await _officer_view(request, member))
 
 
@@ -162,11 +163,16 @@ async def post_link(request: web.Request) -> web.Response:
 
 
 async def post_import(request: web.Request) -> web.Response:
-    text = register.decode_csv(await request.read())
+    text = register_import.decode_csv(await request.read())
+    written = query(request, "map", "")
+    columns = register.check(written_choices(p for p in written.split(";") if p.strip()), 400)
+    choices = register_import.ImportChoices(columns=columns,
+                                            dates=query(request, "dates", "auto"))
     try:
-        report = await register.import_csv(node_of(request), actor_of(request), text,
-                                           query(request, "skip_invalid", False))
-    except register.ImportRefused as refused:
+        report = await register_import.import_csv(node_of(request), actor_of(request), text,
+                                                  query(request, "skip_invalid", False),
+                                                  choices)
+    except register_import.ImportRefused as refused:
         r = refused.rejection
         return json({"error": {"code": r.code, "reason": r.reason,
                                "rows": msgspec.to_builtins(refused.errors)}}, status=422)
@@ -221,7 +227,7 @@ async def get_commitments(request: web.Request) -> web.Response:
 
 MEMBER_FILTERS = (Query("q"), Query("status", choices=STATUSES), Query("role"),
                   Query("area"), Query("postcode"), Query("after"),
-                  Query("limit", "integer", 1, store.MAX_PAGE))
+                  Query("limit", "integer", 1, store_register.MAX_PAGE))
 
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/members",
@@ -262,10 +268,14 @@ ENDPOINTS = [
              "no SMTP server to send it)", OFFICER, post_link, LinkRequest, answers=(201,),
              response=register.LinkIssued),
     Endpoint("POST", "/api/v1/register/import",
-             "Import members from a CSV body (text/csv, columns in docs/members.md, at most "
-             "max_body_bytes): all or nothing unless skip_invalid=true", OFFICER, post_import,
-             str, (Query("skip_invalid", "boolean"),), answers=(200, 201),
-             response=register.ImportReport),
+             "Import members from a CSV body (text/csv, at most max_body_bytes), ours or "
+             "another system's: columns go to the register's fields by their usual names, "
+             "or as `map` says (\"Column=field\" pairs separated by ';'); `dates` says how "
+             "to read dates (auto works it out). All or nothing unless skip_invalid=true "
+             "(docs/members.md)", OFFICER, post_import, str,
+             (Query("skip_invalid", "boolean"), Query("map", max_length=2000),
+              Query("dates", choices=ORDERS)), answers=(200, 201),
+             response=register_import.ImportReport),
     Endpoint("GET", "/api/v1/register/export",
              "The register as CSV, in the import columns", OFFICER, get_export, None,
              (Query("status", choices=STATUSES),), response=str),

@@ -15,19 +15,13 @@ from aiohttp import web
 from ...limits import MAX_ID
 from ..auth import SESSION_COOKIE, check_csrf_header, require
 from . import (
-    account as api_account,
-)
-from . import (
-    business as api_business,
-)
-from . import (
-    motions as api_motions,
-)
-from . import (
-    network as api_network,
-)
-from . import (
-    register as api_register,
+    account,
+    business,
+    conferences,
+    governance,
+    motions,
+    network,
+    register,
 )
 from .endpoints import (
     ENDPOINT,
@@ -58,8 +52,9 @@ REFUSALS = {
 
 
 def all_endpoints() -> list[Endpoint]:
-    return [*api_network.ENDPOINTS, *api_motions.ENDPOINTS, *api_register.ENDPOINTS,
-            *api_account.ENDPOINTS, *api_business.ENDPOINTS]
+    return [*network.ENDPOINTS, *motions.ENDPOINTS, *register.ENDPOINTS,
+            *account.ENDPOINTS, *business.ENDPOINTS, *conferences.ENDPOINTS,
+            *governance.ENDPOINTS]
 
 
 async def get_openapi(request: web.Request) -> web.Response:
@@ -129,7 +124,7 @@ def openapi_document() -> dict:
     for e in endpoints:
         answers: dict[str, dict] = {}
         for status in e.answers:
-            media = "text/csv" if e.response is str else "application/json"
+            media = e.response_media if e.response is str else "application/json"
             schema = schema_of[e.response] if e.response is not None else {"type": "object"}
             answers[str(status)] = {"description": _answer_meaning(status),
                                     "content": {media: {"schema": schema}}}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import account, cases, delegates, meetings, network, register
+from . import account, cases, delegates, governance, meetings, network, register
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -19,5 +19,5 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 def routes() -> list[web.AbstractRouteDef]:
     return [*account.routes(), *network.routes(), *register.routes(),
             *meetings.routes(), *cases.routes(),
-            *delegates.routes(),
+            *delegates.routes(), *governance.routes(),
             web.static("/static", STATIC, append_version=False)]

@@ -17,7 +17,7 @@ import msgspec
 from aiohttp import web
 
 from ...group import cases, mail, register, signin
-from ...store import register as store
+from ...store import register as store_register
 from ...wire.rejection import refuse
 from ..api.account import LinkAcceptance, PasswordChange, ResetRequest, Resignation, SignIn
 from ..auth import SESSION_COOKIE, caller_of
@@ -86,7 +86,7 @@ async def me_page(request: web.Request) -> web.StreamResponse:
     if caller.member_id is None:
         return render(request, "me_operator.html")
     node = node_of(request)
-    member, _ = await store.load(node.db, caller.member_id)
+    member, _ = await store_register.load(node.db, caller.member_id)
     actor = actor_of(request)
     own_cases = [c for c in await cases.listing(node.db, actor)
                  if c["member"] == caller.member_id]

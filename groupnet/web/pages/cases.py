@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from ...group import cases
-from ...store import register as store
+from ...store import register
 from ...wire.rejection import refuse
 from . import deadlines
 from .frame import (
@@ -40,7 +40,7 @@ OUTCOMES = ("no_action", "warning", "removal_from_office", "suspension", "expuls
 async def cases_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
     listing = await cases.listing(node.db, actor_of(request))
-    found = await store.records(node.db, [c["member"] for c in listing])
+    found = await register.records(node.db, [c["member"] for c in listing])
     names = {i: m.name for i, m in found.items()}
     return render(request, "cases.html", cases=listing, names=names)
 
@@ -62,7 +62,7 @@ async def case_page(request: web.Request) -> web.StreamResponse:
     case = view.case
     named = [case.member_id, case.charge.brought_by, *(e.given_by for e in case.evidence),
              *(case.hearing.panel if case.hearing else ())]
-    found = await store.records(node.db, named)
+    found = await register.records(node.db, named)
     caller = caller_of(request)
     return render(request, "case.html", view=view, deadlines={view.id: deadlines.of_case(case)},
                   names={i: m.name for i, m in found.items()}, outcomes=OUTCOMES,
@@ -118,7 +118,7 @@ async def post_interim(request: web.Request):
         "days": number(request, "days", "Days"), "reasons": text(request, "reasons")}))
 
 
-@_step("POST /api/v1/cases/{id}/hearing", "hearing", {"bad_at": "at"})
+@_step("POST /api/v1/cases/{id}/hearing", "hearing", {"bad_at": "at", "time_does_not_exist": "at"})
 async def post_hearing(request: web.Request):
     panel = [await member_id(request, line, "Panel") for line in text(request, "panel").splitlines()
              if line.strip()]

@@ -28,7 +28,7 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
+from datetime import date, datetime
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -41,8 +41,9 @@ from multidict import MultiDict, MultiDictProxy
 from ... import store
 from ...group.people import Actor
 from ...limits import MAX_ID, refusal, web_link, whole_number
+from ...local_time import LocalTime, day_text
 from ...network.node import Node
-from ...store import register as register_store
+from ...store import register
 from ...wire.rejection import Refused, Rejection, refuse
 from ..addresses import client_address
 from ..api.endpoints import ident  # noqa: F401 (pages read path ids as the API does)
@@ -73,16 +74,28 @@ class Problem(msgspec.Struct, frozen=True):
 # -- templates ---------------------------------------------------------------------
 
 
-def _when(ms: int | None) -> str:
-    if ms is None:
-        return "—"
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%d %b %Y, %H:%M UTC")
+@jinja2.pass_context
+def _when(context: jinja2.runtime.Context, ms: int | None) -> str:
+    """A moment in the group's local time, with its zone: "14 March 2017, 19:30 GMT"."""
+    return "—" if ms is None else context["local_time"].moment(ms)
 
 
-def _day(ms: int | None) -> str:
-    if ms is None:
+@jinja2.pass_context
+def _day(context: jinja2.runtime.Context, ms: int | None) -> str:
+    """The local date of a moment: "14 March 2017"."""
+    return "—" if ms is None else context["local_time"].day(ms)
+
+
+def _date(value: date | str | None) -> str:
+    """A calendar date (a `date`, or one written YYYY-MM-DD) as moments' dates read."""
+    if not value:
         return "—"
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%d %b %Y")
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return day_text(value)
 
 
 def _short(value: str | None, length: int = 12) -> str:
@@ -117,8 +130,8 @@ ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 # `web_link`: a stored link is an href only if it is http(s) (limits.py), whatever its age
-ENV.filters.update(when=_when, day=_day, short=_short, web_link=web_link, sentence=_sentence,
-                   plural=_plural)
+ENV.filters.update(when=_when, day=_day, date=_date, short=_short, web_link=web_link,
+                   sentence=_sentence, plural=_plural)
 
 
 # -- who is asking --------------------------------------------------------------------
@@ -206,6 +219,7 @@ def render(request: web.Request, template: str, status: int = 200,
     form = request.get(FORM) or MultiDict()
     html = ENV.get_template(template).render(
         node_name=node.config.name, caller=caller, csrf=csrf_token(request),
+        local_time=local_time_of(request), time_zone=node.config.time_zone,
         path=request.path, problem=problem, form=form,
         may=lambda method, path: may(caller, method, path), **context)
     response = web.Response(text=html, content_type="text/html", charset="utf-8",
@@ -385,7 +399,7 @@ async def member_id(request: web.Request, raw: str, what: str) -> str:
     """A member named on a form by member id or email: their id."""
     raw = raw.strip()
     if "@" in raw:
-        owner = await register_store.email_owner(node_of(request).db, raw.lower())
+        owner = await register.email_owner(node_of(request).db, raw.lower())
         if owner is None:
             raise refuse("not_found", f"{what}: nobody in the register has the email {raw}",
                          404)
@@ -420,16 +434,21 @@ async def person(request: web.Request, raw: str, what: str,
 
 async def names_of(request: web.Request, ids) -> dict[str, str]:
     """The register's names of the members with these ids."""
-    found = await register_store.records(node_of(request).db, [i for i in ids if i])
+    found = await register.records(node_of(request).db, [i for i in ids if i])
     return {i: m.name for i, m in found.items()}
 
 
+def local_time_of(request: web.Request) -> LocalTime:
+    """The node's time zone, in which pages show times and read what is typed."""
+    return LocalTime(node_of(request).config.time_zone)
+
+
 def moment(request: web.Request, name: str = "starts_at") -> datetime:
-    """A date and time typed on a form (UTC unless it says otherwise)."""
+    """A date and time typed on a form: local time in the node's zone, unless it gives an
+    offset. A time the clocks skip over is refused (`local_time.LocalTime.read`)."""
     raw = text(request, name)
     try:
-        moment = datetime.fromisoformat(raw)
+        typed = datetime.fromisoformat(raw)
     except ValueError:
-        raise refuse(f"bad_{name}", "give a date and a time (UTC)",
-                     400) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        raise refuse(f"bad_{name}", "give a date and a time", 400) from None
+    return local_time_of(request).read(typed)

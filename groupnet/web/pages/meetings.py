@@ -67,7 +67,8 @@ async def call_page(request: web.Request) -> web.StreamResponse:
 
 
 @action("POST", "/api/v1/meetings", "call", call_page,
-        {"bad_starts_at": "starts_at", "starts_before_notice": "starts_at",
+        {"bad_starts_at": "starts_at", "time_does_not_exist": "starts_at",
+         "starts_before_notice": "starts_at",
          "place_required": "place", "agenda_required": "agenda", "bad_link": "link"})
 async def post_call(request: web.Request) -> web.StreamResponse:
     agenda = [line.strip() for line in text(request, "agenda").splitlines() if line.strip()]

@@ -12,8 +12,7 @@ from aiohttp import web
 from ... import clock
 from ...group import adoption, meetings, motions, people, rules
 from ...limits import whole_number
-from ...network import following, sharing
-from ...network import joining as network
+from ...network import following, joining, sharing
 from ...procedure.group.motions import text_diff
 from ...store import audit, entries
 from ...wire import messages
@@ -129,7 +128,7 @@ async def post_profile(request: web.Request) -> web.StreamResponse:
     changes = {name: text(request, name) for name in ("name", "area", "meets", "contact")}
     changes["url"] = text(request, "url") or None
     body = shaped(ProfileChange, changes)
-    await network.set_profile(node_of(request), msgspec.to_builtins(body))
+    await joining.set_profile(node_of(request), msgspec.to_builtins(body))
     raise see_other("/profile?saved=1")
 
 

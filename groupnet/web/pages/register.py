@@ -8,18 +8,20 @@ Every change goes through `groupnet.group.register` (the same functions as
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
+import msgspec
 from aiohttp import web
 
-from ...group import mail, register, signin
+from ...group import mail, register, register_import, signin
 from ...procedure.group.members import TRANSITIONS
-from ...store import register as store
-from ...wire.rejection import refuse
+from ...store import register as store_register
+from ...wire.rejection import Refused, refuse
 from ..api.register import LinkRequest, RoleAssignment, StatusChange
 from .frame import (
+    FORM,
     action,
     actor_of,
+    csrf_token,
     form_of,
     ident,
     node_of,
@@ -32,7 +34,6 @@ from .frame import (
 
 STATUSES = ("active", "lapsed", "suspended", "expelled", "resigned")
 PAGE_SIZE = 50
-ROW_ERRORS = web.RequestKey("row_errors", Any)
 CONTACT = ("name", "email", "phone", "area", "postcode", "joined", "notes")
 MEMBER_FIELDS = {"invalid_member": "email", "email_taken": "email"}
 
@@ -43,9 +44,10 @@ async def members_page(request: web.Request) -> web.StreamResponse:
     status = q.get("status", "")
     if status and status not in STATUSES:
         raise refuse("bad_request", f"status is one of {', '.join(STATUSES)}", 400)
-    filters = store.Filters(q=q.get("q", "")[:200], status=status, role=q.get("role", "")[:64],
-                            area=q.get("area", "")[:200])
-    found = await store.page(node_of(request).db, filters, q.get("after") or None, PAGE_SIZE)
+    filters = store_register.Filters(q=q.get("q", "")[:200], status=status,
+                                     role=q.get("role", "")[:64], area=q.get("area", "")[:200])
+    found = await store_register.page(node_of(request).db, filters, q.get("after") or None,
+                                      PAGE_SIZE)
     return render(request, "members.html", found=found, filters=filters, statuses=STATUSES,
                   roles=(await register.standing_orders(node_of(request))).officer_roles)
 
@@ -62,7 +64,7 @@ async def post_member(request: web.Request) -> web.StreamResponse:
 @page("GET", "/api/v1/members/{id}")
 async def member_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
-    member, _ = await store.load(node.db, request.match_info["id"])
+    member, _ = await store_register.load(node.db, request.match_info["id"])
     orders = await register.standing_orders(node)
     lapse = await register.lapse_view(node, member)
     # only what an officer may do now: the rest is the member's own, or due process
@@ -126,40 +128,111 @@ async def post_link(request: web.Request) -> web.StreamResponse:
     purpose = shaped(LinkRequest, {"purpose": text(request, "purpose") or "invitation"}).purpose
     issued = await register.issue_link(node_of(request), actor_of(request),
                                        request.match_info["id"], purpose)
-    member, _ = await store.load(node_of(request).db, request.match_info["id"])
+    member, _ = await store_register.load(node_of(request).db, request.match_info["id"])
     return render(request, "link_issued.html", member=member, issued=issued, purpose=purpose)
 
 
 # -- CSV --------------------------------------------------------------------------------------
 
 
+# Importing goes in two steps: the file is uploaded and held (`register_import.hold`),
+# then its preview shows where each column goes, how the dates are read and which rows
+# would be refused; the officer may change the choices, and imports on confirmation.
+
+FIELD_NAMES = {"name": "Name", "email": "Email", "phone": "Phone", "area": "Area",
+               "postcode": "Postcode", "joined": "Date joined", "status": "Status",
+               "roles": "Roles", "notes": "Notes"}
+DATE_ORDERS = (("auto", "Work it out from the dates"),
+               ("dmy", "Day/month/year (31/01/2024)"),
+               ("mdy", "Month/day/year (01/31/2024)"),
+               ("ymd", "Year-month-day (2024-01-31)"))
+IMPORT_FIELDS = {"no_file": "file", "csv_encoding": "file", "too_large": "file"}
+# set when an import's choices differ from those its preview showed
+CHANGED = web.RequestKey("import_choices_changed", bool)
+
+
 @page("POST", "/api/v1/register/import")
 async def import_page(request: web.Request) -> web.StreamResponse:
-    return render(request, "import.html", row_errors=request.get(ROW_ERRORS) or [],
-                  report=None, columns=", ".join(register.rules_of.COLUMNS))
+    return render(request, "import.html", report=None, field_names=FIELD_NAMES)
 
 
-@action("POST", "/api/v1/register/import", "import", import_page,
-        {"csv_invalid": "file", "csv_malformed": "file", "csv_encoding": "file",
-         "csv_header": "file", "no_file": "file"})
+@action("POST", "/api/v1/register/import", "import", import_page, IMPORT_FIELDS)
 async def post_import(request: web.Request) -> web.StreamResponse:
-    form = form_of(request)
-    upload = form.get("file")
+    """The chosen file (or the pasted rows) is held, and its preview shown."""
+    upload = form_of(request).get("file")
     if upload is not None and hasattr(upload, "file") and upload.filename:
-        data = upload.file.read()
+        data, name = upload.file.read(), upload.filename
     else:
-        data = text(request, "csv").encode()
+        data, name = text(request, "csv").encode(), "the pasted rows"
     if not data.strip():
         raise refuse("no_file", "choose a CSV file, or paste the rows", 400)
-    skip = text(request, "skip_invalid") == "yes"
+    held = await register_import.hold(node_of(request), csrf_token(request), name, data)
+    raise see_other(f"/members/import/{held}")
+
+
+def _choices(request: web.Request) -> register_import.ImportChoices:
+    """The choices on the preview's form, if it was sent (the field of each column `name-i`
+    in `column-i`, and how to read the dates); else none, and the guess stands."""
+    form = request.get(FORM)
+    if form is None or "dates" not in form:
+        return register_import.ImportChoices()
+    chosen = dict(_sent_columns(request))
+    return shaped(register_import.ImportChoices,
+                  {"columns": chosen, "dates": text(request, "dates") or "auto"})
+
+
+def _sent_columns(request: web.Request) -> list[tuple[str, str]]:
+    """(column, field) for each column on the preview's form, in the file's order."""
+    form = request[FORM]
+    pairs, i = [], 0
+    while f"name-{i}" in form:
+        pairs.append((text(request, f"name-{i}"), text(request, f"column-{i}")))
+        i += 1
+    return pairs
+
+
+def _shown(columns: list[tuple[str, str]], dates: str) -> str:
+    """What a preview showed, to tell whether an import is of what the officer saw."""
+    return msgspec.json.encode({"columns": columns, "dates": dates}).decode()
+
+
+@page("POST", "/api/v1/register/import")
+async def preview_page(request: web.Request) -> web.StreamResponse:
+    node = node_of(request)
+    ident = request.match_info["file"]
+    name, csv_text = await register_import.held(node, ident, csrf_token(request))
+    choices = _choices(request)
     try:
-        report = await register.import_csv(node_of(request), actor_of(request),
-                                           register.decode_csv(data), skip)
-    except register.ImportRefused as refused:
-        request[ROW_ERRORS] = refused.errors
-        raise
-    return render(request, "import.html", row_errors=[], report=report,
-                  columns=", ".join(register.rules_of.COLUMNS))
+        shown = await register_import.preview(node, actor_of(request), csv_text, choices)
+    except Refused as refused:
+        return render(request, "import_preview.html", ident=ident, file_name=name,
+                      preview=None, unreadable=refused.rejection, choices=choices,
+                      field_names=FIELD_NAMES, date_orders=DATE_ORDERS, changed=False,
+                      status=refused.status)
+    changed = request.get(CHANGED, False)
+    return render(request, "import_preview.html", ident=ident, file_name=name, preview=shown,
+                  unreadable=None, choices=choices, field_names=FIELD_NAMES,
+                  date_orders=DATE_ORDERS, changed=changed,
+                  shown=_shown([(c.name, c.field) for c in shown.columns], choices.dates))
+
+
+@action("POST", "/api/v1/register/import", "import", preview_page)
+async def post_preview(request: web.Request) -> web.StreamResponse:
+    """Show the preview again with the choices made, or import with them."""
+    if text(request, "do") != "import":
+        return await preview_page(request)
+    node = node_of(request)
+    ident = request.match_info["file"]
+    _, csv_text = await register_import.held(node, ident, csrf_token(request))
+    choices = _choices(request)
+    if _shown(_sent_columns(request), choices.dates) != text(request, "shown"):
+        # what would be imported is not what the officer last saw: show it first
+        request[CHANGED] = True
+        return await preview_page(request)
+    report = await register_import.import_csv(node, actor_of(request), csv_text,
+                                              text(request, "skip_invalid") == "yes", choices)
+    await register_import.drop(node, ident)
+    return render(request, "import.html", report=report, field_names=FIELD_NAMES)
 
 
 @page("GET", "/api/v1/register/export")
@@ -203,6 +276,8 @@ def routes() -> list[web.RouteDef]:
         web.post("/members", post_member),
         web.get("/members/import", import_page),
         web.post("/members/import", post_import),
+        web.get("/members/import/{file}", preview_page),
+        web.post("/members/import/{file}", post_preview),
         web.get("/members/export", export),
         web.get("/members/{id}", member_page),
         web.post("/members/{id}", post_edit),

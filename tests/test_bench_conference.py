@@ -1,0 +1,23 @@
+"""`groupnet bench conference` folds a whole conference at a small size and says how."""
+
+from __future__ import annotations
+
+import re
+
+from tests.test_bench import NUMBER, bench
+
+
+def test_the_conference_benchmark_reaches_a_final_agenda_every_order_agrees_on():
+    lines = bench("conference", "--nodes", "14", "--members", "900", "--motions", "70",
+                  "--amendments", "20", "--orders", "1")
+    assert any(line.startswith("method: entries built and signed in this process")
+               and "no HTTP servers" in line for line in lines)
+    assert any(re.match(r"final agenda: \d+ items, \d+ listed as not on it", line)
+               for line in lines)
+    assert any(line.startswith("agreement: 1 fresh node(s) fed the entries in other orders "
+                               "reached the same state hash") for line in lines)
+    assert any(re.match(rf"per-node CPU to fold the whole conference: {NUMBER} s", line)
+               for line in lines)
+    assert any(re.match(rf"total: {NUMBER} s from requisition to final agenda", line)
+               for line in lines)
+    assert re.match(rf"raw verify, one core: {NUMBER}/s", lines[-1])
