@@ -148,6 +148,7 @@ class Accessibility:
         self.found: list[dict] = []
         self.audited: list[str] = []
         self.failures: list[str] = []
+        self.pending: list[asyncio.Future] = []
         self._auditor = None
         self._document: tuple[str, bytes] | None = None
         # pages of several contexts may navigate at once; the auditor shows one at a time
@@ -161,6 +162,13 @@ class Accessibility:
         if not (request.is_navigation_request() and request.frame.parent_frame is None):
             await route.continue_()
             return
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            # a file upload: the browser does not hand the file's bytes to Playwright, so
+            # the request goes as it is, and its answer is checked when it arrives (and
+            # before the test ends)
+            await route.continue_()
+            self.pending.append(asyncio.ensure_future(self._audit_answer(request)))
+            return
         response = await route.fetch(max_redirects=0)
         body = await response.body()
         # checked before the test's page gets it: when a navigation ends, its page is checked
@@ -171,6 +179,20 @@ class Accessibility:
             except playwright_api.Error as error:  # an error here is only logged: keep it
                 self.failures.append(f"{request.url}: {error}")
         await route.fulfill(response=response, body=body)
+
+    async def _audit_answer(self, request) -> None:
+        response = await request.response()
+        if response is None or 300 <= response.status < 400 or \
+                not response.headers.get("content-type", "").startswith("text/html"):
+            return
+        try:
+            await self.audit(request.url, await response.body())
+        except playwright_api.Error as error:
+            self.failures.append(f"{request.url}: {error}")
+
+    async def finish(self) -> None:
+        """Wait for the checks of answers still arriving."""
+        await asyncio.gather(*self.pending)
 
     async def _serve(self, route) -> None:
         if self._document is not None and route.request.url == self._document[0]:
@@ -227,6 +249,7 @@ async def browser():
         accessibility = Accessibility(chromium, AXE.read_text())
         try:
             yield AuditedBrowser(chromium, accessibility)
+            await accessibility.finish()
         finally:
             await chromium.close()
     assert not accessibility.failures, accessibility.failures

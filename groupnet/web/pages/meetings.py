@@ -17,7 +17,7 @@ from aiohttp import web
 
 from ... import clock
 from ...group import adoption, meetings, motions, notices, people, rules
-from ...procedure.group import meetings as meeting_rules
+from ...procedure.group.meetings import body_check
 from ...wire.rejection import refuse
 from ..api.motions import ShareLocalRequest
 from .frame import (
@@ -108,7 +108,7 @@ async def meeting_page(request: web.Request) -> web.StreamResponse:
               if m["id"] != view.id and not m["cancelled"]]
     # the bodies a decision belongs to; notice and quorum, the same for every kind, are
     # said once
-    bodies = {kind: meeting_rules.body_check(view.meeting, kind, orders)
+    bodies = {kind: body_check(view.meeting, kind, orders)
               for kind in view.decisions}
     waiting = await notices.waiting_for_meeting(node.db, view.id)
     return render(request, "meeting.html", view=view, motions=listing, to_tick=to_tick,
