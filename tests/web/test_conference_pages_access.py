@@ -77,10 +77,10 @@ async def test_a_form_posted_by_a_member_who_is_not_an_officer_is_refused_and_wr
         form = {"local_motion": str(decided["motions"][0]), "subject": "housing"}
         status, page = await member.post(f"/conferences/{conference}/motions", form)
         assert status == 403
-        assert "this page is for the role officer" in page
+        assert "This page is for the role officer" in page
         status, page = await outsider.post(f"/conferences/{conference}/motions", form)
         assert status == 401
-        assert "you are not signed in" in page
+        assert "You are not signed in" in page
         status, page = await member.post("/conferences/requisitions", {
             "title": "Special", "reason": "Because", "opens": "2030-01-01T10:00"})
         assert status == 403

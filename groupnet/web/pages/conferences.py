@@ -280,8 +280,9 @@ async def _secretary(request: web.Request, conference: str, found: Review) -> di
     standing = next((c for c in found.credentials if c.group == node.id
                      and c.status in ("accepted", "over entitlement")), None)
     mandates = current_mandates(await motions.mandates_for(node.db, conference))
-    upcoming = [m for m in await meetings.listing(node.db)
-                if m["starts_at_ms"] > clock.now(node)]
+    now = clock.now(node)
+    upcoming = [m for m in await meetings.listing(node.db, now)
+                if m["starts_at_ms"] > now and not m["cancelled"]]
     items = found.agenda.items
     ballot = next((b for b in found.ballots if b.group == node.id
                    and b.status in ("counted", "not counted", "pending")), None)
