@@ -1,33 +1,63 @@
 """A secretary's week in the browser, across two groups, with no mail server and no
-retyping: call a meeting, pass on its notices at once, run it, carry a motion, share it;
-another group adopts it onto its own meeting, carries it, and the endorsement goes out with
-that meeting's real count."""
+retyping: import the branch from another system's export, call a meeting in the group's
+own time zone, pass on its notices at once, run it, carry a motion, share it; another group
+adopts it onto its own meeting, carries it, and the endorsement goes out with that
+meeting's real count."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from groupnet import clock
-from groupnet.procedure.group.standing_orders import DAY_MS
 from tests.conftest import eventually
 from tests.web.conftest import follow_nav, screenshot, sign_in
-from tests.web.test_group_business import local_input
 
 BRANCH = ("Ann Able", "Ben Baker", "Cat Cole", "Dan Dee", "Eve East")
 
+# As another membership system exports its people: its own column names, first and last
+# names apart, dates day first.
+EXPORT = (
+    "First Name,Last Name,Email,Phone,Postcode,Joined\r\n"
+    + "".join(f"{first},{last},{first.lower()}.{last.lower()}@example.org,020 7946 00{i}{i},"
+              f"SE1 {i}AA,{i + 10:02d}/0{i + 1}/2019\r\n"
+              for i, (first, last) in enumerate(name.split() for name in BRANCH))
+)
 
-async def call_meeting_and_pass_on_its_notices(page, site, agenda: str) -> str:
-    """Call a general meeting eight days ahead and pass on all its notices at once; the
-    meeting's address."""
+
+async def import_the_branch(page, site, folder) -> None:
+    """The branch arrives from the export: previewed, its columns guessed, imported."""
+    export = folder / "branch-export.csv"
+    export.write_text(EXPORT, encoding="utf-8")
+    await follow_nav(page, "Member register")
+    await page.goto(site.url + "/members/import")
+    await page.get_by_label("CSV file").set_input_files(str(export))
+    await page.get_by_role("button", name="Show what would be imported").click()
+    shown = await page.locator("main").inner_text()
+    assert "Dates are read as day/month/year" in shown
+    assert f"{len(BRANCH)} of {len(BRANCH)} rows would be imported" in shown
+    await page.get_by_role("button", name=f"Import {len(BRANCH)} members").click()
+    assert f"Imported {len(BRANCH)} members." in await page.locator("main").inner_text()
+
+
+async def call_meeting_and_pass_on_its_notices(page, site, agenda: str) -> tuple[str, int]:
+    """Call a general meeting eight days ahead, at 7pm in the node's time zone, and pass on
+    all its notices at once; the meeting's address and when it starts (ms)."""
     await follow_nav(page, "Meetings")
     await page.get_by_role("link", name="Call a meeting").click()
-    await page.get_by_label("Starts at (UTC time)").fill(
-        local_input(clock.now(site.node) + 8 * DAY_MS))
+    zone = ZoneInfo(site.node.config.time_zone)
+    day = datetime.fromtimestamp(clock.now(site.node) / 1000 + 8 * 86400, zone)
+    await page.get_by_label(f"Starts at ({site.node.config.time_zone} time)").fill(
+        day.strftime("%Y-%m-%dT19:00"))
     await page.get_by_label("Place").fill("Village Hall")
     await page.get_by_label("Agenda").fill(agenda)
     await page.get_by_role("button", name="Call meeting and send notice").click()
     meeting_url = page.url.split("?")[0]
+    starts = day.replace(hour=19, minute=0)
+    assert f"{starts.day} {starts:%B %Y}, 19:00 {starts.tzname()}" in \
+        await page.locator("main").inner_text()
     assert "cannot take binding decisions" in await page.locator("#notice-problem").inner_text()
     await page.get_by_role("link", name="Pass them on").click()
     listing = await page.locator("main table").inner_text()
@@ -40,12 +70,15 @@ async def call_meeting_and_pass_on_its_notices(page, site, agenda: str) -> str:
     await page.get_by_role("button", name=f"I have passed on all {len(rows)}").click()
     assert "notice counts from now" in await page.locator("[role=status]").inner_text()
     assert await page.locator("#notice-problem").count() == 0
-    return meeting_url
+    return meeting_url, int(starts.timestamp() * 1000)
 
 
-async def hold_the_meeting_and_carry(page, site, meeting_url: str, motion_url: str) -> None:
-    """Eight days on: attendance ticked, the motion carried 4-0 with one abstention."""
-    clock.advance(site.node, 8 * DAY_MS + 60_000)
+async def hold_the_meeting_and_carry(page, site, meeting: tuple[str, int],
+                                     motion_url: str) -> None:
+    """A minute after the meeting starts: attendance ticked, the motion carried 4-0 with one
+    abstention."""
+    meeting_url, starts = meeting
+    clock.advance(site.node, starts + 60_000 - clock.now(site.node))
     await page.goto(meeting_url)
     for name in BRANCH:
         await page.get_by_label(name).check()
@@ -59,18 +92,23 @@ async def hold_the_meeting_and_carry(page, site, meeting_url: str, motion_url: s
     assert await page.locator("#result").inner_text() == "Carried"
 
 
-async def test_a_secretarys_week_from_the_call_to_another_groups_endorsement_with_its_count(
-        two_sites, browser):
+async def test_a_secretarys_week_from_an_imported_export_to_another_groups_endorsement(
+        two_sites, browser, tmp_path):
     southwark, havering = two_sites
+    # two groups in two time zones: London's meeting at 7pm GMT, Berlin's at 7pm CET
+    southwark.node.config.time_zone = "Europe/London"
+    havering.node.config.time_zone = "Europe/Berlin"
     for site, secretary in ((southwark, "Sam Secretary"), (havering, "Hal Secretary")):
         await site.member(secretary, "secretary")
-        for name in BRANCH:
-            await site.member(name, password=None)
+    for name in BRANCH:
+        await havering.member(name, password=None)
 
-    # Southwark: the call, its notices passed on at once, the motion by name.
+    # Southwark: the branch imported from its old system's export, the call in local
+    # time, its notices passed on at once, the motion by name.
     sam = await (await browser.new_context()).new_page()
     await sign_in(sam, southwark, "Sam Secretary")
-    meeting_url = await call_meeting_and_pass_on_its_notices(sam, southwark, "Motions\nAOB")
+    await import_the_branch(sam, southwark, tmp_path)
+    meeting = await call_meeting_and_pass_on_its_notices(sam, southwark, "Motions\nAOB")
     await screenshot(sam, "meeting-called")
     await sam.get_by_text("Submit a motion").click()
     await sam.get_by_label("Title").fill("Restore the elected committees")
@@ -80,8 +118,8 @@ async def test_a_secretarys_week_from_the_call_to_another_groups_endorsement_wit
     await sam.get_by_label("Seconder").fill("Ben Baker")
     await sam.get_by_role("button", name="Submit motion").click()
     motion_url = sam.url
-    await hold_the_meeting_and_carry(sam, southwark, meeting_url, motion_url)
-    await sam.goto(meeting_url)
+    await hold_the_meeting_and_carry(sam, southwark, meeting, motion_url)
+    await sam.goto(meeting[0])
     await screenshot(sam, "meeting-held")
 
     # Shared from its own page: the decision and count go with it, nobody retypes them.
