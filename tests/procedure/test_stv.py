@@ -69,51 +69,72 @@ def test_the_wikipedia_example_elects_chocolate_orange_and_strawberry():
     totals_hold(result)
 
 
-# Droop's reference count of this file under its Scottish STV rule
-# (jklundell/droop, test/ref/dump/SC-scotland-fixed-p5-d5.txt): the votes of the
-# 13 candidates, in the file's order, and the non-transferable total, at the end of
-# each stage.
-GPUS_STAGES = [
-    ("6 3 8 22 2 0 33 1 1 0 0 0 18", "0"),
-    ("6.84848 3.42424 8.42424 22 2.42424 0 19 12.45448 1.42424 0 0 0 18", "0"),
-    ("7.80300 3.56060 9.24240 19 2.69696 0 19 12.72720 1.42424 0 0 0 18.54544", "0"),
-    ("7.80300 3.56060 9.24240 19 2.69696 0 19 12.72720 1.42424 0 0 0 18.54544", "0"),
-    ("7.80300 3.56060 9.24240 19 2.69696 0 19 12.72720 1.42424 0 0 0 18.54544", "0"),
-    ("7.80300 3.56060 9.24240 19 2.69696 0 19 12.72720 1.42424 0 0 0 18.54544", "0"),
-    ("7.80300 3.56060 9.24240 19 2.69696 0 19 12.72720 1.42424 0 0 0 18.54544", "0"),
-    ("7.80300 3.56060 9.24240 19 2.69696 0 19 14.15144 0 0 0 0 18.54544", "0"),
-    ("8.80300 3.69696 9.24240 19 0 0 19 14.57568 0 0 0 0 19.68180", "0"),
-    ("9.01084 3.95360 9.45496 19 0 0 19 14.57568 0 0 0 0 19", "0.00472"),
-    ("9.36448 0 10.59132 19 0 0 19 15.61032 0 0 0 0 19", "1.43368"),
-    ("0 0 16.62204 19 0 0 19 16.59988 0 0 0 0 19", "3.77788"),
-    ("0 0 18.59172 19 0 0 19 0 0 0 0 0 19", "18.40808"),
-]
+def droop_stages(path: Path) -> list[tuple[dict[str, Decimal], Decimal]]:
+    """Droop's count sheet: each stage's votes by candidate, and the non-transferable total.
+
+    A row `begin` holds the first stage, and each later round one `transfer` row;
+    the columns are round, action, quota, non-transferable, then name, state and
+    votes of every candidate.
+    """
+    stages = []
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        cells = line.split("\t")
+        if cells[1] in ("begin", "transfer"):
+            names, figures = cells[4::3], cells[6::3]
+            stages.append(({n: Decimal(v) for n, v in zip(names, figures, strict=True)},
+                           Decimal(cells[3])))
+    return stages
+
+
+def matches_droop(result: Count, reference: Path) -> None:
+    exhausted = Decimal(0)
+    expected = droop_stages(reference)
+    assert len(result.stages) == len(expected)
+    for stage, (figures, non_transferable) in zip(result.stages, expected, strict=True):
+        exhausted += stage.exhausted
+        assert stage.votes == figures, stage.number
+        assert exhausted == non_transferable, stage.number
 
 
 def test_a_green_party_committee_election_matches_the_droop_reference_count_stage_by_stage():
     """The Green Party of the United States' steering committee election of 2005-07-24
-    (4 seats, 13 candidates, 93 ballots), as shipped with Droop, Jonathan Lundell's STV
-    counter (jklundell/droop, test/blt/SC.blt), against Droop's reference count under
-    its rule for SSI 2007/42 (rules 45-52, five-place fixed point). Droop breaks the
-    ties among the four candidates with no votes by its own lot; they hold no papers,
-    so the order in which they go changes no figure."""
+    (4 seats, 13 candidates, 93 ballots) as Droop, Jonathan Lundell's STV counter, ships
+    it (jklundell/droop test/blt/SC.blt), against Droop's reference count of it under its
+    rule for SSI 2007/42 rules 45-52 (test/ref/dump/SC-scotland-fixed-p5-d5.txt).
+
+    Droop breaks the ties among the four candidates with no votes by its own lot; they
+    hold no papers, so the order in which they go changes no figure.
+    """
     seats, names, ballots, title = read_blt(DATA / "gpus-2005.blt")
     assert title == "GPUS Steering Committee Election 2005-07-24"
     result = count(seats, plain(names), ballots, seed=title)
     assert result.quota == Decimal("19.00000")
     assert result.elected == ["Rebecca Rotzler", "Pat LaMarche", "Steve Kramer",
                               "Tom Sevigny"]
-    assert len(result.stages) == len(GPUS_STAGES)
-    exhausted = Decimal(0)
-    for stage, (figures, non_transferable) in zip(result.stages, GPUS_STAGES, strict=True):
-        exhausted += stage.exhausted
-        assert [stage.votes[name] for name in names] == \
-            [Decimal(x) for x in figures.split()], stage.number
-        assert exhausted == Decimal(non_transferable), stage.number
+    matches_droop(result, DATA / "gpus-2005.droop.tsv")
     assert [s.action for s in result.stages] == [
         "first", "surplus", "surplus", "exclusion", "exclusion", "exclusion", "exclusion",
         "exclusion", "exclusion", "surplus", "exclusion", "exclusion", "exclusion"]
     assert result.stages[12].reasons[-1].endswith("(rule 52).")
+    totals_hold(result)
+
+
+def test_a_seven_seat_validation_election_matches_the_droop_reference_count_stage_by_stage():
+    """M135 of Brian Wichmann's "The validation of the STV programs for ERBS" (1999):
+    7 seats, 25 candidates, 679 ballots (two blank), as Droop ships it
+    (jklundell/droop test/blt/M135.blt), against Droop's Scottish STV count of it
+    (test/ref/dump/M135-scotland-fixed-p5-d5.txt). Droop elects those who reach the
+    quota at one stage in the candidates' order; rule 47 gives no order, and this count
+    takes the highest first (STV 5.2), so only the set elected at the last stage is
+    compared as a set.
+    """
+    seats, names, ballots, title = read_blt(DATA / "wichmann-m135.blt")
+    assert title == "M135: Gen v1.1 1 3 45"
+    result = count(seats, plain(names), ballots, seed=title)
+    assert (result.valid, result.invalid, result.quota) == (677, 2, Decimal("85.00000"))
+    matches_droop(result, DATA / "wichmann-m135.droop.tsv")
+    assert result.elected[:2] == ["C1", "C2"]
+    assert sorted(result.elected[2:]) == ["C10", "C3", "C4", "C6", "C9"]
     totals_hold(result)
 
 
