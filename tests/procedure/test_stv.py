@@ -98,7 +98,7 @@ def matches_droop(result: Count, reference: Path) -> None:
 
 def test_a_green_party_committee_election_matches_the_droop_reference_count_stage_by_stage():
     """The Green Party of the United States' steering committee election of 2005-07-24
-    (4 seats, 13 candidates, 93 ballots) as Droop, Jonathan Lundell's STV counter, ships
+    (4 seats, 13 candidates, 94 ballots) as Droop, Jonathan Lundell's STV counter, ships
     it (jklundell/droop test/blt/SC.blt), against Droop's reference count of it under its
     rule for SSI 2007/42 rules 45-52 (test/ref/dump/SC-scotland-fixed-p5-d5.txt).
 
