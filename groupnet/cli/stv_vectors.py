@@ -140,6 +140,13 @@ def _cases() -> list[dict]:
          "minimum": {"woman": 1}, "seed": "barred",
          "ballots": _ballots((10, "M1 W1"), (9, "M2 W2"), (2, "W1"), (3, "W2")),
          "elected": ["M1", "W2"]},
+        {"description": "STV 7: two of three seats for women and two women standing: W2 "
+                        "has the fewest votes but is protected, so the men are excluded "
+                        "first (by the draw: they are equal at every stage).",
+         "seats": 3, "candidates": _people("M1", "M2", "M3", "W1", "W2", women="W1 W2"),
+         "minimum": {"woman": 2}, "seed": "protected",
+         "ballots": _ballots((3, "M1"), (3, "M2"), (3, "M3"), (2, "W1"), (1, "W2")),
+         "elected": ["M2", "W1", "W2"]},
         {"description": "STV 7: two seats reserved for women and one woman standing; the "
                         "reserved seat she cannot fill stays vacant.",
          "seats": 3, "candidates": _people("M1", "M2", "M3", "W1", women="W1"),

@@ -301,6 +301,20 @@ def test_a_man_who_reaches_the_quota_when_the_seats_left_are_needed_for_women_is
     assert result.elected == ["M1", "W2"]
 
 
+def test_a_woman_with_the_fewest_votes_is_not_excluded_while_the_women_standing_are_needed():
+    """STV 7: two seats of three for women, two women standing; the men go first."""
+    people = [Candidate("M1"), Candidate("M2"), Candidate("M3"),
+              Candidate("W1", ("woman",)), Candidate("W2", ("woman",))]
+    ballots = [["M1"]] * 3 + [["M2"]] * 3 + [["M3"]] * 3 + [["W1"]] * 2 + [["W2"]] * 1
+    result = count(3, people, ballots, minimum={"woman": 2}, seed="s")
+    assert [s.candidates for s in result.stages[1:3]] != [["W2"], ["W1"]]
+    assert all(s.candidates[0].startswith("M") for s in result.stages[1:])
+    assert "STV 7" in result.stages[1].reasons[0]
+    assert sorted(result.elected)[1:] == ["W1", "W2"] and result.vacant == 0
+    without = count(3, people, ballots, seed="s")
+    assert without.stages[1].candidates == ["W2"]
+
+
 def test_when_too_few_women_stand_their_reserved_seats_stay_vacant():
     people = [Candidate("M1"), Candidate("M2"), Candidate("M3"), Candidate("W1", ("woman",))]
     ballots = [["M1"]] * 5 + [["M2"]] * 4 + [["M3"]] * 3 + [["W1"]] * 1

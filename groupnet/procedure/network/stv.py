@@ -23,7 +23,9 @@ states in full:
   election's seed and each candidate's id, the smallest first;
 - STV 7, the balance rule: where the constitution reserves at least N seats
   for candidates with an attribute, a candidate without it is not elected
-  once the seats left are needed for the minimum, and is excluded.
+  once the seats left are needed for the minimum, and is excluded; and a
+  candidate with it is not excluded while all those still standing with it
+  are needed to reach the minimum.
 
 Arithmetic is in integers of 0.00001 of a vote (rule 48(3) counts to five
 decimal places); no floats. The result keeps every stage so a page can show
@@ -318,16 +320,33 @@ class _Election:
         self.exhausted += parcel.papers * parcel.value
 
     def _lowest(self) -> list[str]:
-        """Rules 50(1), 51: the continuing candidate with the fewest votes."""
+        """Rules 50(1), 51: the continuing candidate with the fewest votes, unless protected."""
         self._begin("exclusion", [])
         continuing = self._continuing()
-        low = min(self.votes[c] for c in continuing)
-        candidate = self._pick([c for c in continuing if self.votes[c] == low], "exclusion",
+        protected = [c for c in continuing if self._protected(c)]
+        candidates = [c for c in continuing if c not in protected] or continuing
+        low = min(self.votes[c] for c in candidates)
+        spared = sorted(c for c in protected if self.votes[c] < low)
+        if spared and candidates != continuing:
+            self.reasons.append(f"{', '.join(spared)} not excluded: the candidates still "
+                                "standing with an attribute are needed for its minimum (STV 7).")
+        candidate = self._pick([c for c in candidates if self.votes[c] == low], "exclusion",
                                highest=False)
         self.moved = [candidate]
         self.reasons.append(f"{candidate} has the fewest votes, {votes(low)}, and is excluded "
                             "(rules 50, 51).")
         return [candidate]
+
+    def _protected(self, candidate: str) -> bool:
+        """STV 7: not excluded while every candidate standing with an attribute is needed."""
+        for attribute, least in self.minimum.items():
+            if attribute not in self.attributes[candidate]:
+                continue
+            need = least - sum(1 for c in self.elected if attribute in self.attributes[c])
+            standing = sum(1 for c in self._continuing() if attribute in self.attributes[c])
+            if standing <= need:
+                return True
+        return False
 
     # -- ties (STV 6) ----------------------------------------------------------
 
