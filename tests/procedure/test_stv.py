@@ -138,6 +138,22 @@ def test_a_seven_seat_validation_election_matches_the_droop_reference_count_stag
     totals_hold(result)
 
 
+def test_the_govan_ward_of_2007_elects_the_four_councillors_the_returning_officer_declared():
+    """Glasgow City Council, Govan ward, 3 May 2007: among the first elections counted under
+    SSI 2007/42 itself. The ballots are the ward's as Droop ships them with its 2007 Glasgow
+    elections (jklundell/droop test/blt/scotland/Govan-2007.blt); the councillors declared elected
+    were Stephen Dornan, Shaukat Butt, John Flanagan and Allison Hunter (Wikipedia,
+    "Govan (ward)", Councillors)."""
+    seats, names, ballots, title = read_blt(DATA / "glasgow-govan-2007.blt")
+    assert title == "GOVAN Ward"
+    result = count(seats, plain(names), ballots, seed=title)
+    assert (result.valid, result.quota) == (9560, Decimal("1913.00000"))
+    assert sorted(result.elected) == ["Allison Hunter", "John Flanagan", "Shaukat Butt",
+                                      "Stephen Dornan"]
+    assert result.stages[0].elected == ["Allison Hunter"]
+    totals_hold(result)
+
+
 # -- the rule's parts -------------------------------------------------------------
 
 
