@@ -4,7 +4,8 @@ Each scenario is a sequence of entries fed, in order, to a fresh node (one
 that holds nothing, not even a charter), each with the answer the node must
 give: accepted, duplicate, fork, or rejected with a code. Verdicts depend on
 what came before, so a vector is a step of a scenario, never a lone message.
-protocol/vectors/README.md describes the file format.
+protocol/vectors/README.md describes the file format. One file is no scenario:
+`stv.json` holds counts of protocol/STV.md, made by `stv_vectors.py`.
 
 Everything is fixed so that the files come out byte for byte the same on
 every run: keys from seeds (SHA-256 of a prefix and the key's name), nonces,
@@ -85,6 +86,7 @@ from ..wire.messages import (
 )
 from ..wire.rejection import Rejection
 from ..wire.schema import write_files
+from . import stv_vectors
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "protocol" / "vectors"
 
@@ -1406,12 +1408,18 @@ SCENARIOS: list[Callable[[], Scenario]] = [
 ]
 
 
+# Vector files that are not scenarios of entries: counts a node computes from the state.
+COUNTS = {"stv.json": stv_vectors.document}
+
+
 def vectors() -> dict[str, dict]:
     """Every vector file of protocol/vectors/, by file name."""
     out = {}
     for make in SCENARIOS:
         scenario = make()
         out[f"{scenario.name}.json"] = scenario.document()
+    for name, count in COUNTS.items():
+        out[name] = count()
     return dict(sorted(out.items()))
 
 
