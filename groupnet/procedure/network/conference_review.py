@@ -466,7 +466,7 @@ def _latest_on_time(state: NetworkState, entries: list, deadline: int) -> tuple[
 
 
 def review(state: NetworkState, conference: str) -> Review | None:
-    """Everything K1–K10 derive about one conference; None if no such call is held."""
+    """Everything K1–K12 derive about one conference; None if no such call is held."""
     rules_module = state.rules(Conferences)
     call = rules_module.calls.get(conference)
     if call is None:
@@ -677,8 +677,9 @@ def review(state: NetworkState, conference: str) -> Review | None:
     order_text = (f"K8: the order of business decided at meeting {order.meeting}, item "
                   f"{order.index}" if order is not None
                   else "K10: by subject, then by id (no order of business was decided)")
-    proposals, proposal_amendments, on_agenda = _rule_changes(state, call, times,
-                                                              ruled_out, omitted)
+    proposals, proposal_amendments, on_agenda, left_out = _rule_changes(state, call, times,
+                                                                        ruled_out)
+    omitted.extend(left_out)
     agenda = Agenda("final" if final else "preliminary", order_text, items, on_agenda,
                     omitted)
 
@@ -701,12 +702,12 @@ def review(state: NetworkState, conference: str) -> Review | None:
 
 
 def _rule_changes(state: NetworkState, call: Call, times: Timetable,
-                  ruled_out: dict[str, Decision], omitted: list[Omitted]
+                  ruled_out: dict[str, Decision]
                   ) -> tuple[list[RuleChangeStatus], list[RuleChangeAmendmentStatus],
-                             list[RuleChangeItem]]:
+                             list[RuleChangeItem], list[Omitted]]:
     """K11, K12: each rule change by its notice, each amendment by the window, rulings
-    as for motions; the admissible ones on the agenda, with threshold and card vote.
-    The not admissible ones are added to `omitted`."""
+    as for motions; the admissible ones on the agenda, with threshold and card vote,
+    and the others not on it."""
     rules_module = state.rules(Conferences)
     in_force = state.constitution
     proposals: list[RuleChangeStatus] = []
@@ -749,6 +750,7 @@ def _rule_changes(state: NetworkState, call: Call, times: Timetable,
         i + 1, p.id, p.title, [p.group], [numerator, denominator], "card vote",
         [a.id for a in amendments if a.rule_change == p.id and a.status == "admissible"],
         p.changes) for i, p in enumerate(p for p in proposals if p.status == "admissible")]
+    omitted: list[Omitted] = []
     for p in proposals:
         if p.status != "admissible":
             omitted.append(Omitted("rule change", p.id, p.title, [p.group], p.status,
@@ -758,7 +760,7 @@ def _rule_changes(state: NetworkState, call: Call, times: Timetable,
             omitted.append(Omitted("rule change amendment", a.id,
                                    status_of[a.rule_change].title, [a.group], a.status,
                                    a.reason))
-    return proposals, amendments, items
+    return proposals, amendments, items, omitted
 
 
 def _ruling_reason(decision: Decision) -> str:
