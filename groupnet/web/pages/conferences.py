@@ -235,6 +235,13 @@ def _title(names: dict, found: Review, ident: str) -> str:
     composite = next((c for c in found.composites if c.id == ident), None)
     if composite is not None:
         return f"Composite {ident[:8]}… on {composite.subject}"
+    proposal = next((r for r in found.rule_changes if r.id == ident), None)
+    if proposal is not None:
+        return f"Rule change: {proposal.title} ({names.get(proposal.group, proposal.group)})"
+    amendment = next((a for a in found.rule_change_amendments if a.id == ident), None)
+    if amendment is not None:
+        return (f"Amendment to a rule change "
+                f"({names.get(amendment.group, amendment.group)})")
     return ident
 
 
@@ -494,6 +501,9 @@ def _prepared(request: web.Request, found: Review) -> dict | None:
     if kind not in ACTIONS:
         return None
     submitted = {m.id for m in found.motions}
+    if kind == "rule-out":  # K8, K11, K12: rule changes are ruled out as motions are
+        submitted |= {r.id for r in found.rule_changes}
+        submitted |= {a.id for a in found.rule_change_amendments}
     chosen = [c for c in request.query.getall("motion", []) if c in submitted]
     reason = request.query.get("text", "").strip()
     if kind == "rule-out":
