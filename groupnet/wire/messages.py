@@ -416,6 +416,27 @@ class ConferencePriorities(Body):
     choices: Annotated[list[EntryId], Meta(max_length=1000)]
 
 
+class ConferenceRuleChange(Body):
+    """A rule change a group submits to a conference: the whole constitution as it would
+    read, with the meeting that carried it (C5, K11)."""
+
+    conference: EntryRef
+    title: Name
+    constitution: Constitution
+    reason: Text
+    decision: Adoption
+
+
+class ConferenceRuleChangeAmendment(Body):
+    """An amendment to a rule change: the constitution as the rule change would read once
+    amended, carried at the group's meeting, within the amendment window (C5, K12)."""
+
+    rule_change: EntryRef
+    constitution: Constitution
+    reason: Text
+    decision: Adoption
+
+
 BODY_TYPES: dict[str, type[Body]] = {
     "network.charter": Charter,
     "node.admit": Admit,
@@ -442,6 +463,8 @@ BODY_TYPES: dict[str, type[Body]] = {
     "conference.consent": ConferenceConsent,
     "conference.appeal": ConferenceAppeal,
     "conference.priorities": ConferencePriorities,
+    "conference.rule_change": ConferenceRuleChange,
+    "conference.rule_change_amendment": ConferenceRuleChangeAmendment,
 }
 
 
