@@ -29,11 +29,12 @@ else
 fi
 
 # Debian packages the tests drive for real. The browser tests (tests/web) use Debian's
-# Chromium through Playwright (Playwright's own browser download is never used); the
-# deploy tests run nginx, caddy, shellcheck and systemd-analyze on our deploy files.
+# Chromium through Playwright (Playwright's own browser download is never used), and npm
+# to install axe-core; the deploy tests run nginx, caddy, shellcheck and systemd-analyze
+# on our deploy files.
 declare -A package_of=(
     [chromium]=chromium [nginx]=nginx [caddy]=caddy [shellcheck]=shellcheck
-    [systemd-analyze]=systemd
+    [systemd-analyze]=systemd [npm]=npm
 )
 missing=()
 for tool in "${!package_of[@]}"; do
@@ -63,6 +64,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends \
         "${missing[@]}" >/dev/null
     [ -n "$made_policy" ] && rm -f "$policy"
+fi
+
+# axe-core, which the browser tests run on every page they visit: the exact version and
+# integrity hash pinned in tests/web/axe/package-lock.json (npm ci checks the hash).
+axe=tests/web/axe
+if [ ! -f "$axe/node_modules/axe-core/axe.min.js" ]; then
+    npm ci --prefix "$axe" --no-audit --no-fund --ignore-scripts >/dev/null
 fi
 
 # The deploy tests run the installed `groupnet` command, so its folder is on PATH

@@ -17,7 +17,8 @@ from typing import Any
 
 import msgspec
 
-from ..group import cases, elections, meetings, motions, rules
+from .. import clock
+from ..group import cases, elections, meetings, motions, notices, rules
 from ..group.people import CLI
 from ..limits import count_arg, id_arg
 from ..network.node import Node
@@ -83,11 +84,11 @@ async def meeting_call(node: Node, args: argparse.Namespace) -> object:
 
 
 async def meeting_list(node: Node, args: argparse.Namespace) -> object:
-    return await meetings.listing(node.db)
+    return await meetings.listing(node.db, clock.now(node))
 
 
 async def meeting_show(node: Node, args: argparse.Namespace) -> object:
-    return await meetings.view(node.db, args.id)
+    return await meetings.view(node.db, args.id, clock.now(node))
 
 
 async def meeting_attend(node: Node, args: argparse.Namespace) -> object:
@@ -103,6 +104,32 @@ async def meeting_minutes(node: Node, args: argparse.Namespace) -> object:
         raise refuse("bad_request", "give --text (a minute) or --approve-at MEETING", 400)
     return await meetings.minute(node, CLI, args.id, _shape(
         meetings.RecordMinute, {"text": args.text, "corrects": args.corrects}))
+
+
+async def meeting_cancel(node: Node, args: argparse.Namespace) -> object:
+    return await meetings.cancel(node, CLI, args.id,
+                                 _shape(meetings.CancelMeeting, {"reason": args.reason}))
+
+
+async def meeting_postpone(node: Node, args: argparse.Namespace) -> object:
+    return await meetings.postpone(node, CLI, args.id, _shape(
+        meetings.PostponeMeeting, {"starts_at": args.to, "reason": args.reason}))
+
+
+async def meeting_correct(node: Node, args: argparse.Namespace) -> object:
+    return await meetings.correct(node, CLI, args.id, _shape(meetings.CorrectMeeting, {
+        "reason": args.reason, "place": args.place, "link": args.link,
+        "agenda": args.agenda}))
+
+
+async def meeting_notices(node: Node, args: argparse.Namespace) -> object:
+    await meetings.load(node.db, args.id)
+    if args.passed_on:
+        return await notices.pass_on_meeting(node, CLI, args.id)
+    if args.csv:
+        print(await notices.mail_merge(node, CLI, args.id), end="")
+        return None
+    return await notices.waiting_for_meeting(node.db, args.id)
 
 
 # -- motions -----------------------------------------------------------------------------
@@ -319,6 +346,36 @@ def add_parsers(commands) -> None:
     p.add_argument("--text", help="the minute")
     p.add_argument("--corrects", type=id_arg, help="the number of the minute it corrects")
     p.add_argument("--approve-at", type=id_arg, help="approve at this later meeting")
+    p = _command(sub, "cancel", meeting_cancel, "cancel a meeting before it starts",
+                 "Cancel a meeting before it starts; everyone entitled to attend is told why.")
+    p.add_argument("id", type=id_arg)
+    p.add_argument("--reason", required=True, help="why (the members are told)")
+    p = _command(sub, "postpone", meeting_postpone, "postpone a meeting to a later time",
+                 "Postpone a meeting before it starts: the notice of its new time goes out "
+                 "now, and notice counts from it.")
+    p.add_argument("id", type=id_arg)
+    p.add_argument("--to", required=True,
+                   help="the new start, with a time zone: 2017-03-08T19:30:00+00:00")
+    p.add_argument("--reason", required=True, help="why (the members are told)")
+    p = _command(sub, "correct", meeting_correct, "correct a meeting's place, link or agenda",
+                 "Correct a meeting's place, link or agenda before it starts (what is not "
+                 "given stays as it was); everyone entitled to attend is told.")
+    p.add_argument("id", type=id_arg)
+    p.add_argument("--reason", required=True, help="why (the members are told)")
+    p.add_argument("--place", help="where it meets now")
+    p.add_argument("--link", help="the link to meet online now")
+    p.add_argument("--agenda", action="append",
+                   help="an agenda item (repeat for each; replaces the whole agenda)")
+    p = _command(sub, "notices", meeting_notices, "the meeting's notices waiting to be sent",
+                 "Without a mail server, a meeting's notices wait for an officer to pass them "
+                 "on. List them, print them as a mail-merge CSV (--csv), or record that every "
+                 "one was passed on by hand (--passed-on): notice counts from then.")
+    p.add_argument("id", type=id_arg)
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--csv", action="store_true",
+                     help="print a mail-merge CSV: names, contact details, subject, text")
+    how.add_argument("--passed-on", action="store_true",
+                     help="record that every unsent notice of the meeting was passed on")
 
     top = commands.add_parser("motion", help="submit, amend and decide motions",
                               description="Motions, amendments and votes. Outcomes are "

@@ -177,6 +177,26 @@ async def amend(node: Node, args: argparse.Namespace) -> object:
     return None
 
 
+async def rule_change(node: Node, args: argparse.Namespace) -> object:
+    conference = _conference(node, args.conference)
+    try:
+        amended = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise refuse("bad_constitution", f"C5: {args.file} cannot be read: {error}",
+                     400) from None
+    if args.amends:
+        proposal = _unique(node.state.rules(Conferences).rule_changes, args.amends,
+                           "rule changes", "unknown_rule_change")
+        entry = await group_conferences.amend_rule_change_local(
+            node, proposal, args.motion, amended, args.reason or "", conference)
+        _written(f"motion {args.motion} submitted as an amendment to a rule change", entry)
+        return None
+    entry = await group_conferences.rule_change_local(node, conference, args.motion, amended,
+                                                      args.reason or "")
+    _written(f"motion {args.motion} submitted as a rule change", entry)
+    return None
+
+
 async def consent(node: Node, args: argparse.Namespace) -> object:
     _conference(node, args.conference)
     entry = await conferences.consent(node, _decision(node, args.composite), not args.refuse)
@@ -213,6 +233,8 @@ async def agenda(node: Node, args: argparse.Namespace) -> object:
     if args.json:
         return {"status": found.agenda.status, "order": found.agenda.order,
                 "items": conferences.with_names(node, found.agenda.items, "groups"),
+                "rule_changes": conferences.with_names(node, found.agenda.rule_changes,
+                                                       "groups"),
                 "not_on_agenda": conferences.with_names(node, found.agenda.not_on_agenda,
                                                         "groups")}
     names = {m.node: m.name for m in node.state.members.values()}
@@ -223,6 +245,17 @@ async def agenda(node: Node, args: argparse.Namespace) -> object:
         print(f"{item.position:>3}. {item.title} ({item.kind}, {item.subject}) from "
               f"{groups}{priority}")
         for amendment in item.amendments:
+            print(f"       amendment {amendment[:12]}")
+    if found.agenda.rule_changes:
+        print("Rule changes (each decided by a card vote):")
+    for change in found.agenda.rule_changes:
+        groups = ", ".join(names.get(g, g) for g in change.groups)
+        numerator, denominator = change.threshold
+        print(f"{change.position:>3}. {change.title} from {groups}  [{change.method}, "
+              f"{numerator}/{denominator} needed]")
+        for line in change.changes:
+            print(f"       {line.field}: {json.dumps(line.old)} → {json.dumps(line.new)}")
+        for amendment in change.amendments:
             print(f"       amendment {amendment[:12]}")
     if found.agenda.not_on_agenda:
         print("Not on the agenda:")
@@ -373,6 +406,18 @@ def add_parsers(commands) -> None:
     p.add_argument("--from-motion", type=id_arg, required=True,
                    help="our carried motion whose text is the amendment")
     p.add_argument("--reason")
+    p = _command(sub, "rule-change", rule_change,
+                 "submit the rule change one of our carried motions decided, or --amends "
+                 "another's")
+    p.add_argument("conference")
+    p.add_argument("--motion", type=id_arg, required=True,
+                   help="our carried motion that decided it")
+    p.add_argument("--file", required=True,
+                   help="TOML of the parts it changes (as a constitution file, "
+                   "docs/constitution.md)")
+    p.add_argument("--amends", metavar="ID",
+                   help="amend this rule change: the file changes the rule change")
+    p.add_argument("--reason", help="why (default: the motion's text)")
     p = _command(sub, "consent", consent, "consent to a composite of our motion")
     p.add_argument("conference")
     p.add_argument("composite", help="the composite: <meeting id>:<item>")

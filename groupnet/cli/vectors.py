@@ -4,7 +4,8 @@ Each scenario is a sequence of entries fed, in order, to a fresh node (one
 that holds nothing, not even a charter), each with the answer the node must
 give: accepted, duplicate, fork, or rejected with a code. Verdicts depend on
 what came before, so a vector is a step of a scenario, never a lone message.
-protocol/vectors/README.md describes the file format.
+protocol/vectors/README.md describes the file format. One file is no scenario:
+`stv.json` holds counts of protocol/STV.md, made by `stv_vectors.py`.
 
 Everything is fixed so that the files come out byte for byte the same on
 every run: keys from seeds (SHA-256 of a prefix and the key's name), nonces,
@@ -60,6 +61,9 @@ from ..wire.messages import (
     ConferenceMotion,
     ConferencePriorities,
     ConferenceRequisition,
+    ConferenceRuleChange,
+    ConferenceRuleChangeAmendment,
+    Constitution,
     DecisionRef,
     DelegateCredential,
     DelegateSeat,
@@ -91,6 +95,7 @@ from ..wire.messages import (
 )
 from ..wire.rejection import Rejection
 from ..wire.schema import write_files
+from . import stv_vectors
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "protocol" / "vectors"
 
@@ -1232,6 +1237,141 @@ def _derived(s: Scenario, conference: str, expected: dict) -> dict:
     return {"conference": conference, **expected}
 
 
+def rule_changes() -> Scenario:
+    """Rule changes to a conference and amendments to them (SPEC 5.3 C5, 5.8 K11, K12)."""
+    s = _founded("rule_changes", "Rule changes submitted to the first conference with "
+                 "notice, amendments to them within the window, the refusals (entrenched "
+                 "provisions, notice, window, no change, one per group) and the agenda's "
+                 "rule changes with their threshold and card vote (C5, K10-K12).")
+    names = ("founder", "second", "third", "fourth")
+    logs = {name: s.log(name) for name in names}
+    founder, second, third, fourth = (logs[n] for n in names)
+    day = DAY_MS
+    for name in names[1:]:
+        _admit(s, "founder", name)
+
+    def step(description: str, entry: Signed, status: str = "accepted",
+             code: str | None = None) -> Signed:
+        s.clock = max(s.clock, entry.ts)
+        s.step(description, entry, status, code, now=entry.ts + 1000)
+        return entry
+
+    def ref(entry: Signed) -> EntryRef:
+        return EntryRef(entry.author, entry.id, entry.seq)
+
+    def decided(in_favour: int = 30, against: int = 4) -> Adoption:
+        return Adoption("General meeting", "2026-01-20", Tally(in_favour, against, 1, 40))
+
+    def witness_all(ts: int) -> None:
+        for name, log in logs.items():
+            heads = [Head(other.id, other.seq, other.prev) for other_name, other in logs.items()
+                     if other_name != name and other.seq > 0]
+            if heads:
+                step(f"{name} witnesses the heads it holds", log.next(
+                    "heads.witness", Witness(heads), ts=ts))
+
+    def rules(**conference: int) -> Constitution:
+        return msgspec.structs.replace(default(), conference=msgspec.structs.replace(
+            default().conference, **conference))
+
+    def proposal(log: Log, title: str, constitution: Constitution, ts: int,
+                 decision: Adoption | None = None) -> Signed:
+        return log.next("conference.rule_change", ConferenceRuleChange(
+            ref(call), title, constitution, f"{log.name.title()} proposes it",
+            decision or decided()), ts=ts)
+
+    def amendment(log: Log, target: EntryRef, constitution: Constitution, ts: int) -> Signed:
+        return log.next("conference.rule_change_amendment", ConferenceRuleChangeAmendment(
+            target, constitution, f"{log.name.title()} amends it", decided()), ts=ts)
+
+    witness_all(T0 + 3_600_000)
+    opens = T0 + 70 * day  # the rule changes' notice: day 14; the window closes on day 28
+    call = step("founder calls the first conference, opening on day 70", founder.next(
+        "conference.call", ConferenceCall("First conference", "first", opens,
+                                          opens + 2 * day, None, None), ts=T0 + day))
+    witness_all(T0 + 2 * day)
+
+    # K11: rule changes
+    delegates = step("second proposes at most 4 delegates a group", proposal(
+        second, "Four delegates", rules(max_delegates=4), T0 + 5 * day))
+    step("second proposes a second rule change to the conference", proposal(
+        second, "Five delegates", rules(max_delegates=5), T0 + 5 * day + 1000),
+        "rejected", "rule_change_limit")
+    step("third proposes a rule change its meeting did not carry", proposal(
+        third, "Lost", rules(max_delegates=3), T0 + 5 * day + 2000, decided(10, 20)),
+        "rejected", "not_carried")
+    grab = msgspec.structs.replace(default(), bodies=[
+        msgspec.structs.replace(b, powers=[*b.powers, "amend-constitution"])
+        if b.id == "national-committee" else b for b in default().bodies])
+    step("third proposes that the national committee amend the constitution (E1)", proposal(
+        third, "Committee rules", grab, T0 + 5 * day + 3000), "rejected", "entrenched")
+    step("third proposes the constitution unchanged", proposal(
+        third, "Nothing", default(), T0 + 5 * day + 4000), "rejected", "no_change")
+    step("third dates a rule change after the notice (day 14)", proposal(
+        third, "Too late", rules(motions_per_group=2), T0 + 14 * day + 1), "rejected",
+        "past_deadline")
+    motions = step("third proposes two motions a group", proposal(
+        third, "Two motions", rules(motions_per_group=2), T0 + 6 * day))
+    witness_all(T0 + 12 * day)
+    late = step("fourth dates a rule change on day 13, witnessed only after day 14", proposal(
+        fourth, "Longer notice", rules(notice_days=70, first_within_days=180,
+                                       special_within_days=90), T0 + 13 * day))
+    witness_all(T0 + 15 * day)
+
+    # K12: amendments
+    five = step("fourth amends second's rule change: 5 delegates", amendment(
+        fourth, ref(delegates), rules(max_delegates=5), T0 + 20 * day))
+    step("third amends it to what it already says", amendment(
+        third, ref(delegates), rules(max_delegates=4), T0 + 20 * day + 1000), "rejected",
+        "no_change")
+    simple = msgspec.structs.replace(rules(max_delegates=4), amendments=AmendmentRules(
+        notice_days=56, window_days=14, threshold=[1, 2], ballot_ratification=False))
+    step("third amends it to a simple majority for amendments (E5)", amendment(
+        third, ref(delegates), simple, T0 + 20 * day + 2000), "rejected", "entrenched")
+    step("third amends an entry that is no rule change", amendment(
+        third, ref(call), rules(max_delegates=3), T0 + 20 * day + 3000), "rejected",
+        "unknown_rule_change")
+    step("third dates an amendment after the window (day 28)", amendment(
+        third, ref(delegates), rules(max_delegates=3), T0 + 28 * day + 1), "rejected",
+        "past_deadline")
+    fallen = step("founder amends fourth's late rule change", amendment(
+        founder, ref(late), rules(notice_days=63, first_within_days=180,
+                                  special_within_days=90), T0 + 21 * day))
+    witness_all(T0 + 22 * day)
+    witness_all(T0 + 64 * day)
+
+    expected = {
+        "agenda_status": "final",
+        "rule_changes": [[delegates.id, "admissible"], [motions.id, "admissible"],
+                         [late.id, "late"]],
+        "rule_change_amendments": [[five.id, "admissible"], [fallen.id, "falls"]],
+        "agenda_rule_changes": sorted([
+            [delegates.id, [second.id], [2, 3], "card vote", [five.id],
+             [["conference.max_delegates", 6, 4]]],
+            [motions.id, [third.id], [2, 3], "card vote", [],
+             [["conference.motions_per_group", 1, 2]]],
+        ]),
+    }
+    found = review(s.state(), call.id)
+    assert found is not None
+    got = {
+        "agenda_status": found.agenda.status,
+        "rule_changes": sorted([r.id, r.status] for r in found.rule_changes),
+        "rule_change_amendments": sorted([a.id, a.status]
+                                         for a in found.rule_change_amendments),
+        "agenda_rule_changes": [[i.id, i.groups, i.threshold, i.method, i.amendments,
+                                 [[c.field, c.old, c.new] for c in i.changes]]
+                                for i in found.agenda.rule_changes],
+    }
+    for key in ("rule_changes", "rule_change_amendments"):
+        expected[key] = sorted(expected[key])  # type: ignore[type-var]
+    for key, value in expected.items():
+        if got[key] != value:
+            raise ValueError(f"{s.name}: derived {key} is {got[key]}, the vector says {value}")
+    s.derived = {"conference": call.id, **expected}
+    return s
+
+
 def floor_scenario() -> Scenario:
     """A conference's floor (SPEC 5.9): an amendment by a show of hands, the amended motion
     by card vote, each closed by the chair's cut and made final by the participants'
@@ -1570,9 +1710,13 @@ SCENARIOS: list[Callable[[], Scenario]] = [
     directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
     forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
     strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
-    conference, floor_scenario,
+    conference, rule_changes, floor_scenario,
     constitution, constitution_closed, body_meetings,
 ]
+
+
+# Vector files that are not scenarios of entries: counts a node computes from the state.
+COUNTS = {"stv.json": stv_vectors.document}
 
 
 def vectors() -> dict[str, dict]:
@@ -1581,6 +1725,8 @@ def vectors() -> dict[str, dict]:
     for make in SCENARIOS:
         scenario = make()
         out[f"{scenario.name}.json"] = scenario.document()
+    for name, count in COUNTS.items():
+        out[name] = count()
     return dict(sorted(out.items()))
 
 

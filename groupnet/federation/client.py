@@ -23,6 +23,16 @@ NDJSON = "application/x-ndjson"
 _results = msgspec.json.Decoder(dict[str, list[Result]])
 
 
+class Heads(msgspec.Struct):
+    """The answer of `GET /fed/v1/heads` (SPEC 6.5)."""
+
+    heads: dict[str, tuple[int, str | None]]
+    network: str | None = None
+
+
+_heads = msgspec.json.Decoder(Heads)
+
+
 class PeerError(Exception):
     """A peer could not be reached or answered something unusable."""
 
@@ -148,9 +158,15 @@ class PeerClient:
         )
         return lines
 
-    async def heads(self, base: str) -> dict[str, list]:
+    async def heads(self, base: str) -> dict[str, tuple[int, str | None]]:
+        """Each author's [seq, id] at `base` (SPEC 6.5)."""
         response = await self._get(base.rstrip("/") + "/fed/v1/heads")
-        return msgspec.json.decode(await response.read())["heads"]
+        try:
+            return _heads.decode(await response.read()).heads
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise PeerError(f"{base}: {error}") from None
+        except msgspec.DecodeError as error:
+            raise PeerError(f"{base}: unusable heads (SPEC 6.5): {error}") from None
 
     async def forks(self, base: str) -> list[bytes]:
         lines, _ = await self._lines(base.rstrip("/") + "/fed/v1/forks", {})

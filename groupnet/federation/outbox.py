@@ -63,6 +63,7 @@ class Outbox:
         self.positions: dict[str, int] = {}
         self._saved: dict[str, int] = {}
         self._flusher: asyncio.Task | None = None
+        self._starting: set[asyncio.Future] = set()
 
     def destinations(self) -> dict[str, str]:
         members = self.node.state.members
@@ -105,10 +106,16 @@ class Outbox:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
                 self.wakeups.pop(peer, None)
-        for peer in wanted:
-            if peer not in self.tasks:
+        new = [peer for peer in wanted if peer not in self.tasks]
+        if new:
+            # one write starts them all, without holding up the refresh
+            starting = asyncio.ensure_future(self._start(new))
+            self._starting.add(starting)
+            starting.add_done_callback(self._starting.discard)
+            for peer in new:
                 self.wakeups[peer] = asyncio.Event()
-                self.tasks[peer] = asyncio.create_task(self._push_loop(peer), name=f"push {peer}")
+                self.tasks[peer] = asyncio.create_task(self._push_loop(peer, starting),
+                                                       name=f"push {peer}")
         self.wake()
 
     def wake(self) -> None:
@@ -116,7 +123,8 @@ class Outbox:
             event.set()
 
     async def stop(self) -> None:
-        tasks = [*self.tasks.values(), *([self._flusher] if self._flusher else [])]
+        tasks = [*self.tasks.values(), *self._starting,
+                 *([self._flusher] if self._flusher else [])]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -138,7 +146,8 @@ class Outbox:
             for peer, cur, failures, next_attempt, error in rows
         }
 
-    async def _push_loop(self, peer: str) -> None:
+    async def _push_loop(self, peer: str,
+                         starting: asyncio.Future[dict[str, tuple[int, int, int]]]) -> None:
         """Push what this peer should have, in order; back off while it fails.
 
         The cursor lives in memory (`positions`) and reaches the database every
@@ -146,7 +155,8 @@ class Outbox:
         hold, which it answers as duplicates.
         """
         wakeup = self.wakeups[peer]
-        position, failures, next_attempt = await self._start(peer)
+        # shielded: cancelling one pusher must not cancel the start of the others
+        position, failures, next_attempt = (await asyncio.shield(starting))[peer]
         self.positions[peer] = self._saved[peer] = position
         while True:
             delay = next_attempt - now_ms()
@@ -182,21 +192,23 @@ class Outbox:
                 await self._record_failure(peer, 0, 0, "")
             position = self.positions[peer] = rows[-1][0]
 
-    async def _start(self, peer: str) -> tuple[int, int, int]:
-        """The peer's saved cursor and backoff; a new peer starts from our latest entry.
+    async def _start(self, new: list[str]) -> dict[str, tuple[int, int, int]]:
+        """Each new peer's saved cursor and backoff; a new peer starts from our latest entry.
 
-        Written in its own turn like every write, and tried again while another
-        process holds the database past the busy timeout, so a busy moment cannot
-        end the pusher.
+        One write for all the peers a refresh adds (a node that has just joined
+        adds all its neighbours at once, and each write waits its turn for the
+        node's write lock), tried again while another process holds the database
+        past the busy timeout, so a busy moment cannot end the pushers.
         """
         while True:
             try:
                 async with self.node.transaction() as db:
-                    return await peers.start_push(db, peer, self.node.last_rx)
+                    return {peer: await peers.start_push(db, peer, self.node.last_rx)
+                            for peer in new}
             except sqlite3.OperationalError as problem:
                 if not store.is_busy(problem):
                     raise
-                log.warning("could not start pushing to %s yet: %s", peer, problem)
+                log.warning("could not start pushing to %d peers yet: %s", len(new), problem)
                 await asyncio.sleep(1)
 
     async def _record_failure(self, peer: str, failures: int, next_attempt: int,

@@ -20,6 +20,14 @@ from ..wire import messages
 from ..wire.messages import Entry
 from ..wire.rejection import Rejection
 
+# Refusals that may pass once the receiver holds more of the network (SPEC 8.1): the
+# entry is offered again later (anti-entropy fetches it again; a pull offers it again
+# while the rest of its fetch brings progress).
+RETRY_LATER = frozenset({
+    "seq_gap", "missing_dependency", "not_admitted", "unknown_author", "no_charter",
+    "future_timestamp",
+})
+
 
 class Result(msgspec.Struct, omit_defaults=True):
     """What a receiver says of one entry. `status` is accepted, duplicate, fork or rejected."""

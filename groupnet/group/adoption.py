@@ -63,6 +63,16 @@ async def share_local(node: Node, local_id: int, topics: list[str]) -> Entry:
     return entry
 
 
+async def link_of_local(node: Node, local_id: int) -> dict | None:
+    """How one of our motions is linked to the network: shared or adopted, as which shared
+    motion, and the endorsement sent for it; None if it is not."""
+    link = await adoptions.link_of(node.db, local_id)
+    if link is None:
+        return None
+    return {"direction": link[0], "shared_motion": link[1], "version": link[2],
+            "endorsement": link[3]}
+
+
 async def links(node: Node, shared_id: str) -> list[dict]:
     """Our local motions linked to a shared motion."""
     rows = await adoptions.links_to(node.db, shared_id)

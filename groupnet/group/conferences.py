@@ -3,14 +3,17 @@
 The secretary picks one of the group's motions that its meeting carried; the
 title, the text and the meeting's decision (its count, as the rules computed
 it) go to the network as a `conference.motion`, or, as a new text for another
-group's conference motion, as a `conference.amendment`. A motion not carried is
+group's conference motion, as a `conference.amendment`. A rule change goes the
+same way: the motion that carried it gives its title, its reason and the count,
+and a TOML file the constitution as amended (`conference.rule_change`, or
+`conference.rule_change_amendment` for another's). A motion not carried is
 refused here, before anything is signed, with the rule's own words. The
 conference rules (K6, K7) then judge the entry on every node alike.
 """
 
 from __future__ import annotations
 
-from ..network import conferences
+from ..network import conferences, constitution
 from ..network.node import Node
 from ..wire.messages import Adoption, Entry
 from ..wire.rejection import refuse
@@ -48,6 +51,39 @@ async def amend_local(node: Node, motion: str, local_id: int, reason: str = "",
     view, decision = await _carried(node, local_id)
     return await conferences.amend(node, motion, view.motion.text,
                                    reason or view.motion.title, decision)
+
+
+def _reason(view: motions.MotionView, reason: str) -> str:
+    """The reason a rule change gives: as given, else the carried motion's text if it fits
+    (`Text`, 2000 characters), else its title."""
+    if reason:
+        return reason
+    return view.motion.text if len(view.motion.text) <= 2000 else view.motion.title
+
+
+async def rule_change_local(node: Node, conference: str, local_id: int, amended: str,
+                            reason: str = "") -> Entry:
+    """Submit the rule change our carried motion `local_id` decided (C5, K11): `amended`
+    is the TOML of the parts it changes in the constitution in force."""
+    conferences.call_or_404(node, conference)
+    view, decision = await _carried(node, local_id)
+    proposed = constitution.amended(amended, node.state.constitution)
+    return await conferences.propose_rule_change(node, conference, view.motion.title,
+                                                 proposed, _reason(view, reason), decision)
+
+
+async def amend_rule_change_local(node: Node, rule_change: str, local_id: int, amended: str,
+                                  reason: str = "", conference: str | None = None) -> Entry:
+    """Submit the amendment our carried motion `local_id` decided to a rule change (C5,
+    K12): `amended` is the TOML of the parts it changes in the rule change."""
+    proposal = conferences.rule_change_or_404(node, rule_change)
+    if conference is not None and proposal.conference != conference:
+        raise refuse("not_found", "K12: that rule change was submitted to another "
+                     "conference", 404)
+    view, decision = await _carried(node, local_id)
+    proposed = constitution.amended(amended, proposal.body.constitution, "the amendment")
+    return await conferences.amend_rule_change(node, rule_change, proposed,
+                                               _reason(view, reason), decision)
 
 
 async def publish_credential(node: Node, actor: Actor, conference: str,

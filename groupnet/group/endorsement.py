@@ -25,10 +25,11 @@ async def decision_of(node: Node, meeting_id: int, result: MotionResult | None
     """Our meeting's decision on a local motion with `result`, if it was carried."""
     if result is None or result.outcome != "carried" or result.tally is None:
         return None
-    meeting = (await meetings.view(node.db, meeting_id)).meeting
+    record, _ = await meetings.load(node.db, meeting_id)
+    meeting = record.meeting
     # the date the group met on, where it met
     day = LocalTime(node.config.time_zone).at(meeting.starts_at_ms).date().isoformat()
-    present = len((await meetings.load(node.db, meeting_id))[0].attendance.present)
+    present = len(record.attendance.present)
     t = result.tally
     return Adoption(MEETING_NAMES.get(meeting.kind, "Meeting"), day,
                     Tally(t.in_favour, t.against, t.abstentions, present))

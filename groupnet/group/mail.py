@@ -100,6 +100,11 @@ HIDDEN_LINK = "(a sign-in link: it goes to the member alone and is not shown her
 ACCOUNT = "account"
 ON_THE_MEMBERS_PAGE = "shown on the member's own page"
 
+def as_notice(row: tuple) -> Notice:
+    """A notice row of `store/notices.py` as a `Notice` (its link, if any, hidden)."""
+    return _notice(row)
+
+
 def _notice(row: tuple) -> Notice:
     names = [a.filename for a in _attachments.decode(row[7])]
     return Notice(row[0], row[1], row[2], row[3], row[4], row[5],

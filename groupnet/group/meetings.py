@@ -7,6 +7,12 @@ A meeting called with too little notice may meet, but every decision put to
 it is refused, and its view says so and why. Attendance, minutes, votes and
 counts are recorded from the meeting's start; minutes are numbered entries,
 approved at a later meeting and then locked.
+
+Before it starts, an officer may cancel, postpone or correct a meeting
+(`cancel`, `postpone`, `correct`): the rule decides, the change is audited,
+and the members are told as they were told of the call. A postponement's
+notice replaces the call's (its unsent notices are withdrawn) and the notice
+period counts again from it.
 """
 
 from __future__ import annotations
@@ -70,6 +76,30 @@ class ApproveMinutes(msgspec.Struct, forbid_unknown_fields=True):
     at_meeting: Id
 
 
+class CancelMeeting(msgspec.Struct, forbid_unknown_fields=True):
+    """Cancel a meeting before it starts; everyone entitled to attend is told why."""
+
+    reason: Line
+
+
+class PostponeMeeting(msgspec.Struct, forbid_unknown_fields=True):
+    """Move a meeting to a later time; the notice of the new time goes out now, and notice
+    counts from it."""
+
+    starts_at: AwareTime
+    reason: Line
+
+
+class CorrectMeeting(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Correct a meeting's place, link or agenda (what is left out stays as it was); its
+    time changes only by postponing it."""
+
+    reason: Line
+    place: Line | None = None
+    link: OptionalLink | None = None
+    agenda: Annotated[list[Line], msgspec.Meta(min_length=1, max_length=100)] | None = None
+
+
 class MeetingRecord(msgspec.Struct, frozen=True, kw_only=True):
     # `meeting.called_at_ms` is when it was called; notice counts from when it was sent
     meeting: Meeting
@@ -83,6 +113,9 @@ class MeetingView(msgspec.Struct, frozen=True, kw_only=True):
     notice: NoticeState
     # why this meeting may not take binding decisions (SO 1.x), or None
     notice_problem: Rejection | None
+    # why this meeting cannot take binding decisions as things stand (cancelled, notice,
+    # quorum once it has started), or None
+    binding_problem: Rejection | None
     present: tuple[str, ...]
     entitled: int
     quorum: QuorumCount
@@ -122,7 +155,7 @@ async def notified(db: aiosqlite.Connection, ident: int,
     return as_notified(record.meeting, notice), notice
 
 
-async def view(db: aiosqlite.Connection, ident: int) -> MeetingView:
+async def view(db: aiosqlite.Connection, ident: int, now: int) -> MeetingView:
     record, version = await load(db, ident)
     orders = await rules.current(db)
     meeting, notice = await notified(db, ident, record)
@@ -131,6 +164,8 @@ async def view(db: aiosqlite.Connection, ident: int) -> MeetingView:
     return MeetingView(
         id=ident, meeting=record.meeting, notice=notice,
         notice_problem=meetings.notice_check(meeting, orders),
+        binding_problem=meetings.binding_check(meeting, notice.waiting, present, entitled,
+                                               orders, now),
         present=record.attendance.present, entitled=entitled,
         quorum=meetings.quorum(meeting, present, entitled, orders),
         decisions={d: meetings.may_decide(meeting, d, present, entitled, orders)
@@ -146,11 +181,24 @@ async def _at_meeting(db: aiosqlite.Connection, kind: str, path: str, ident: int
     return await business.ids_where(db, kind, path, str(ident))
 
 
-async def listing(db: aiosqlite.Connection) -> list[dict]:
-    return [{"id": ident, "kind": r.meeting.kind, "starts_at_ms": r.meeting.starts_at_ms,
-             "called_at_ms": r.meeting.called_at_ms, "place": r.meeting.place,
-             "link": r.meeting.link, "agenda": r.meeting.agenda}
-            for ident, r in await business.all_of(db, KIND, MeetingRecord)]
+async def listing(db: aiosqlite.Connection, now: int) -> list[dict]:
+    """Every meeting, each with why it cannot take binding decisions (`cannot_decide`: a
+    code and a sentence), or None."""
+    orders = await rules.current(db)
+    entitled = {kind: await people.entitled_to_attend(db, kind, orders)
+                for kind in ("general", "committee", "annual")}
+    found = []
+    for ident, r in await business.all_of(db, KIND, MeetingRecord):
+        meeting, notice = await notified(db, ident, r)
+        found.append({
+            "id": ident, "kind": r.meeting.kind, "starts_at_ms": r.meeting.starts_at_ms,
+            "called_at_ms": r.meeting.called_at_ms, "place": r.meeting.place,
+            "link": r.meeting.link, "agenda": r.meeting.agenda,
+            "cancelled": r.meeting.cancelled,
+            "cannot_decide": meetings.binding_check(
+                meeting, notice.waiting, len(r.attendance.present), entitled[meeting.kind],
+                orders, now)})
+    return found
 
 
 
@@ -174,7 +222,66 @@ async def call(node: Node, actor: Actor, request: CallMeeting) -> MeetingView:
             "place": meeting.place, "link": meeting.link, "recipients": len(recipients),
         }, now)
     await notices.meeting_called(node, actor, ident, meeting, recipients)
-    return await view(node.db, ident)
+    return await view(node.db, ident, clock.now(node))
+
+
+async def _change(node: Node, actor: Actor, ident: int, what: str, change,
+                  ) -> tuple[Meeting, list[str]]:
+    """Ask `change(meeting, officer, now, orders)` for the changed meeting; save and audit it.
+    Answers the meeting and those entitled to attend, who are told."""
+    async with node.transaction() as db:
+        now = clock.now(node)
+        orders = await rules.current(db)
+        record, version = await load(db, ident)
+        officer = await people.officer_acting(db, actor, None, orders, what)
+        meeting = or_refuse(change(record.meeting, officer, now, orders))
+        await business.save(db, KIND, ident, msgspec.structs.replace(record, meeting=meeting),
+                            version, now)
+        done = meeting.changes[-1]
+        recipients = await people.entitled_ids(db, meeting.kind, orders)
+        await audit.record(db, actor.audit, f"meeting.{done.kind}", f"{KIND}:{ident}", {
+            "reason": done.reason, "by": done.by,
+            "before": {"starts_at_ms": done.starts_at_ms, "place": done.place,
+                       "link": done.link, "agenda": list(done.agenda)},
+            "after": {"starts_at_ms": meeting.starts_at_ms, "place": meeting.place,
+                      "link": meeting.link, "agenda": list(meeting.agenda)},
+            "recipients": len(recipients)}, now)
+        if done.kind != "corrected":
+            # the call's unsent notices are out of date: nobody should pass them on
+            await notices.withdraw_unsent(db, notices.meeting_subject(ident))
+    return meeting, recipients
+
+
+async def cancel(node: Node, actor: Actor, ident: int, request: CancelMeeting) -> MeetingView:
+    meeting, recipients = await _change(
+        node, actor, ident, "cancels the meeting",
+        lambda m, officer, now, orders: meetings.cancel_meeting(m, request.reason, officer,
+                                                                now, orders))
+    await notices.meeting_changed(node, actor, ident, meeting, recipients)
+    return await view(node.db, ident, clock.now(node))
+
+
+async def postpone(node: Node, actor: Actor, ident: int,
+                   request: PostponeMeeting) -> MeetingView:
+    meeting, recipients = await _change(
+        node, actor, ident, "postpones the meeting",
+        lambda m, officer, now, orders: meetings.postpone_meeting(
+            m, _ms(request.starts_at), request.reason, officer, now, orders))
+    await notices.meeting_changed(node, actor, ident, meeting, recipients)
+    return await view(node.db, ident, clock.now(node))
+
+
+async def correct(node: Node, actor: Actor, ident: int, request: CorrectMeeting) -> MeetingView:
+    def corrected(m: Meeting, officer, now: int, orders: GroupStandingOrders):
+        return meetings.correct_meeting(
+            m, m.place if request.place is None else request.place,
+            m.link if request.link is None else request.link,
+            m.agenda if request.agenda is None else tuple(request.agenda),
+            request.reason, officer, now, orders)
+
+    meeting, recipients = await _change(node, actor, ident, "corrects the meeting", corrected)
+    await notices.meeting_changed(node, actor, ident, meeting, recipients)
+    return await view(node.db, ident, clock.now(node))
 
 
 async def attend(node: Node, actor: Actor, ident: int, request: RecordAttendance) -> MeetingView:
@@ -193,7 +300,7 @@ async def attend(node: Node, actor: Actor, ident: int, request: RecordAttendance
         await audit.record(db, actor.audit, "meeting.attendance", f"{KIND}:{ident}",
                            {"added": sorted(set(request.present)),
                             "present": len(attendance.present)}, now)
-    return await view(node.db, ident)
+    return await view(node.db, ident, clock.now(node))
 
 
 async def minute(node: Node, actor: Actor, ident: int, request: RecordMinute) -> MeetingView:
@@ -213,7 +320,7 @@ async def minute(node: Node, actor: Actor, ident: int, request: RecordMinute) ->
         await audit.record(db, actor.audit, "meeting.minute", f"{KIND}:{ident}",
                            {"number": entry.number, "corrects": entry.corrects,
                             "text": entry.text}, now)
-    return await view(node.db, ident)
+    return await view(node.db, ident, clock.now(node))
 
 
 async def approve(node: Node, actor: Actor, ident: int, request: ApproveMinutes) -> MeetingView:
@@ -232,7 +339,7 @@ async def approve(node: Node, actor: Actor, ident: int, request: ApproveMinutes)
         await audit.record(db, actor.audit, "meeting.minutes_approved", f"{KIND}:{ident}",
                            {"at_meeting": request.at_meeting,
                             "entries": len(minutes.entries)}, now)
-    return await view(node.db, ident)
+    return await view(node.db, ident, clock.now(node))
 
 
 async def decision_context(db: aiosqlite.Connection, meeting_id: str, now: int,

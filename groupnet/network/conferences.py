@@ -7,7 +7,8 @@ the call stands, entitlements, statuses, the agenda. References carry the seq
 of the referenced group's log this node holds now (SM3), so the verdict here
 and everywhere else is the same. A motion or amendment from one of the group's
 own carried motions is made in `group/conferences.py`, which calls `submit`
-and `amend` here with the meeting's decision.
+and `amend` here with the meeting's decision; so are rule changes and their
+amendments (`propose_rule_change`, `amend_rule_change`, C5).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ from ..wire.messages import (
     ConferenceMotion,
     ConferencePriorities,
     ConferenceRequisition,
+    ConferenceRuleChange,
+    ConferenceRuleChangeAmendment,
+    Constitution,
     Entry,
 )
 from ..wire.rejection import refuse
@@ -198,6 +202,39 @@ async def amend(node: Node, motion_id: str, text: str, reason: str,
     return await node.append("conference.amendment", body)
 
 
+async def propose_rule_change(node: Node, conference: str, title: str,
+                              constitution: Constitution, reason: str,
+                              decision: Adoption) -> Entry:
+    """Submit a rule change the group's meeting carried: the whole constitution as it
+    would read (C5, K11)."""
+    call = call_or_404(node, conference)
+    body = _body(ConferenceRuleChange, {
+        "conference": _ref(node, call.author, call.id), "title": title,
+        "constitution": msgspec.to_builtins(constitution), "reason": reason,
+        "decision": msgspec.to_builtins(decision)})
+    return await node.append("conference.rule_change", body)
+
+
+def rule_change_or_404(node: Node, rule_change: str):
+    found = _conferences(node).rule_changes.get(rule_change)
+    if found is None:
+        raise refuse("unknown_rule_change", "K12: no rule change with that id is known here",
+                     404)
+    return found
+
+
+async def amend_rule_change(node: Node, rule_change: str, constitution: Constitution,
+                            reason: str, decision: Adoption) -> Entry:
+    """Submit an amendment the group's meeting carried to a rule change: the whole
+    constitution as the rule change would read once amended (C5, K12)."""
+    proposal = rule_change_or_404(node, rule_change)
+    body = _body(ConferenceRuleChangeAmendment, {
+        "rule_change": _ref(node, proposal.author, proposal.id),
+        "constitution": msgspec.to_builtins(constitution), "reason": reason,
+        "decision": msgspec.to_builtins(decision)})
+    return await node.append("conference.rule_change_amendment", body)
+
+
 def _composite(composite: str) -> tuple[str, int]:
     meeting, _, item = composite.partition(":")
     if not item.isdigit() or not item.isascii():
@@ -258,6 +295,8 @@ def listing(node: Node) -> list[dict]:
 
 
 DEADLINES = (
+    ("rule_changes", "Rule changes' notice"),
+    ("rule_change_amendments", "Amendments to rule changes"),
     ("motions", "Motions deadline"),
     ("amendments", "Amendments deadline"),
     ("credentials", "Credentials deadline"),
@@ -282,7 +321,9 @@ def describe(node: Node, conference: str) -> dict:
         "motions": len(found.motions), "amendments": len(found.amendments),
         "credentials": len(found.credentials), "rulings": len(found.rulings),
         "composites": len(found.composites), "appeals": len(found.appeals),
-        "ballots": len(found.ballots), "agenda_items": len(found.agenda.items)}
+        "ballots": len(found.ballots), "agenda_items": len(found.agenda.items),
+        "rule_changes": len(found.rule_changes),
+        "rule_change_amendments": len(found.rule_change_amendments)}
     out["agenda_status"] = found.agenda.status
     return out
 
@@ -332,7 +373,7 @@ def requisitions(node: Node) -> list[dict]:
 def deadlines_ics(node: Node, conference: str, host: str) -> bytes:
     """The conference's timetable as an iCalendar feed (RFC 5545): one event per date."""
     call = call_or_404(node, conference)
-    times = msgspec.to_builtins(timetable(node.state.constitution.conference, call))
+    times = msgspec.to_builtins(timetable(node.state.constitution, call))
     calendar = Calendar()
     calendar.add("prodid", "-//groupnet//conference deadlines//EN")
     calendar.add("version", "2.0")

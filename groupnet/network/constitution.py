@@ -122,20 +122,10 @@ def load_founding(path: Path | str, rules: NetworkStandingOrders | None = None) 
     if rules is not None and "standing_orders" in data:
         raise _bad(path, "the standing orders come from `--rules` or from the file's "
                    "[standing_orders], not both")
-    merged = msgspec.to_builtins(default(rules))
-    for part in TABLES:
-        if part in data:
-            if not isinstance(data[part], dict):
-                raise _bad(path, f"`{part}` is a table ([{part}])")
-            merged[part] = {**merged[part], **data[part]}
-    if "bodies" in data:
-        given = data["bodies"]
-        if not isinstance(given, list) or not all(isinstance(b, dict) for b in given):
-            raise _bad(path, "`bodies` is a list of tables ([[bodies]])")
-        defaults = {body["id"]: body for body in merged["bodies"]}
-        merged["bodies"] = [{**defaults.get(body.get("id"), {}), **body} for body in given]
-    if "interim_max_days" in data:
-        merged["interim_max_days"] = data["interim_max_days"]
+    try:
+        merged = _over(default(rules), data)
+    except ValueError as error:
+        raise _bad(path, error) from None
     if "interim_days" in data and "interim_until" in data:
         raise _bad(path, "C7: give the interim members' term once: `interim_days` or "
                    "`interim_until`")
@@ -156,6 +146,54 @@ def load_founding(path: Path | str, rules: NetworkStandingOrders | None = None) 
         raise _bad(path, "C7: the file names interim members: give their term, "
                    "`interim_days` (from the founding) or `interim_until` (a date)")
     return Founding(constitution, interim, days, until)
+
+
+def _over(base: Constitution, data: dict) -> dict:
+    """`base` as JSON values with the file's parts over it: a table changes the fields it
+    gives; `[[bodies]]` lists the bodies, each over the base body of the same id. A part
+    of the wrong shape is a ValueError saying so."""
+    merged = msgspec.to_builtins(base)
+    for part in TABLES:
+        if part in data:
+            if not isinstance(data[part], dict):
+                raise ValueError(f"`{part}` is a table ([{part}])")
+            merged[part] = {**merged[part], **data[part]}
+    if "bodies" in data:
+        given = data["bodies"]
+        if not isinstance(given, list) or not all(isinstance(b, dict) for b in given):
+            raise ValueError("`bodies` is a list of tables ([[bodies]])")
+        defaults = {body["id"]: body for body in merged["bodies"]}
+        merged["bodies"] = [{**defaults.get(body.get("id"), {}), **body} for body in given]
+    if "interim_max_days" in data:
+        merged["interim_max_days"] = data["interim_max_days"]
+    return merged
+
+
+# The parts a rule change's file may hold: the constitution's own (C5).
+AMENDABLE = ("standing_orders", "bodies", "conference", "amendments", "ballots",
+             "interim_max_days")
+
+
+def amended(text: str, base: Constitution, source: str = "the rule change") -> Constitution:
+    """A rule change's constitution from a TOML file: `base` (the constitution in force,
+    or the rule change an amendment amends) with the file's parts over it, read as a
+    founding file is read (docs/constitution.md). Whether it keeps the entrenched
+    provisions is the rules' to say (K11, K12)."""
+    def bad(why: object) -> Refused:
+        return refuse("bad_constitution", f"C5: {source}: {why}", 400)
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise bad(f"is not TOML: {error}") from None
+    unknown = sorted(set(data) - set(AMENDABLE))
+    if unknown:
+        raise bad(f"a rule change has no part {', '.join(map(repr, unknown))} (its parts: "
+                  f"{', '.join(AMENDABLE)})")
+    try:
+        return msgspec.convert(_over(base, data), Constitution)
+    except (ValueError, msgspec.ValidationError) as error:
+        raise bad(error) from None
 
 
 def _moment(path: Path | str, value: Any) -> int:

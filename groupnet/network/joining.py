@@ -14,7 +14,7 @@ from pathlib import Path
 import msgspec
 
 from ..federation.client import PeerClient, PeerError, PeerNotAllowed
-from ..federation.sync import catch_up
+from ..federation.sync import catch_up, top_up
 from ..procedure.network import NetworkState
 from ..store import peers
 from ..wire import crypto
@@ -77,7 +77,12 @@ async def admit(node: Node, client: PeerClient, url: str) -> Entry:
 async def join(node: Node, client: PeerClient, url: str) -> int:
     """Point this node at any admitted node: take its charter and every log it holds.
 
-    Once the logs show this node admitted, it publishes its own url (`declare_url`).
+    That node's feed brings the directory (charter, admissions, profiles) and
+    whatever else it holds, in dependency order; then a few other members, now
+    known, are asked for what they hold beyond it (`top_up`), so a member that
+    is behind, or the founder being away, costs the newcomer nothing. Once the
+    logs show this node admitted, it publishes its own url (`declare_url`).
+    Returns how many entries were new.
     """
     try:
         info = await client.well_known(url)
@@ -95,6 +100,7 @@ async def join(node: Node, client: PeerClient, url: str) -> int:
         fetched = await catch_up(node, client, url, info.node)
     except PeerError as error:
         raise _unreachable(url, error, "catching up from") from None
+    fetched += await top_up(node, client, skip=url)
     await declare_url(node)
     return fetched
 

@@ -28,7 +28,7 @@ import aiosqlite
 
 from .. import config, store
 from ..clock import now_ms
-from ..federation.replica import CheckedBatch, Result
+from ..federation.replica import RETRY_LATER, CheckedBatch, Result
 from ..procedure.network import (
     Accept,
     Duplicate,
@@ -48,14 +48,6 @@ PARALLEL_VERIFY_MIN = 64
 T = TypeVar("T")
 # The latest entries stay in memory, so pushing them on needs no database read.
 RECENT_WINDOW = 4096
-
-# Refusals that may pass once this node holds more of the network: the entry is
-# fetched again by anti-entropy, which such a refusal starts at once.
-RETRY_LATER = frozenset({
-    "seq_gap", "missing_dependency", "not_admitted", "unknown_author", "no_charter",
-    "future_timestamp",
-})
-
 
 class HeldEntries:
     """The ids a node holds, and at which (author, seq), as a decision asks (`receive`)."""
@@ -128,6 +120,8 @@ class Node:
         self.wants_sync = asyncio.Event()
         self.recent: deque[tuple[int, str, bytes]] = deque(maxlen=RECENT_WINDOW)
         self._lock = asyncio.Lock()
+        # batches waiting to be stored together (`_ingest_checked`)
+        self._queued: list[tuple[CheckedBatch, int, asyncio.Future[list[Result]]]] = []
         self._pool: Executor | None = None
         # authors with entries this node holds but has not yet witnessed (N5)
         self.unwitnessed: dict[str, tuple[int, str]] = {}
@@ -375,33 +369,67 @@ class Node:
         return await to_the_end(self._ingest_checked(batch, now))
 
     async def _ingest_checked(self, batch: CheckedBatch, now: int | None) -> list[Result]:
-        now = now if now is not None else now_ms()
+        """Queue the batch, and decide and store it with every batch queued meanwhile.
+
+        Group commit: batches that arrive while another is being stored wait for
+        the write lock together, and whichever of them takes the lock first
+        decides and stores them all, in the order they came, in one transaction —
+        one commit (one fsync) where there would be one per batch. Each caller
+        still has its answer only once its entries are committed.
+        """
+        answer: asyncio.Future[list[Result]] = asyncio.get_running_loop().create_future()
+        self._queued.append((batch, now if now is not None else now_ms(), answer))
         async with self._lock:
-            await store.begin(self.db)
-            try:
-                await self._fold_tail()
+            if not answer.done():
+                taken, self._queued = self._queued, []
+                await self._store_together(taken)
+        results = answer.result()
+        if any(r.status in ("accepted", "fork") for r in results):
+            self.changed.set()
+        if any(r.code in RETRY_LATER for r in results):
+            self.wants_sync.set()
+        return results
+
+    async def _store_together(
+            self, taken: list[tuple[CheckedBatch, int, asyncio.Future[list[Result]]]]) -> None:
+        """Decide and store queued batches in one transaction; answer each (under the lock).
+
+        A failure (or cancellation) rolls all of them back and is each one's answer.
+        """
+        answers: list[list[Result]] = []
+        stored: list[Entry] = []
+        forked = False
+        await store.begin(self.db)
+        try:
+            await self._fold_tail()
+            for batch, now, _ in taken:
                 results, accepted, forks = await self._decide(batch, now)
                 if accepted:
                     await entries.insert(self.db, accepted, now)
                 if forks:
                     await entries.insert_forks(self.db, forks, now)
-                # under the write lock, with the tail folded, our rows took the next rx
-                last_rx = self.last_rx + len(accepted)
-                await store.commit(self.db)
-            except BaseException:
-                # the state has folded what was not stored: fold the log again
-                await store.rollback(self.db)
-                await self.rebuild()
-                raise
-            self.last_rx = last_rx
-            self._remember(accepted)
-            if forks:
-                await self.rebuild()
-        if accepted or forks:
-            self.changed.set()
-        if any(r.code in RETRY_LATER for r in results):
-            self.wants_sync.set()
-        return results
+                answers.append(results)
+                stored.extend(accepted)
+                forked = forked or bool(forks)
+            # under the write lock, with the tail folded, our rows took the next rx
+            last_rx = self.last_rx + len(stored)
+            await store.commit(self.db)
+        except BaseException as error:
+            # the state has folded what was not stored: fold the log again
+            await store.rollback(self.db)
+            await self.rebuild()
+            for _, _, answer in taken:
+                if isinstance(error, asyncio.CancelledError):
+                    answer.cancel()
+                else:
+                    answer.set_exception(error)
+            return
+        self.last_rx = last_rx
+        self._remember(stored)
+        if forked:
+            await self.rebuild()
+        for (_, _, answer), results in zip(taken, answers, strict=True):
+            answer.set_result(results)
 
     async def _decide(self, batch: CheckedBatch,
                       now: int) -> tuple[list[Result], list[Entry], list[Entry]]:

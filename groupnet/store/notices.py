@@ -132,6 +132,32 @@ async def link_used(db: aiosqlite.Connection, member_id: str, kind: str, now: in
     )
 
 
+async def withdraw_about(db: aiosqlite.Connection, related: str) -> None:
+    """Withdraw the unsent notices about `related` (a newer notice replaces them)."""
+    await db.execute(
+        "UPDATE notices SET status = 'withdrawn', secret = '' "
+        "WHERE related = ? AND status IN ('pending', 'failed')", (related,))
+
+
+async def unsent_under(db: aiosqlite.Connection, subject: str) -> list[tuple]:
+    """The notice rows pending or failed about `subject` or under it (`subject:...`)."""
+    return await _rows(db, f"SELECT {COLUMNS} FROM notices WHERE (related = ? OR related "
+                       "LIKE ?) AND status IN ('pending', 'failed') ORDER BY id",
+                       (subject, subject + ":%"))
+
+
+async def pass_on_under(db: aiosqlite.Connection, subject: str, now: int,
+                        actor: str) -> list[int]:
+    """Mark every unsent notice about `subject` or under it passed on by hand; their ids."""
+    async with db.execute(
+        "UPDATE notices SET status = 'sent', transport = 'manual', sent_at = ?, "
+        "passed_on_by = ?, secret = '' WHERE (related = ? OR related LIKE ?) "
+        "AND status IN ('pending', 'failed') RETURNING id",
+        (now, actor, subject, subject + ":%"),
+    ) as cursor:
+        return sorted(row[0] for row in await cursor.fetchall())
+
+
 async def withdraw(db: aiosqlite.Connection, member_id: str, kind: str) -> None:
     await db.execute(
         "UPDATE notices SET status = 'withdrawn', secret = '' "

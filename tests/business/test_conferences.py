@@ -86,8 +86,10 @@ async def test_a_carried_motion_goes_to_the_conference_as_carried_and_a_lost_one
 
     shown = await branch.ok("GET", base, as_="Member 00")
     assert shown["status"] == "stands" and shown["basis"] == "first"
-    assert [t["name"] for t in shown["timetable"]][:2] == ["motions", "amendments"]
-    assert shown["timetable"][0]["at"] == opens - 28 * DAY_MS
+    assert [t["name"] for t in shown["timetable"]][:4] == [
+        "rule_changes", "rule_change_amendments", "motions", "amendments"]
+    assert shown["timetable"][0]["at"] == opens - 56 * DAY_MS
+    assert shown["timetable"][2]["at"] == opens - 28 * DAY_MS
 
     async def witnessed() -> bool:
         motions = (await branch.ok("GET", base + "/motions", as_="Member 00"))["motions"]
@@ -113,7 +115,7 @@ async def test_a_carried_motion_goes_to_the_conference_as_carried_and_a_lost_one
     events = {str(e["summary"]): e for e in feed.walk("VEVENT")}
     deadline = events["Founding conference: Motions deadline"]["dtstart"].dt
     assert int(deadline.timestamp() * 1000) == (opens - 28 * DAY_MS) // 1000 * 1000
-    assert len(events) == 7
+    assert len(events) == 9
 
     capsys.readouterr()
     code = await asyncio.to_thread(main, ["conference", "agenda", str(branch.node.directory),

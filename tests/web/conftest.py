@@ -3,10 +3,16 @@
 `scripts/test.sh` installs Chromium and Playwright; the browser is never
 downloaded by Playwright itself. Each test gets a fresh browser context, so
 cookies never leak from one test into another.
+
+Every page a test visits is checked by axe-core (pinned in tests/web/axe, installed
+by `scripts/test.sh` with `npm ci`) at desktop and at phone width, whoever is signed
+in; a serious or critical violation fails the test (`Accessibility`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import re
 import tempfile
@@ -36,6 +42,12 @@ SCREENSHOTS = (
     if os.environ.get("GROUPNET_SCREENSHOTS") == "1"
     else Path(tempfile.gettempdir()) / "groupnet-screenshots"
 )
+
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+# what fails a test; "moderate" and "minor" findings are left to judgement
+FAILING_IMPACTS = ("serious", "critical")
 
 playwright_api = pytest.importorskip("playwright.async_api")
 if not os.path.exists(CHROMIUM):
@@ -112,24 +124,143 @@ async def screenshot(page, name: str) -> None:
     await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+# Runs axe on the document in the page and answers its serious and critical violations
+# (each with the selectors of the elements concerned).
+AUDIT = """async (impacts) => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.filter(v => impacts.includes(v.impact)).map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
+}"""
+
+
+class Accessibility:
+    """axe-core on every page the tests' browsers load, and what it found.
+
+    Each HTML document a test's page navigates to is fetched once for it (the test's
+    page gets exactly that response) and shown to a separate auditing page, which runs
+    axe on it at desktop and at phone width. The test's own page is never touched
+    while it works, and no page goes unchecked, however quickly a test moves on."""
+
+    def __init__(self, chromium, source: str) -> None:
+        self.chromium = chromium
+        self.source = source
+        self.found: list[dict] = []
+        self.audited: list[str] = []
+        self.failures: list[str] = []
+        self.pending: list[asyncio.Future] = []
+        self._auditor = None
+        self._document: tuple[str, bytes] | None = None
+        # pages of several contexts may navigate at once; the auditor shows one at a time
+        self._one_at_a_time = asyncio.Lock()
+
+    async def watch(self, context) -> None:
+        await context.route("**/*", self._on_request)
+
+    async def _on_request(self, route) -> None:
+        request = route.request
+        if not (request.is_navigation_request() and request.frame.parent_frame is None):
+            await route.continue_()
+            return
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            # a file upload: the browser does not hand the file's bytes to Playwright, so
+            # the request goes as it is, and its answer is checked when it arrives (and
+            # before the test ends)
+            await route.continue_()
+            self.pending.append(asyncio.ensure_future(self._audit_answer(request)))
+            return
+        response = await route.fetch(max_redirects=0)
+        body = await response.body()
+        # checked before the test's page gets it: when a navigation ends, its page is checked
+        if (response.status < 300 or response.status >= 400) and \
+                response.headers.get("content-type", "").startswith("text/html"):
+            try:
+                await self.audit(request.url, body)
+            except playwright_api.Error as error:  # an error here is only logged: keep it
+                self.failures.append(f"{request.url}: {error}")
+        await route.fulfill(response=response, body=body)
+
+    async def _audit_answer(self, request) -> None:
+        response = await request.response()
+        if response is None or 300 <= response.status < 400 or \
+                not response.headers.get("content-type", "").startswith("text/html"):
+            return
+        try:
+            await self.audit(request.url, await response.body())
+        except playwright_api.Error as error:
+            self.failures.append(f"{request.url}: {error}")
+
+    async def finish(self) -> None:
+        """Wait for the checks of answers still arriving."""
+        await asyncio.gather(*self.pending)
+
+    async def _serve(self, route) -> None:
+        if self._document is not None and route.request.url == self._document[0]:
+            await route.fulfill(status=200, body=self._document[1],
+                                headers={"content-type": "text/html; charset=utf-8"})
+        else:
+            await route.continue_()
+
+    async def audit(self, url: str, body: bytes) -> None:
+        async with self._one_at_a_time:
+            await self._audit(url, body)
+
+    async def _audit(self, url: str, body: bytes) -> None:
+        if self._auditor is None:
+            context = await self.chromium.new_context(viewport=DESKTOP)
+            await context.add_init_script(script=self.source)
+            await context.route("**/*", self._serve)
+            self._auditor = await context.new_page()
+        page = self._auditor
+        self._document = (url, body)
+        for width in (DESKTOP, PHONE):
+            await page.set_viewport_size(width)
+            await page.goto(url)
+            for violation in await page.evaluate(AUDIT, list(FAILING_IMPACTS)):
+                self.found.append({"page": url, "width": width["width"], **violation})
+        self.audited.append(url)
+
+    def report(self) -> str:
+        return json.dumps(self.found, indent=1)
+
+
+class AuditedBrowser:
+    """The browser as tests use it: every context it opens is watched by axe-core."""
+
+    def __init__(self, chromium, accessibility: Accessibility) -> None:
+        self._chromium = chromium
+        self.accessibility = accessibility
+
+    async def new_context(self, **options):
+        options.setdefault("viewport", DESKTOP)
+        context = await self._chromium.new_context(**options)
+        await self.accessibility.watch(context)
+        return context
+
+
 @pytest.fixture
 async def browser():
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run scripts/test.sh, or "
+                    "npm ci --prefix tests/web/axe")
     async with playwright_api.async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=CHROMIUM,
                                                     args=CHROMIUM_ARGS)
+        accessibility = Accessibility(chromium, AXE.read_text())
         try:
-            yield chromium
+            yield AuditedBrowser(chromium, accessibility)
+            await accessibility.finish()
         finally:
             await chromium.close()
+    assert not accessibility.failures, accessibility.failures
+    assert not accessibility.found, (
+        f"axe-core found serious or critical violations:\n{accessibility.report()}")
 
 
 @pytest.fixture
 async def page(browser):
     context = await browser.new_context(viewport={"width": 1200, "height": 900})
-    try:
-        yield await context.new_page()
-    finally:
-        await context.close()
+    return await context.new_page()
 
 
 def with_mail(service: Service, mail_server) -> None:  # noqa: F811
@@ -154,3 +285,16 @@ async def two_sites(cluster):
     async with aiohttp.ClientSession() as http:
         yield (Site(services[0], cluster.tokens[0], http),
                Site(services[1], cluster.tokens[1], http))
+
+
+async def follow_nav(page, name: str) -> None:
+    """Follow the main navigation's link `name` as a person does: opening the menu (on a
+    phone) and the group it is in first, if they are closed."""
+    nav = page.get_by_role("navigation", name="Main")
+    menu = page.locator("header details.menu")
+    if await menu.is_visible() and not await nav.is_visible():
+        await menu.locator("summary").click()
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not await link.is_visible():
+        await nav.locator(f'details:has(a:text-is("{name}")) > summary').click()
+    await link.click()

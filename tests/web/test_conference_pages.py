@@ -30,7 +30,7 @@ from tests.web.conference_scene import (
     iso,
     seen_everywhere,
 )
-from tests.web.conftest import screenshot, sign_in
+from tests.web.conftest import follow_nav, screenshot, sign_in
 
 
 @pytest.fixture
@@ -62,8 +62,7 @@ async def test_a_secretary_calls_a_conference_and_takes_the_group_s_part_from_th
     await sign_in(page, havering, "Sam Secretary")
 
     # Too little notice: the rule says so next to the date, and the date typed stays.
-    await page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Conferences").click()
+    await follow_nav(page, "Conferences")
     soon = field_time(clock.now_ms() + 10 * DAY_MS)
     await page.get_by_label("It opens on (UTC)").last.fill(soon)
     await page.get_by_role("button", name="Call the first conference").click()

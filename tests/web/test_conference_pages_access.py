@@ -6,6 +6,7 @@ import html
 import re
 
 import aiohttp
+import msgspec
 import pytest
 
 from groupnet import clock
@@ -77,10 +78,10 @@ async def test_a_form_posted_by_a_member_who_is_not_an_officer_is_refused_and_wr
         form = {"local_motion": str(decided["motions"][0]), "subject": "housing"}
         status, page = await member.post(f"/conferences/{conference}/motions", form)
         assert status == 403
-        assert "this page is for the role officer" in page
+        assert "This page is for the role officer" in page
         status, page = await outsider.post(f"/conferences/{conference}/motions", form)
         assert status == 401
-        assert "you are not signed in" in page
+        assert "You are not signed in" in page
         status, page = await member.post("/conferences/requisitions", {
             "title": "Special", "reason": "Because", "opens": "2030-01-01T10:00"})
         assert status == 403
@@ -221,3 +222,31 @@ def test_deadlines_show_in_the_node_s_time_zone_with_the_zone_named():
     assert countdown(summer + 3 * DAY_MS + 2 * 3_600_000, summer, False) == "in 3 days, 2 h"
     assert countdown(summer + 90 * 60_000, summer, False) == "in 1 h 30 min"
     assert countdown(summer, summer + 1, True) == "passed (witnessed by the network)"
+
+
+async def test_the_committee_prepares_a_ruling_on_a_rule_change_whose_title_is_escaped(scene):
+    southwark, havering, conference = scene
+    await southwark.member("Sam Secretary", "secretary")
+    constitution = havering.node.state.constitution
+    proposal = await conferences.propose_rule_change(
+        havering.node, conference, HOSTILE, msgspec.structs.replace(
+            constitution, interim_max_days=300), f"Reason {HOSTILE}",
+        Adoption("General meeting", "2026-02-01", Tally(5, 1, 0, 6)))
+    await seen_everywhere([southwark], lambda n: proposal.id in n.state.rules(
+        conferences.Conferences).rule_changes, "Havering's rule change at Southwark")
+    secretary = await Visitor.signed_in(southwark, "Sam Secretary")
+    try:
+        for path in (f"/conferences/{conference}", f"/conferences/{conference}/agenda"):
+            status, page = await secretary.get(path)
+            assert status == 200 and "<script>window.pwned" not in page, path
+        status, page = await secretary.get(
+            f"/conferences/{conference}/arrangements?prepare=rule-out&motion={proposal.id}"
+            "&provision=C4.3&text=Decided+last+year")
+        assert status == 200 and "<script>window.pwned" not in page
+        prepared = re.search(r'id="prepared-json">([^<]*)<', page)
+        assert prepared is not None
+        assert html.unescape(prepared.group(1)).count(proposal.id) == 1
+        assert "Rule change: " + html.escape(HOSTILE, quote=False) in page or \
+            "Rule change: " + html.escape(HOSTILE) in page
+    finally:
+        await secretary.close()

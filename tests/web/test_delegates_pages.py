@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from groupnet import clock
 from groupnet.procedure.group.standing_orders import DAY_MS
-from tests.web.conftest import screenshot, sign_in
+from tests.web.conftest import follow_nav, screenshot, sign_in
 from tests.web.test_group_business import local_input
 
 
@@ -21,10 +21,11 @@ async def test_a_group_elects_a_mandated_delegate_and_publishes_the_credential(s
     await secretary.get_by_label("Agenda").fill("Conference delegates")
     await secretary.get_by_role("button", name="Call meeting and send notice").click()
     meeting_url = secretary.url.split("?")[0]
+    await secretary.get_by_text("Submit a motion").click()
     await secretary.get_by_label("Title").fill("Oppose the imposed constitution")
     await secretary.get_by_label("Text", exact=True).fill("Our delegates oppose motion 1.")
-    await secretary.get_by_label("Proposer (email or member id)").fill("ann.able@example.org")
-    await secretary.get_by_label("Seconder (email or member id)").fill("ben.baker@example.org")
+    await secretary.get_by_label("Proposer").fill("Ann Able")
+    await secretary.get_by_label("Seconder").fill("Ben Baker")
     await secretary.get_by_text("A mandate for the group's delegates").click()
     await secretary.get_by_label("Conference", exact=True).fill("Founding conference")
     await secretary.get_by_label("Conference motion").fill("Motion 1: adopt the constitution")
@@ -45,7 +46,7 @@ async def test_a_group_elects_a_mandated_delegate_and_publishes_the_credential(s
     await secretary.get_by_role("button", name="Record the vote").click()
     assert await secretary.locator("#result").inner_text() == "Carried"
 
-    await secretary.get_by_role("link", name="Delegates").click()
+    await follow_nav(secretary, "Delegates")
     await secretary.get_by_label("Conference").fill("Founding conference")
     await secretary.get_by_label("Delegates to elect").fill("1")
     await secretary.get_by_role("button", name="Open election").click()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.web.conftest import screenshot, sign_in
+from tests.web.conftest import follow_nav, screenshot, sign_in
 
 
 async def test_a_charged_member_sees_the_disclosed_evidence_and_every_deadline_and_replies(
@@ -14,7 +14,7 @@ async def test_a_charged_member_sees_the_disclosed_evidence_and_every_deadline_a
     await site.member("Pat Panel")
     officer = await (await browser.new_context()).new_page()
     await sign_in(officer, site, "Sam Secretary")
-    await officer.get_by_role("link", name="Due process").click()
+    await follow_nav(officer, "Due process")
     await officer.get_by_label("Member charged (email or member id)").fill(
         "mo.member@example.org")
     await officer.get_by_label("Rule allegedly broken").fill("Rule 4: conduct at meetings")
@@ -37,7 +37,7 @@ async def test_a_charged_member_sees_the_disclosed_evidence_and_every_deadline_a
         "sam.secretary@example.org")
     await officer.get_by_role("button", name="Schedule hearing").click()
     refusal = await officer.locator("#problem-hearing").inner_text()
-    assert "standing order 7" in refusal
+    assert "Standing order 7" in refusal
     await screenshot(officer, "case")
 
     member = await (await browser.new_context()).new_page()

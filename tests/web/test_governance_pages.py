@@ -10,7 +10,7 @@ from groupnet.procedure.network.constitution import DAY_MS, default
 from groupnet.wire.messages import Seat
 from tests.conftest import FAST_ORDERS, eventually
 from tests.governance.conftest import HOUR, Committee
-from tests.web.conftest import Site, screenshot, sign_in, sign_in_as_operator
+from tests.web.conftest import Site, follow_nav, screenshot, sign_in, sign_in_as_operator
 from tests.web.test_group_business import local_input
 
 
@@ -33,7 +33,7 @@ async def test_a_member_reads_the_constitution_and_sees_who_sits_on_each_body_un
         site = Site(havering, cluster.tokens[1], http)
         page = await (await browser.new_context()).new_page()
         await sign_in_as_operator(page, site)
-        await page.get_by_role("link", name="Constitution").click()
+        await follow_nav(page, "Constitution")
         assert await page.get_by_role("heading", level=1).inner_text() == \
             "The network constitution"
         committee = page.locator("section", has=page.get_by_role(
@@ -47,7 +47,7 @@ async def test_a_member_reads_the_constitution_and_sees_who_sits_on_each_body_un
         assert all(f"E{i}" in entrenched for i in range(1, 8))
         await screenshot(page, "constitution")
 
-        await page.get_by_role("navigation").get_by_role("link", name="Bodies").click()
+        await follow_nav(page, "Bodies")
         national = await page.locator("#body-national-committee").inner_text()
         assert "in office" in national and "2 held, 10 vacant" in national
         assert "Jill M." in national and "Southwark" in national and "Michael C." in national
@@ -60,7 +60,7 @@ async def test_a_member_reads_the_constitution_and_sees_who_sits_on_each_body_un
         await site.member("Ann Able")
         member = await (await browser.new_context()).new_page()
         await sign_in(member, site, "Ann Able")
-        await member.get_by_role("navigation").get_by_role("link", name="Bodies").click()
+        await follow_nav(member, "Bodies")
         assert "Michael C." in await member.locator("main").inner_text()
 
 

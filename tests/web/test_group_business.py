@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from groupnet import clock
 from groupnet.procedure.group.standing_orders import DAY_MS
-from tests.web.conftest import screenshot, sign_in
+from tests.web.conftest import follow_nav, screenshot, sign_in
 
 CSV_WITH_A_BAD_ROW = """name,email,joined,area
 Ann Able,ann@example.org,2015-03-01,Bermondsey
@@ -28,7 +28,7 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
     await sign_in(page, site, "Sam Secretary")
 
     # The register: pasted rows are previewed, the bad one named, and the rest imported.
-    await page.get_by_role("link", name="Members", exact=True).click()
+    await follow_nav(page, "Member register")
     await page.get_by_role("link", name="Import from CSV").click()
     await page.get_by_label("…or paste the rows").fill(CSV_WITH_A_BAD_ROW)
     await page.get_by_role("button", name="Show what would be imported").click()
@@ -51,12 +51,13 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
     assert "Called." in await page.locator("[role=status]").inner_text()
     meeting_url = page.url.split("?")[0]
 
-    # A motion, proposed and seconded by members named by email.
+    # A motion, proposed and seconded by members chosen by name (or named by email).
+    await page.get_by_text("Submit a motion").click()
     await page.get_by_label("Title").fill("Support the bin workers")
     await page.get_by_label("Text", exact=True).fill(
         "This branch supports the bin workers' strike.")
-    await page.get_by_label("Proposer (email or member id)").fill("ann@example.org")
-    await page.get_by_label("Seconder (email or member id)").fill("cat@example.org")
+    await page.get_by_label("Proposer").fill("Ann Able")
+    await page.get_by_label("Seconder").fill("cat@example.org")
     await page.get_by_role("button", name="Submit motion").click()
     motion_url = page.url
 
@@ -67,6 +68,7 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
         await page.get_by_label(name).check()
     await page.get_by_role("button", name="Record attendance").click()
     assert await page.locator("#quorum").inner_text() == "Quorate"
+    await page.locator("summary", has_text="Record a minute").click()
     await page.get_by_label("Minute", exact=True).fill("Apologies were received from Ben Baker.")
     await page.get_by_role("button", name="Record minute").click()
     assert "Apologies were received" in await page.locator("#minutes").inner_text()
@@ -76,8 +78,8 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
     await page.goto(motion_url)
     await page.get_by_label("The whole text as amended").fill(
         "This branch supports the bin workers' strike and will collect for it.")
-    await page.get_by_label("Mover (email or member id)").fill("dan@example.org")
-    await page.get_by_label("Seconder (email or member id)").fill("eve@example.org")
+    await page.get_by_label("Mover").fill("Dan Dee")
+    await page.get_by_label("Seconder").fill("eve@example.org")
     await page.get_by_role("button", name="Move amendment").click()
     assert "and will collect for it." in await page.locator(".diff ins").first.inner_text()
     await page.get_by_label("Question").select_option("1")
@@ -92,7 +94,7 @@ async def test_a_secretary_imports_members_calls_a_meeting_and_records_a_motion_
     await page.get_by_label("Abstentions").fill("0")
     await page.get_by_role("button", name="Record the vote").click()
     assert await page.locator("#result").inner_text() == "Carried"
-    assert "standing order 4.1" in await page.locator("#outcome").inner_text()
+    assert "Standing order 4.1" in await page.locator("#outcome").inner_text()
     assert "will collect for it" in await page.locator(".motion-text").inner_text()
     await screenshot(page, "motion")
 

@@ -111,7 +111,7 @@ async def test_a_refused_choice_keeps_the_file_and_only_what_was_shown_is_import
         chair = await other.new_page()
         await sign_in(chair, site, "Chris Chair")
         await chair.goto(held_at)
-        assert "this file is no longer held" in await chair.locator("main").inner_text()
+        assert "This file is no longer held" in await chair.locator("main").inner_text()
     finally:
         await other.close()
 
@@ -121,4 +121,4 @@ async def test_a_refused_choice_keeps_the_file_and_only_what_was_shown_is_import
     assert "Imported 4 members. 1 row was left out:" in await page.locator("main").inner_text()
     assert (await _member(site, "may.moss@example.org"))["joined"] == "2023-04-03"
     await page.goto(held_at)
-    assert "this file is no longer held" in await page.locator("main").inner_text()
+    assert "This file is no longer held" in await page.locator("main").inner_text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.web.conftest import sign_in_as_operator
+from tests.web.conftest import follow_nav, sign_in_as_operator
 
 
 async def test_meeting_notices_wait_until_passed_on_by_hand_and_then_count(two_sites, page):
@@ -20,7 +20,7 @@ async def test_meeting_notices_wait_until_passed_on_by_hand_and_then_count(two_s
     meeting_url = page.url.split("?")[0]
     assert "still wait to be sent" in await page.locator("main").inner_text()
 
-    await page.get_by_role("link", name="Notices").click()
+    await follow_nav(page, "Notices to pass on")
     notice = page.locator("article").filter(has_text="Ann Able")
     await notice.get_by_role("button", name="I passed it on").click()
     assert "Every notice has been sent" in await page.locator("main").inner_text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from groupnet import clock
 from groupnet.procedure.group.standing_orders import DAY_MS
-from tests.web.conftest import sign_in
+from tests.web.conftest import follow_nav, sign_in
 from tests.web.test_group_business import local_input
 
 
@@ -15,7 +15,7 @@ async def test_members_read_the_standing_orders_and_a_short_notice_rule_change_i
         await site.member(name)
     await sign_in(page, site, "Sam Secretary")
 
-    await page.get_by_role("link", name="Standing orders").click()
+    await follow_nav(page, "Standing orders")
     table = await page.locator("main table").inner_text()
     assert "notice" in table and "5.1" in table
 
@@ -27,10 +27,11 @@ async def test_members_read_the_standing_orders_and_a_short_notice_rule_change_i
     await page.get_by_label("Agenda").fill("Rule changes")
     await page.get_by_role("button", name="Call meeting and send notice").click()
 
+    await page.get_by_text("Submit a motion").click()
     await page.get_by_label("Title").fill("Shorter notice for motions")
     await page.get_by_label("Text", exact=True).fill("Motions need only three days' notice.")
-    await page.get_by_label("Proposer (email or member id)").fill("ann.able@example.org")
-    await page.get_by_label("Seconder (email or member id)").fill("cat.cole@example.org")
+    await page.get_by_label("Proposer").fill("Ann Able")
+    await page.get_by_label("Seconder").fill("cat.cole@example.org")
     await page.locator("summary", has_text="standing orders").click()
     await page.get_by_label("This motion is", exact=True).select_option("rule_change")
     await page.get_by_label("The standing orders it changes, one a line").fill(

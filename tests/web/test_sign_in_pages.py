@@ -131,7 +131,7 @@ async def test_the_admin_token_never_sits_in_the_browser_and_signing_out_ends_th
     assert session != site.token
     assert not [c for c in browser_.http.cookie_jar if site.token in c.value]
     status, page, _ = await browser_.get("/members")
-    assert status == 200 and "(node operator)" in page
+    assert status == 200 and "Signed in as <strong>the node's operator</strong>" in page
     status, _, headers = await browser_.post("/sign-out", {}, csrf_from="/")
     assert (status, headers["Location"]) == (303, "/sign-in")
     assert not browser_.cookie("groupnet_session")

@@ -19,9 +19,23 @@
   annual minutes by a general or annual meeting), never at the meeting they
   record. Once approved they are locked; corrections are new entries that
   name the entry they correct, before or after approval; nothing is edited.
+- Changing a called meeting (SO 1.1-1.3, 9.1): before it starts, an officer
+  may cancel it, postpone it to a later time, or correct its place, link or
+  agenda, each time giving a reason; nothing is erased, each change is kept
+  in `changes`. Cancelling and postponing give notice as calling does; a
+  postponed meeting's notice counts again from when the notice of its new
+  time is sent (`called_at_ms`), so a postponement cannot shorten the notice
+  its kind needs. A cancelled meeting records nothing and decides nothing.
+  A meeting is never brought forward: that would shorten the notice given;
+  cancel it and call another.
+- `binding_check` says whether a meeting can take binding decisions, and if
+  not why: cancelled, notice not yet given or too short, or (once it has
+  started) without quorum.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import msgspec
 
@@ -37,6 +51,21 @@ from .standing_orders import (
     hours,
 )
 
+MeetingChangeKind = Literal["cancelled", "postponed", "corrected"]
+
+
+class MeetingChange(msgspec.Struct, frozen=True, kw_only=True):
+    """One change to a called meeting, with what it was before."""
+
+    kind: MeetingChangeKind
+    at_ms: int
+    by: str
+    reason: str
+    starts_at_ms: int
+    place: str
+    link: str
+    agenda: tuple[str, ...]
+
 
 class Meeting(msgspec.Struct, frozen=True, kw_only=True):
     meeting_id: str
@@ -47,6 +76,13 @@ class Meeting(msgspec.Struct, frozen=True, kw_only=True):
     agenda: tuple[str, ...]
     place: str = ""
     link: str = ""
+    cancelled_at_ms: int | None = None
+    # every change since it was called, oldest first, each with the meeting as it was
+    changes: tuple[MeetingChange, ...] = ()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at_ms is not None
 
 
 class Attendance(msgspec.Struct, frozen=True):
@@ -109,12 +145,115 @@ def notice_check(meeting: Meeting, orders: GroupStandingOrders) -> Rejection | N
 
 
 def in_session(meeting: Meeting, at_ms: int) -> Rejection | None:
-    """Attendance, minutes, votes and counts are recorded at the meeting, so from its start."""
+    """Attendance, minutes, votes and counts are recorded at the meeting, so from its start;
+    a cancelled meeting never sits."""
+    if meeting.cancelled:
+        return _cancelled(meeting)
     if at_ms >= meeting.starts_at_ms:
         return None
     return Rejection("meeting_not_started",
                      f"attendance, minutes and votes are recorded at the meeting, which starts "
                      f"in {hours(meeting.starts_at_ms - at_ms)}")
+
+
+def _cancelled(meeting: Meeting) -> Rejection:
+    reason = meeting.changes[-1].reason if meeting.changes else ""
+    return Rejection("meeting_cancelled",
+                     f"this meeting was cancelled ({reason}), so it records and decides nothing; "
+                     "call another meeting")
+
+
+def _may_change(meeting: Meeting, by: Member, reason: str, at_ms: int,
+                orders: GroupStandingOrders, what: str) -> Rejection | None:
+    if not is_officer(by, orders):
+        return Rejection("officer_required",
+                         f"{cite('officer_roles')}: a meeting is {what} by an officer "
+                         f"({', '.join(orders.officer_roles)})")
+    if meeting.cancelled:
+        return _cancelled(meeting)
+    if at_ms >= meeting.starts_at_ms:
+        return Rejection("meeting_started",
+                         f"this meeting started {hours(at_ms - meeting.starts_at_ms)} ago; a "
+                         f"meeting is {what} before it starts (once it sits, the meeting "
+                         "itself decides, and its minutes record it)")
+    if not reason.strip():
+        return Rejection("reason_required", f"say why the meeting is {what}: the members are "
+                         "told, and the audit trail keeps it")
+    return None
+
+
+def _changed(meeting: Meeting, kind: MeetingChangeKind, by: Member, reason: str,
+             at_ms: int) -> MeetingChange:
+    return MeetingChange(kind=kind, at_ms=at_ms, by=by.member_id, reason=reason.strip(),
+                         starts_at_ms=meeting.starts_at_ms, place=meeting.place,
+                         link=meeting.link, agenda=meeting.agenda)
+
+
+def cancel_meeting(meeting: Meeting, reason: str, by: Member, at_ms: int,
+                   orders: GroupStandingOrders) -> Meeting | Rejection:
+    """SO 9.1: an officer cancels a meeting before it starts; members are told."""
+    refusal = _may_change(meeting, by, reason, at_ms, orders, "cancelled")
+    if refusal:
+        return refusal
+    return msgspec.structs.replace(
+        meeting, cancelled_at_ms=at_ms,
+        changes=meeting.changes + (_changed(meeting, "cancelled", by, reason, at_ms),))
+
+
+def postpone_meeting(meeting: Meeting, starts_at_ms: int, reason: str, by: Member, at_ms: int,
+                     orders: GroupStandingOrders) -> Meeting | Rejection:
+    """SO 1.1-1.3: a postponed meeting's notice counts from the notice of its new time."""
+    refusal = _may_change(meeting, by, reason, at_ms, orders, "postponed")
+    if refusal:
+        return refusal
+    if starts_at_ms <= meeting.starts_at_ms:
+        return Rejection("not_later",
+                         f"{cite(f'{meeting.kind}_meeting_notice_days')}: a meeting is postponed "
+                         "to a later time, never brought forward (that would shorten the "
+                         "notice given); cancel it and call another")
+    return msgspec.structs.replace(
+        meeting, starts_at_ms=starts_at_ms, called_at_ms=at_ms,
+        changes=meeting.changes + (_changed(meeting, "postponed", by, reason, at_ms),))
+
+
+def correct_meeting(meeting: Meeting, place: str, link: str, agenda: tuple[str, ...],
+                    reason: str, by: Member, at_ms: int,
+                    orders: GroupStandingOrders) -> Meeting | Rejection:
+    """An officer corrects where a meeting is, its link or its agenda; its time changes only
+    by postponing it."""
+    refusal = _may_change(meeting, by, reason, at_ms, orders, "corrected")
+    if refusal:
+        return refusal
+    if not (place.strip() or link.strip()):
+        return Rejection("place_required", "a notice of meeting says where: a place or a link")
+    items = tuple(a.strip() for a in agenda if a.strip())
+    if not items:
+        return Rejection("agenda_required", "a notice of meeting gives the agenda")
+    if (place.strip(), link.strip(), items) == (meeting.place, meeting.link, meeting.agenda):
+        return Rejection("nothing_changed", "the place, link and agenda are as they were")
+    return msgspec.structs.replace(
+        meeting, place=place.strip(), link=link.strip(), agenda=items,
+        changes=meeting.changes + (_changed(meeting, "corrected", by, reason, at_ms),))
+
+
+def binding_check(meeting: Meeting, notices_waiting: int, attendance_count: int,
+                  entitled: int, orders: GroupStandingOrders, at_ms: int) -> Rejection | None:
+    """None if the meeting can take binding decisions as things stand; else why not.
+
+    `meeting` is as notified (`called_at_ms` is when the last of its notices was sent);
+    quorum counts only once it has started."""
+    if meeting.cancelled:
+        return _cancelled(meeting)
+    if notices_waiting:
+        notices = "notice waits" if notices_waiting == 1 else "notices wait"
+        return Rejection("notice_not_given",
+                         f"{cite(f'{meeting.kind}_meeting_notice_days')}: {notices_waiting} "
+                         f"{notices} to be passed on, and notice counts from when the last is "
+                         "sent")
+    refusal = notice_check(meeting, orders)
+    if refusal is None and at_ms >= meeting.starts_at_ms:
+        refusal = quorum_check(meeting, attendance_count, entitled, orders)
+    return refusal
 
 
 def attend(attendance: Attendance, member: Member, meeting: Meeting,
@@ -184,6 +323,8 @@ def may_decide(meeting: Meeting, decision: DecisionKind, attendance_count: int,
                active_member_count: int, orders: GroupStandingOrders) -> Rejection | None:
     """None if this meeting may take this decision; else every reason it may not,
     under the code of the first (in the order: body, notice, quorum)."""
+    if meeting.cancelled:
+        return _cancelled(meeting)
     return combine([r for r in (
         body_check(meeting, decision, orders),
         notice_check(meeting, orders),
@@ -235,6 +376,8 @@ def approve_minutes(minutes: Minutes, minuted: Meeting, approving: Meeting, at_m
                          f"not a {approving.kind} meeting")
     if not minutes.entries:
         return Rejection("minutes_empty", "there are no minutes to approve")
+    if approving.cancelled:
+        return _cancelled(approving)
     if at_ms < approving.starts_at_ms:
         return Rejection("meeting_not_started", "minutes are approved during the meeting")
     refusal = combine([r for r in (

@@ -5,8 +5,9 @@ with the bodies' decisions and the witnesses, and answers what follows for one
 conference: whether its call stands (K1–K4), its timetable, each group's
 entitlement and credential (K5), each motion's and amendment's status (K6, K7),
 the arrangements committee's rulings and composites with their consents (K8),
-the priorities ballot (K9) and the agenda, final once the network has passed the
-final agenda time (K10). Everything is a function of the state: two nodes that
+the priorities ballot (K9), the rule changes and their amendments (K11, K12),
+and the agenda, final once the network has passed the final agenda time (K10).
+Everything is a function of the state: two nodes that
 hold the same entries give the same answers, and an answer that depends on a
 deadline not yet witnessed says "pending".
 
@@ -20,11 +21,11 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from ...wire.messages import Adoption, ConferenceRules
+from ...wire.messages import Adoption, Constitution
 from .bodies import Bodies, Decision
 from .commitments import Commitments
 from .conferences import Call, Conferences, Requisition
-from .constitution import ADMISSIBILITY, DAY_MS
+from .constitution import ADMISSIBILITY, DAY_MS, Change, changes
 from .credentials import Credentials
 from .witness import Witnesses
 
@@ -38,6 +39,8 @@ class Timetable(msgspec.Struct, frozen=True):
     """K4: the conference's dates, counted back from its opening (ms since 1970)."""
 
     called: int
+    rule_changes: int
+    rule_change_amendments: int
     motions: int
     amendments: int
     credentials: int
@@ -120,6 +123,35 @@ class AmendmentStatus(msgspec.Struct, frozen=True):
     reason: str
 
 
+class RuleChangeStatus(msgspec.Struct, frozen=True):
+    """K11: a rule change, what it changes in the constitution in force, and its status."""
+
+    id: str
+    group: str
+    seq: int
+    ts: int
+    title: str
+    reason_given: str
+    decision: Adoption
+    status: str  # "pending", "late", "ruled out", "admissible"
+    reason: str
+    changes: list[Change]
+
+
+class RuleChangeAmendmentStatus(msgspec.Struct, frozen=True):
+    """K12: an amendment to a rule change, what it changes in the rule change, its status."""
+
+    id: str
+    group: str
+    rule_change: str
+    ts: int
+    reason_given: str
+    decision: Adoption
+    status: str  # "pending", "late", "ruled out", "falls", "admissible"
+    reason: str
+    changes: list[Change]
+
+
 class Ruling(msgspec.Struct, frozen=True):
     """K8: a decision of the arrangements committee for this conference, and its outcome."""
 
@@ -177,8 +209,23 @@ class AgendaItem(msgspec.Struct, frozen=True):
     priority: int | None
 
 
+class RuleChangeItem(msgspec.Struct, frozen=True):
+    """K10, K11: a rule change on the agenda, decided by a card vote at the threshold."""
+
+    position: int
+    id: str
+    title: str
+    groups: list[str]
+    threshold: list[int]
+    method: str
+    amendments: list[str]
+    changes: list[Change]
+
+
 class Omitted(msgspec.Struct, frozen=True):
-    kind: str  # "motion", "emergency motion", "amendment" or "composite"
+    # "motion", "emergency motion", "amendment", "composite", "rule change" or
+    # "rule change amendment"
+    kind: str
     id: str
     title: str
     groups: list[str]
@@ -190,6 +237,7 @@ class Agenda(msgspec.Struct, frozen=True):
     status: str  # "final" once the network has passed the final agenda time, else "preliminary"
     order: str
     items: list[AgendaItem]
+    rule_changes: list[RuleChangeItem]
     not_on_agenda: list[Omitted]
 
 
@@ -213,16 +261,22 @@ class Review(msgspec.Struct, frozen=True):
     composites: list[CompositeStatus]
     appeals: list[AppealStatus]
     ballots: list[BallotStatus]
+    rule_changes: list[RuleChangeStatus]
+    rule_change_amendments: list[RuleChangeAmendmentStatus]
     agenda: Agenda
 
 
 # -- K1–K4: the call ----------------------------------------------------------------
 
 
-def timetable(rules: ConferenceRules, call: Call) -> Timetable:
+def timetable(constitution: Constitution, call: Call) -> Timetable:
+    rules, amendments = constitution.conference, constitution.amendments
     opens = call.body.opens
     return Timetable(
         called=call.ts,
+        rule_changes=opens - amendments.notice_days * DAY_MS,
+        rule_change_amendments=opens - (amendments.notice_days - amendments.window_days)
+        * DAY_MS,
         motions=opens - rules.motions_deadline_days * DAY_MS,
         amendments=opens - rules.amendments_deadline_days * DAY_MS,
         credentials=opens - rules.credentials_deadline_days * DAY_MS,
@@ -412,13 +466,13 @@ def _latest_on_time(state: NetworkState, entries: list, deadline: int) -> tuple[
 
 
 def review(state: NetworkState, conference: str) -> Review | None:
-    """Everything K1–K10 derive about one conference; None if no such call is held."""
+    """Everything K1–K12 derive about one conference; None if no such call is held."""
     rules_module = state.rules(Conferences)
     call = rules_module.calls.get(conference)
     if call is None:
         return None
     rules = state.constitution.conference
-    times = timetable(rules, call)
+    times = timetable(state.constitution, call)
     passed = {name: state.deadline_passed(at)
               for name, at in msgspec.structs.asdict(times).items() if name != "called"}
     status = call_status(state, call)
@@ -623,7 +677,11 @@ def review(state: NetworkState, conference: str) -> Review | None:
     order_text = (f"K8: the order of business decided at meeting {order.meeting}, item "
                   f"{order.index}" if order is not None
                   else "K10: by subject, then by id (no order of business was decided)")
-    agenda = Agenda("final" if final else "preliminary", order_text, items, omitted)
+    proposals, proposal_amendments, on_agenda, left_out = _rule_changes(state, call, times,
+                                                                        ruled_out)
+    omitted.extend(left_out)
+    agenda = Agenda("final" if final else "preliminary", order_text, items, on_agenda,
+                    omitted)
 
     motion_list = [MotionStatus(
         m.id, m.author, m.seq, m.ts, m.body.title, m.body.subject, m.body.text,
@@ -640,7 +698,69 @@ def review(state: NetworkState, conference: str) -> Review | None:
     return Review(
         call.id, call.body.title, call.body.basis, call.author, call.ts, status, times, passed,
         requisition, entitled, creds, motion_list, amendments, rulings, composites, appeals,
-        ballots, agenda)
+        ballots, proposals, proposal_amendments, agenda)
+
+
+def _rule_changes(state: NetworkState, call: Call, times: Timetable,
+                  ruled_out: dict[str, Decision]
+                  ) -> tuple[list[RuleChangeStatus], list[RuleChangeAmendmentStatus],
+                             list[RuleChangeItem], list[Omitted]]:
+    """K11, K12: each rule change by its notice, each amendment by the window, rulings
+    as for motions; the admissible ones on the agenda, with threshold and card vote,
+    and the others not on it."""
+    rules_module = state.rules(Conferences)
+    in_force = state.constitution
+    proposals: list[RuleChangeStatus] = []
+    for r in sorted((r for r in rules_module.rule_changes.values()
+                     if r.conference == call.id), key=lambda r: r.id):
+        late = _arrival(state, r.author, r.seq, r.ts, times.rule_changes, "K11",
+                        "rule changes' notice (C5)")
+        if late is not None:
+            verdict = late
+        elif r.id in ruled_out:
+            verdict = ("ruled out", _ruling_reason(ruled_out[r.id]))
+        else:
+            verdict = ("admissible", "K11: with notice, keeping the entrenched provisions")
+        proposals.append(RuleChangeStatus(
+            r.id, r.author, r.seq, r.ts, r.body.title, r.body.reason, r.body.decision,
+            *verdict, changes(in_force, r.body.constitution)))
+    status_of = {p.id: p for p in proposals}
+    amendments: list[RuleChangeAmendmentStatus] = []
+    for a in sorted((a for a in rules_module.rule_change_amendments.values()
+                     if a.conference == call.id), key=lambda a: a.id):
+        late = _arrival(state, a.author, a.seq, a.ts, times.rule_change_amendments, "K12",
+                        "amendment window (C5)")
+        proposal = status_of[a.rule_change]
+        if late is not None:
+            verdict = late
+        elif a.id in ruled_out:
+            verdict = ("ruled out", _ruling_reason(ruled_out[a.id]))
+        elif proposal.status != "admissible":
+            verdict = ("falls", f"K12: its rule change is not debated ({proposal.status}: "
+                       f"{proposal.reason})")
+        else:
+            verdict = ("admissible", "K12: within the amendment window, to a rule change on "
+                       "the agenda")
+        amendments.append(RuleChangeAmendmentStatus(
+            a.id, a.author, a.rule_change, a.ts, a.body.reason, a.body.decision, *verdict,
+            changes(rules_module.rule_changes[a.rule_change].body.constitution,
+                    a.body.constitution)))
+    numerator, denominator = in_force.amendments.threshold
+    items = [RuleChangeItem(
+        i + 1, p.id, p.title, [p.group], [numerator, denominator], "card vote",
+        [a.id for a in amendments if a.rule_change == p.id and a.status == "admissible"],
+        p.changes) for i, p in enumerate(p for p in proposals if p.status == "admissible")]
+    omitted: list[Omitted] = []
+    for p in proposals:
+        if p.status != "admissible":
+            omitted.append(Omitted("rule change", p.id, p.title, [p.group], p.status,
+                                   p.reason))
+    for a in amendments:
+        if a.status != "admissible":
+            omitted.append(Omitted("rule change amendment", a.id,
+                                   status_of[a.rule_change].title, [a.group], a.status,
+                                   a.reason))
+    return proposals, amendments, items, omitted
 
 
 def _ruling_reason(decision: Decision) -> str:

@@ -47,6 +47,14 @@ called it. The rules, numbered as SPEC 5.8 numbers them:
 - K10 (final agenda). Once the network has passed the final agenda time, the
   agenda is final: every admissible item in order, with its submitting groups;
   everything else listed with its reason.
+- K11 (rule changes, C5). A group submits a rule change its meeting carried: the
+  whole constitution as it would read. With the amendments' notice before the
+  opening; keeping every entrenched provision (E1–E7), so no rule change can take
+  a protection away; changing something; one per group per conference.
+- K12 (amendments to rule changes, C5). A group amends a rule change with another
+  whole constitution its meeting carried, within the amendment window, keeping the
+  entrenched provisions and changing the rule change. What a rule change does once
+  the conference has voted is the floor's final result, never these entries.
 
 What the entry and its author's own log decide is checked at receipt (a refusal);
 a reference to another group's entry carries `seen` and is judged as SM3 judges a
@@ -73,7 +81,10 @@ from ...wire.messages import (
     ConferenceMotion,
     ConferencePriorities,
     ConferenceRequisition,
+    ConferenceRuleChange,
+    ConferenceRuleChangeAmendment,
     ConferenceRules,
+    Constitution,
     DecisionRef,
     Entry,
     EntryRef,
@@ -81,13 +92,15 @@ from ...wire.messages import (
 from ...wire.rejection import Rejection
 from .admission import Admission
 from .bodies import Bodies
-from .constitution import DAY_MS, Constitutions
+from .constitution import DAY_MS, Constitutions, entrenchment
 from .credentials import Credentials
 
 if TYPE_CHECKING:
     from .state import NetworkState
 
 MAX_CONFERENCE_MS = 14 * DAY_MS
+# K11: the constitution has no limit of its own for rule changes: one per group
+RULE_CHANGES_PER_GROUP = 1
 # K6: a word is a run of characters other than ASCII whitespace
 _WORD = re.compile(r"[^\t\n\v\f\r ]+")
 
@@ -139,6 +152,25 @@ class Amendment(msgspec.Struct):
     body: ConferenceAmendment
 
 
+class RuleChange(msgspec.Struct):
+    id: str
+    author: str
+    seq: int
+    ts: int
+    conference: str
+    body: ConferenceRuleChange
+
+
+class RuleChangeAmendment(msgspec.Struct):
+    id: str
+    author: str
+    seq: int
+    ts: int
+    conference: str
+    rule_change: str
+    body: ConferenceRuleChangeAmendment
+
+
 class Consent(msgspec.Struct):
     id: str
     author: str
@@ -174,7 +206,8 @@ class Conferences:
     kinds = frozenset({
         "conference.call", "conference.requisition", "conference.motion",
         "conference.amendment", "conference.consent", "conference.appeal",
-        "conference.priorities",
+        "conference.priorities", "conference.rule_change",
+        "conference.rule_change_amendment",
     })
 
     def __init__(self) -> None:
@@ -182,12 +215,15 @@ class Conferences:
         self.requisitions: dict[str, Requisition] = {}
         self.motions: dict[str, Submission] = {}
         self.amendments: dict[str, Amendment] = {}
+        self.rule_changes: dict[str, RuleChange] = {}
+        self.rule_change_amendments: dict[str, RuleChangeAmendment] = {}
         # (meeting id, item) -> group -> its consents, in log order
         self.consents: dict[tuple[str, int], dict[str, list[Consent]]] = {}
         self.appeals: dict[str, Appeal] = {}
         # conference -> group -> its ballots, in log order
         self.ballots: dict[str, dict[str, list[Ballot]]] = {}
-        # (author, conference, "motion" | "emergency" | "amendment") -> how many so far
+        # (author, conference, "motion" | "emergency" | "amendment" | "rule change")
+        # -> how many so far
         self._submitted: dict[tuple[str, str, str], int] = {}
         # (author, meeting, item) of each appeal: one per ruling per group
         self._appealed: set[tuple[str, str, int]] = set()
@@ -347,6 +383,70 @@ class Conferences:
                 "log has that many already")
         return None
 
+    def _check_rule_change(self, state: NetworkState, entry: Entry) -> Rejection | None:
+        body: ConferenceRuleChange = entry.body  # type: ignore[assignment]
+        own = _check_decision(body.decision, "K11", "rule change")
+        if own is not None:
+            return own
+        if _void(state, body.conference):
+            return _check_proposal(state, body.constitution)
+        call = self._call(state, body.conference)
+        if isinstance(call, Rejection):
+            return call
+        rules = state.constitution.amendments
+        deadline = call.body.opens - rules.notice_days * DAY_MS
+        if entry.ts > deadline:
+            return Rejection(
+                "past_deadline", f"C5: a rule change is submitted with {rules.notice_days} "
+                f"days' notice before the conference opens; this one is dated "
+                f"{_days(entry.ts - deadline)} after that")
+        refused = _check_proposal(state, body.constitution)
+        if refused is not None:
+            return refused
+        if body.constitution == state.constitution:
+            return Rejection(
+                "no_change", "K11: a rule change must change the constitution in force")
+        if self._submitted.get((entry.author, call.id, "rule change"), 0) \
+                >= RULE_CHANGES_PER_GROUP:
+            return Rejection(
+                "rule_change_limit", f"K11: a group submits at most "
+                f"{RULE_CHANGES_PER_GROUP} rule change to a conference; this group's log "
+                "has one already")
+        return None
+
+    def _check_rule_change_amendment(self, state: NetworkState,
+                                     entry: Entry) -> Rejection | None:
+        body: ConferenceRuleChangeAmendment = entry.body  # type: ignore[assignment]
+        own = _check_decision(body.decision, "K12", "rule change amendment")
+        if own is not None:
+            return own
+        if _void(state, body.rule_change):
+            return _check_proposal(state, body.constitution)
+        missing = _missing(state, body.rule_change, "K12")
+        if missing is not None:
+            return missing
+        proposal = self.rule_changes.get(body.rule_change.entry)
+        if proposal is None or not _at(proposal.author, proposal.seq, body.rule_change):
+            return Rejection(
+                "unknown_rule_change", "K12: that group's log holds no rule change with that "
+                "id at the seq cited")
+        call = self.calls[proposal.conference]
+        rules = state.constitution.amendments
+        closes = rules.notice_days - rules.window_days
+        deadline = call.body.opens - closes * DAY_MS
+        if entry.ts > deadline:
+            return Rejection(
+                "past_deadline", f"C5: the amendment window closes {closes} days before "
+                f"the conference opens ({rules.window_days} days after the rule changes' "
+                f"notice); this amendment is dated {_days(entry.ts - deadline)} after that")
+        refused = _check_proposal(state, body.constitution)
+        if refused is not None:
+            return refused
+        if body.constitution == proposal.body.constitution:
+            return Rejection(
+                "no_change", "K12: an amendment must change the rule change it amends")
+        return None
+
     def _check_decision_ref(self, state: NetworkState, entry: Entry, ref: DecisionRef,
                             action: str, code: str, what: str) -> Rejection | None:
         """K8: a consent names a composite, an appeal a ruling, of the author's motion."""
@@ -452,6 +552,20 @@ class Conferences:
         key = (entry.author, conference, "amendment")
         self._submitted[key] = self._submitted.get(key, 0) + 1
 
+    def _apply_rule_change(self, entry: Entry) -> None:
+        body: ConferenceRuleChange = entry.body  # type: ignore[assignment]
+        conference = body.conference.entry
+        self.rule_changes[entry.id] = RuleChange(entry.id, entry.author, entry.seq, entry.ts,
+                                                 conference, body)
+        key = (entry.author, conference, "rule change")
+        self._submitted[key] = self._submitted.get(key, 0) + 1
+
+    def _apply_rule_change_amendment(self, entry: Entry) -> None:
+        body: ConferenceRuleChangeAmendment = entry.body  # type: ignore[assignment]
+        proposal = self.rule_changes[body.rule_change.entry]
+        self.rule_change_amendments[entry.id] = RuleChangeAmendment(
+            entry.id, entry.author, entry.seq, entry.ts, proposal.conference, proposal.id, body)
+
     def _apply_consent(self, entry: Entry) -> None:
         body: ConferenceConsent = entry.body  # type: ignore[assignment]
         composite = (body.composite.meeting.entry, body.composite.item)
@@ -522,10 +636,12 @@ def _reference(entry: Entry) -> EntryRef | None:
         return body.decision.meeting if body.decision is not None else body.requisition
     if isinstance(body, ConferenceRequisition):
         return body.ref
-    if isinstance(body, ConferenceMotion | ConferencePriorities):
+    if isinstance(body, ConferenceMotion | ConferencePriorities | ConferenceRuleChange):
         return body.conference
     if isinstance(body, ConferenceAmendment):
         return body.motion
+    if isinstance(body, ConferenceRuleChangeAmendment):
+        return body.rule_change
     if isinstance(body, ConferenceConsent):
         return body.composite.meeting
     if isinstance(body, ConferenceAppeal):
@@ -541,6 +657,12 @@ def _check_text_and_decision(text: str, decision: Adoption, rules: ConferenceRul
         return Rejection(
             "too_long", f"{rule}: a {what} has at most {rules.max_motion_words} words "
             f"(C4.5); this one has {count}")
+    return _check_decision(decision, rule, what)
+
+
+def _check_decision(decision: Adoption, rule: str, what: str) -> Rejection | None:
+    """The group's meeting carried it: a count no larger than the meeting (SM8), more for
+    than against."""
     tally = decision.tally
     votes = tally.in_favour + tally.against + tally.abstentions
     if votes > tally.attendance:
@@ -552,6 +674,17 @@ def _check_text_and_decision(text: str, decision: Adoption, rules: ConferenceRul
             "not_carried", f"{rule}: a group submits a {what} its meeting carried; this "
             f"count is {tally.in_favour} for, {tally.against} against")
     return None
+
+
+def _check_proposal(state: NetworkState, proposed: Constitution) -> Rejection | None:
+    """K11, K12: a proposed constitution keeps the charter's standing orders (5.3) and
+    every entrenched provision (E1–E7), and is consistent."""
+    if proposed.standing_orders != state.orders:
+        return Rejection(
+            "bad_constitution", "C5: the standing orders are the charter's; a rule change "
+            "repeats them unchanged")
+    broken = entrenchment(proposed)
+    return broken[0] if broken else None
 
 
 def _check_annual(state: NetworkState, decision: DecisionRef, opens: int,
@@ -587,6 +720,8 @@ _CHECKS = {
     "conference.consent": Conferences._check_consent,
     "conference.appeal": Conferences._check_appeal,
     "conference.priorities": Conferences._check_priorities,
+    "conference.rule_change": Conferences._check_rule_change,
+    "conference.rule_change_amendment": Conferences._check_rule_change_amendment,
 }
 _APPLY = {
     "conference.call": Conferences._apply_call,
@@ -596,4 +731,6 @@ _APPLY = {
     "conference.consent": Conferences._apply_consent,
     "conference.appeal": Conferences._apply_appeal,
     "conference.priorities": Conferences._apply_priorities,
+    "conference.rule_change": Conferences._apply_rule_change,
+    "conference.rule_change_amendment": Conferences._apply_rule_change_amendment,
 }

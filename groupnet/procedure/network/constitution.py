@@ -8,8 +8,10 @@ Kind: `network.constitution`. The rules:
   A network whose founder wrote none has the default constitution (`default`) with
   its charter's standing orders, so networks founded before constitutions keep
   working. Afterwards only the amendment procedure (C5: a conference's vote, or a
-  member ballot, with notice and a window) can change it; its entries come with the
-  conference's votes, so until then no entry changes a founded constitution.
+  member ballot, with notice and a window) can change it. Rule changes and their
+  amendments come before a conference (`conferences.py`, K11, K12); they change the
+  constitution only through the conference floor's final result, so until then no
+  entry changes a founded constitution.
 - C2 (bodies). The constitution names the network's bodies: seats, term of office,
   notice of meetings, quorum, majority, what each may decide (`powers`) and what it
   may still decide once its term has run out (`caretaker_powers`).
@@ -243,6 +245,37 @@ def entrenchment(constitution: Constitution) -> list[Rejection]:
                 "entrenched", f"E7: a term of office is at most five years; `{body.id}` "
                 f"has {body.term_days} days"))
     return broken
+
+
+class Change(msgspec.Struct, frozen=True):
+    """One field a rule change alters: where, what it reads now, what it would read."""
+
+    field: str
+    old: object
+    new: object
+
+
+def changes(old: Constitution, new: Constitution) -> list[Change]:
+    """What `new` changes in `old`, field by field, for people to read (K10, K11).
+
+    Bodies are matched by id (`bodies.<id>.<field>`); a body added or removed is one
+    change with null on the other side; a list (powers, the threshold) is one value.
+    """
+    return _changes("", msgspec.to_builtins(old), msgspec.to_builtins(new))
+
+
+def _changes(path: str, old: object, new: object) -> list[Change]:
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[Change] = []
+        for key in sorted(old.keys() | new.keys()):
+            out.extend(_changes(f"{path}{key}" if not path else f"{path}.{key}",
+                                old.get(key), new.get(key)))
+        return out
+    if path == "bodies" and isinstance(old, list) and isinstance(new, list):
+        return _changes(path, {b["id"]: b for b in old}, {b["id"]: b for b in new})
+    return [Change(path, old, new)]
 
 
 def _body(constitution: Constitution, body_id: str) -> BodyRules:

@@ -35,11 +35,11 @@ def moments(state: NetworkState) -> Iterator[int]:
         yield meeting.body.closes
     if constitution.interim_until is not None:
         yield constitution.interim_until
-    conference_rules = state.constitution.conference
     for call in state.rules(Conferences).calls.values():
-        times = timetable(conference_rules, call)
-        yield from (times.motions, times.amendments, times.credentials, times.final_agenda,
-                    times.emergency, times.opens, times.closes)
+        times = timetable(state.constitution, call)
+        yield from (times.rule_changes, times.rule_change_amendments, times.motions,
+                    times.amendments, times.credentials, times.final_agenda, times.emergency,
+                    times.opens, times.closes)
 
 
 def due(state: NetworkState, witness: str, now: int) -> bool:

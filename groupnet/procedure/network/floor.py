@@ -583,7 +583,7 @@ def participant(state: NetworkState, call: Call, group: str) -> bool | None:
     None while the network has not witnessed whether one of its credentials came by the
     credentials deadline: once witnessed, the answer never changes (SPEC 5.5).
     """
-    deadline = timetable(state.constitution.conference, call).credentials
+    deadline = timetable(state.constitution, call).credentials
     standing = None
     for seq, ts, _, body in state.rules(Credentials).history.get((group, call.id), ()):
         arrived = state.arrived_before_deadline(group, seq, ts, deadline)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ...group import cases, elections, meetings, motions, rules
+from ... import clock
+from ...group import cases, elections, meetings, motions, notices, rules
 from ...group.people import Actor
 from ..auth import require
 from .endpoints import Endpoint, Query, ident, json, node_of, query, read_body
@@ -36,7 +37,8 @@ async def get_rules(request: web.Request) -> web.Response:
 
 
 async def list_meetings(request: web.Request) -> web.Response:
-    return json({"meetings": await meetings.listing(node_of(request).db)})
+    return json({"meetings": await meetings.listing(node_of(request).db,
+                                                      clock.now(node_of(request)))})
 
 
 async def post_meeting(request: web.Request) -> web.Response:
@@ -45,7 +47,8 @@ async def post_meeting(request: web.Request) -> web.Response:
 
 
 async def get_meeting(request: web.Request) -> web.Response:
-    return json(await meetings.view(node_of(request).db, ident(request)))
+    node = node_of(request)
+    return json(await meetings.view(node.db, ident(request), clock.now(node)))
 
 
 async def post_attendance(request: web.Request) -> web.Response:
@@ -62,6 +65,44 @@ async def post_approval(request: web.Request) -> web.Response:
     body = await read_body(request, meetings.ApproveMinutes)
     return json(await meetings.approve(node_of(request), actor_of(request), ident(request),
                                        body))
+
+
+async def post_cancellation(request: web.Request) -> web.Response:
+    body = await read_body(request, meetings.CancelMeeting)
+    return json(await meetings.cancel(node_of(request), actor_of(request), ident(request), body))
+
+
+async def post_postponement(request: web.Request) -> web.Response:
+    body = await read_body(request, meetings.PostponeMeeting)
+    return json(await meetings.postpone(node_of(request), actor_of(request), ident(request),
+                                        body))
+
+
+async def post_correction(request: web.Request) -> web.Response:
+    body = await read_body(request, meetings.CorrectMeeting)
+    return json(await meetings.correct(node_of(request), actor_of(request), ident(request),
+                                       body))
+
+
+async def get_meeting_notices(request: web.Request) -> web.Response:
+    node = node_of(request)
+    number = ident(request)
+    await meetings.load(node.db, number)  # 404 for a meeting that is not there
+    return json({"notices": await notices.waiting_for_meeting(node.db, number)})
+
+
+async def post_meeting_notices_passed_on(request: web.Request) -> web.Response:
+    return json(await notices.pass_on_meeting(node_of(request), actor_of(request),
+                                              ident(request)))
+
+
+async def get_mail_merge(request: web.Request) -> web.Response:
+    node = node_of(request)
+    number = ident(request)
+    await meetings.load(node.db, number)
+    text = await notices.mail_merge(node, actor_of(request), number)
+    return web.Response(text=text, content_type="text/csv", charset="utf-8", headers={
+        "Content-Disposition": f'attachment; filename="meeting-{number}-notices.csv"'})
 
 
 # -- motions -------------------------------------------------------------------------
@@ -239,6 +280,29 @@ ENDPOINTS: list[Endpoint] = [
              "A meeting: notice given, attendance, quorum, which decisions it may take and why "
              "not, minutes, motions, elections", MEMBER, get_meeting,
              response=meetings.MeetingView, numbered=("id",)),
+    Endpoint("POST", "/api/v1/meetings/{id}/cancellation",
+             "Cancel a meeting before it starts, with the reason; everyone entitled to attend "
+             "is told", OFFICER, post_cancellation, meetings.CancelMeeting,
+             response=meetings.MeetingView, numbered=("id",)),
+    Endpoint("POST", "/api/v1/meetings/{id}/postponement",
+             "Postpone a meeting to a later time, with the reason: the notice of the new time "
+             "goes out now and notice counts from it", OFFICER, post_postponement,
+             meetings.PostponeMeeting, response=meetings.MeetingView, numbered=("id",)),
+    Endpoint("POST", "/api/v1/meetings/{id}/correction",
+             "Correct a meeting's place, link or agenda before it starts, with the reason; "
+             "everyone entitled to attend is told", OFFICER, post_correction,
+             meetings.CorrectMeeting, response=meetings.MeetingView, numbered=("id",)),
+    Endpoint("GET", "/api/v1/meetings/{id}/notices",
+             "The meeting's notices nobody has sent yet (its call, and any change)", OFFICER,
+             get_meeting_notices, numbered=("id",)),
+    Endpoint("GET", "/api/v1/meetings/{id}/notices/mail-merge",
+             "The meeting's unsent notices as a mail-merge CSV: names, contact details, "
+             "subject and text (audited)", OFFICER, get_mail_merge, response=str,
+             numbered=("id",)),
+    Endpoint("POST", "/api/v1/meetings/{id}/notices/passed-on",
+             "Record that an officer passed on every unsent notice of the meeting by hand: "
+             "they count as sent now", OFFICER, post_meeting_notices_passed_on,
+             response=notices.NoticeState, numbered=("id",)),
     Endpoint("POST", "/api/v1/meetings/{id}/attendance", "Record members present",
              PROCEEDINGS, post_attendance, meetings.RecordAttendance,
              response=meetings.MeetingView, numbered=("id",)),

@@ -1,6 +1,6 @@
 """Conferences in the client API: the call, the timetable, entitlements, motions,
-rulings, composites, the agenda, an iCalendar feed of the deadlines, and the steps
-a group takes (SPEC 5.8)."""
+rule changes, rulings, composites, the agenda, an iCalendar feed of the deadlines,
+and the steps a group takes (SPEC 5.8)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,29 @@ class AmendRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     motion: EntryId
     local_motion: Id
+    reason: Text = ""
+
+
+# A rule change's TOML: the parts of the constitution it changes (docs/constitution.md)
+ConstitutionToml = Annotated[str, msgspec.Meta(min_length=1, max_length=60_000)]
+
+
+class RuleChangeRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Submit the rule change one of our carried motions decided: its title, reason and
+    count go as carried; `constitution` is the TOML of the parts it changes in the
+    constitution in force."""
+
+    local_motion: Id
+    constitution: ConstitutionToml
+    reason: Text = ""
+
+
+class RuleChangeAmendRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Submit the amendment one of our carried motions decided to a rule change;
+    `constitution` is the TOML of the parts it changes in the rule change."""
+
+    local_motion: Id
+    constitution: ConstitutionToml
     reason: Text = ""
 
 
@@ -112,7 +135,20 @@ async def get_agenda(request: web.Request) -> web.Response:
         "status": agenda.status, "order": agenda.order,
         "final_agenda": found.timetable.final_agenda,
         "items": conferences.with_names(node, agenda.items, "groups"),
+        "rule_changes": conferences.with_names(node, agenda.rule_changes, "groups"),
         "not_on_agenda": conferences.with_names(node, agenda.not_on_agenda, "groups"),
+    })
+
+
+async def get_rule_changes(request: web.Request) -> web.Response:
+    node = node_of(request)
+    found = conferences.review_or_404(node, _conference(request))
+    return json({
+        "threshold": node.state.constitution.amendments.threshold,
+        "notice": found.timetable.rule_changes,
+        "window_closes": found.timetable.rule_change_amendments,
+        "rule_changes": conferences.with_names(node, found.rule_changes, "group"),
+        "amendments": conferences.with_names(node, found.rule_change_amendments, "group"),
     })
 
 
@@ -157,6 +193,20 @@ async def post_amendment(request: web.Request) -> web.Response:
     body = await read_body(request, AmendRequest)
     return _written(await group_conferences.amend_local(
         node_of(request), body.motion, body.local_motion, body.reason, _conference(request)))
+
+
+async def post_rule_change(request: web.Request) -> web.Response:
+    body = await read_body(request, RuleChangeRequest)
+    return _written(await group_conferences.rule_change_local(
+        node_of(request), _conference(request), body.local_motion, body.constitution,
+        body.reason))
+
+
+async def post_rule_change_amendment(request: web.Request) -> web.Response:
+    body = await read_body(request, RuleChangeAmendRequest)
+    return _written(await group_conferences.amend_rule_change_local(
+        node_of(request), request.match_info["rule_change"], body.local_motion,
+        body.constitution, body.reason, _conference(request)))
 
 
 async def post_consent(request: web.Request) -> web.Response:
@@ -206,6 +256,9 @@ ENDPOINTS = [
     Endpoint("GET", CONFERENCE + "/amendments",
              "The amendments submitted, with status and reason", MEMBER,
              _derived("amendments", "group")),
+    Endpoint("GET", CONFERENCE + "/rule-changes",
+             "The rule changes and their amendments, each with status, reason and what it "
+             "changes in the constitution (C5)", MEMBER, get_rule_changes),
     Endpoint("GET", CONFERENCE + "/rulings",
              "The arrangements committee's decisions for the conference, with appeals",
              MEMBER, _derived("rulings")),
@@ -234,6 +287,12 @@ ENDPOINTS = [
     Endpoint("POST", CONFERENCE + "/amendments",
              "Propose one of our carried motions' text as an amendment", OFFICER,
              post_amendment, AmendRequest, answers=WRITTEN),
+    Endpoint("POST", CONFERENCE + "/rule-changes",
+             "Submit the rule change one of our carried motions decided", OFFICER,
+             post_rule_change, RuleChangeRequest, answers=WRITTEN),
+    Endpoint("POST", CONFERENCE + "/rule-changes/{rule_change}/amendments",
+             "Submit the amendment one of our carried motions decided to a rule change",
+             OFFICER, post_rule_change_amendment, RuleChangeAmendRequest, answers=WRITTEN),
     Endpoint("POST", CONFERENCE + "/composites/{composite}/consent",
              "Consent, or refuse, to a composite of our motion", OFFICER, post_consent,
              ConsentRequest, answers=WRITTEN),

@@ -5,13 +5,16 @@ Every member reads what the API beside these pages reads (`/api/v1/conferences`
 entitlement from its register commitment, credentials, motions, amendments,
 the arrangements committee's rulings and composites with each group's consent,
 appeals, priorities and the agenda (final once the network has passed its
-time), with a printable agenda. The rules (SPEC 5.8, K1–K10) decide every
-status; these pages only show them.
+time), with a printable agenda, and the rule changes with what each changes in
+the constitution. The rules (SPEC 5.8, K1–K12) decide every status; these pages
+only show them.
 
 A group's officers act on the same page, each form calling the step the API
 calls (`network/conferences.py`, `group/conferences.py`, `group/motions.py`):
 requisition a conference or sign one, call it, submit one of the group's
-carried motions or amend with one (never retyped), publish the delegates'
+carried motions or amend with one (never retyped), submit the rule change one
+of the group's carried motions decided, or an amendment to another group's,
+with the TOML of what it changes, publish the delegates'
 credential from the group's election, propose the delegates' mandate on an
 agenda item at one of the group's meetings, consent to or decline a
 composite, appeal a ruling, cast the priorities ballot.
@@ -53,6 +56,8 @@ from ..api.conferences import (
     AppealRequest,
     PrioritiesRequest,
     RequisitionRequest,
+    RuleChangeAmendRequest,
+    RuleChangeRequest,
     SubmitRequest,
     SupportRequest,
 )
@@ -87,11 +92,16 @@ PROVISIONS = {
     "K1": "the first conference", "K2": "an annual conference", "K3": "requisitions",
     "K4": "calling a conference", "K5": "delegates and credentials", "K6": "motions",
     "K7": "amendments", "K8": "the arrangements committee", "K9": "the priorities ballot",
-    "K10": "the final agenda", "SM3": "references to other groups' entries",
+    "K10": "the final agenda", "K11": "rule changes", "K12": "amendments to rule changes",
+    "C5": "amending the constitution", "E1": "an entrenched provision",
+    "E2": "an entrenched provision", "E3": "an entrenched provision",
+    "E4": "an entrenched provision", "E5": "an entrenched provision",
+    "E6": "an entrenched provision", "E7": "an entrenched provision",
+    "SM3": "references to other groups' entries",
     "SM8": "the count of a meeting", "B1": "who calls a body's meeting",
     "B2": "a body's notice", "B3": "a body's powers and term", "B4": "a body's decisions",
 }
-_CITED = re.compile(r"^(K\d+|SM\d+|B\d): ")
+_CITED = re.compile(r"^(K\d+|SM\d+|B\d|C5|E\d): ")
 
 STATUS_BADGE = {
     "stands": "good", "admissible": "good", "accepted": "good", "agreed": "good",
@@ -118,6 +128,23 @@ def plain(reason: str) -> str:
 
 
 ENV.filters["plain"] = plain
+
+
+def provision_value(value: object) -> str:
+    """A constitution's value as people read it: a list joined, a body by its name, none
+    as a dash (a body only one side of a rule change has)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return f"the body “{value.get('name', value.get('id', ''))}”"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
+ENV.filters["provision_value"] = provision_value
 
 
 # -- time where the group is ------------------------------------------------------
@@ -191,6 +218,10 @@ def _context(request: web.Request, conference: str) -> dict:
         "organiser": organiser(node), "committee": committee,
         "amendments_of": {m.id: [a for a in found.amendments if a.motion == m.id]
                           for m in found.motions},
+        "rule_change_amendments_of": {
+            r.id: [a for a in found.rule_change_amendments if a.rule_change == r.id]
+            for r in found.rule_changes},
+        "threshold": node.state.constitution.amendments.threshold,
         "when": zone.moment, "provisions": ADMISSIBILITY,
         "provision_options": [(p, f"{p}: {words}") for p, words in ADMISSIBILITY.items()],
         "actions": ACTIONS, "plain_refusals": True,
@@ -204,6 +235,13 @@ def _title(names: dict, found: Review, ident: str) -> str:
     composite = next((c for c in found.composites if c.id == ident), None)
     if composite is not None:
         return f"Composite {ident[:8]}… on {composite.subject}"
+    proposal = next((r for r in found.rule_changes if r.id == ident), None)
+    if proposal is not None:
+        return f"Rule change: {proposal.title} ({names.get(proposal.group, proposal.group)})"
+    amendment = next((a for a in found.rule_change_amendments if a.id == ident), None)
+    if amendment is not None:
+        return (f"Amendment to a rule change "
+                f"({names.get(amendment.group, amendment.group)})")
     return ident
 
 
@@ -280,8 +318,9 @@ async def _secretary(request: web.Request, conference: str, found: Review) -> di
     standing = next((c for c in found.credentials if c.group == node.id
                      and c.status in ("accepted", "over entitlement")), None)
     mandates = current_mandates(await motions.mandates_for(node.db, conference))
-    upcoming = [m for m in await meetings.listing(node.db)
-                if m["starts_at_ms"] > clock.now(node)]
+    now = clock.now(node)
+    upcoming = [m for m in await meetings.listing(node.db, now)
+                if m["starts_at_ms"] > now and not m["cancelled"]]
     items = found.agenda.items
     ballot = next((b for b in found.ballots if b.group == node.id
                    and b.status in ("counted", "not counted", "pending")), None)
@@ -292,6 +331,8 @@ async def _secretary(request: web.Request, conference: str, found: Review) -> di
                              f"meeting {m['meeting']})") for m in carried],
         "amendable": [(m.id, f"{m.title} ({_names(node).get(m.group, m.group)})")
                       for m in found.motions if m.group != node.id],
+        "rule_changes_to_amend": [(r.id, f"{r.title} ({_names(node).get(r.group, r.group)})")
+                                  for r in found.rule_changes],
         "ours": ours,
         "elections": elected,
         "election_options": [(str(e["id"]), f"Election {e['id']} at meeting {e['meeting']}, "
@@ -356,6 +397,37 @@ async def post_amendment(request: web.Request) -> web.StreamResponse:
     await group_conferences.amend_local(node_of(request), body.motion, body.local_motion,
                                         body.reason, _conference(request))
     raise _done(request, "amended", "amendments")
+
+
+RULE_CHANGE_FIELDS = {
+    "not_carried": "local_motion", "tally_exceeds_attendance": "local_motion",
+    "rule_change_limit": "local_motion", "past_deadline": "local_motion",
+    "entrenched": "constitution", "bad_constitution": "constitution",
+    "no_change": "constitution"}
+
+
+@_conference_action("POST " + CONFERENCE + "/rule-changes", "rule_change", RULE_CHANGE_FIELDS)
+async def post_rule_change(request: web.Request) -> web.StreamResponse:
+    body = shaped(RuleChangeRequest, {
+        "local_motion": number(request, "local_motion", "The motion"),
+        "constitution": text(request, "constitution"), "reason": text(request, "reason")})
+    await group_conferences.rule_change_local(node_of(request), _conference(request),
+                                              body.local_motion, body.constitution,
+                                              body.reason)
+    raise _done(request, "rule_change", "rule-changes")
+
+
+@_conference_action("POST " + CONFERENCE + "/rule-changes/{rule_change}/amendments",
+                    "rule_change_amendment",
+                    {**RULE_CHANGE_FIELDS, "unknown_rule_change": "rule_change"})
+async def post_rule_change_amendment(request: web.Request) -> web.StreamResponse:
+    body = shaped(RuleChangeAmendRequest, {
+        "local_motion": number(request, "local_motion", "The motion"),
+        "constitution": text(request, "constitution"), "reason": text(request, "reason")})
+    await group_conferences.amend_rule_change_local(
+        node_of(request), text(request, "rule_change"), body.local_motion, body.constitution,
+        body.reason, _conference(request))
+    raise _done(request, "rule_change_amendment", "rule-changes")
 
 
 @_conference_action("POST " + CONFERENCE + "/credentials", "credential")
@@ -429,6 +501,9 @@ def _prepared(request: web.Request, found: Review) -> dict | None:
     if kind not in ACTIONS:
         return None
     submitted = {m.id for m in found.motions}
+    if kind == "rule-out":  # K8, K11, K12: rule changes are ruled out as motions are
+        submitted |= {r.id for r in found.rule_changes}
+        submitted |= {a.id for a in found.rule_change_amendments}
     chosen = [c for c in request.query.getall("motion", []) if c in submitted]
     reason = request.query.get("text", "").strip()
     if kind == "rule-out":
@@ -548,6 +623,8 @@ def routes() -> list[web.RouteDef]:
         web.get("/conferences/{id}/agenda", agenda_page),
         web.post("/conferences/{id}/motions", post_motion),
         web.post("/conferences/{id}/amendments", post_amendment),
+        web.post("/conferences/{id}/rule-changes", post_rule_change),
+        web.post("/conferences/{id}/rule-change-amendments", post_rule_change_amendment),
         web.post("/conferences/{id}/credentials", post_credential),
         web.post("/conferences/{id}/mandates", post_mandate),
         web.post("/conferences/{id}/composites/{composite}/consent", post_consent),

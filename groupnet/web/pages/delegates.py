@@ -11,6 +11,7 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
+from ... import clock
 from ...group import elections, meetings
 from .frame import (
     action,
@@ -34,7 +35,7 @@ from .frame import (
 async def elections_page(request: web.Request) -> web.StreamResponse:
     db = node_of(request).db
     return render(request, "elections.html", elections=await elections.listing(db),
-                  meetings=await meetings.listing(db))
+                  meetings=await meetings.listing(db, clock.now(node_of(request))))
 
 
 @action("POST", "/api/v1/meetings/{id}/elections", "open", elections_page,

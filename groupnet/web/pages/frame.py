@@ -24,6 +24,7 @@ rules decide. What a page adds is the browser's side of things:
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping
@@ -103,6 +104,24 @@ def _short(value: str | None, length: int = 12) -> str:
     return value if len(value) <= length else value[:length] + "…"
 
 
+_NETWORK_RULE = re.compile(r"^(SM\d+(?:\.\d+)?(?:-\d+)?): (.+)$", re.S)
+
+
+def _sentence(reason: str) -> str:
+    """A refusal's reason as people read it: a sentence, the shared-motion rule it applied
+    named in words at the end rather than as a leading code (the API keeps the code)."""
+    cited = _NETWORK_RULE.match(reason)
+    if cited:
+        reason = f"{cited.group(2)} (the network's shared-motion rule {cited.group(1)})"
+    reason = reason[:1].upper() + reason[1:]
+    return reason if reason.endswith((".", "?", "!")) else reason + "."
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 endorsement', '2 endorsements', '3 replies'."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("groupnet.web", "templates"),
     autoescape=True,
@@ -111,7 +130,8 @@ ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 # `web_link`: a stored link is an href only if it is http(s) (limits.py), whatever its age
-ENV.filters.update(when=_when, day=_day, date=_date, short=_short, web_link=web_link)
+ENV.filters.update(when=_when, day=_day, date=_date, short=_short, web_link=web_link,
+                   sentence=_sentence, plural=_plural)
 
 
 # -- who is asking --------------------------------------------------------------------
@@ -270,6 +290,10 @@ def _sign_in_first(request: web.Request) -> web.StreamResponse:
         "try again"), 401)
 
 
+def _who(caller: Caller) -> str:
+    return "the node's operator" if caller.operator else caller.label
+
+
 def page(method: str, api_path: str) -> Callable[[PageHandler], PageHandler]:
     """A page that needs what the API endpoint `method api_path` needs; unexpected
     refusals become a plain-words page with the refusal's status."""
@@ -284,7 +308,7 @@ def page(method: str, api_path: str) -> Callable[[PageHandler], PageHandler]:
             if roles and not any(caller.has(role) for role in roles):
                 return refusal_page(request, Rejection(
                     "forbidden", f"this page is for the role {' or '.join(roles)}; you are "
-                    f"signed in as {caller.label}"), 403)
+                    f"signed in as {_who(caller)}"), 403)
             try:
                 return await handler(request)
             except Refused as refused:
@@ -381,6 +405,31 @@ async def member_id(request: web.Request, raw: str, what: str) -> str:
                          404)
         return owner
     return raw
+
+
+# up to this many people are offered by name on a form; beyond, those present at the meeting
+PICK_LIST_MAX = 500
+
+
+async def choices_of(request: web.Request, ids) -> list[tuple[str, str]]:
+    """(what the form shows and takes, member id) for each member of `ids`, by name: a name
+    two members share is told apart by the id."""
+    names = await names_of(request, ids)
+    count: dict[str, int] = {}
+    for name in names.values():
+        count[name] = count.get(name, 0) + 1
+    return sorted((name if count[name] == 1 else f"{name} ({member})", member)
+                  for member, name in names.items())
+
+
+async def person(request: web.Request, raw: str, what: str,
+                 choices: list[tuple[str, str]]) -> str:
+    """A member named on a form: one of `choices` by what it shows, or by email or id."""
+    raw = raw.strip()
+    for shown, member in choices:
+        if raw == shown:
+            return member
+    return await member_id(request, raw, what)
 
 
 async def names_of(request: web.Request, ids) -> dict[str, str]:

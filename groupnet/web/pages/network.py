@@ -10,15 +10,14 @@ import msgspec
 from aiohttp import web
 
 from ... import clock
-from ...group import meetings, motions
+from ...group import adoption, meetings, motions, people, rules
 from ...limits import whole_number
 from ...network import following, joining, sharing
 from ...procedure.group.motions import text_diff
 from ...store import audit, entries
 from ...wire import messages
-from ...wire.messages import Adoption
-from ...wire.rejection import refuse
 from ..api.motions import (
+    AdoptRequest,
     AmendRequest,
     FollowRequest,
     ReplyRequest,
@@ -29,11 +28,15 @@ from ..api.motions import (
 from ..api.network import ProfileChange
 from ..auth import caller_of
 from .frame import (
+    PICK_LIST_MAX,
     action,
+    actor_of,
+    choices_of,
     may,
     node_of,
     number,
     page,
+    person,
     render,
     see_other,
     service_of,
@@ -87,7 +90,7 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     now = clock.now(node)
     upcoming, in_progress, shared, changes, health = [], [], [], [], None
     if may(caller, "GET", "/api/v1/meetings"):
-        upcoming = sorted((m for m in await meetings.listing(node.db)
+        upcoming = sorted((m for m in await meetings.listing(node.db, now)
                            if m["starts_at_ms"] >= now - 6 * 3_600_000),
                           key=lambda m: m["starts_at_ms"])[:5]
     if may(caller, "GET", "/api/v1/motions"):
@@ -152,31 +155,14 @@ async def share_page(request: web.Request) -> web.StreamResponse:
     return render(request, "share.html")
 
 
-def _adoption(request: web.Request) -> Adoption | None:
-    if not text(request, "meeting"):
-        return None
-    return shaped(Adoption, {
-        "meeting": text(request, "meeting"), "date": text(request, "date"),
-        "tally": {"in_favour": number(request, "in_favour", "Votes for"),
-                  "against": number(request, "against", "Votes against"),
-                  "abstentions": number(request, "abstentions", "Abstentions"),
-                  "attendance": number(request, "attendance", "Attendance")}})
-
-
 def _topics(request: web.Request) -> list[str]:
     return [t.strip() for t in text(request, "topics").split(",") if t.strip()]
 
 
-TALLY_FIELDS = {"bad_in_favour": "in_favour", "bad_against": "against",
-                "bad_abstentions": "abstentions", "bad_attendance": "attendance",
-                "tally_exceeds_attendance": "attendance"}
-
-
-@action("POST", "/api/v1/network/motions", "share", share_page,
-        TALLY_FIELDS)
+@action("POST", "/api/v1/network/motions", "share", share_page)
 async def post_share(request: web.Request) -> web.StreamResponse:
     body = shaped(ShareRequest, {"title": text(request, "title"), "text": text(request, "text"),
-                                 "topics": _topics(request), "adopted": _adoption(request),
+                                 "topics": _topics(request), "adopted": None,
                                  "local": text(request, "local")})
     entry = await sharing.share(node_of(request), body.title, body.text, body.topics,
                                 body.adopted, body.local)
@@ -199,9 +185,22 @@ async def motion_page(request: web.Request) -> web.StreamResponse:
     for e in described["endorsement_list"]:
         for key in endorsed:
             endorsed[key] += e["adoption"]["tally"][key]
+    now = clock.now(node)
+    ours = [m for m in await meetings.listing(node.db, now)
+            if not m["cancelled"] and m["starts_at_ms"] > now]
+    orders = await rules.current(node.db)
+    allowed = await people.entitled_ids(node.db, "general", orders)
     return render(request, "network_motion.html", motion=described, amendments=amendments,
                   revisions=revisions, endorsed=endorsed, own=motion.group == node.id,
-                  side=request.query.get("diff") == "side")
+                  side=request.query.get("diff") == "side", meetings=sorted(
+                      ours, key=lambda m: m["starts_at_ms"]),
+                  links=await adoption.links(node, motion.id), notice=request.query,
+                  our_endorsements=[e for e in described["endorsement_list"]
+                                    if e["group"]["node"] == node.id],
+                  our_cosponsorship=[c for c in described["cosponsor_list"]
+                                     if c["group"]["node"] == node.id],
+                  choices=await choices_of(request, allowed)
+                  if len(allowed) <= PICK_LIST_MAX else [])
 
 
 def _motion_action(path: str, name: str, fields: dict | None = None):
@@ -212,20 +211,27 @@ def _back(request: web.Request) -> web.HTTPSeeOther:
     return see_other(f"/network/motions/{request.match_info['id']}")
 
 
-@_motion_action("/endorsements", "endorse", TALLY_FIELDS)
-async def post_endorse(request: web.Request) -> web.StreamResponse:
-    adoption = _adoption(request)
-    if adoption is None:
-        raise refuse("adoption_required", "an endorsement says which meeting of ours adopted "
-                     "the motion, when, and the count", 400)
-    await sharing.endorse(node_of(request), request.match_info["id"], adoption)
-    raise _back(request)
+@_motion_action("/adoption", "adopt", {"bad_meeting": "meeting", "not_found": "seconder",
+                                        "seconder_is_proposer": "seconder",
+                                        "not_active": "seconder"})
+async def post_adopt(request: web.Request) -> web.StreamResponse:
+    node = node_of(request)
+    allowed = await people.entitled_ids(node.db, "general", await rules.current(node.db))
+    choices = await choices_of(request, allowed) if len(allowed) <= PICK_LIST_MAX else []
+    proposer = text(request, "proposer")
+    body = shaped(AdoptRequest, {
+        "meeting": number(request, "meeting", "The meeting"),
+        "seconder": await person(request, text(request, "seconder"), "Seconder", choices),
+        "proposer": await person(request, proposer, "Proposer", choices) if proposer else None})
+    view = await adoption.adopt(node, actor_of(request), request.match_info["id"],
+                                body.meeting, body.seconder, body.proposer)
+    raise see_other(f"/motions/{view.id}?adopted=1")
 
 
 @_motion_action("/cosponsors", "cosponsor")
 async def post_cosponsor(request: web.Request) -> web.StreamResponse:
     await sharing.cosponsor(node_of(request), request.match_info["id"])
-    raise _back(request)
+    raise see_other(f"/network/motions/{request.match_info['id']}?done=cosponsored#actions")
 
 
 @_motion_action("/amendments", "amend")
@@ -248,9 +254,8 @@ async def post_revise(request: web.Request) -> web.StreamResponse:
     body = shaped(ReviseRequest, {
         "title": text(request, "title") or None, "text": text(request, "text") or None,
         "topics": _topics(request) if text(request, "topics") else None,
-        "adopted": _adoption(request), "note": text(request, "note")})
-    changes = {"title": body.title, "text": body.text, "topics": body.topics,
-               "adopted": body.adopted}
+        "note": text(request, "note")})
+    changes = {"title": body.title, "text": body.text, "topics": body.topics}
     await sharing.revise(node_of(request), request.match_info["id"], changes, body.note)
     raise _back(request)
 
@@ -320,7 +325,7 @@ def routes() -> list[web.RouteDef]:
         web.get("/network/motions/new", share_page),
         web.post("/network/motions/new", post_share),
         web.get("/network/motions/{id}", motion_page),
-        web.post("/network/motions/{id}/endorse", post_endorse),
+        web.post("/network/motions/{id}/adopt", post_adopt),
         web.post("/network/motions/{id}/cosponsor", post_cosponsor),
         web.post("/network/motions/{id}/amend", post_amend),
         web.post("/network/motions/{id}/reply", post_reply),

@@ -13,6 +13,7 @@ import msgspec
 from aiohttp import web
 
 from ...group import mail, register, register_import, signin
+from ...procedure.group.members import TRANSITIONS
 from ...store import register as store_register
 from ...wire.rejection import Refused, refuse
 from ..api.register import LinkRequest, RoleAssignment, StatusChange
@@ -32,7 +33,6 @@ from .frame import (
 )
 
 STATUSES = ("active", "lapsed", "suspended", "expelled", "resigned")
-CHANGEABLE = ("active", "lapsed", "resigned")
 PAGE_SIZE = 50
 CONTACT = ("name", "email", "phone", "area", "postcode", "joined", "notes")
 MEMBER_FIELDS = {"invalid_member": "email", "email_taken": "email"}
@@ -66,12 +66,15 @@ async def member_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
     member, _ = await store_register.load(node.db, request.match_info["id"])
     orders = await register.standing_orders(node)
+    lapse = await register.lapse_view(node, member)
+    # only what an officer may do now: the rest is the member's own, or due process
+    statuses = [to for (was, to), by in TRANSITIONS.items() if was == member.status and (
+        by == "officer" or (by == "lapse_rule" and lapse.refusal is None))]
     return render(request, "member.html", member=member,
                   signed_up=await signin.has_password(node.db, member.member_id),
-                  mail=node.config.smtp is not None,
-                  statuses=[s for s in CHANGEABLE if s != member.status],
-                  roles=orders.officer_roles, notice=request.query,
-                  lapse=await register.lapse_view(node, member), orders=orders)
+                  mail=node.config.smtp is not None, statuses=statuses,
+                  roles=[r for r in orders.officer_roles if r not in member.roles],
+                  notice=request.query, lapse=lapse, orders=orders)
 
 
 def _member_action(api: str, name: str, fields: dict[str, str] | None = None):
@@ -251,8 +254,14 @@ NOTICES_SHOWN = 200
 @page("GET", "/api/v1/notices")
 async def notices_page(request: web.Request) -> web.StreamResponse:
     waiting = await mail.waiting(node_of(request).db, NOTICES_SHOWN)
+    # a meeting's notices are passed on together, from the meeting's own list
+    by_meeting: dict[int, int] = {}
+    for n in waiting:
+        parts = n.related.split(":")
+        if parts[0] == "meeting" and len(parts) > 1 and parts[1].isdigit():
+            by_meeting[int(parts[1])] = by_meeting.get(int(parts[1]), 0) + 1
     return render(request, "notices.html", notices=waiting, shown=NOTICES_SHOWN,
-                  smtp=node_of(request).config.smtp is not None)
+                  smtp=node_of(request).config.smtp is not None, by_meeting=by_meeting)
 
 
 @action("POST", "/api/v1/notices/{id}/passed-on", "passed_on", notices_page)
