@@ -341,7 +341,8 @@ def _floor_parsers(sub) -> None:
     p.add_argument("--item", required=True, help="a motion's or amendment's id, or a "
                    "composite's or ruling's <meeting id>:<item>")
     p.add_argument("--question", required=True,
-                   choices=("motion", "amendment", "composite", "reference-back", "appeal"))
+                   choices=("motion", "amendment", "composite", "reference-back", "appeal",
+                            "rule-change", "rule-change-amendment"))
     p.add_argument("--text", required=True, help="the wording put")
     p.add_argument("--method", default="hands", choices=("hands", "card", "tellers"))
     p.add_argument("--teller", action="append", help="a teller group's node id (twice or more)")

@@ -58,7 +58,8 @@ class PutQuestion(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """The chair puts a question to the floor (F1–F4): the window is fixed now."""
 
     item: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    question: Literal["motion", "amendment", "composite", "reference-back", "appeal"]
+    question: Literal["motion", "amendment", "composite", "reference-back", "appeal",
+                      "rule-change", "rule-change-amendment"]
     text: Text
     method: Literal["hands", "card", "tellers"] = "hands"
     tellers: Annotated[list[NodeId], msgspec.Meta(max_length=20)] = []

@@ -443,13 +443,15 @@ class ConferenceRuleChangeAmendment(Body):
 class FloorOpen(Body):
     """The chair puts a question to the conference floor, with a window fixed now (F1–F4).
 
-    `item` names what is put: a motion's or an amendment's id, a composite's or a
-    ruling's "<meeting>:<item>"; `text` is the wording put, as delegates see it.
+    `item` names what is put: a motion's, an amendment's, a rule change's or its
+    amendment's id, a composite's or a ruling's "<meeting>:<item>"; `text` is the
+    wording put, as delegates see it.
     """
 
     conference: EntryRef
     item: Text
-    question: Literal["motion", "amendment", "composite", "reference-back", "appeal"]
+    question: Literal["motion", "amendment", "composite", "reference-back", "appeal",
+                      "rule-change", "rule-change-amendment"]
     text: Text
     method: Literal["hands", "card", "tellers"]
     tellers: Annotated[list[NodeId], Meta(max_length=20)]

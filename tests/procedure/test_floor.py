@@ -33,6 +33,8 @@ from tests.procedure.test_conferences import (
     item,
     ref,
 )
+from tests.procedure.test_rule_changes import amendment as amend_rule_change
+from tests.procedure.test_rule_changes import rule_change as propose_rule_change
 
 MINUTE = 60_000
 SITTING = OPENS + HOUR  # the first vote of these tests opens an hour into the conference
@@ -47,7 +49,7 @@ class Floor_(Network):
     """
 
     def __init__(self, rule_out: bool = False, witnessed: bool = False,
-                 composite: bool = False) -> None:
+                 composite: bool = False, rule_change: bool = False) -> None:
         super().__init__()
         if witnessed:
             self.witness_all(T0 + HOUR)
@@ -56,6 +58,9 @@ class Floor_(Network):
         self.m_d = self.must(self.motion(self.d, self.call, title="Buses", subject="transport"))
         self.amend = self.must(self.amendment(self.c, self.m_b, text="Rents, and repairs."))
         self.meeting = None
+        if rule_change:  # Echo proposes two delegates a group at most; Alpha amends to three
+            self.change = self.must(propose_rule_change(self, self.e, self.call))
+            self.change_amendment = self.must(amend_rule_change(self, self.a, self.change))
         if rule_out:
             self.meeting = self.arrangements(item(
                 "rule-out", conference=self.call.id, refs=[self.m_d.id], provision="C4.2"),
@@ -600,3 +605,32 @@ def test_a_carried_appeal_undoes_the_ruling_its_group_appealed_against():
     assert verdict.status == "carried"
     assert verdict.outcome == f"F10: carried: ruling {ruling} is undone; 1 motion(s) return " \
                               "to the agenda"
+
+
+def test_a_rule_change_is_put_to_a_card_vote_after_its_amendments_at_two_thirds():
+    net = Floor_(rule_change=True)
+    change, amendment = net.change.id, net.change_amendment.id
+    by_hands = net.must(net.put(change, "rule-change", text="Two delegates"))
+    too_soon = net.must(net.put(change, "rule-change", text="Two delegates", method="card"))
+    first = net.must(net.put(amendment, "rule-change-amendment", text="Three delegates",
+                             method="card", opens=SITTING + HOUR))
+    # 600 members' weight for, 534 against: a majority, not two thirds
+    for group, delegate, choice in ((net.a, "alpha0", "for"), (net.c, "charlie0", "for"),
+                                    (net.d, "delta0", "against")):
+        net.must(net.vote(group, first, delegate, choice))
+    then = net.must(net.put(change, "rule-change", text="Two delegates", method="card",
+                            opens=SITTING + 2 * HOUR))
+    for group, delegate, choice in ((net.a, "alpha0", "for"), (net.a, "alpha1", "for"),
+                                    (net.c, "charlie0", "for"), (net.c, "charlie1", "for"),
+                                    (net.d, "delta0", "against")):
+        net.must(net.vote(group, then, delegate, choice))
+    for put in (by_hands, too_soon, first, then):
+        net.close(put)
+    assert net.question(by_hands).reason.startswith("C5.4: the conference decides a rule "
+                                                    "change")
+    assert net.question(too_soon).reason.startswith("F4: amendments are voted before")
+    assert (net.question(first).status, net.question(first).result) == (
+        "lost", result(600, 534, carried=False))
+    verdict = net.question(then)
+    assert (verdict.status, verdict.result, verdict.outcome) == (
+        "carried", result(1200, 534), "F10: the rule change is carried at 2/3 (C5.4)")

@@ -80,6 +80,8 @@ if TYPE_CHECKING:
 MIN_VOTE_MS = 2 * 60_000  # F2: a vote stays open at least two minutes
 MAX_VOTE_MS = DAY_MS  # F2: and at most a day
 CUT_DELAY_MS = 5_000  # SPEC 5.9 recommends the chair's cut this long after the close
+# questions on the constitution (C5.4): by card vote, at its amendment threshold
+RULE_CHANGES = ("rule-change", "rule-change-amendment")
 
 
 # -- what the state holds ------------------------------------------------------------
@@ -400,7 +402,7 @@ class Floor:
                     "wrong_result", "F8: the cut holds no count on which every teller "
                     "agrees")
             yes, no, abstain = counts[0]
-            return FloorResult(yes, no, abstain, carries(put.body.threshold, yes, no))
+            return FloorResult(yes, no, abstain, _carries(state, put, yes, no))
         call = state.rules(Conferences).calls[put.conference]
         tally = {"for": 0, "against": 0, "abstain": 0}
         standing: dict[str, bool | None] = {}
@@ -414,7 +416,7 @@ class Floor:
             if standing[vote.author]:
                 tally[vote.vote] += vote.weight if put.body.method == "card" else 1
         yes, no = tally["for"], tally["against"]
-        return FloorResult(yes, no, tally["abstain"], carries(put.body.threshold, yes, no))
+        return FloorResult(yes, no, tally["abstain"], _carries(state, put, yes, no))
 
 
 # -- helpers of the receipt rules -------------------------------------------------------
@@ -425,6 +427,15 @@ def carries(threshold: str, yes: int, no: int) -> bool:
     if threshold == "two-thirds":
         return yes > 0 and 3 * yes >= 2 * (yes + no)
     return yes > no
+
+
+def _carries(state: NetworkState, put: Open, yes: int, no: int) -> bool:
+    """A rule change, and an amendment to one, needs the constitution's amendment threshold
+    `[n, d]` (C5.4): for > 0 and d · for ≥ n · (for + against); the rest the open's."""
+    if put.body.question in RULE_CHANGES:
+        n, d = state.constitution.amendments.threshold
+        return yes > 0 and d * yes >= n * (yes + no)
+    return carries(put.body.threshold, yes, no)
 
 
 def card_weight(members: int, delegates: int, position: int) -> int:
@@ -733,6 +744,8 @@ class _Derivation:
             return _Verdict("pending", "F3: the conference's agenda is not final yet")
         body = put.body
         items = self.review.agenda.items
+        if body.question in RULE_CHANGES:
+            return self._rule_change(put)
         if body.question == "amendment":
             if any(body.item in i.amendments for i in items):
                 return None
@@ -758,15 +771,49 @@ class _Derivation:
             text = next(c.text for c in self.review.composites if c.id == body.item)
         else:
             text = next(m.text for m in self.review.motions if m.id == body.item)
-        carried: list[tuple[int, str, str]] = []
+        first = self._amendments_first(put, amendments, "amendment")
+        if isinstance(first, _Verdict):
+            return first
+        expected = next(a.text for a in self.review.amendments if a.id == first) \
+            if first is not None else text
+        if body.text != expected:
+            how = "as the amendment carried last has it" if first else "as submitted"
+            return _Verdict("void", f"F4: the text put must be the {body.question}'s text "
+                            f"{how}; this vote puts another")
+        return None
+
+    def _rule_change(self, put: Open) -> _Verdict | None:
+        """F3, F4 for a rule change (C5.4): on the agenda, by card vote, amendments first."""
+        body = put.body
+        if body.method != "card":
+            return _Verdict("void", "C5.4: the conference decides a rule change, and its "
+                            "amendments, by a card vote")
+        changes = self.review.agenda.rule_changes
+        if body.question == "rule-change-amendment":
+            if any(body.item in r.amendments for r in changes):
+                return None
+            return _Verdict("void", f"F3: `{body.item}` is no admissible amendment of a rule "
+                            "change on the final agenda")
+        found = next((r for r in changes if r.id == body.item), None)
+        if found is None:
+            return _Verdict("void", f"F3: `{body.item}` is no rule change on the conference's "
+                            "final agenda")
+        first = self._amendments_first(put, found.amendments, "rule-change-amendment")
+        return first if isinstance(first, _Verdict) else None
+
+    def _amendments_first(self, put: Open, amendments: list[str],
+                          question: str) -> _Verdict | str | None:
+        """F4: every amendment had a vote, not void, that closed before `put` opened; the
+        amendment carried by the vote that closed last (ties: the greater id), if any."""
+        carried: list[tuple[int, str]] = []
         for amendment in amendments:
-            votes = [o for o in self.opens if o.body.question == "amendment"
-                     and o.body.item == amendment and o.body.closes < body.opens
+            votes = [o for o in self.opens if o.body.question == question
+                     and o.body.item == amendment and o.body.closes < put.body.opens
                      and self.decided(o).status != "void"]
             if not votes:
-                return _Verdict("void", f"F4: amendments are voted before the motion; "
-                                f"amendment {amendment} had no vote that closed before this "
-                                "one opened")
+                return _Verdict("void", f"F4: amendments are voted before the "
+                                f"{put.body.question}; amendment {amendment} had no vote that "
+                                "closed before this one opened")
             verdicts = [self.decided(o) for o in votes]
             if any(v.status == "pending" for v in verdicts):
                 return _Verdict("pending", f"F4: the vote on amendment {amendment} is not "
@@ -774,15 +821,8 @@ class _Derivation:
             if any(v.status == "carried" for v in verdicts):
                 closes = max(o.body.closes for o, v in zip(votes, verdicts, strict=True)
                              if v.status == "carried")
-                carried.append((closes, amendment,
-                                next(a.text for a in self.review.amendments
-                                     if a.id == amendment)))
-        expected = max(carried)[2] if carried else text
-        if body.text != expected:
-            how = "as the amendment carried last has it" if carried else "as submitted"
-            return _Verdict("void", f"F4: the text put must be the {body.question}'s text "
-                            f"{how}; this vote puts another")
-        return None
+                carried.append((closes, amendment))
+        return max(carried)[1] if carried else None
 
     def returned(self, put: Open) -> set[str]:
         """Motions a carried reference back or appeal, closed before `put` opened, restored."""
@@ -802,6 +842,14 @@ class _Derivation:
             return {"lost": f"the {body.question} is lost"}.get(verdict.status, "")
         if body.question == "amendment":
             return "F10: carried: the motion's text is now the amendment's"
+        if body.question == "rule-change-amendment":
+            return "F10: carried: the rule change reads as this amendment has it"
+        if body.question == "rule-change":
+            n, d = self.state.constitution.amendments.threshold
+            changes = next(r for r in self.review.agenda.rule_changes if r.id == body.item)
+            amended = self._amendments_first(put, changes.amendments, "rule-change-amendment")
+            how = f", as amendment {amended} has it" if isinstance(amended, str) else ""
+            return f"F10: the rule change is carried at {n}/{d} (C5.4){how}"
         if body.question in ("reference-back", "appeal"):
             ruling = next(r for r in self.review.rulings
                           if f"{r.meeting}:{r.item}" == body.item)
