@@ -43,7 +43,7 @@ import msgspec
 from ..procedure.network import NetworkState
 from ..procedure.network.conference_review import review
 from ..procedure.network.constitution import DAY_MS, default
-from ..procedure.network.floor import floor
+from ..procedure.network.floor_review import floor
 from ..wire import crypto, messages
 from ..wire.messages import (
     Admit,

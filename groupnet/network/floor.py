@@ -21,18 +21,8 @@ import msgspec
 from ..clock import now_ms
 from ..limits import Millis
 from ..procedure.network.credentials import Credentials
-from ..procedure.network.floor import (
-    CUT_DELAY_MS,
-    MAX_VOTE_MS,
-    MIN_VOTE_MS,
-    Cut,
-    Floor,
-    FloorView,
-    Open,
-    Question,
-    floor,
-    question,
-)
+from ..procedure.network.floor import CUT_DELAY_MS, MAX_VOTE_MS, MIN_VOTE_MS, Cut, Floor, Open
+from ..procedure.network.floor_review import FloorView, Question, floor, question
 from ..procedure.network.state import NetworkState
 from ..wire.messages import (
     Count,

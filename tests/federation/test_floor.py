@@ -15,7 +15,8 @@ from groupnet import clock
 from groupnet.network import conferences
 from groupnet.procedure.network.conference_review import review
 from groupnet.procedure.network.constitution import DAY_MS
-from groupnet.procedure.network.floor import Floor, floor, question
+from groupnet.procedure.network.floor import Floor
+from groupnet.procedure.network.floor_review import floor, question
 from groupnet.service import Service
 from groupnet.wire import messages
 from groupnet.wire.messages import (

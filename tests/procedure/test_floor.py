@@ -6,7 +6,8 @@ from __future__ import annotations
 import msgspec
 
 from groupnet.procedure.network.constitution import DAY_MS
-from groupnet.procedure.network.floor import Floor, card_weight, floor, question
+from groupnet.procedure.network.floor import Floor, card_weight
+from groupnet.procedure.network.floor_review import floor, question
 from groupnet.wire import messages
 from groupnet.wire.messages import (
     DelegateCredential,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from groupnet.cli.setup import create_node
 from groupnet.network.node import Node
-from groupnet.procedure.network.floor import floor
+from groupnet.procedure.network.floor_review import floor
 
 VECTOR = Path(__file__).resolve().parents[2] / "protocol" / "vectors" / "floor.json"
 
