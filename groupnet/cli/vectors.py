@@ -85,6 +85,7 @@ from ..wire.messages import (
 )
 from ..wire.rejection import Rejection
 from ..wire.schema import write_files
+from . import ballot_vectors
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "protocol" / "vectors"
 
@@ -1412,6 +1413,7 @@ def vectors() -> dict[str, dict]:
     for make in SCENARIOS:
         scenario = make()
         out[f"{scenario.name}.json"] = scenario.document()
+    out["ballots.json"] = ballot_vectors.document()
     return dict(sorted(out.items()))
 
 
