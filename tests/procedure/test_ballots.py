@@ -370,3 +370,14 @@ def test_the_discrete_log_is_found_up_to_the_number_of_ballots_and_no_further():
         assert tally.dlog(base(m), 21_000) == m
     assert tally.dlog(base(21_001), 21_000) is None
     assert tally.dlog(base(7), 6) is None
+
+
+def test_a_bad_point_is_named_before_a_bad_scalar_that_comes_earlier_in_the_ballot(honest):
+    e = election(honest[0])
+    eve = credential("eve")
+    good = ballot.cast(e, eve, [[0, 1, 0]], seed("b"))
+    first, last = choice_at(e, 0, 0), choice_at(e, 0, 2)
+    c = int.from_bytes(good[first + 64:first + 96], "little")
+    both = (good[:first + 64] + (c + L).to_bytes(32, "little") + good[first + 96:last]
+            + EDWARDS_BASE + good[last + 32:-64])
+    assert refusal(e, sign(e, eve, both)) == "bad_element"

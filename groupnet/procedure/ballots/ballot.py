@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import msgspec
 
@@ -101,11 +102,27 @@ def election_problem(election: Election) -> Rejection | None:
     return None
 
 
+class _Layout(NamedTuple):
+    choices: list[tuple[int, int, int]]  # (question, choice, offset), from 0
+    counts: list[tuple[int, int]]  # each question's count proof: (start, end)
+    signature: int
+
+
+def _layout(election: Election) -> _Layout:
+    """Where each part of a ballot of this election starts (BALLOTS.md 5.2)."""
+    choices, counts, at = [], [], 64
+    for qn, q in enumerate(election.questions):
+        for cn in range(q.choices):
+            choices.append((qn, cn, at))
+            at += CHOICE_BYTES
+        counts.append((at, at + (q.most - q.least + 1) * 64))
+        at = counts[-1][1]
+    return _Layout(choices, counts, at)
+
+
 def length(election: Election) -> int:
     """The size in bytes of every ballot of this election (BALLOTS.md 5.2)."""
-    body = sum(q.choices * CHOICE_BYTES + (q.most - q.least + 1) * 64
-               for q in election.questions)
-    return 64 + body + 64
+    return _layout(election).signature + 64
 
 
 def credential(seed: bytes) -> tuple[int, bytes]:
@@ -177,53 +194,52 @@ def verify(election: Election, data: bytes) -> Ballot | Rejection:
     if s_point is None or s_point == IDENTITY:
         return Rejection("bad_element", "BALLOTS 5.6 step 3: the credential is not a group "
                          "element other than the identity")
-    at = 64
-    questions: list[tuple[list[Ciphertext], list[list[proofs.Pair]], list[proofs.Pair]]] = []
-    for qn, q in enumerate(election.questions, start=1):
-        ciphertexts, choice_proofs = [], []
-        for cn in range(1, q.choices + 1):
-            alpha, beta = element(data[at:at + 32]), element(data[at + 32:at + 64])
-            if alpha is None or beta is None:
-                return Rejection("bad_element", f"BALLOTS 5.6 step 3: choice {cn} of question "
-                                 f"{qn} holds a point that is not a group element")
-            proof = proofs.pairs(data[at + 64:at + CHOICE_BYTES])
-            if proof is None:
-                return Rejection("bad_scalar", f"BALLOTS 5.6 step 4: the proof of choice {cn} "
-                                 f"of question {qn} holds a scalar not below the group order")
-            ciphertexts.append((alpha, beta))
-            choice_proofs.append(proof)
-            at += CHOICE_BYTES
-        size = (q.most - q.least + 1) * 64
-        count_proof = proofs.pairs(data[at:at + size])
-        if count_proof is None:
+    layout = _layout(election)
+    ciphertexts: list[Ciphertext] = []
+    for qn, cn, at in layout.choices:
+        alpha, beta = element(data[at:at + 32]), element(data[at + 32:at + 64])
+        if alpha is None or beta is None:
+            return Rejection("bad_element", f"BALLOTS 5.6 step 3: choice {cn + 1} of question "
+                             f"{qn + 1} holds a point that is not a group element")
+        ciphertexts.append((alpha, beta))
+    choice_proofs = []
+    for qn, cn, at in layout.choices:
+        proof = proofs.pairs(data[at + 64:at + CHOICE_BYTES])
+        if proof is None:
+            return Rejection("bad_scalar", f"BALLOTS 5.6 step 4: the proof of choice {cn + 1} "
+                             f"of question {qn + 1} holds a scalar not below the group order")
+        choice_proofs.append(proof)
+    count_proofs = []
+    for qn, (at, end) in enumerate(layout.counts):
+        proof = proofs.pairs(data[at:end])
+        if proof is None:
             return Rejection("bad_scalar", f"BALLOTS 5.6 step 4: the count proof of question "
-                             f"{qn} holds a scalar not below the group order")
-        at += size
-        questions.append((ciphertexts, choice_proofs, count_proof))
-    signature = proofs.pairs(data[at:])
+                             f"{qn + 1} holds a scalar not below the group order")
+        count_proofs.append(proof)
+    signature = proofs.pairs(data[layout.signature:])
     if signature is None:
         return Rejection("bad_scalar", "BALLOTS 5.6 step 4: the signature holds a scalar not "
                          "below the group order")
-    if not proofs.schnorr_valid("signature", (e, data[:at]), s_point, signature[0]):
+    if not proofs.schnorr_valid("signature", (e, data[:layout.signature]), s_point,
+                                signature[0]):
         return Rejection("bad_signature", "BALLOTS 5.6 step 5: the credential's signature "
                          "over the ballot does not verify")
-    for qn, ((ciphertexts, choice_proofs, _), _q) in enumerate(
-            zip(questions, election.questions, strict=True)):
-        for cn, ((alpha, beta), proof) in enumerate(zip(ciphertexts, choice_proofs,
-                                                        strict=True)):
-            if not proofs.interval_valid("choice", (e, s_point, u32(qn), u32(cn)), key, alpha,
-                                         beta, 0, proof):
-                return Rejection("bad_choice_proof", f"BALLOTS 5.6 step 6: the proof that "
-                                 f"choice {cn + 1} of question {qn + 1} holds 0 or 1 does "
-                                 "not verify")
-    for qn, ((ciphertexts, _, count_proof), q) in enumerate(
-            zip(questions, election.questions, strict=True)):
+    for (qn, cn, _), (alpha, beta), proof in zip(layout.choices, ciphertexts, choice_proofs,
+                                                 strict=True):
+        if not proofs.interval_valid("choice", (e, s_point, u32(qn), u32(cn)), key, alpha,
+                                     beta, 0, proof):
+            return Rejection("bad_choice_proof", f"BALLOTS 5.6 step 6: the proof that choice "
+                             f"{cn + 1} of question {qn + 1} holds 0 or 1 does not verify")
+    grouped = []
+    for qn, (q, proof) in enumerate(zip(election.questions, count_proofs, strict=True)):
+        mine = [c for (n, _, _), c in zip(layout.choices, ciphertexts, strict=True) if n == qn]
         sum_alpha, sum_beta = IDENTITY, IDENTITY
-        for alpha, beta in ciphertexts:
+        for alpha, beta in mine:
             sum_alpha, sum_beta = add(sum_alpha, alpha), add(sum_beta, beta)
         if not proofs.interval_valid("count", (e, s_point, u32(qn)), key, sum_alpha, sum_beta,
-                                     q.least, count_proof):
+                                     q.least, proof):
             return Rejection("bad_count_proof", f"BALLOTS 5.6 step 7: the proof that question "
                              f"{qn + 1} has between {q.least} and {q.most} choices marked "
                              "does not verify")
-    return Ballot(s_point, tuple(tuple(c) for c, _, _ in questions), tracker(data))
+        grouped.append(tuple(mine))
+    return Ballot(s_point, tuple(grouped), tracker(data))
