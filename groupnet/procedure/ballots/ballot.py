@@ -233,8 +233,8 @@ def verify(election: Election, data: bytes) -> Ballot | Rejection:
     grouped = []
     for qn, (q, proof) in enumerate(zip(election.questions, count_proofs, strict=True)):
         mine = [c for (n, _, _), c in zip(layout.choices, ciphertexts, strict=True) if n == qn]
-        sum_alpha, sum_beta = IDENTITY, IDENTITY
-        for alpha, beta in mine:
+        sum_alpha, sum_beta = mine[0]
+        for alpha, beta in mine[1:]:
             sum_alpha, sum_beta = add(sum_alpha, alpha), add(sum_beta, beta)
         if not proofs.interval_valid("count", (e, s_point, u32(qn)), key, sum_alpha, sum_beta,
                                      q.least, proof):

@@ -1,6 +1,7 @@
 """The prime-order group ristretto255 and the hashes into it (protocol/BALLOTS.md section 2).
 
-Every operation on points is libsodium's (through `rbcl`, which bundles it): this
+Every operation on points is libsodium's (through `rbcl`, which bundles it;
+`groupnet/wire/sodium.py` loads it): this
 module only encodes, checks encodings, and names the operations. Scalars are
 Python integers modulo L, the order of the group; integer arithmetic is exact, so
 nothing here rounds. A point or scalar read from outside passes `element` or
@@ -17,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-import rbcl
+from ...wire.sodium import rbcl
 
 # The order of the group (RFC 9496 section 4.1).
 L = 2**252 + 27742317777372353535851937790883648493
