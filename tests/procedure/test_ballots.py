@@ -381,3 +381,28 @@ def test_a_bad_point_is_named_before_a_bad_scalar_that_comes_earlier_in_the_ball
     both = (good[:first + 64] + (c + L).to_bytes(32, "little") + good[first + 96:last]
             + EDWARDS_BASE + good[last + 32:-64])
     assert refusal(e, sign(e, eve, both)) == "bad_element"
+
+
+def test_unusable_election_and_ceremony_parameters_are_refused(honest):
+    assert ballot.election_problem(election(honest[0])) is None
+    for bad in (Election(ELECTION_ID, IDENTITY, (ballot.YES_NO_ABSTAIN,)),
+                Election(ELECTION_ID, honest[0], ()),
+                Election(ELECTION_ID, honest[0], (Question(3, 2, 1),)),
+                Election(ELECTION_ID[:31], honest[0], (ballot.YES_NO_ABSTAIN,))):
+        assert ballot.election_problem(bad).code == "bad_election"
+    keys = tuple(keygen.trustee_key(seed(f"t{j}"))[1] for j in range(1, 4))
+    assert keygen.ceremony_problem(keygen.Ceremony(ELECTION_ID, 2, keys)) is None
+    for bad in (keygen.Ceremony(ELECTION_ID, 4, keys),
+                keygen.Ceremony(ELECTION_ID, 2, (*keys[:2], keys[0])),
+                keygen.Ceremony(ELECTION_ID, 2, (*keys[:2], EDWARDS_BASE))):
+        assert keygen.ceremony_problem(bad).code == "bad_ceremony"
+
+
+def test_published_totals_read_back_as_they_were_and_a_bad_point_is_refused(honest):
+    e = election(honest[0])
+    totals = tally.total(e, [ballot.verify(e, ballot.cast(e, credential("a"), [[0, 1, 0]],
+                                                          seed("b")))])
+    assert tally.decode_tally(e, totals.encode(), 1) == totals
+    broken = EDWARDS_BASE + totals.encode()[32:]
+    assert tally.decode_tally(e, broken, 1).code == "bad_element"
+    assert tally.decode_tally(e, totals.encode()[:-1], 1).code == "tally_length"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,13 @@ def test_the_independent_checker_notices_a_changed_ballot_verdict_key_or_count()
                                                         d["verification_keys"][1]["key"]))
     assert "partial decryption of trustee 3" in _changed(
         lambda d: _flip(d["tally"]["partial_decryptions"][2], "data", 40))
+
+
+def test_every_refusal_code_of_the_ballot_code_is_in_the_table_of_ballots_md():
+    spec = (HERE.parents[1] / "protocol" / "BALLOTS.md").read_text(encoding="utf-8")
+    table = spec[spec.index("## 8."):spec.index("## 9.")]
+    package = HERE.parents[1] / "groupnet" / "procedure" / "ballots"
+    codes = {code for path in package.glob("*.py")
+             for code in re.findall(r'Rejection\("([a-z_]+)"', path.read_text(encoding="utf-8"))}
+    assert len(codes) > 15
+    assert sorted(c for c in codes if f"`{c}`" not in table) == []
