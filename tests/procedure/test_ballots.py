@@ -8,6 +8,9 @@ totals decrypted by any three trustees.
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -406,3 +409,11 @@ def test_published_totals_read_back_as_they_were_and_a_bad_point_is_refused(hone
     broken = EDWARDS_BASE + totals.encode()[32:]
     assert tally.decode_tally(e, broken, 1).code == "bad_element"
     assert tally.decode_tally(e, totals.encode()[:-1], 1).code == "tally_length"
+
+
+def test_loading_libsodium_leaves_no_copy_of_it_in_the_temporary_directory(tmp_path):
+    code = "from groupnet.procedure.ballots import ballot; print(len(ballot.credential(b'x')[1]))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert (done.returncode, done.stdout) == (0, "32\n"), done.stderr
+    assert list(tmp_path.iterdir()) == []
