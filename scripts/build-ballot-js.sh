@@ -15,6 +15,7 @@ if [ ! -x "$source_dir/node_modules/.bin/esbuild" ]; then
     npm ci --prefix "$source_dir" --no-audit --no-fund --ignore-scripts >/dev/null
 fi
 # the first line names what the bundle was built from, read from the lock
+# shellcheck disable=SC2016  # the JavaScript is quoted whole, for node, not the shell
 versions=$(node -e '
 const lock = require(process.argv[1]).packages;
 console.log(["@noble/curves", "@noble/hashes", "esbuild"]

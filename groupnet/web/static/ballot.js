@@ -2666,6 +2666,7 @@ function castBallot(election, credential, choices, { storage } = {}) {
 export {
   BallotError,
   ballotLength,
+  bytesToHex,
   cast,
   castBallot,
   credentialFromSeed,
@@ -2673,6 +2674,7 @@ export {
   element,
   encodeScalar,
   hashToScalar,
+  hexToBytes,
   makeCredential,
   readElection,
   scalar,

@@ -5,3 +5,4 @@ export { BallotError, ballotLength, cast, credentialFromSeed, electionHash, read
   from "./ballot.js";
 export { castBallot, makeCredential, storedCredential } from "./page.js";
 export { element, encodeScalar, hashToScalar, scalar } from "./group.js";
+export { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
