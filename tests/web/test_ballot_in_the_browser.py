@@ -8,6 +8,7 @@ loads it, so the pages' Content-Security-Policy is part of what is tested.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import aiohttp
@@ -17,8 +18,8 @@ from groupnet.procedure.ballots.ballot import Ballot, Election, Question, verify
 from groupnet.web.pages.ballot_script import PATH
 from groupnet.wire.rejection import Rejection
 
-VECTORS = json.loads(
-    (Path(__file__).resolve().parents[2] / "protocol" / "vectors" / "ballots.json").read_text())
+ROOT = Path(__file__).resolve().parents[2]
+VECTORS = json.loads((ROOT / "protocol" / "vectors" / "ballots.json").read_text())
 ELECTION = VECTORS["election"]
 
 
@@ -118,6 +119,23 @@ async def test_a_ballot_cast_in_the_browser_is_accepted_by_the_node_and_a_tamper
     assert not [c for c in console if "Content Security Policy" in c], console
 
 
+async def test_the_example_in_the_docs_casts_a_ballot_the_node_accepts(browser, node):
+    docs = (ROOT / "docs" / "ballots.md").read_text()
+    example = re.search(r"## In the browser.*?```js\n(.*?)```", docs, re.S).group(1)
+    imports, body = example.split("\n", 1)
+    names = re.fullmatch(r"import \{ (.*) \} from \"/static/ballot\.<hash>\.js\";", imports)
+    page, _ = await ballot_page(browser, node)
+    cast = await page.evaluate(
+        f"(election) => {{ const {{ {names.group(1)} }} = window.ballot; {body} return cast; }}",
+        ELECTION)
+    checked = verify(python_election(), bytes.fromhex(cast["ballot"]))
+    assert isinstance(checked, Ballot), checked
+    assert checked.tracker.hex() == cast["tracker"]
+    stored = await page.evaluate("(name) => window.ballot.storedCredential({name})",
+                                 ELECTION["election_id"])
+    assert stored["public"] == cast["credential"]
+
+
 async def test_the_browser_keeps_a_credential_it_made_and_refuses_a_vote_that_breaks_a_question(
         browser, node):
     page, _ = await ballot_page(browser, node)
@@ -141,7 +159,7 @@ async def test_the_browser_keeps_a_credential_it_made_and_refuses_a_vote_that_br
 
 
 async def test_the_node_serves_the_ballot_script_itself_with_a_long_cache(node):
-    bundle = Path(__file__).resolve().parents[2] / "groupnet" / "web" / "static" / "ballot.js"
+    bundle = ROOT / "groupnet" / "web" / "static" / "ballot.js"
     async with aiohttp.ClientSession() as http:
         async with http.get(node + PATH) as response:
             assert response.status == 200

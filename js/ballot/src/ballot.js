@@ -123,6 +123,8 @@ export function cast(election, secret, votes, seed) {
     v.forEach((m, cn) => {
       const r = nonce(text("r"), u32(qn), u32(cn));
       const alpha = base(r);
+      // m·G for m in {0, 1}; JavaScript promises no constant time, and what a timing
+      // could tell is the member's own choice on their own device
       const beta = mul(r, key).add(base(BigInt(m)));
       const proof = interval("choice", [e, sPoint, u32(qn), u32(cn)], key, alpha, beta, r, m, 0, 1,
         (name, k) => nonce(text("choice"), u32(qn), u32(cn), text(name), u32(k)));

@@ -58,12 +58,16 @@ export function castBallot(election, credential, choices, { storage } = {}) {
   if (kept === null) {
     throw new BallotError("no_credential", `this browser holds no credential "${credential.name}": a ballot can only be cast from the device that made it`);
   }
-  const { secret, public: pub } = JSON.parse(kept);
+  const { secret: secretHex, public: pub } = JSON.parse(kept);
   if (credential.public !== undefined && credential.public !== pub) {
     throw new BallotError("no_credential", `the credential "${credential.name}" kept in this browser is not the one given`);
   }
+  const secret = scalar(hexToBytes(secretHex));
+  if (secret === null || secret === 0n) {
+    throw new BallotError("no_credential", `the credential "${credential.name}" kept in this browser is damaged`);
+  }
   const params = readElection(election);
-  const ballot = cast(election, scalar(hexToBytes(secret)), choices, fresh(32));
+  const ballot = cast(election, secret, choices, fresh(32));
   return {
     election_id: bytesToHex(params.id),
     credential: pub,
