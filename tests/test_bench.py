@@ -56,3 +56,13 @@ def test_the_pages_benchmark_signs_in_as_a_browser_does_and_times_every_page():
     assert any(re.match(rf"\s+register\s+/members\s+median\s+{NUMBER} ms", line)
                for line in lines), lines
     assert re.match(rf"pages: slowest median {NUMBER} ms with 50 members", lines[-1])
+
+
+def test_the_ballot_benchmark_checks_every_ballot_and_prints_the_scalar_multiplication_cost():
+    lines = bench("ballot-verify", "--ballots", "30", "--distinct", "6")
+    assert lines[0] == "ballots: 30 (6 distinct, yes/no/abstain, one core)"
+    for label in ("CPU seconds", "ballots/s", r"raw scalar multiplication \(one core\)",
+                  "per ballot"):
+        assert any(re.match(rf"{label}: {NUMBER}", line) for line in lines), label
+    assert re.fullmatch(rf"ratio: 21,000 ballots in {NUMBER} s at this rate \(target < 40 s\)",
+                        lines[-1])

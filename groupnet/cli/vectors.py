@@ -4,8 +4,10 @@ Each scenario is a sequence of entries fed, in order, to a fresh node (one
 that holds nothing, not even a charter), each with the answer the node must
 give: accepted, duplicate, fork, or rejected with a code. Verdicts depend on
 what came before, so a vector is a step of a scenario, never a lone message.
-protocol/vectors/README.md describes the file format. One file is no scenario:
-`stv.json` holds counts of protocol/STV.md, made by `stv_vectors.py`.
+protocol/vectors/README.md describes the file format. Two files are no scenario:
+`stv.json` holds counts of protocol/STV.md, made by `stv_vectors.py`, and
+`ballots.json` the ballot cryptography of protocol/BALLOTS.md, made by
+`ballot_vectors.py`.
 
 Everything is fixed so that the files come out byte for byte the same on
 every run: keys from seeds (SHA-256 of a prefix and the key's name), nonces,
@@ -95,7 +97,7 @@ from ..wire.messages import (
 )
 from ..wire.rejection import Rejection
 from ..wire.schema import write_files
-from . import stv_vectors
+from . import ballot_vectors, stv_vectors
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "protocol" / "vectors"
 
@@ -1715,8 +1717,9 @@ SCENARIOS: list[Callable[[], Scenario]] = [
 ]
 
 
-# Vector files that are not scenarios of entries: counts a node computes from the state.
-COUNTS = {"stv.json": stv_vectors.document}
+# Vector files that are not scenarios of entries: an election's count (STV.md) and the
+# ballots' cryptography (BALLOTS.md).
+COUNTS = {"stv.json": stv_vectors.document, "ballots.json": ballot_vectors.document}
 
 
 def vectors() -> dict[str, dict]:

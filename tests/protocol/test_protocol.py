@@ -50,8 +50,9 @@ PROTOCOL = ROOT / "protocol"
 SCHEMA_DIR = PROTOCOL / "schema"
 VECTOR_DIR = PROTOCOL / "vectors"
 SPEC = (PROTOCOL / "SPEC.md").read_text(encoding="utf-8")
-# Scenarios of entries; stv.json holds counts (STV.md), checked in test_stv_vectors.py.
-COUNT_FILES = {"stv.json"}
+# Scenarios of entries; stv.json holds counts (STV.md), checked in test_stv_vectors.py, and
+# ballots.json the ballot cryptography's vectors (BALLOTS.md), in test_ballot_vectors.py.
+COUNT_FILES = {"stv.json", "ballots.json"}
 VECTOR_FILES = sorted(p for p in VECTOR_DIR.glob("*.json") if p.name not in COUNT_FILES)
 
 # The prefixes and numbers as SPEC 2.3 spells them, not as wire/crypto.py does.

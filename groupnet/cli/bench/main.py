@@ -44,6 +44,7 @@ from ...store import entries
 from ...wire import crypto, messages
 from ...wire.messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
 from ..setup import create_node, free_port
+from .ballots import add_ballots_parser, bench_ballots
 from .conference import add_conference_parser, bench_conference
 from .members import add_members_parser, bench_members
 from .pages import add_pages_parser, bench_pages
@@ -91,6 +92,7 @@ def add_bench_parser(commands: argparse._SubParsersAction, handler: Callable) ->
     add_pages_parser(kinds, handler)
     add_propagation_parser(kinds, handler)
     add_conference_parser(kinds, handler)
+    add_ballots_parser(kinds, handler)
 
 
 async def run_bench(args: argparse.Namespace) -> int:
@@ -102,6 +104,8 @@ async def run_bench(args: argparse.Namespace) -> int:
         return await run_propagation(args)
     if args.bench == "conference":
         return await bench_conference(args)
+    if args.bench == "ballot-verify":
+        return bench_ballots(args)
     # The sample authors are unreachable on purpose; their failed pushes are
     # logged at info level and would drown the figures.
     root = logging.getLogger()

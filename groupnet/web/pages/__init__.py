@@ -2,7 +2,8 @@
 
 Each module here is one area (account, network, register, meetings); each page
 calls the same service functions as the JSON API and asks for the same roles
-(`frame.page`). `routes()` gathers them with the stylesheet.
+(`frame.page`). `routes()` gathers them with the stylesheet and the
+ballot script (`ballot_script`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,17 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import account, cases, conferences, delegates, governance, meetings, network, register
+from . import (
+    account,
+    ballot_script,
+    cases,
+    conferences,
+    delegates,
+    governance,
+    meetings,
+    network,
+    register,
+)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -20,4 +31,5 @@ def routes() -> list[web.AbstractRouteDef]:
     return [*account.routes(), *network.routes(), *register.routes(),
             *meetings.routes(), *cases.routes(),
             *delegates.routes(), *conferences.routes(), *governance.routes(),
+            *ballot_script.routes(),
             web.static("/static", STATIC, append_version=False)]
