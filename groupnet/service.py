@@ -16,6 +16,7 @@ from .federation.client import PeerClient
 from .federation.outbox import Outbox
 from .federation.peer_policy import PeerPolicy
 from .federation.sync import anti_entropy_round, confirm_own_head
+from .network import floor
 from .network.joining import bootstrap_urls, declare_url
 from .network.node import Node
 from .procedure.network import deadlines
@@ -27,6 +28,7 @@ from .wire.rejection import Refused
 log = logging.getLogger("groupnet.service")
 
 TAIL_POLL_SECONDS = 0.25
+FLOOR_POLL_SECONDS = 1.0
 
 
 class Service:
@@ -56,6 +58,7 @@ class Service:
             asyncio.create_task(self._watch_tail(), name="tail"),
             asyncio.create_task(self._anti_entropy(), name="anti-entropy"),
             asyncio.create_task(self._witness(), name="witness"),
+            asyncio.create_task(self._floor(), name="floor"),
         ]
 
     async def stop(self) -> None:
@@ -176,3 +179,15 @@ class Service:
             for author, _ in heads:
                 node.unwitnessed.pop(author, None)
             node.unwitnessed_news = bool(node.unwitnessed)
+
+    async def _floor(self) -> None:
+        """Cut the questions this node put once they close; cosign the cuts it agrees with
+        (SPEC 5.9)."""
+        await self.ready.wait()
+        while True:
+            await asyncio.sleep(FLOOR_POLL_SECONDS)
+            try:
+                for entry in await floor.automate(self.node):
+                    log.info("floor: wrote %s seq %d", entry.kind, entry.seq)
+            except sqlite3.OperationalError as error:
+                log.warning("floor: nothing written this round: %s", error)  # busy: next round

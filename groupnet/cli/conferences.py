@@ -17,12 +17,14 @@ from pathlib import Path
 import msgspec
 
 from ..group import conferences as group_conferences
+from ..group import floor as group_floor
 from ..group.people import CLI
 from ..limits import id_arg
-from ..network import conferences
+from ..network import conferences, floor
 from ..network.node import Node
 from ..procedure.network.bodies import Bodies
 from ..procedure.network.conferences import Conferences
+from ..procedure.network.floor import Floor
 from ..wire.rejection import refuse
 
 Action = Callable[[Node, argparse.Namespace], Awaitable[object]]
@@ -263,6 +265,103 @@ async def agenda(node: Node, args: argparse.Namespace) -> object:
     return None
 
 
+# -- the floor (SPEC 5.9) -------------------------------------------------------------
+
+
+def _question(node: Node, prefix: str) -> str:
+    return _unique(node.state.rules(Floor).opens, prefix, "questions put to the floor",
+                   "unknown_vote")
+
+
+async def floor_show(node: Node, args: argparse.Namespace) -> object:
+    conference = _conference(node, args.conference)
+    shown = floor.view(node, conference)
+    if args.json:
+        return shown
+    chairs = ", ".join(c["group"]["name"] for c in shown["chairs"])
+    print(f"chair: {chairs or 'nobody'}; {len(shown['participants'])} participant(s)")
+    if not shown["questions"]:
+        print("no question has been put")
+    for q in shown["questions"]:
+        result = q["result"]
+        counted = (f" {result['for']} for, {result['against']} against, "
+                   f"{result['abstain']} abstaining" if result else "")
+        print(f"{q['id'][:12]}  {q['question']} {q['item'][:24]} by {q['method']}, "
+              f"{_when(q['opens'])} to {_when(q['closes'])}: {q['status']}{counted}")
+        print(f"              {q['reason']}")
+        if q["outcome"]:
+            print(f"              {q['outcome']}")
+    return None
+
+
+async def floor_put(node: Node, args: argparse.Namespace) -> object:
+    conference = _conference(node, args.conference)
+    try:
+        request = msgspec.convert({
+            "item": args.item, "question": args.question, "text": args.text,
+            "method": args.method, "tellers": args.teller or [], "threshold": args.threshold,
+            "opens": args.opens, "minutes": args.minutes}, floor.PutQuestion)
+    except msgspec.ValidationError as error:
+        raise refuse("bad_request", f"F2: {error}", 400) from None
+    _written("question put; its id", await floor.put(node, conference, request))
+    return None
+
+
+async def floor_vote(node: Node, args: argparse.Namespace) -> object:
+    question = _question(node, args.question)
+    _written(f"vote of {args.delegate} recorded", await group_floor.cast(
+        node, CLI, question, group_floor.CastFloorVote(vote=args.vote, delegate=args.delegate)))
+    return None
+
+
+async def floor_count(node: Node, args: argparse.Namespace) -> object:
+    question = _question(node, args.question)
+    _written("tellers' count entered", await floor.count(node, question, floor.TellersCount(
+        args.for_, args.against, args.abstain)))
+    return None
+
+
+async def floor_cut(node: Node, args: argparse.Namespace) -> object:
+    _written("votes cut", await floor.cut(node, _question(node, args.question)))
+    return None
+
+
+def _floor_parsers(sub) -> None:
+    top = sub.add_parser(
+        "floor", help="the conference floor: put questions, vote, count, cut",
+        description="The conference floor (SPEC 5.9): the chair puts a question with its "
+        "window fixed; delegates vote; the chair's node cuts after the close and the "
+        "participants' nodes cosign.")
+    actions = top.add_subparsers(dest="floor_command", metavar="ACTION", required=True)
+    p = _command(actions, "show", floor_show, "every question put, its votes and result")
+    p.add_argument("conference")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = _command(actions, "put", floor_put, "put a question (our group chairs)")
+    p.add_argument("conference")
+    p.add_argument("--item", required=True, help="a motion's or amendment's id, or a "
+                   "composite's or ruling's <meeting id>:<item>")
+    p.add_argument("--question", required=True,
+                   choices=("motion", "amendment", "composite", "reference-back", "appeal",
+                            "rule-change", "rule-change-amendment"))
+    p.add_argument("--text", required=True, help="the wording put")
+    p.add_argument("--method", default="hands", choices=("hands", "card", "tellers"))
+    p.add_argument("--teller", action="append", help="a teller group's node id (twice or more)")
+    p.add_argument("--threshold", default="simple", choices=("simple", "two-thirds"))
+    p.add_argument("--opens", type=moment, help="when the vote opens (default: now)")
+    p.add_argument("--minutes", type=int, default=10, help="how long it stays open")
+    p = _command(actions, "vote", floor_vote, "record one of our delegates' votes")
+    p.add_argument("question", help="the question's id (a unique prefix will do)")
+    p.add_argument("--delegate", required=True, help="the delegate's pseudonym")
+    p.add_argument("--vote", required=True, choices=("for", "against", "abstain"))
+    p = _command(actions, "count", floor_count, "enter our tellers' count")
+    p.add_argument("question")
+    p.add_argument("--for", dest="for_", type=int, required=True)
+    p.add_argument("--against", type=int, required=True)
+    p.add_argument("--abstain", type=int, default=0)
+    p = _command(actions, "cut", floor_cut, "cut a question's votes after its close")
+    p.add_argument("question")
+
+
 def _command(group, name: str, action: Action, help_text: str):
     p = group.add_parser(name, help=help_text, description=help_text)
     p.add_argument("dir", help="the node's directory")
@@ -335,6 +434,7 @@ def add_parsers(commands) -> None:
                  "publish our delegates' credential from a counted election")
     p.add_argument("conference")
     p.add_argument("--election", type=id_arg, required=True)
+    _floor_parsers(sub)
     p = _command(sub, "agenda", agenda, "the agenda, and what is not on it and why")
     p.add_argument("conference")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -45,6 +45,7 @@ import msgspec
 from ..procedure.network import NetworkState
 from ..procedure.network.conference_review import review
 from ..procedure.network.constitution import DAY_MS, default
+from ..procedure.network.floor_review import floor
 from ..wire import crypto, messages
 from ..wire.messages import (
     Admit,
@@ -69,6 +70,11 @@ from ..wire.messages import (
     DelegateCredential,
     DelegateSeat,
     EntryRef,
+    FloorCosign,
+    FloorCut,
+    FloorOpen,
+    FloorResult,
+    FloorVote,
     Head,
     KeyRevoke,
     KeyRotate,
@@ -1368,6 +1374,169 @@ def rule_changes() -> Scenario:
     return s
 
 
+def floor_scenario() -> Scenario:
+    """A conference's floor (SPEC 5.9): an amendment by a show of hands, the amended motion
+    by card vote, each closed by the chair's cut and made final by the participants'
+    cosigns; the refusals of F1-F8."""
+    s = _founded("floor", "A first conference at its final agenda; on its floor an "
+                 "amendment carried on a show of hands and the amended motion carried on a "
+                 "card vote, each closed by a cut that most participants cosign (F1-F10); "
+                 "the refusals of each rule.")
+    names = ("founder", "second", "third", "fourth", "fifth")
+    logs = {name: s.log(name) for name in names}
+    founder, second, third, fourth, fifth = (logs[n] for n in names)
+    day, minute = DAY_MS, 60_000
+
+    def at(ts: int) -> dict:
+        s.clock = max(s.clock, ts)
+        return {"ts": ts}
+
+    def step(description: str, entry: Signed, status: str = "accepted",
+             code: str | None = None) -> Signed:
+        s.step(description, entry, status, code, now=entry.ts + 1000)
+        return entry
+
+    def ref(entry: Signed) -> EntryRef:
+        return EntryRef(entry.author, entry.id, entry.seq)
+
+    def witness_all(ts: int) -> None:
+        for name, log in logs.items():
+            heads = [Head(other.id, other.seq, other.prev) for other_name, other in logs.items()
+                     if other_name != name and other.seq > 0]
+            step(f"{name} witnesses the heads it holds", log.next(
+                "heads.witness", Witness(heads), **at(ts)))
+
+    decided = Adoption("General meeting", "2026-01-20", Tally(20, 4, 1, 30))
+    seats = [Seat("arrangements-committee", logs[n].id, who, who.title())
+             for n, who in (("founder", "ann"), ("second", "bob"), ("third", "cat"))]
+    step("the founder's constitution: the default; Ann, Bob and Cat sit on the arrangements "
+         "committee, the conference's chair", founder.next("network.constitution",
+         NetworkConstitution(default(), seats, T0 + 150 * day), **at(T0 + 2000)))
+    for name in names[1:]:
+        _admit(s, "founder", name)
+    for name, members in zip(names, (300, 250, 500, 1000, 100), strict=True):
+        step(f"{name} commits to {members} active members", logs[name].next(
+            "register.commitment", RegisterCommitment(
+                T0, members, hashlib.sha256(name.encode()).hexdigest()), **at(s.clock + 1000)))
+    witness_all(T0 + HOUR_MS)
+    opens = T0 + 60 * day
+    call = step("fourth calls the first conference, opening on day 60", fourth.next(
+        "conference.call", ConferenceCall("First conference", "first", opens,
+                                          opens + 2 * day, None, None), **at(T0 + day)))
+    witness_all(T0 + 2 * day)
+    motion = step("second submits a motion on housing", second.next(
+        "conference.motion", ConferenceMotion(ref(call), "Rents",
+                                              "This conference resolves: rents.", "housing",
+                                              decided, ""), **at(T0 + 5 * day)))
+    witness_all(T0 + 6 * day)
+    amendment = step("fourth amends it", fourth.next(
+        "conference.amendment", ConferenceAmendment(
+            ref(motion), "This conference resolves: rent caps.", "stronger", decided),
+        **at(T0 + 10 * day)))
+    mandates = {"third": [MandateLine(amendment.id, "oppose", "general meeting of 20 "
+                                      "January, item 3")]}
+    for i, (name, count) in enumerate((("founder", 1), ("second", 1), ("third", 2),
+                                       ("fourth", 2))):
+        step(f"{name} credentials {count} delegate(s)", logs[name].next(
+            "delegate.credential", DelegateCredential(
+                call.id, "election 1",
+                [DelegateSeat(f"{name}-{d}", f"Delegate {d}") for d in range(count)],
+                mandates.get(name, [])), **at(T0 + 12 * day + i * 1000)))
+    witness_all(T0 + 13 * day)
+    witness_all(T0 + 54 * day)  # past the final agenda time (day 53)
+
+    sitting = opens + HOUR_MS
+
+    def put(log: Log, item: str, question: str, text: str, method: str, start: int,
+            length: int = 10 * minute) -> Signed:
+        return log.next("floor.open", FloorOpen(
+            ref(call), item, question, text, method, [], "simple", start, start + length),
+            **at(start))
+
+    def vote(log: Log, question: Signed, delegate: str, choice: str, ts: int) -> Signed:
+        return log.next("floor.vote", FloorVote(ref(question), delegate, choice), **at(ts))
+
+    def cut(log: Log, question: Signed, ts: int) -> Signed:
+        heads = [Head(other.id, other.seq, other.prev) for other in logs.values()]
+        return log.next("floor.cut", FloorCut(ref(question), heads), **at(ts))
+
+    def cosign(log: Log, closing: Signed, result: FloorResult) -> Signed:
+        return log.next("floor.cosign", FloorCosign(ref(closing), result),
+                        **at(closing.ts + 1000))
+
+    # F1-F3: the chair puts the amendment
+    step("fifth, with no seat on the arrangements committee, puts a question", put(
+        fifth, amendment.id, "amendment", amendment.body.text, "hands", sitting),  # type: ignore[attr-defined]
+        "rejected", "not_chair")
+    step("the founder puts a vote open for one minute", put(
+        founder, amendment.id, "amendment", amendment.body.text, "hands", sitting,  # type: ignore[attr-defined]
+        minute), "rejected", "bad_window")
+    hands = step("the founder puts the amendment to a show of hands for ten minutes", put(
+        founder, amendment.id, "amendment", amendment.body.text, "hands", sitting))  # type: ignore[attr-defined]
+    closes = sitting + 10 * minute
+
+    # F5, F6: the delegates vote
+    step("second's delegate votes for", vote(second, hands, "second-0", "for", sitting + minute))
+    step("second votes for third's delegate", vote(
+        second, hands, "third-0", "for", sitting + minute + 1), "rejected", "not_delegate")
+    step("third's delegate votes for, against the mandate to oppose", vote(
+        third, hands, "third-0", "for", sitting + minute), "rejected", "against_mandate")
+    step("third's delegate votes against", vote(
+        third, hands, "third-0", "against", sitting + minute + 1))
+    step("third's delegate votes again", vote(
+        third, hands, "third-0", "against", sitting + minute + 2), "rejected", "duplicate_vote")
+    for d in (0, 1):
+        step(f"fourth's delegate {d} votes for", vote(
+            fourth, hands, f"fourth-{d}", "for", sitting + 2 * minute + d))
+    step("the founder's delegate votes after the close", vote(
+        founder, hands, "founder-0", "for", closes + 1), "rejected", "outside_vote")
+
+    # F7, F8: the cut and the cosigns
+    step("the founder cuts before the close", cut(founder, hands, closes - 1),
+         "rejected", "early_close")
+    closing = step("the founder cuts five seconds after the close", cut(
+        founder, hands, closes + 5000))
+    carried = FloorResult(3, 1, 0, True)
+    step("fifth, with no credential, cosigns", cosign(fifth, closing, carried),
+         "rejected", "not_participant")
+    step("second cosigns a result the votes contradict", cosign(
+        second, closing, FloorResult(4, 0, 0, True)), "rejected", "wrong_result")
+    for log in (second, third, fourth):
+        step(f"{log.name} cosigns 3 for, 1 against, carried", cosign(log, closing, carried))
+
+    # the amended motion, on a card vote
+    card = step("the founder puts the motion as amended to a card vote", put(
+        founder, motion.id, "motion", amendment.body.text, "card", sitting + HOUR_MS))  # type: ignore[attr-defined]
+    step("second's delegate carries 250 members for", vote(
+        second, card, "second-0", "for", sitting + HOUR_MS + minute))
+    step("third's delegate carries 250 of its 500 against", vote(
+        third, card, "third-0", "against", sitting + HOUR_MS + minute))
+    step("fourth's delegate carries 500 of its 1000 for", vote(
+        fourth, card, "fourth-0", "for", sitting + HOUR_MS + minute))
+    closing_card = step("the founder cuts after the close", cut(
+        founder, card, sitting + HOUR_MS + 10 * minute + 5000))
+    for log in (founder, second, fourth):
+        step(f"{log.name} cosigns 750 for, 250 against, carried", cosign(
+            log, closing_card, FloorResult(750, 250, 0, True)))
+
+    expected = [
+        [hands.id, "carried", [3, 1, 0, True], closing.id,
+         "F10: carried: the motion's text is now the amendment's"],
+        [card.id, "carried", [750, 250, 0, True], closing_card.id,
+         "F10: the motion is carried"],
+    ]
+    view = floor(s.state(), call.id)
+    assert view is not None
+    got = [[q.id, q.status, [q.result.for_, q.result.against, q.result.abstain,
+                             q.result.carried] if q.result else None, q.cut, q.outcome]
+           for q in view.questions]
+    if got != expected:
+        raise ValueError(f"floor: derived {got}, the vector says {expected}")
+    s.derived = {"conference": call.id, "participants": sorted(
+        logs[n].id for n in ("founder", "second", "third", "fourth")), "questions": expected}
+    return s
+
+
 def _constitution(seats: list[Seat], until: int, **changes: object) -> NetworkConstitution:
     """The default constitution, written out, with `changes` to its parts."""
     return NetworkConstitution(msgspec.structs.replace(default(), **changes), seats, until)
@@ -1543,7 +1712,7 @@ SCENARIOS: list[Callable[[], Scenario]] = [
     directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
     forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
     strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
-    conference, rule_changes,
+    conference, rule_changes, floor_scenario,
     constitution, constitution_closed, body_meetings,
 ]
 

@@ -223,6 +223,15 @@ async def _salt(node: Node) -> bytes:
     return bytes.fromhex(held)
 
 
+async def pseudonyms(node: Node, member_id: str, conference: str) -> list[str]:
+    """The delegate ids a member was elected under to `conference`, newest election last."""
+    salt = await _salt(node)
+    return [delegates.pseudonym(salt, r.result.election_id, member_id)
+            for _, r in await business.all_of(node.db, KIND, ElectionRecord)
+            if r.result is not None and r.election.conference == conference
+            and any(p.candidate_id == member_id for p in r.result.elected)]
+
+
 async def publish(node: Node, actor: Actor, ident: int) -> ElectionView:
     """Sign and publish the delegates and their mandates as a `delegate.credential`."""
     record, _ = await load(node.db, ident)

@@ -437,6 +437,69 @@ class ConferenceRuleChangeAmendment(Body):
     decision: Adoption
 
 
+# -- the conference floor (SPEC 5.9) ----------------------------------------------------
+
+
+class FloorOpen(Body):
+    """The chair puts a question to the conference floor, with a window fixed now (F1–F4).
+
+    `item` names what is put: a motion's, an amendment's, a rule change's or its
+    amendment's id, a composite's or a ruling's "<meeting>:<item>"; `text` is the
+    wording put, as delegates see it.
+    """
+
+    conference: EntryRef
+    item: Text
+    question: Literal["motion", "amendment", "composite", "reference-back", "appeal",
+                      "rule-change", "rule-change-amendment"]
+    text: Text
+    method: Literal["hands", "card", "tellers"]
+    tellers: Annotated[list[NodeId], Meta(max_length=20)]
+    threshold: Literal["simple", "two-thirds"]
+    opens: Millis
+    closes: Millis
+
+
+class FloorVote(Body):
+    """A delegate's vote, signed by the node of the delegate's own group (F5, F6)."""
+
+    open: EntryRef
+    delegate: Pseudonym
+    vote: Literal["for", "against", "abstain"]
+
+
+class FloorCount(Body):
+    """A teller group's count of a vote taken by tellers (F5)."""
+
+    open: EntryRef
+    for_: Count = msgspec.field(name="for")
+    against: Count
+    abstain: Count
+
+
+class FloorCut(Body):
+    """The chair's cut after the close: the head of every participant's log it counts (F7)."""
+
+    open: EntryRef
+    heads: Annotated[list[Head], Meta(min_length=1, max_length=500)]
+
+
+class FloorResult(Body):
+    """A vote's result: counts (hands, tellers) or members' weight (card), and the verdict."""
+
+    for_: Count = msgspec.field(name="for")
+    against: Count
+    abstain: Count
+    carried: bool
+
+
+class FloorCosign(Body):
+    """A participant's word that a cut holds what it witnessed, and the result it gives (F8)."""
+
+    cut: EntryRef
+    result: FloorResult
+
+
 BODY_TYPES: dict[str, type[Body]] = {
     "network.charter": Charter,
     "node.admit": Admit,
@@ -465,6 +528,11 @@ BODY_TYPES: dict[str, type[Body]] = {
     "conference.priorities": ConferencePriorities,
     "conference.rule_change": ConferenceRuleChange,
     "conference.rule_change_amendment": ConferenceRuleChangeAmendment,
+    "floor.open": FloorOpen,
+    "floor.vote": FloorVote,
+    "floor.count": FloorCount,
+    "floor.cut": FloorCut,
+    "floor.cosign": FloorCosign,
 }
 
 

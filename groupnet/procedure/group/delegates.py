@@ -277,6 +277,13 @@ def current_mandates(decided: Sequence[Mandate]) -> list[Mandate]:
     return list(latest.values())
 
 
+def pseudonym(salt: bytes, election_id: str, candidate_id: str) -> str:
+    """The delegate id under which the network knows an elected member: the group's secret
+    salt keeps anyone outside from telling who it is."""
+    return hashlib.sha256(_PSEUDONYM_DOMAIN + salt + b"\n" + election_id.encode() + b"\n"
+                          + candidate_id.encode()).hexdigest()
+
+
 def credential(result: ElectionResult, group_id: str, mandates: Sequence[Mandate],
                pseudonym_salt: bytes) -> DelegateCredential | Rejection:
     """The credential a later layer signs: public names, pseudonymous ids, mandates.
@@ -295,11 +302,8 @@ def credential(result: ElectionResult, group_id: str, mandates: Sequence[Mandate
     if len(set(motions)) != len(motions):
         return Rejection("conflicting_mandates", "a delegation has one mandate per motion")
     delegates = tuple(
-        CredentialedDelegate(
-            hashlib.sha256(_PSEUDONYM_DOMAIN + pseudonym_salt + b"\n"
-                           + result.election_id.encode() + b"\n"
-                           + p.candidate_id.encode()).hexdigest(),
-            p.display_name)
+        CredentialedDelegate(pseudonym(pseudonym_salt, result.election_id, p.candidate_id),
+                             p.display_name)
         for p in result.elected)
     return DelegateCredential(conference=result.conference, group_id=group_id,
                               election_ref=f"{result.meeting_id}/{result.election_id}",

@@ -5,7 +5,8 @@
 - `state.py`: the network state: heads, forks, waiting entries, and the
   registry of rule modules (`RULES`) it dispatches to by kind.
 - `admission.py` (N1–N3), `keys.py` (N4), `witness.py` (N5),
-  `group/commitments.py` (N6), `credentials.py` (N7), `shared_motions.py` (SM1–SM8):
+  `group/commitments.py` (N6), `credentials.py` (N7), `shared_motions.py` (SM1–SM8),
+  `bodies.py` (B1–B4), `conferences.py` (K1–K10), `floor.py` (F1–F10):
   one module per body of rules, each naming its kinds.
 """
 

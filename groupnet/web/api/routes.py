@@ -18,6 +18,7 @@ from . import (
     account,
     business,
     conferences,
+    floor,
     governance,
     motions,
     network,
@@ -53,7 +54,7 @@ REFUSALS = {
 
 def all_endpoints() -> list[Endpoint]:
     return [*network.ENDPOINTS, *motions.ENDPOINTS, *register.ENDPOINTS,
-            *account.ENDPOINTS, *business.ENDPOINTS, *conferences.ENDPOINTS,
+            *account.ENDPOINTS, *business.ENDPOINTS, *conferences.ENDPOINTS, *floor.ENDPOINTS,
             *governance.ENDPOINTS]
 
 

@@ -1,0 +1,247 @@
+"""The conference floor on the network (SPEC 5.9): what the chair, the delegates' nodes and
+the tellers sign, and what the nodes do by themselves when a vote closes.
+
+Each step is one signed entry in this node's log; the floor rules
+(`procedure/network/floor.py`) decide on every node whether it stands and what
+the vote decided. Two steps run without anyone asking (`automate`, called by
+the service): the node of the group that put a question writes the cut
+`CUT_DELAY_MS` after the close on its clock (for a vote by tellers, once every
+teller's count is held), and every participant's node cosigns the first cut it
+agrees with: one whose result it computes alike and that leaves out nothing it
+witnessed before the close. References carry the seq of the referenced log this
+node holds now (SM3), so the verdict here and everywhere else is the same.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from ..clock import now_ms
+from ..limits import Millis
+from ..procedure.network.credentials import Credentials
+from ..procedure.network.floor import CUT_DELAY_MS, MAX_VOTE_MS, MIN_VOTE_MS, Cut, Floor, Open
+from ..procedure.network.floor_review import FloorView, Question, floor, question
+from ..procedure.network.state import NetworkState
+from ..wire.messages import (
+    Count,
+    Entry,
+    EntryRef,
+    FloorCosign,
+    FloorCount,
+    FloorCut,
+    FloorOpen,
+    FloorVote,
+    Head,
+    NodeId,
+    Text,
+)
+from ..wire.rejection import Refused, Rejection, refuse
+from .conferences import call_or_404, with_names
+from .node import Node
+
+MAX_HEADS = 500
+
+
+class PutQuestion(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The chair puts a question to the floor (F1–F4): the window is fixed now."""
+
+    item: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    question: Literal["motion", "amendment", "composite", "reference-back", "appeal",
+                      "rule-change", "rule-change-amendment"]
+    text: Text
+    method: Literal["hands", "card", "tellers"] = "hands"
+    tellers: Annotated[list[NodeId], msgspec.Meta(max_length=20)] = []
+    threshold: Literal["simple", "two-thirds"] = "simple"
+    # when the vote opens (ms since 1970); now if left out
+    opens: Millis | None = None
+    minutes: Annotated[int, msgspec.Meta(ge=MIN_VOTE_MS // 60_000,
+                                         le=MAX_VOTE_MS // 60_000)] = 10
+
+
+class TellersCount(msgspec.Struct, forbid_unknown_fields=True):
+    """A teller group's count of a vote by tellers, entered after the close (F5)."""
+
+    for_: Count = msgspec.field(name="for")
+    against: Count = 0
+    abstain: Count = 0
+
+
+def _ref(node: Node, group: str, entry: str) -> EntryRef:
+    """A reference to `group`'s entry, with the seq of its log this node holds (SM3)."""
+    return EntryRef(group, entry, node.state.head_of(group).seq)
+
+
+def _floor(node: Node) -> Floor:
+    return node.state.rules(Floor)
+
+
+def open_or_404(node: Node, open_id: str) -> Open:
+    found = _floor(node).opens.get(open_id)
+    if found is None:
+        raise refuse("unknown_vote", "F2: no vote put to the floor with that id is known here",
+                     404)
+    return found
+
+
+async def put(node: Node, conference: str, request: PutQuestion) -> Entry:
+    """Sign a `floor.open`: refused, with the rule, unless every node would accept it.
+
+    Put now (no `opens`), the vote opens when the entry is dated, as F2 allows at the
+    earliest; should this node's log move on meanwhile (a witness signed by the service),
+    it is put again at the new time.
+    """
+    call = call_or_404(node, conference)
+    for _ in range(3):
+        now = max(now_ms(), node.state.head_of(node.id).ts)
+        opens = request.opens if request.opens is not None else now
+        body = FloorOpen(_ref(node, call.author, call.id), request.item, request.question,
+                         request.text, request.method, list(request.tellers),
+                         request.threshold, opens, opens + request.minutes * 60_000)
+        try:
+            return await node.append("floor.open", body, now=now)
+        except Refused as refusal:
+            if request.opens is not None or refusal.rejection.code != "bad_window":
+                raise
+    raise refuse("busy", "F2: this node's log kept moving while the question was put; "
+                 "put it again", 503)
+
+
+async def vote(node: Node, open_id: str, delegate: str, choice: str) -> Entry:
+    """Sign a `floor.vote` for one of this group's delegates (F5, F6)."""
+    put_ = open_or_404(node, open_id)
+    return await node.append("floor.vote", FloorVote(
+        _ref(node, put_.author, put_.id), delegate, choice))
+
+
+async def count(node: Node, open_id: str, request: TellersCount) -> Entry:
+    """Sign this teller group's `floor.count` of a vote by tellers (F5)."""
+    put_ = open_or_404(node, open_id)
+    return await node.append("floor.count", FloorCount(
+        _ref(node, put_.author, put_.id), request.for_, request.against, request.abstain))
+
+
+def _cut_body(state: NetworkState, put_: Open) -> FloorCut:
+    """The heads of every log that may hold a vote or a count of the question (F7): the
+    groups with a credential for the conference, and the tellers."""
+    wanted = {g for g, c in state.rules(Credentials).history if c == put_.conference}
+    wanted |= set(put_.body.tellers)
+    wanted.add(put_.author)
+    heads = [Head(a, state.head_of(a).seq, state.head_of(a).id)  # type: ignore[arg-type]
+             for a in sorted(wanted) if state.head_of(a).seq > 0]
+    return FloorCut(EntryRef(put_.author, put_.id, state.head_of(put_.author).seq),
+                    heads[:MAX_HEADS])
+
+
+async def cut(node: Node, open_id: str) -> Entry:
+    """Sign a `floor.cut` of the question with the heads this node holds (F7)."""
+    put_ = open_or_404(node, open_id)
+    entry = await node.append_made("floor.cut", lambda state: _cut_body(state, put_))
+    assert entry is not None
+    return entry
+
+
+# -- what the node does by itself ----------------------------------------------------------
+
+
+def _cut_due(state: NetworkState, me: str, put_: Open, now: int) -> bool:
+    """The node that put the question cuts it once the close is CUT_DELAY behind it."""
+    floor_ = state.rules(Floor)
+    if put_.author != me or now < put_.body.closes + CUT_DELAY_MS:
+        return False
+    if any(c.open == put_.id and c.author == me for c in floor_.cuts.values()):
+        return False
+    if put_.body.method == "tellers":
+        counted = floor_.counts.get(put_.id, {})
+        return all(t in counted for t in put_.body.tellers)
+    return True
+
+
+def _cosign_body(state: NetworkState, me: str, cut_: Cut) -> FloorCosign | None:
+    """The cosign this node would sign of `cut_`, if it agrees with the cut (F7, F8)."""
+    floor_ = state.rules(Floor)
+    if me in floor_.cosigns.get(cut_.open, {}):
+        return None
+    result = floor_.cosign_for(state, me, state.head_of(me).seq + 1, cut_)
+    if isinstance(result, Rejection):
+        return None
+    return FloorCosign(EntryRef(cut_.author, cut_.id, state.head_of(cut_.author).seq), result)
+
+
+def _cuts_to_cosign(state: NetworkState, me: str) -> list[Cut]:
+    """Cuts of questions this node has not cosigned: the cut of the group that put the
+    question first, so that honest participants cosign the same one."""
+    floor_ = state.rules(Floor)
+    cuts = [c for c in floor_.cuts.values() if me not in floor_.cosigns.get(c.open, {})]
+    return sorted(cuts, key=lambda c: (c.open, c.author != floor_.opens[c.open].author,
+                                       c.seq, c.id))
+
+
+async def automate(node: Node, now: int | None = None) -> list[Entry]:
+    """Write the cuts that are due and cosign the cuts this node agrees with."""
+    written: list[Entry] = []
+    now = now if now is not None else now_ms()
+    me = node.id
+    if not node.state.is_member(me) or not node.state.rules(Floor).opens:
+        return written
+    for put_ in sorted(node.state.rules(Floor).opens.values(),
+                       key=lambda o: (o.body.closes, o.id)):
+        if not _cut_due(node.state, me, put_, now):
+            continue
+
+        def make_cut(state: NetworkState, p: Open = put_) -> FloorCut | None:
+            return _cut_body(state, p) if _cut_due(state, me, p, now) else None
+
+        try:
+            entry = await node.append_made("floor.cut", make_cut)
+        except Refused:
+            continue
+        if entry is not None:
+            written.append(entry)
+    for cut_ in _cuts_to_cosign(node.state, me):
+        if _cosign_body(node.state, me, cut_) is None:
+            continue
+
+        def make_cosign(state: NetworkState, c: Cut = cut_) -> FloorCosign | None:
+            return _cosign_body(state, me, c)
+
+        try:
+            entry = await node.append_made("floor.cosign", make_cosign)
+        except Refused:
+            continue
+        if entry is not None:
+            written.append(entry)
+    return written
+
+
+# -- what the API shows --------------------------------------------------------------------
+
+
+def view(node: Node, conference: str) -> dict:
+    """The conference's floor: chair, participants and every question put, decided."""
+    call_or_404(node, conference)
+    found: FloorView | None = floor(node.state, conference)
+    assert found is not None
+    out = msgspec.to_builtins(found)
+    out["chairs"] = with_names(node, [{"group": g} for g in found.chairs], "group")
+    out["participants"] = with_names(node, [{"group": g} for g in found.participants],
+                                     "group")
+    out["questions"] = [describe(node, q) for q in found.questions]
+    return out
+
+
+def describe(node: Node, found: Question) -> dict:
+    out = msgspec.to_builtins(found)
+    out["chair"] = with_names(node, [{"group": found.chair}], "group")[0]["group"]
+    out["votes"] = with_names(node, found.votes, "group")
+    out["counts"] = with_names(node, found.counts, "group")
+    return out
+
+
+def one(node: Node, open_id: str) -> dict:
+    put_ = open_or_404(node, open_id)
+    found = question(node.state, put_.id)
+    assert found is not None
+    return describe(node, found)
+

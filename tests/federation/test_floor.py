@@ -1,0 +1,217 @@
+"""A conference floor on five nodes over HTTP (SPEC 5.9): a show of hands and a card vote,
+closed by the chair's node and cosigned by the participants' nodes without anyone asking;
+what the rules refuse is refused on every node; a node cut off mid-vote rejoins and agrees.
+
+The conference's weeks pass as in test_conference.py: every clock of the process moves
+forward together (`clock.advance_everyone`); the rest is real nodes on loopback ports.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+import msgspec
+
+from groupnet import clock
+from groupnet.network import conferences
+from groupnet.procedure.network.conference_review import review
+from groupnet.procedure.network.constitution import DAY_MS
+from groupnet.procedure.network.floor import Floor
+from groupnet.procedure.network.floor_review import floor, question
+from groupnet.service import Service
+from groupnet.wire import messages
+from groupnet.wire.messages import (
+    DelegateCredential,
+    DelegateSeat,
+    EntryRef,
+    FloorCosign,
+    FloorCut,
+    FloorResult,
+    FloorVote,
+    Head,
+    MandateLine,
+    RegisterCommitment,
+)
+from tests.conftest import Cluster
+from tests.federation.test_conference import decision, everywhere, form, tick
+from tests.federation.wire import node_key
+
+MEMBERS = (300, 250, 500, 1000, 100)  # entitled: 2, 1, 2, 4, 1 delegates
+MINUTE = 60_000
+
+
+class Floor_:
+    """The client API of each node, called with its admin token."""
+
+    def __init__(self, cluster: Cluster, http: aiohttp.ClientSession) -> None:
+        self.cluster, self.http = cluster, http
+
+    async def call(self, service: Service, method: str, path: str,
+                   body: dict | None = None) -> tuple[int, dict]:
+        token = self.cluster.tokens[self.cluster.services.index(service)]
+        async with self.http.request(method, service.node.config.url + path, json=body,
+                                     headers={"Authorization": f"Bearer {token}"}) as answer:
+            return answer.status, await answer.json()
+
+    async def written(self, service: Service, path: str, body: dict | None = None) -> str:
+        status, answer = await self.call(service, "POST", path, body)
+        assert status == 201, answer
+        return answer["entry"]
+
+    async def refused(self, service: Service, path: str, body: dict | None = None) -> str:
+        status, answer = await self.call(service, "POST", path, body)
+        assert status == 422, answer
+        return answer["error"]["code"] if "error" in answer else answer["code"]
+
+    async def vote(self, service: Service, open_id: str, delegate: str, choice: str) -> str:
+        return await self.written(service, f"/api/v1/floor/{open_id}/votes",
+                                  {"vote": choice, "delegate": delegate})
+
+
+def refused_everywhere(services: list[Service], author: Service, kind: str,
+                       body: messages.Body) -> set[str | None]:
+    """The code every node's rules give `author`'s next entry of `kind` (nothing is sent)."""
+    node = author.node
+    head = node.state.head_of(node.id)
+    entry = messages.build(node_key(node), node.state.net, node.id, head.seq + 1, head.id,
+                           max(clock.now_ms(), head.ts), kind, body)
+    verdicts = (s.node.state.check(entry) for s in services)
+    return {v.code if v is not None else None for v in verdicts}
+
+
+def ref(service: Service, author: str, entry: str) -> EntryRef:
+    return EntryRef(author, entry, service.node.state.head_of(author).seq)
+
+
+def final(open_id: str):
+    def check(node) -> bool:
+        found = question(node.state, open_id)
+        return found is not None and found.final
+    return check
+
+
+async def test_five_nodes_carry_a_hand_vote_and_a_card_vote_and_a_cut_off_node_agrees(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
+    cluster = Cluster(tmp_path)
+    http = aiohttp.ClientSession()
+    try:
+        await floor_of_five(cluster, Floor_(cluster, http))
+    finally:
+        await http.close()
+        await cluster.close()
+
+
+async def floor_of_five(cluster: Cluster, api: Floor_) -> None:
+    services = await form(cluster, 5)  # Groups 1-3 sit on the arrangements committee
+    nodes = [s.node for s in services]
+    for node, members in zip(nodes, MEMBERS, strict=True):
+        await node.append("register.commitment", RegisterCommitment(
+            clock.now_ms(), members, "ab" * 32))
+    await cluster.converged()
+
+    # a first conference opening in 60 days, a motion, an amendment, the credentials
+    opens = clock.now_ms() + 60 * DAY_MS
+    call = await conferences.call_first(nodes[0], "First conference", opens, opens + 2 * DAY_MS)
+    conference = call.id
+    await everywhere(services, lambda n: review(n.state, conference) is not None, "the call")
+    motion = await conferences.submit(nodes[1], conference, "Rents",
+                                      "This conference resolves: rents.", "housing", decision())
+    await everywhere(services, lambda n: n.state.head_of(nodes[1].id).seq >= motion.seq,
+                     "the motion")
+    amendment = await conferences.amend(nodes[3], motion.id,
+                                        "This conference resolves: rent caps.", "stronger",
+                                        decision())
+    oppose = [MandateLine(amendment.id, "oppose", "general meeting of 3 March, item 2")]
+    for i, (node, count) in enumerate(zip(nodes, (1, 1, 2, 2, 2), strict=True)):
+        await node.append("delegate.credential", DelegateCredential(
+            conference, "election 1", [DelegateSeat(f"g{i + 1}-{d}", f"Delegate {d}")
+                                       for d in range(count)], oppose if i == 2 else []))
+    await cluster.converged()
+
+    def on_time(node) -> bool:
+        found = review(node.state, conference)
+        return all(m.status == "admissible" for m in found.motions) and len(
+            [c for c in found.credentials if c.status == "accepted"]) == 4
+
+    await everywhere(services, on_time, "the motion, amendment and credentials on time")
+    await tick(services[0], 61)  # past the final agenda (day 53) and the opening (day 60)
+    await everywhere(services, lambda n: review(n.state, conference).agenda.status == "final",
+                     "the final agenda")
+    await cluster.converged()
+
+    # F1-F6: the chair puts the amendment to a show of hands; the delegates vote
+    floor_path = f"/api/v1/conferences/{conference}/floor"
+    assert await api.refused(services[4], floor_path, {
+        "item": amendment.id, "question": "amendment", "text": amendment.body.text,
+        "minutes": 2}) == "not_chair"
+    hands = await api.written(services[0], floor_path, {
+        "item": amendment.id, "question": "amendment", "text": amendment.body.text,
+        "method": "hands", "minutes": 2})
+    await everywhere(services, lambda n: hands in n.state.rules(Floor).opens, "the question")
+    for service, delegate, choice in (
+            (services[1], "g2-0", "for"), (services[2], "g3-0", "against"),
+            (services[3], "g4-0", "for"), (services[3], "g4-1", "for")):
+        await api.vote(service, hands, delegate, choice)
+    await cluster.converged()
+    put = services[0].node.state.rules(Floor).opens[hands]
+    hands_ref = ref(services[0], put.author, put.id)
+    votes_path = f"/api/v1/floor/{hands}/votes"
+    for service, delegate, choice, code in (
+            (services[2], "g3-1", "for", "against_mandate"),  # Group 3's mandate: oppose
+            (services[1], "g3-0", "for", "not_delegate"),  # Group 2 votes for Group 3's
+            (services[4], "g5-1", "for", "over_entitlement")):  # Group 5 sends one, not two
+        assert await api.refused(service, votes_path, {"vote": choice,
+                                                       "delegate": delegate}) == code
+        assert refused_everywhere(services, service, "floor.vote",
+                                  FloorVote(hands_ref, delegate, choice)) == {code}
+    assert await api.refused(services[0], f"/api/v1/floor/{hands}/cut") == "early_close"
+    early = FloorCut(hands_ref, [Head(n.id, n.state.head_of(n.id).seq,
+                                      n.state.head_of(n.id).id) for n in nodes])  # type: ignore[arg-type]
+    assert refused_everywhere(services, services[0], "floor.cut", early) == {"early_close"}
+
+    # the close passes: Group 1's node cuts, the participants' nodes cosign, by themselves
+    clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
+    assert await api.refused(services[0], votes_path, {"vote": "for", "delegate": "g1-0"}) \
+        == "outside_vote"
+    assert refused_everywhere(services, services[0], "floor.vote",
+                              FloorVote(hands_ref, "g1-0", "for")) == {"outside_vote"}
+    await everywhere(services, final(hands), "the hand vote final on every node")
+    verdict = question(nodes[4].state, hands)
+    assert (verdict.status, verdict.result) == ("carried", FloorResult(3, 1, 0, True))
+    assert verdict.outcome == "F10: carried: the motion's text is now the amendment's"
+
+    # the motion as amended, on a card vote; Group 3 is cut off after the others voted
+    card = await api.written(services[0], floor_path, {
+        "item": motion.id, "question": "motion", "text": amendment.body.text,
+        "method": "card", "minutes": 2})
+    await everywhere(services, lambda n: card in n.state.rules(Floor).opens, "the card vote")
+    await api.vote(services[1], card, "g2-0", "for")  # 250 members
+    await api.vote(services[3], card, "g4-0", "for")  # 500 of 1000
+    await cluster.converged()
+    others = [s for s in services if s is not services[2]]
+    cluster.partition([services[2]], others)
+    await api.vote(services[2], card, "g3-0", "against")  # 250 of 500, unseen by the others
+    put = services[0].node.state.rules(Floor).opens[card]
+    clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
+    await everywhere(others, final(card), "the card vote final without Group 3")
+    cluster.heal()
+    state_hash = await cluster.converged(timeout=60)
+    await everywhere(services, final(card), "the card vote final on every node")
+
+    verdict = question(nodes[2].state, card)
+    assert (verdict.status, verdict.result) == ("carried", FloorResult(750, 0, 0, True))
+    assert {v.group: v.in_cut for v in verdict.votes} == {
+        nodes[1].id: True, nodes[2].id: False, nodes[3].id: True}
+    [cut] = verdict.cuts
+    assert nodes[2].id not in cut.cosigners and len(cut.cosigners) == 3
+    # Group 3 cannot cosign a result its own vote contradicts, anywhere
+    cut_entry = services[0].node.state.rules(Floor).cuts[cut.entry]
+    wrong = FloorCosign(ref(services[2], cut_entry.author, cut_entry.id),
+                        FloorResult(750, 250, 0, True))
+    assert refused_everywhere(services, services[2], "floor.cosign", wrong) == {"wrong_result"}
+    views = {msgspec.json.encode(floor(s.node.state, conference)) for s in services}
+    assert len(views) == 1
+    assert {s.node.state.state_hash() for s in services} == {state_hash}
+    # the API shows the same
+    status, shown = await api.call(services[4], "GET", f"/api/v1/floor/{card}")
+    assert status == 200 and (shown["status"], shown["final"]) == ("carried", True)
