@@ -35,6 +35,7 @@ import msgspec
 from ...wire.messages import Constitution, Entry, NetworkStandingOrders, canonical
 from ...wire.rejection import Rejection
 from .admission import Admission, Candidate, Member
+from .ballots import Ballots
 from .bodies import Bodies
 from .chain import AuthorHead
 from .commitments import Commitments
@@ -65,7 +66,7 @@ class RuleModule(Protocol):
 # The bodies of network rules. A new one is added here, and nowhere else in this package.
 RULES: tuple[type[RuleModule], ...] = (
     Admission, Keys, Witnesses, Commitments, Credentials, SharedMotions, Constitutions,
-    Bodies, Conferences,
+    Bodies, Conferences, Ballots,
 )
 
 _OWNER = {kind: rules for rules in RULES for kind in rules.kinds}
@@ -99,6 +100,9 @@ class NetworkState:
         self._fork_ids: dict[str, dict[int, set[str]]] = {}
         # author -> seq -> entry: held, not counted, waiting for what it depends on
         self._waiting: dict[str, dict[int, Entry]] = {}
+        # author -> the ids of its counted entries, 32 bytes each, seq 1 first: what a
+        # cut names (SPEC 5.10, BL7) is checked against them
+        self._ids: dict[str, bytearray] = {}
         self._rules: dict[type, RuleModule] = {rules: rules() for rules in RULES}
         self._by_kind: dict[str, RuleModule] = {
             kind: self._rules[owner] for kind, owner in _OWNER.items()
@@ -147,6 +151,7 @@ class NetworkState:
         if head is None:
             head = self.heads[entry.author] = AuthorHead(key=entry.author)
         head.seq, head.id, head.ts = entry.seq, entry.id, entry.ts
+        self._ids.setdefault(entry.author, bytearray()).extend(entry.id_bytes)
         rules = self._by_kind.get(entry.kind)
         if rules is not None:
             rules.apply(self, entry)
@@ -232,6 +237,12 @@ class NetworkState:
 
     def head_of(self, author: str) -> AuthorHead:
         return self.heads.get(author) or AuthorHead(key=author)
+
+    def id_at(self, author: str, seq: int) -> str | None:
+        """The id of `author`'s counted entry at `seq`, if the state counts one there."""
+        if not 1 <= seq <= self.head_of(author).seq:
+            return None
+        return bytes(self._ids[author][(seq - 1) * 32:seq * 32]).hex()
 
     def key_at(self, author: str, seq: int) -> str:
         """The key that must have signed `author`'s entry `seq` (N4)."""

@@ -13,7 +13,7 @@ the witness entries, whose ids the heads already cover.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
 from ...wire.messages import Entry, Witness
@@ -100,6 +100,16 @@ class Witnesses:
             return False
         return None
 
+
+    def acknowledged(self, witness: str, by: int) -> dict[str, int]:
+        """author -> the highest seq `witness` acknowledged in its witnesses dated ≤ `by`."""
+        out = {}
+        for author, (seqs, times) in self._acks.get(witness, {}).items():
+            # times follow the witness's log, so they never go down along `seqs`
+            index = bisect_right(times, by)
+            if index:
+                out[author] = seqs[index - 1]
+        return out
 
     def latest_witness(self, witness: str) -> int | None:
         """The `ts` of the latest witness `witness` signed, if any."""
