@@ -102,6 +102,7 @@ class Call(Held):
 
 
 class Cast(Held):
+    data: bytes
     credential: bytes
     tracker: str
     ciphertexts: tuple
@@ -257,7 +258,7 @@ class Ballots:
             return Rejection("bad_ceremony", "BALLOTS 6.1: every trustee key is distinct")
         return None
 
-    def _ceremony(self, call: Call) -> keygen.Ceremony | None:
+    def ceremony(self, call: Call) -> keygen.Ceremony | None:
         held = self.keys.get(call.id, {})
         if len(held) < len(call.body.trustees):
             return None
@@ -277,7 +278,7 @@ class Ballots:
             return Rejection("already_published", "BL4: a trustee deals once")
         if entry.ts > call.body.deals_by:
             return _late("deals", call.body.deals_by)
-        ceremony = self._ceremony(call)
+        ceremony = self.ceremony(call)
         if ceremony is None:
             return Rejection(
                 "missing_dependency", "BL3: a deal is made for every trustee's key; this "
@@ -310,7 +311,7 @@ class Ballots:
         if any(c == j and phase == "deal" for c, phase, _ in self.complaints.get(
                 body.against.entry, [])):
             return Rejection("already_published", "BL4: a trustee complains once per deal")
-        ceremony = self._ceremony(call)
+        ceremony = self.ceremony(call)
         found = keygen.read_deal(ceremony, dealer, bytes.fromhex(deal.deal))  # type: ignore[arg-type]
         return keygen.check_complaint(ceremony, found, dealer, j,  # type: ignore[arg-type]
                                       bytes.fromhex(body.complaint))
@@ -332,12 +333,12 @@ class Ballots:
             return j
         if entry.ts > call.body.extracts_by:
             return _late("complaints against extractions", call.body.extracts_by)
-        deal_id, deal = self._deal_by(call.id, dealer)
+        deal_id, deal = self.deal_by(call.id, dealer)
         if any(c == j and phase == "extract" for c, phase, _ in self.complaints.get(
                 deal_id, [])):
             return Rejection("already_published", "BL4: a trustee complains once per "
                              "extraction")
-        ceremony = self._ceremony(call)
+        ceremony = self.ceremony(call)
         read = keygen.read_deal(ceremony, dealer, bytes.fromhex(deal.deal))  # type: ignore[arg-type]
         points = keygen.read_extract(ceremony, dealer, bytes.fromhex(extract.extract))  # type: ignore[arg-type]
         return keygen.check_complaint(ceremony, read, dealer, j,  # type: ignore[arg-type]
@@ -350,7 +351,7 @@ class Ballots:
                     return self.calls[ballot], dealer, extract
         return None
 
-    def _deal_by(self, ballot: str, dealer: int) -> tuple[str, BallotDeal]:
+    def deal_by(self, ballot: str, dealer: int) -> tuple[str, BallotDeal]:
         return next((ident, d[3]) for ident, d in self.deals.items()
                     if d[0] == ballot and d[1] == dealer)
 
@@ -368,7 +369,7 @@ class Ballots:
             return Rejection("not_trustee", "BL4: only a trustee that dealt extracts")
         if entry.ts > call.body.extracts_by:
             return _late("extractions", call.body.extracts_by)
-        found = keygen.read_extract(self._ceremony(call), i,  # type: ignore[arg-type]
+        found = keygen.read_extract(self.ceremony(call), i,  # type: ignore[arg-type]
                                     bytes.fromhex(body.extract))
         return found if isinstance(found, Rejection) else None
 
@@ -385,7 +386,7 @@ class Ballots:
             return Rejection("already_published", "BL4: a trustee discloses its shares once")
         if entry.ts > call.body.opens:
             return _late("disclosures", call.body.opens)
-        read = keygen.read_deal(self._ceremony(call), dealer,  # type: ignore[arg-type]
+        read = keygen.read_deal(self.ceremony(call), dealer,  # type: ignore[arg-type]
                                 bytes.fromhex(deal.deal))
         found = keygen.check_disclosure(read, dealer, j, bytes.fromhex(body.shares))  # type: ignore[arg-type]
         return found if isinstance(found, Rejection) else None
@@ -564,7 +565,7 @@ class Ballots:
                 phase, deal_id = "deal", body.against.entry
             else:
                 call, dealer, _ = self._extract_entry(body.against)  # type: ignore[misc]
-                phase, deal_id = "extract", self._deal_by(call.id, dealer)[0]
+                phase, deal_id = "extract", self.deal_by(call.id, dealer)[0]
             self.complaints.setdefault(deal_id, []).append(
                 (call.body.trustees.index(entry.author) + 1, phase, held))
         elif isinstance(body, BallotExtract):
@@ -590,7 +591,8 @@ class Ballots:
                                            bytes.fromhex(body.cast))
             assert not isinstance(checked, Rejection)
             self.casts.setdefault(call.id, {}).setdefault(entry.author, []).append(Cast(
-                entry.id, entry.author, entry.seq, entry.ts, checked.credential,
+                entry.id, entry.author, entry.seq, entry.ts, bytes.fromhex(body.cast),
+                checked.credential,
                 checked.tracker.hex(), checked.ciphertexts))
         elif isinstance(body, BallotCut):
             self.cuts[entry.id] = Cut(entry.id, entry.author, entry.seq, entry.ts,
@@ -639,7 +641,7 @@ class Ballots:
         if len(keys) < m or not all(answers):
             return KeyGeneration("failed", "BL3: a trustee's key did not reach the network by "
                                  "its deadline")
-        ceremony = self._ceremony(call)
+        ceremony = self.ceremony(call)
         if not state.deadline_passed(body.deals_by):
             return KeyGeneration("pending", "BL3: the deals are due")
         qualified: dict[int, tuple[str, keygen.Deal]] = {}
