@@ -11,7 +11,17 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import account, cases, conferences, delegates, governance, meetings, network, register
+from . import (
+    account,
+    ballots,
+    cases,
+    conferences,
+    delegates,
+    governance,
+    meetings,
+    network,
+    register,
+)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -20,4 +30,5 @@ def routes() -> list[web.AbstractRouteDef]:
     return [*account.routes(), *network.routes(), *register.routes(),
             *meetings.routes(), *cases.routes(),
             *delegates.routes(), *conferences.routes(), *governance.routes(),
+            *ballots.routes(),
             web.static("/static", STATIC, append_version=False)]
