@@ -17,6 +17,7 @@ from ..procedure.ballots import ballot as ballots_ballot
 from ..procedure.ballots import tally
 from ..procedure.network.ballots import Ballots, Call, Result, election
 from ..procedure.network.bodies import Bodies
+from ..wire import crypto
 from ..wire.messages import (
     BallotCall,
     BallotCast,
@@ -243,3 +244,29 @@ def trustees(node: Node, ballot: str) -> list[dict]:
             "partial": j in partials,
         })
     return out
+
+
+def check_receipt(node: Node, ballot: str, receipt: dict) -> dict:
+    """What a member's receipt says against the logs this node holds (BL6).
+
+    The receipt is the tracker, the entry id and seq, and the home node's signature on
+    the entry id: a node that signed a receipt cannot later leave the ballot out of its
+    log without it showing, since its log then holds another entry at that seq.
+    """
+    call_or_404(node, ballot)
+    group, seq, entry = receipt["group"], int(receipt["seq"]), receipt["entry"]
+    key = node.state.key_at(group, seq)
+    signed = crypto.verify_id(key, bytes.fromhex(entry), receipt["signature"])
+    if not signed:
+        return {"status": "unsigned", "reason": "BL6: the receipt's signature is not the "
+                "group's: it proves nothing"}
+    held = node.state.id_at(group, seq)
+    if held is None:
+        return {"status": "not yet held", "reason": f"BL6: this node holds that group's log "
+                f"to seq {node.state.head_of(group).seq} so far"}
+    if held != entry:
+        return {"status": "dropped", "reason": "BL6: the group signed this ballot's entry at "
+                "that seq, and its log holds another entry there: it dropped the ballot"}
+    found = find(node, ballot, receipt["tracker"])
+    return {"status": "counted" if found["counted"] else "held", "reason": "BL6: the "
+            "ballot is in the group's log where the receipt says"}

@@ -25,6 +25,7 @@ from groupnet.procedure.network.ballots import Ballots
 from groupnet.procedure.network.constitution import DAY_MS, default
 from groupnet.service import Service
 from groupnet.wire.messages import (
+    BallotCut,
     BodyItem,
     BodyMeeting,
     BodyVote,
@@ -233,6 +234,18 @@ async def ballot_of_five(cluster: Cluster, http: aiohttp.ClientSession,
     assert refused.value.rejection.code == "early_close"
     await until(services[0], opens + 14 * DAY_MS + HOUR)
     await cluster.converged()
+    # a cut that leaves out Group 2's last ballot: Group 2, which holds it, will not cosign
+    writer = nodes[1]
+    last = writer.state.rules(Ballots).casts[ballot][writer.id][-1]
+    heads = [[g, writer.state.head_of(g).seq, writer.state.head_of(g).id]
+             for g in sorted(writer.state.rules(Ballots).credentials[ballot]) if g != writer.id]
+    heads.append([writer.id, last.seq - 1, writer.state.id_at(writer.id, last.seq - 1)])
+    short = await writer.append("ballot.cut", msgspec.convert(
+        {"ballot": {"group": nodes[0].id, "entry": ballot,
+                    "seen": writer.state.head_of(nodes[0].id).seq}, "heads": heads}, BallotCut))
+    with pytest.raises(Refused) as refused:
+        await ballots.cosign(writer, short.id)
+    assert refused.value.rejection.code == "cut_omits"
     cut = await ballots.cut(nodes[0], ballot)
     await cluster.converged()
     for node in nodes:
@@ -255,4 +268,28 @@ async def ballot_of_five(cluster: Cluster, http: aiohttp.ClientSession,
         found = ballots.find(node, ballot, receipt["tracker"])
         assert found["held"] and found["counted"] and found["seq"] == receipt["seq"]
     assert result(nodes[0], ballot).ballots == 10
+    assert ballots.check_receipt(nodes[3], ballot, receipt)["status"] == "counted"
     return services, ballot, receipt
+
+
+async def test_a_node_that_drops_a_ballot_it_gave_a_receipt_for_is_caught_by_the_receipt(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
+    cluster = Cluster(tmp_path)
+    http = aiohttp.ClientSession()
+    try:
+        services, ballot, receipt = await ballot_of_five(cluster, http, tmp_path)
+        home, other = services[0].node, services[3].node
+        # the home node signs a receipt for a ballot at a seq where its log holds another
+        # entry, as a node that took a ballot and left it out of its log would
+        seq = receipt["seq"] - 1
+        dropped = {**receipt, "seq": seq, "entry": "ab" * 32,
+                   "signature": home.key.sign_id(bytes.fromhex("ab" * 32))}
+        assert other.state.id_at(home.id, seq) != dropped["entry"]
+        answer = ballots.check_receipt(other, ballot, dropped)
+        assert answer["status"] == "dropped" and answer["reason"].startswith("BL6:")
+        forged = {**receipt, "signature": other.key.sign_id(bytes.fromhex(receipt["entry"]))}
+        assert ballots.check_receipt(other, ballot, forged)["status"] == "unsigned"
+    finally:
+        await http.close()
+        await cluster.close()
