@@ -1617,6 +1617,8 @@ def ballot_entries() -> Scenario:
            now=now)
     ballot = call()
     s.step("the ballot, called on the carried decision", ballot, "accepted", now=now)
+    s.step("a second call on the same decision, closing a week later (BL2)",
+           call(closes=closes + 7 * DAY_MS), "rejected", "already_called", now=now)
     bref = EntryRef(founder.id, ballot.id, founder.seq)
     election_id = bytes.fromhex(ballot.id)
     secrets = {}

@@ -165,7 +165,7 @@ class Ballots:
         self.cuts: dict[str, Cut] = {}
         # cut -> cosigner -> entry
         self.cosigns: dict[str, dict[str, Held]] = {}
-        self._cosigned: set[tuple[str, str]] = set()  # (ballot, group)
+        self.cosigned: set[tuple[str, str]] = set()  # (ballot, group)
         # cut -> (group or "") -> trustee -> points D
         self.partials: dict[str, dict[str, dict[int, list[bytes]]]] = {}
         self._key_cache: dict[str, KeyGeneration] = {}
@@ -218,7 +218,16 @@ class Ballots:
             return Rejection(
                 "bad_ballot", f"BL2: a ballot of these questions would exceed "
                 f"{MAX_BALLOT_BYTES} bytes")
-        return _check_authority(state, body)
+        refused = _check_authority(state, body)
+        if refused is not None:
+            return refused
+        ground = (body.authority.meeting.entry, body.authority.item)
+        if any((c.body.authority.meeting.entry, c.body.authority.item) == ground
+               for c in self.calls.values()):
+            return Rejection(
+                "already_called", "BL2: a decision calls one ballot; no kind closes, extends "
+                "or reopens a ballot, so another call on it cannot move the window")
+        return None
 
     def _call_of(self, state: NetworkState, ref: EntryRef) -> Call | Rejection:
         missing = _missing(state, ref, "BL4")
@@ -484,7 +493,7 @@ class Ballots:
             return Rejection(
                 "not_participant", "BL7: a cut is cosigned by a group whose credential list "
                 "counts")
-        if (cut.ballot, entry.author) in self._cosigned:
+        if (cut.ballot, entry.author) in self.cosigned:
             return Rejection("duplicate_cosign", "BL7: a group cosigns one cut of a ballot")
         if body.totals != self.totals_hash(state, cut):
             return Rejection(
@@ -601,7 +610,7 @@ class Ballots:
         elif isinstance(body, BallotCosign):
             cut = self.cuts[body.cut.entry]
             self.cosigns.setdefault(cut.id, {})[entry.author] = held
-            self._cosigned.add((cut.ballot, entry.author))
+            self.cosigned.add((cut.ballot, entry.author))
         elif isinstance(body, BallotPartial):
             cut = self.cuts[body.cut.entry]
             data = bytes.fromhex(body.partial)
