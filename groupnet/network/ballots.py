@@ -15,7 +15,8 @@ import msgspec
 
 from ..procedure.ballots import ballot as ballots_ballot
 from ..procedure.ballots import tally
-from ..procedure.network.ballots import Ballots, Call, Result, election
+from ..procedure.network import NetworkState
+from ..procedure.network.ballots import Ballots, Call, Cut, Result, election
 from ..procedure.network.bodies import Bodies
 from ..wire import crypto
 from ..wire.messages import (
@@ -31,8 +32,10 @@ from ..wire.messages import (
     BallotPartial,
     BallotTrusteeKey,
     Entry,
+    EntryRef,
+    Head,
 )
-from ..wire.rejection import Rejection, refuse
+from ..wire.rejection import Refused, Rejection, refuse
 from .node import Node
 
 
@@ -270,3 +273,68 @@ def check_receipt(node: Node, ballot: str, receipt: dict) -> dict:
     found = find(node, ballot, receipt["tracker"])
     return {"status": "counted" if found["counted"] else "held", "reason": "BL6: the "
             "ballot is in the group's log where the receipt says"}
+
+
+# -- the close, done by the nodes themselves (BL7) ---------------------------------------
+
+# the caller's node writes the cut this long after the close on its clock (SPEC 5.10)
+CUT_DELAY_MS = 5_000
+
+
+def _cut_due(state: NetworkState, me: str, call: Call, now: int) -> bool:
+    rules = state.rules(Ballots)
+    return call.author == me and now >= call.body.closes + CUT_DELAY_MS \
+        and state.deadline_passed(call.body.closes) \
+        and me in rules.credentials.get(call.id, {}) \
+        and not any(c.ballot == call.id and c.author == me for c in rules.cuts.values())
+
+
+def _cut_body(state: NetworkState, call: Call) -> BallotCut:
+    groups = sorted(state.rules(Ballots).credentials.get(call.id, {}))
+    return BallotCut(EntryRef(call.author, call.id, state.head_of(call.author).seq),
+                     [Head(g, state.head_of(g).seq, state.head_of(g).id)  # type: ignore[arg-type]
+                      for g in groups if state.head_of(g).seq > 0])
+
+
+def _cosign_body(state: NetworkState, me: str, cut_: Cut) -> BallotCosign | None:
+    """The cosign this node would sign of `cut_`, if the rules accept it (BL7)."""
+    rules = state.rules(Ballots)
+    if (cut_.ballot, me) in rules.cosigned:
+        return None
+    return BallotCosign(EntryRef(cut_.author, cut_.id, state.head_of(cut_.author).seq),
+                        rules.totals_hash(state, cut_))
+
+
+async def automate(node: Node, now: int) -> list[Entry]:
+    """Write the cut of each ballot this node called once it closed; cosign the cuts this
+    node agrees with, the caller's first, so that honest participants cosign one cut."""
+    written: list[Entry] = []
+    rules = _rules(node)
+    if not rules.calls or not node.state.is_member(node.id):
+        return written
+    me = node.id
+    for call_ in sorted(rules.calls.values(), key=lambda c: (c.body.closes, c.id)):
+        if _cut_due(node.state, me, call_, now):
+            def make_cut(state: NetworkState, c: Call = call_) -> BallotCut | None:
+                return _cut_body(state, c) if _cut_due(state, me, c, now) else None
+            try:
+                entry = await node.append_made("ballot.cut", make_cut)
+            except Refused:
+                continue
+            if entry is not None:
+                written.append(entry)
+    cuts = sorted(_rules(node).cuts.values(), key=lambda c: (
+        c.ballot, c.author != _rules(node).calls[c.ballot].author, c.seq, c.id))
+    for cut_ in cuts:
+        if _cosign_body(node.state, me, cut_) is None:
+            continue
+
+        def make_cosign(state: NetworkState, c: Cut = cut_) -> BallotCosign | None:
+            return _cosign_body(state, me, c)
+        try:
+            entry = await node.append_made("ballot.cosign", make_cosign)
+        except Refused:
+            continue
+        if entry is not None:
+            written.append(entry)
+    return written
