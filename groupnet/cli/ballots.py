@@ -104,6 +104,13 @@ async def enrol(node: Node, args: argparse.Namespace) -> object:
     return None
 
 
+async def listed(node: Node, args: argparse.Namespace) -> object:
+    """Whether the credential in FILE is on a list, and whether that list counts."""
+    held = _read_secret(Path(args.credential))
+    _, public = ballots_ballot.credential(bytes.fromhex(held["seed"]))
+    return ballots.credential_status(node, _ballot(node, args.ballot), public.hex())
+
+
 async def vote(node: Node, args: argparse.Namespace) -> object:
     """Encrypt, prove and sign the ballot here, from the credential file; hand the node
     only the finished ballot."""
@@ -324,6 +331,10 @@ def add_parsers(commands) -> None:
         p.add_argument(f"--{when}", type=moment, required=True)
     p = _command(sub, "enrol", enrol, "make a credential in FILE (mode 0600, kept here) and "
                  "put its public part on the group's list")
+    p.add_argument("ballot")
+    p.add_argument("--credential", required=True, metavar="FILE")
+    p = _command(sub, "listed", listed, "is the credential in FILE on the list, and does the "
+                 "list count")
     p.add_argument("ballot")
     p.add_argument("--credential", required=True, metavar="FILE")
     p = _command(sub, "vote", vote, "encrypt, prove and sign a ballot here with the "

@@ -338,3 +338,17 @@ async def automate(node: Node, now: int) -> list[Entry]:
         if entry is not None:
             written.append(entry)
     return written
+
+
+def credential_status(node: Node, ballot: str, credential: str) -> dict:
+    """Whether a member's public credential is on a list, whose, and whether that list
+    counts: it reached the network by the opening (BL5)."""
+    call_ = call_or_404(node, ballot)
+    for group, lists in sorted(_rules(node).credentials.get(ballot, {}).items()):
+        for held, listed in lists:
+            if credential in listed:
+                arrived = node.state.arrived_before_deadline(
+                    held.author, held.seq, held.ts, call_.body.opens)
+                return {"listed": True, "group": group, "entry": held.id,
+                        "counts": arrived}
+    return {"listed": False, "group": None, "entry": None, "counts": False}

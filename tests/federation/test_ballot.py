@@ -198,6 +198,11 @@ async def ballot_of_five(cluster: Cluster, http: aiohttp.ClientSession,
     await cluster.converged()
     await witnessed(services, lambda n: [h for lists in n.state.rules(Ballots).credentials[
         ballot].values() for h, _ in lists], opens, "the credential lists")
+    listed = await cli.listed(nodes[3], argparse.Namespace(ballot=ballot, credential=str(
+        members[(2, "a")])))
+    assert listed["listed"] and listed["group"] == nodes[2].id and listed["counts"] is True
+    assert (await cli.listed(nodes[0], argparse.Namespace(ballot=ballot, credential=str(
+        extra))))["listed"] is False
     await until(services[0], opens + HOUR)
     try:
         await everywhere(services, lambda n: result(n, ballot).status == "open",

@@ -543,6 +543,9 @@ class Ballots:
         if j in self.partials.get(cut.id, {}).get(scope, {}):
             return Rejection("already_published", "BL8: a trustee decrypts a total once")
         key = self.key(state, call.id)
+        if key.status != "ready":
+            return Rejection(
+                "missing_dependency", f"BL8: the election key is not known here ({key.reason})")
         totals = self.cut_totals(state, cut).get(scope)
         if totals is None:
             return Rejection(

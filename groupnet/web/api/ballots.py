@@ -103,6 +103,11 @@ async def get_tracker(request: web.Request) -> web.Response:
                              request.match_info["tracker"]))
 
 
+async def get_credential(request: web.Request) -> web.Response:
+    return json(ballots.credential_status(node_of(request), _ballot(request),
+                                          request.match_info["credential"]))
+
+
 async def post_call(request: web.Request) -> web.Response:
     body = await read_body(request, CallRequest)
     return _written(await ballots.call(node_of(request), msgspec.to_builtins(body)))
@@ -175,6 +180,9 @@ ENDPOINTS = [
     Endpoint("GET", BALLOT + "/trackers/{tracker}",
              "Find my ballot: whether this node holds the ballot with this tracker, and "
              "whether the final cut counts it", MEMBER, get_tracker),
+    Endpoint("GET", BALLOT + "/credentials/{credential}",
+             "Is my public credential on a list, whose, and does the list count (BL5)",
+             MEMBER, get_credential),
     Endpoint("POST", "/api/v1/ballots", "Call a member ballot on a carried call-ballot "
              "decision (BL1-BL3, C6)", OFFICER, post_call, CallRequest, answers=WRITTEN),
     Endpoint("POST", BALLOT + "/trustee-key", "Publish our trustee key and its proof, made on "
