@@ -73,6 +73,14 @@ if [ ! -f "$axe/node_modules/axe-core/axe.min.js" ]; then
     npm ci --prefix "$axe" --no-audit --no-fund --ignore-scripts >/dev/null
 fi
 
+# The member's ballot in the browser: its sources' dependencies and esbuild, exactly as
+# js/ballot/package-lock.json pins them, so the tests can rebuild groupnet/web/static/ballot.js
+# offline and compare (scripts/build-ballot-js.sh).
+ballot=js/ballot
+if [ ! -x "$ballot/node_modules/.bin/esbuild" ]; then
+    npm ci --prefix "$ballot" --no-audit --no-fund --ignore-scripts >/dev/null
+fi
+
 # The deploy tests run the installed `groupnet` command, so its folder is on PATH
 # even when the virtual environment was not activated.
 scripts=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')

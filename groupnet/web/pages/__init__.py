@@ -2,7 +2,8 @@
 
 Each module here is one area (account, network, register, meetings); each page
 calls the same service functions as the JSON API and asks for the same roles
-(`frame.page`). `routes()` gathers them with the stylesheet.
+(`frame.page`). `routes()` gathers them with the stylesheet and the
+ballot script (`ballot_script`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from aiohttp import web
 
 from . import (
     account,
+    ballot_script,
     ballots,
     cases,
     conferences,
@@ -30,5 +32,5 @@ def routes() -> list[web.AbstractRouteDef]:
     return [*account.routes(), *network.routes(), *register.routes(),
             *meetings.routes(), *cases.routes(),
             *delegates.routes(), *conferences.routes(), *governance.routes(),
-            *ballots.routes(),
+            *ballots.routes(), *ballot_script.routes(),
             web.static("/static", STATIC, append_version=False)]

@@ -51,6 +51,7 @@ from ..api.routes import all_endpoints
 from ..auth import SESSION_COOKIE, Caller, caller_of, csrf_token_for
 from ..errors import BUSY, BUSY_RETRY_AFTER_SECONDS
 from ..keys import NODE, SERVICE
+from .ballot_script import PATH as BALLOT_SCRIPT
 
 FORM_COOKIE = "groupnet_form"
 CSRF_FIELD = "csrf"
@@ -132,6 +133,8 @@ ENV = jinja2.Environment(
 # `web_link`: a stored link is an href only if it is http(s) (limits.py), whatever its age
 ENV.filters.update(when=_when, day=_day, date=_date, short=_short, web_link=web_link,
                    sentence=_sentence, plural=_plural)
+# where a page loads the member's ballot from: `<script type="module" src="{{ ballot_script }}">`
+ENV.globals["ballot_script"] = BALLOT_SCRIPT
 
 
 # -- who is asking --------------------------------------------------------------------
