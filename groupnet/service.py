@@ -16,7 +16,7 @@ from .federation.client import PeerClient
 from .federation.outbox import Outbox
 from .federation.peer_policy import PeerPolicy
 from .federation.sync import anti_entropy_round, confirm_own_head
-from .network import floor
+from .network import ballots, floor
 from .network.joining import bootstrap_urls, declare_url
 from .network.node import Node
 from .procedure.network import deadlines
@@ -28,6 +28,7 @@ from .wire.rejection import Refused
 log = logging.getLogger("groupnet.service")
 
 TAIL_POLL_SECONDS = 0.25
+BALLOT_POLL_SECONDS = 1.0
 FLOOR_POLL_SECONDS = 1.0
 
 
@@ -58,6 +59,7 @@ class Service:
             asyncio.create_task(self._watch_tail(), name="tail"),
             asyncio.create_task(self._anti_entropy(), name="anti-entropy"),
             asyncio.create_task(self._witness(), name="witness"),
+            asyncio.create_task(self._ballots(), name="ballots"),
             asyncio.create_task(self._floor(), name="floor"),
         ]
 
@@ -149,6 +151,18 @@ class Service:
                 continue
             if gained:
                 log.info("anti-entropy fetched %d entries", gained)
+
+    async def _ballots(self) -> None:
+        """Cut the ballots this node called once they close; cosign the cuts it agrees
+        with (SPEC 5.10, BL7)."""
+        await self.ready.wait()
+        while True:
+            await asyncio.sleep(BALLOT_POLL_SECONDS)
+            try:
+                for entry in await ballots.automate(self.node, now_ms()):
+                    log.info("ballots: wrote %s seq %d", entry.kind, entry.seq)
+            except sqlite3.OperationalError as error:
+                log.warning("ballots: nothing written this round: %s", error)  # busy
 
     async def _witness(self) -> None:
         """Sign the heads this node holds, now and then, for witnessed time (N5)."""

@@ -23,7 +23,7 @@ from ..service import Service
 from ..store import audit, entries, tokens
 from ..web.auth import create_token, revoke_token
 from ..wire.rejection import Refused
-from . import business, conferences, governance, members, shared
+from . import ballots, business, conferences, governance, members, shared
 from .bench.main import add_bench_parser, run_bench
 from .demo import run_demo
 from .setup import create_node, wait_for_signal
@@ -425,6 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     business.add_parsers(commands)
     conferences.add_parsers(commands)
     governance.add_parsers(commands)
+    ballots.add_parsers(commands)
 
     add_bench_parser(commands, cmd_bench)
     return parser

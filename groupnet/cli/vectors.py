@@ -42,7 +42,11 @@ from pathlib import Path
 
 import msgspec
 
+from ..procedure.ballots import ballot as ballots_ballot
+from ..procedure.ballots import keygen, tally
 from ..procedure.network import NetworkState
+from ..procedure.network.ballots import Ballots
+from ..procedure.network.ballots import election as ballots_election
 from ..procedure.network.conference_review import review
 from ..procedure.network.constitution import DAY_MS, default
 from ..procedure.network.floor_review import floor
@@ -51,6 +55,17 @@ from ..wire.messages import (
     Admit,
     Adoption,
     AmendmentRules,
+    BallotCall,
+    BallotCast,
+    BallotComplaint,
+    BallotCosign,
+    BallotCredentials,
+    BallotCut,
+    BallotDeal,
+    BallotExtract,
+    BallotPartial,
+    BallotQuestion,
+    BallotTrusteeKey,
     Body,
     BodyItem,
     BodyMeeting,
@@ -1708,12 +1723,221 @@ def body_meetings() -> Scenario:
     return s
 
 
+def _ballot_seed(label: str) -> bytes:
+    return hashlib.sha256(b"groupnet/v1/test-vector-ballot-entries\n" + label.encode()).digest()
+
+
+def ballot_entries() -> Scenario:
+    s = _founded("ballot_entries", "A member ballot across the network (SPEC 5.10, BL1-BL8): "
+                 "called by a carried call-ballot decision, three trustees make the key, two "
+                 "groups list credentials, members vote (one replaces a vote), a cut after the "
+                 "close is cosigned by both participants, two trustees decrypt; with the "
+                 "refusals of every rule.")
+    founder, second, third, fourth = (s.log(n) for n in ("founder", "second", "third",
+                                                          "fourth"))
+    seats = [Seat("national-committee", founder.id, "nc-1", "A. Founder"),
+             Seat("national-committee", second.id, "nc-2", "B. Second")]
+    rules = default()
+    committee = msgspec.structs.replace(rules.bodies[0], powers=[*rules.bodies[0].powers,
+                                                                  "call-ballot"])
+    constitution = msgspec.structs.replace(rules, bodies=[committee, *rules.bodies[1:]])
+    s.step("the founder's constitution: the national committee may call member ballots",
+           founder.next("network.constitution", NetworkConstitution(
+               constitution, seats, T0 + 100 * DAY_MS)), "accepted")
+    for name in ("second", "third", "fourth"):
+        _admit(s, "founder", name)
+    s.step("the founder's group commits two active members", founder.next(
+        "register.commitment", RegisterCommitment(s.clock, 2, "ab" * 32)), "accepted")
+    s.step("the second group commits one", second.next(
+        "register.commitment", RegisterCommitment(s.clock, 1, "cd" * 32)), "accepted")
+    s.step("the fourth group commits one", fourth.next(
+        "register.commitment", RegisterCommitment(s.clock, 1, "ef" * 32)), "accepted")
+    opens, closes = T0 + 30 * DAY_MS, T0 + 44 * DAY_MS
+    meeting_at = T0 + 8 * DAY_MS
+    meeting = founder.next("body.meeting", BodyMeeting(
+        "national-committee", "Meeting", meeting_at, meeting_at + HOUR_MS,
+        [BodyItem("call-ballot", "Ratify the rule change by a member ballot.", "", [], opens,
+                  "")]))
+    s.step("the national committee meets to call a ballot", meeting, "accepted")
+    ref = EntryRef(founder.id, meeting.id, founder.seq)
+    s.clock = meeting_at + 60_000
+    s.step("a seat votes for the call", second.next(
+        "body.vote", BodyVote(ref, 0, "nc-2", "for")), "accepted", now=s.clock)
+    s.clock = meeting_at + 2 * HOUR_MS
+    authority = DecisionRef(ref, 0)
+    question = BallotQuestion("Ratify the rule change?", ["Yes", "No", "Abstain"], 1, 1)
+    trustees = [founder.id, second.id, third.id]
+
+    def call(**changes: object) -> Signed:
+        body = BallotCall("Ratification", "amend-constitution", authority, [question],
+                          trustees, 2, T0 + 10 * DAY_MS, T0 + 11 * DAY_MS, T0 + 12 * DAY_MS,
+                          opens, closes)
+        return founder.next("ballot.call", msgspec.structs.replace(body, **changes))
+
+    now = s.clock + 1000
+    s.step("a ballot on a decision the constitution does not give ballots (C6)",
+           call(decision="dissolve-network"), "rejected", "not_empowered", now=now)
+    s.step("a window shorter than the constitution's 14 days (BL2)",
+           call(closes=opens + DAY_MS), "rejected", "short_window", now=now)
+    s.step("trustees from two groups only, threshold 2 of 2 (BL3)",
+           call(trustees=trustees[:2] + [trustees[0]]), "rejected", "bad_trustees", now=now)
+    s.step("a ballot opening other than when the decision says (BL1)",
+           call(opens=opens + DAY_MS, closes=closes + DAY_MS), "rejected", "bad_ballot",
+           now=now)
+    ballot = call()
+    s.step("the ballot, called on the carried decision", ballot, "accepted", now=now)
+    s.step("a second call on the same decision, closing a week later (BL2)",
+           call(closes=closes + 7 * DAY_MS), "rejected", "already_called", now=now)
+    bref = EntryRef(founder.id, ballot.id, founder.seq)
+    election_id = bytes.fromhex(ballot.id)
+    secrets = {}
+    logs = {1: founder, 2: second, 3: third}
+    for j, log in logs.items():
+        secret, key = keygen.trustee_key(_ballot_seed(f"trustee {j}"))
+        secrets[j] = secret
+        proof = keygen.key_proof(election_id, j, secret, _ballot_seed(f"proof {j}"))
+        if j == 2:
+            s.step("a trustee key whose proof was made for another trustee number (6.1)",
+                   log.next("ballot.trustee_key", BallotTrusteeKey(
+                       bref, key.hex(), keygen.key_proof(election_id, 1, secret,
+                                                         _ballot_seed("x")).hex())),
+                   "rejected", "bad_ceremony", now=s.clock)
+        s.step(f"trustee {j}'s key and proof", log.next("ballot.trustee_key", BallotTrusteeKey(
+            bref, key.hex(), proof.hex())), "accepted", now=s.clock)
+    s.step("a group that is no trustee publishes a key (BL4)", fourth.next(
+        "ballot.trustee_key", BallotTrusteeKey(bref, "e2" * 32, "00" * 64)), "rejected",
+        "not_trustee", now=s.clock)
+    ceremony = keygen.Ceremony(election_id, 2, tuple(
+        keygen.trustee_key(_ballot_seed(f"trustee {j}"))[1] for j in (1, 2, 3)))
+    deal_refs = {}
+    deals = {}
+    for j, log in logs.items():
+        data = keygen.deal(ceremony, j, secrets[j], _ballot_seed(f"deal {j}"))
+        deals[j] = keygen.read_deal(ceremony, j, data)
+        entry = log.next("ballot.deal", BallotDeal(bref, data.hex()))
+        s.step(f"trustee {j}'s deal", entry, "accepted", now=s.clock)
+        deal_refs[j] = EntryRef(log.id, entry.id, log.seq)
+    s.step("trustee 3 complains falsely against trustee 1's good deal (6.3)", third.next(
+        "ballot.complaint", BallotComplaint(deal_refs[1], keygen.complain(
+            ceremony, deals[1], 1, 3, secrets[3], _ballot_seed("complaint")).hex())),
+        "rejected", "false_complaint", now=s.clock)
+    s.step("an extraction of the wrong length (6.5)", third.next(
+        "ballot.extract", BallotExtract(bref, "00" * 31)), "rejected", "bad_extract",
+        now=s.clock)
+    s.clock = T0 + 11 * DAY_MS + HOUR_MS
+    for j, log in logs.items():
+        s.step(f"trustee {j}'s extraction, after the deals' deadline", log.next(
+            "ballot.extract", BallotExtract(bref, keygen.extract(
+                ceremony, secrets[j], _ballot_seed(f"deal {j}")).hex())), "accepted",
+            now=s.clock)
+    s.clock = T0 + 13 * DAY_MS
+    credentials = {name: ballots_ballot.credential(_ballot_seed(f"member {name}"))
+                   for name in ("alice", "bob", "carol", "dave", "erin", "frank")}
+
+    def listed(*names: str) -> list[str]:
+        return sorted(credentials[n][1].hex() for n in names)
+
+    s.step("the founder's group lists its two members' credentials (BL5)", founder.next(
+        "ballot.credentials", BallotCredentials(bref, listed("alice", "bob"))), "accepted",
+        now=s.clock)
+    s.step("the second group lists a credential already on the founder's list (BL5)",
+           second.next("ballot.credentials", BallotCredentials(bref, listed("bob"))),
+           "rejected", "duplicate_credential", now=s.clock)
+    s.step("the second group lists its one member", second.next(
+        "ballot.credentials", BallotCredentials(bref, listed("carol"))), "accepted",
+        now=s.clock)
+    s.step("the fourth group lists two credentials with one member committed (BL5)",
+           fourth.next("ballot.credentials", BallotCredentials(bref, listed("erin", "frank"))),
+           "rejected", "too_many_credentials", now=s.clock)
+    state = s.state()
+    key = state.rules(Ballots).key(state, ballot.id)
+    election = ballots_election(ballot.id, ballot.body, key.public_key)  # type: ignore[arg-type]
+    yes, no, abstain = [1, 0, 0], [0, 1, 0], [0, 0, 1]
+
+    def vote(name: str, marks: list[int], label: str) -> bytes:
+        return ballots_ballot.cast(election, credentials[name][0], [marks],  # type: ignore[return-value]
+                                  _ballot_seed(f"vote {label}"))
+
+    early = vote("alice", yes, "early")
+    s.step("a ballot cast before the opening (BL2)", founder.next(
+        "ballot.cast", BallotCast(bref, early.hex())), "rejected", "outside_ballot",
+        now=s.clock)
+    s.clock = opens + HOUR_MS
+    first = vote("alice", yes, "alice 1")
+    s.step("alice's ballot, written by her group's node", founder.next(
+        "ballot.cast", BallotCast(bref, first.hex())), "accepted", now=s.clock)
+    forged = bytearray(vote("bob", no, "bob forged"))
+    forged[140] ^= 1
+    s.step("a ballot with a byte of a proof changed (BALLOTS 5.6)", founder.next(
+        "ballot.cast", BallotCast(bref, bytes(forged).hex())), "rejected", "bad_signature",
+        now=s.clock)
+    s.step("a ballot under a credential on no list (BL6)", founder.next(
+        "ballot.cast", BallotCast(bref, vote("dave", no, "dave").hex())), "rejected",
+        "unknown_credential", now=s.clock)
+    s.step("carol's ballot, cast by the founder's node though she is on the second "
+           "group's list (BL6)", founder.next(
+               "ballot.cast", BallotCast(bref, vote("carol", yes, "carol").hex())),
+           "rejected", "unknown_credential", now=s.clock)
+    s.step("bob abstains", founder.next("ballot.cast", BallotCast(
+        bref, vote("bob", abstain, "bob").hex())), "accepted", now=s.clock)
+    s.step("carol votes yes", second.next("ballot.cast", BallotCast(
+        bref, vote("carol", yes, "carol").hex())), "accepted", now=s.clock)
+    s.clock = opens + 2 * DAY_MS
+    s.step("alice replaces her ballot: the last one counts (BL6)", founder.next(
+        "ballot.cast", BallotCast(bref, vote("alice", no, "alice 2").hex())), "accepted",
+        now=s.clock)
+    s.step("a cut before the close (BL7)", founder.next("ballot.cut", BallotCut(bref, [
+        Head(founder.id, founder.seq, founder.prev)])), "rejected", "early_close",  # type: ignore[arg-type]
+        now=s.clock)
+    s.clock = closes + HOUR_MS
+    s.step("a ballot after the close (BL2)", founder.next("ballot.cast", BallotCast(
+        bref, vote("bob", yes, "bob late").hex())), "rejected", "outside_ballot", now=s.clock)
+    heads = [Head(founder.id, founder.seq, founder.prev),  # type: ignore[arg-type]
+             Head(second.id, second.seq, second.prev)]  # type: ignore[arg-type]
+    cut = founder.next("ballot.cut", BallotCut(bref, heads))
+    s.step("the founder's node writes the cut after the close", cut, "accepted", now=s.clock)
+    cref = EntryRef(founder.id, cut.id, founder.seq)
+    state = s.state()
+    rules = state.rules(Ballots)
+    held_cut = rules.cuts[cut.id]
+    totals_hash = rules.totals_hash(state, held_cut)
+    s.step("a cosign with another totals hash (BL7)", second.next(
+        "ballot.cosign", BallotCosign(cref, "00" * 32)), "rejected", "wrong_result",
+        now=s.clock)
+    s.step("a trustee that listed no credentials cosigns (BL7)", third.next(
+        "ballot.cosign", BallotCosign(cref, totals_hash)), "rejected", "not_participant",
+        now=s.clock)
+    s.step("the founder's group cosigns", founder.next(
+        "ballot.cosign", BallotCosign(cref, totals_hash)), "accepted", now=s.clock)
+    s.step("the second group cosigns: the cut is final", second.next(
+        "ballot.cosign", BallotCosign(cref, totals_hash)), "accepted", now=s.clock)
+    network_totals = rules.cut_totals(state, held_cut)[""]
+    shares = {j: keygen.secret_share({i: keygen.open_share(  # type: ignore[index]
+        ceremony, deals[i], i, j, secrets[j])[0] for i in (1, 2, 3)}) for j in (1, 2, 3)}
+    s.step("trustee 3's partial decryption made with trustee 2's share (BALLOTS 7.5)",
+           third.next("ballot.partial", BallotPartial(cref, None, tally.decrypt_share(
+               election, network_totals, 3, shares[2], _ballot_seed("wrong")).hex())),
+           "rejected", "bad_partial_decryption", now=s.clock)
+    for j in (1, 2):
+        s.step(f"trustee {j}'s partial decryption", logs[j].next(
+            "ballot.partial", BallotPartial(cref, None, tally.decrypt_share(
+                election, network_totals, j, shares[j], _ballot_seed(f"partial {j}")).hex())),
+            "accepted", now=s.clock)
+    state = s.state()
+    result = state.rules(Ballots).result(state, ballot.id)
+    s.derived = {"ballot": ballot.id, "status": result.status, "ballots": result.ballots,
+                 "counts": result.counts, "final_cut": result.final_cut,
+                 "participants": result.participants, "trackers": result.trackers,
+                 "election_key": key.public_key.hex()}
+    return s
+
+
 SCENARIOS: list[Callable[[], Scenario]] = [
     directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
     forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
     strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
     conference, rule_changes, floor_scenario,
-    constitution, constitution_closed, body_meetings,
+    constitution, constitution_closed, body_meetings, ballot_entries,
 ]
 
 

@@ -437,6 +437,117 @@ class ConferenceRuleChangeAmendment(Body):
     decision: Adoption
 
 
+# -- member ballots (SPEC 5.10; the bytes are protocol/BALLOTS.md's) ----------------
+
+Hex32 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}" + PATTERN_END)]
+# a ballot of 64 choices, its proofs and signature, written in hex, fits an entry
+BallotBytes = Annotated[str, Meta(pattern=r"^([0-9a-f]{2})+" + PATTERN_END, max_length=56000)]
+
+
+class BallotQuestion(Body):
+    """One question of a member ballot: its choices, and how many a ballot marks."""
+
+    text: Annotated[str, Meta(min_length=1, max_length=2000)]
+    choices: Annotated[list[Name], Meta(min_length=1, max_length=64)]
+    least: Annotated[int, Meta(ge=0, le=64)]
+    most: Annotated[int, Meta(ge=0, le=64)]
+
+
+class BallotCall(Body):
+    """A member ballot called by a carried `call-ballot` decision (BL1-BL3, C6).
+
+    `decision` is what the ballot decides, one of the constitution's
+    `ballots.decisions`. The trustees' key generation runs by `keys_by`,
+    `deals_by` and `extracts_by`; members vote from `opens` to `closes`. The
+    ballot's id, and its election id (BALLOTS.md 4.1), is this entry's id.
+    """
+
+    title: Name
+    decision: Topic
+    authority: DecisionRef
+    questions: Annotated[list[BallotQuestion], Meta(min_length=1, max_length=20)]
+    trustees: Annotated[list[NodeId], Meta(min_length=3, max_length=20)]
+    threshold: Annotated[int, Meta(ge=2, le=20)]
+    keys_by: Millis
+    deals_by: Millis
+    extracts_by: Millis
+    opens: Millis
+    closes: Millis
+
+
+class BallotTrusteeKey(Body):
+    """A trustee's key K_j and its proof (BALLOTS.md 6.1), made on the trustee's machine."""
+
+    ballot: EntryRef
+    key: Hex32
+    proof: BallotBytes
+
+
+class BallotDeal(Body):
+    """A trustee's commitments and encrypted shares (BALLOTS.md 6.2)."""
+
+    ballot: EntryRef
+    deal: BallotBytes
+
+
+class BallotComplaint(Body):
+    """A trustee's complaint against a deal or an extraction (BALLOTS.md 6.3, 6.5)."""
+
+    against: EntryRef
+    complaint: BallotBytes
+
+
+class BallotExtract(Body):
+    """A qualified trustee's A_ik (BALLOTS.md 6.5)."""
+
+    ballot: EntryRef
+    extract: BallotBytes
+
+
+class BallotDisclosure(Body):
+    """A trustee's shares from a dealer who must be rebuilt, in the clear (BALLOTS.md 6.6)."""
+
+    deal: EntryRef
+    shares: BallotBytes
+
+
+class BallotCredentials(Body):
+    """Public credentials of the group's members for a ballot, frozen by its opening (BL5)."""
+
+    ballot: EntryRef
+    credentials: Annotated[list[Hex32], Meta(min_length=1, max_length=900)]
+
+
+class BallotCast(Body):
+    """A member's encrypted, proven and signed ballot, written by their group's node (BL6)."""
+
+    ballot: EntryRef
+    cast: BallotBytes
+
+
+class BallotCut(Body):
+    """The heads of the logs whose ballots count, written after the close (BL7)."""
+
+    ballot: EntryRef
+    heads: Annotated[list[Head], Meta(min_length=1, max_length=500)]
+
+
+class BallotCosign(Body):
+    """A participating group's signature on a cut, with the hash of its totals (BL7)."""
+
+    cut: EntryRef
+    totals: Hex32
+
+
+class BallotPartial(Body):
+    """A trustee's partial decryption of a cut's totals, with proofs (BALLOTS.md 7.2):
+    the network's (`group` null) or one group's, above the privacy floor (BL8)."""
+
+    cut: EntryRef
+    group: NodeId | None
+    partial: BallotBytes
+
+
 # -- the conference floor (SPEC 5.9) ----------------------------------------------------
 
 
@@ -533,6 +644,17 @@ BODY_TYPES: dict[str, type[Body]] = {
     "floor.count": FloorCount,
     "floor.cut": FloorCut,
     "floor.cosign": FloorCosign,
+    "ballot.call": BallotCall,
+    "ballot.trustee_key": BallotTrusteeKey,
+    "ballot.deal": BallotDeal,
+    "ballot.complaint": BallotComplaint,
+    "ballot.extract": BallotExtract,
+    "ballot.disclosure": BallotDisclosure,
+    "ballot.credentials": BallotCredentials,
+    "ballot.cast": BallotCast,
+    "ballot.cut": BallotCut,
+    "ballot.cosign": BallotCosign,
+    "ballot.partial": BallotPartial,
 }
 
 

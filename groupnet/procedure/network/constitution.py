@@ -88,6 +88,7 @@ FORBIDDEN_ACTIONS: dict[str, str] = {
 # The powers a constitution may give a body: anything else is not a power (C2).
 POWERS: dict[str, str] = {
     "call-conference": "call the annual conference (SPEC 5.8)",
+    "call-ballot": "call a member ballot on a decision the constitution gives ballots (C6)",
     "rule-out": "rule a conference motion out of order, citing a provision",
     "composite": "propose a composite of motions on one subject",
     "order-business": "propose the order of business of a conference",

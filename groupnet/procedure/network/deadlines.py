@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .ballots import Ballots
 from .bodies import Bodies
 from .conference_review import timetable
 from .conferences import Conferences
@@ -40,6 +41,7 @@ def moments(state: NetworkState) -> Iterator[int]:
         yield from (times.rule_changes, times.rule_change_amendments, times.motions,
                     times.amendments, times.credentials, times.final_agenda, times.emergency,
                     times.opens, times.closes)
+    yield from state.rules(Ballots).moments()
 
 
 def due(state: NetworkState, witness: str, now: int) -> bool:

@@ -35,6 +35,7 @@ import msgspec
 from ...wire.messages import Constitution, Entry, NetworkStandingOrders, canonical
 from ...wire.rejection import Rejection
 from .admission import Admission, Candidate, Member
+from .ballots import Ballots
 from .bodies import Bodies
 from .chain import AuthorHead
 from .commitments import Commitments
@@ -66,7 +67,7 @@ class RuleModule(Protocol):
 # The bodies of network rules. A new one is added here, and nowhere else in this package.
 RULES: tuple[type[RuleModule], ...] = (
     Admission, Keys, Witnesses, Commitments, Credentials, SharedMotions, Constitutions,
-    Bodies, Conferences, Floor,
+    Bodies, Conferences, Floor, Ballots,
 )
 
 _OWNER = {kind: rules for rules in RULES for kind in rules.kinds}
@@ -101,7 +102,7 @@ class NetworkState:
         # author -> seq -> entry: held, not counted, waiting for what it depends on
         self._waiting: dict[str, dict[int, Entry]] = {}
         # author -> the ids of its counted entries, 32 bytes each, seq 1 first: what a
-        # cut names (SPEC 5.9, F7) is checked against them
+        # cut names (SPEC 5.9, F7; 5.10, BL7) is checked against them
         self._ids: dict[str, bytearray] = {}
         self._rules: dict[type, RuleModule] = {rules: rules() for rules in RULES}
         self._by_kind: dict[str, RuleModule] = {

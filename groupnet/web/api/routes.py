@@ -16,6 +16,7 @@ from ...limits import MAX_ID
 from ..auth import SESSION_COOKIE, check_csrf_header, require
 from . import (
     account,
+    ballots,
     business,
     conferences,
     floor,
@@ -55,7 +56,7 @@ REFUSALS = {
 def all_endpoints() -> list[Endpoint]:
     return [*network.ENDPOINTS, *motions.ENDPOINTS, *register.ENDPOINTS,
             *account.ENDPOINTS, *business.ENDPOINTS, *conferences.ENDPOINTS, *floor.ENDPOINTS,
-            *governance.ENDPOINTS]
+            *governance.ENDPOINTS, *ballots.ENDPOINTS]
 
 
 async def get_openapi(request: web.Request) -> web.Response:

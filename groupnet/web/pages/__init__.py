@@ -15,6 +15,7 @@ from aiohttp import web
 from . import (
     account,
     ballot_script,
+    ballots,
     cases,
     conferences,
     delegates,
@@ -31,5 +32,5 @@ def routes() -> list[web.AbstractRouteDef]:
     return [*account.routes(), *network.routes(), *register.routes(),
             *meetings.routes(), *cases.routes(),
             *delegates.routes(), *conferences.routes(), *governance.routes(),
-            *ballot_script.routes(),
+            *ballots.routes(), *ballot_script.routes(),
             web.static("/static", STATIC, append_version=False)]

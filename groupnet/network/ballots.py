@@ -1,0 +1,354 @@
+"""What a group's node does for a member ballot, and what it shows (SPEC 5.10).
+
+Each step becomes one signed entry in this node's log; the ballot rules
+(`procedure/network/ballots.py`) decide on every node whether it counts. The
+node never holds a secret of a member or a trustee: a member's credential and
+ballot are made on the member's device, a trustee's key, deal, complaints,
+extraction, disclosures and partial decryptions on the trustee's machine
+(`groupnet ballot …`, `groupnet trustee …`); the node writes what they hand
+it, and every node checks it. Nothing here logs or echoes a ballot's content.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from ..procedure.ballots import ballot as ballots_ballot
+from ..procedure.ballots import tally
+from ..procedure.network import NetworkState
+from ..procedure.network.ballots import Ballots, Call, Cut, Result, election
+from ..procedure.network.bodies import Bodies
+from ..wire import crypto
+from ..wire.messages import (
+    BallotCall,
+    BallotCast,
+    BallotComplaint,
+    BallotCosign,
+    BallotCredentials,
+    BallotCut,
+    BallotDeal,
+    BallotDisclosure,
+    BallotExtract,
+    BallotPartial,
+    BallotTrusteeKey,
+    Entry,
+    EntryRef,
+    Head,
+)
+from ..wire.rejection import Refused, Rejection, refuse
+from .node import Node
+
+
+def _rules(node: Node) -> Ballots:
+    return node.state.rules(Ballots)
+
+
+def _body(shape: type, fields: dict):
+    try:
+        return msgspec.convert(fields, shape)
+    except msgspec.ValidationError as error:
+        raise refuse("bad_request", f"{shape.__name__}: {error}", 400) from None
+
+
+def _ref(node: Node, group: str, entry: str) -> dict:
+    """A reference to `group`'s entry, with the seq of its log this node holds (SM3)."""
+    return {"group": group, "entry": entry, "seen": node.state.head_of(group).seq}
+
+
+def call_or_404(node: Node, ballot: str) -> Call:
+    found = _rules(node).calls.get(ballot)
+    if found is None:
+        raise refuse("unknown_ballot", "BL4: no ballot with that id is known here", 404)
+    return found
+
+
+def _ballot_ref(node: Node, ballot: str) -> dict:
+    call = call_or_404(node, ballot)
+    return _ref(node, call.author, call.id)
+
+
+async def call(node: Node, fields: dict) -> Entry:
+    """Call a ballot on a carried `call-ballot` decision (BL1-BL3)."""
+    meeting = fields.get("meeting")
+    held = node.state.rules(Bodies).meetings.get(meeting or "")
+    if held is None:
+        raise refuse("unknown_decision", "BL1: no meeting with that id is known here", 404)
+    body = {key: value for key, value in fields.items() if key not in ("meeting", "item")}
+    body["authority"] = {"meeting": _ref(node, held.author, held.id),
+                         "item": fields.get("item", 0)}
+    body.setdefault("threshold", 3)
+    return await node.append("ballot.call", _body(BallotCall, body))
+
+
+async def trustee_key(node: Node, ballot: str, key: str, proof: str) -> Entry:
+    return await node.append("ballot.trustee_key", _body(BallotTrusteeKey, {
+        "ballot": _ballot_ref(node, ballot), "key": key, "proof": proof}))
+
+
+async def deal(node: Node, ballot: str, data: str) -> Entry:
+    return await node.append("ballot.deal", _body(BallotDeal, {
+        "ballot": _ballot_ref(node, ballot), "deal": data}))
+
+
+def _trustee_entry_ref(node: Node, entry: str) -> dict:
+    rules = _rules(node)
+    found = rules.deals.get(entry)
+    if found is not None:
+        return _ref(node, found[2].author, entry)
+    for by_dealer in rules.extracts.values():
+        for held, _ in by_dealer.values():
+            if held.id == entry:
+                return _ref(node, held.author, entry)
+    raise refuse("unknown_deal", "BL4: no deal or extraction with that id is known here", 404)
+
+
+async def complain(node: Node, against: str, data: str) -> Entry:
+    return await node.append("ballot.complaint", _body(BallotComplaint, {
+        "against": _trustee_entry_ref(node, against), "complaint": data}))
+
+
+async def extract(node: Node, ballot: str, data: str) -> Entry:
+    return await node.append("ballot.extract", _body(BallotExtract, {
+        "ballot": _ballot_ref(node, ballot), "extract": data}))
+
+
+async def disclose(node: Node, deal_id: str, shares: str) -> Entry:
+    return await node.append("ballot.disclosure", _body(BallotDisclosure, {
+        "deal": _trustee_entry_ref(node, deal_id), "shares": shares}))
+
+
+async def enrol(node: Node, ballot: str, credentials: list[str]) -> Entry:
+    """List members' public credentials (BL5): the secret never reaches the node."""
+    return await node.append("ballot.credentials", _body(BallotCredentials, {
+        "ballot": _ballot_ref(node, ballot), "credentials": sorted(credentials)}))
+
+
+async def cast(node: Node, ballot: str, data: str) -> dict:
+    """Write a member's finished ballot; the receipt is its tracker, entry id and seq."""
+    entry = await node.append("ballot.cast", _body(BallotCast, {
+        "ballot": _ballot_ref(node, ballot), "cast": data}))
+    cast_ = next(c for c in _rules(node).casts[ballot][node.id] if c.id == entry.id)
+    # the entry's own signature is the receipt's: the node signed where it put the ballot
+    return {"tracker": cast_.tracker, "entry": entry.id, "seq": entry.seq,
+            "group": node.id, "signature": entry.sig}
+
+
+def find(node: Node, ballot: str, tracker: str) -> dict:
+    """Where a member's ballot is held, and whether the final cut counts it."""
+    call_or_404(node, ballot)
+    rules = _rules(node)
+    held = rules.tracker_place(node.state, ballot, tracker)
+    result = rules.result(node.state, ballot)
+    return {"held": held is not None,
+            "entry": held.id if held else None, "seq": held.seq if held else None,
+            "counted": tracker in result.trackers if result.final_cut else None}
+
+
+async def cut(node: Node, ballot: str) -> Entry:
+    """The heads this node holds of every group with a list for the ballot (BL7)."""
+    call_or_404(node, ballot)
+    groups = sorted(_rules(node).credentials.get(ballot, {}))
+    heads = [[g, node.state.head_of(g).seq, node.state.head_of(g).id] for g in groups
+             if node.state.head_of(g).seq > 0]
+    return await node.append("ballot.cut", _body(BallotCut, {
+        "ballot": _ballot_ref(node, ballot), "heads": heads}))
+
+
+async def cosign(node: Node, cut_id: str) -> Entry:
+    rules = _rules(node)
+    held = rules.cuts.get(cut_id)
+    if held is None:
+        raise refuse("unknown_cut", "BL7: no cut with that id is known here", 404)
+    return await node.append("ballot.cosign", _body(BallotCosign, {
+        "cut": _ref(node, held.author, held.id),
+        "totals": rules.totals_hash(node.state, held)}))
+
+
+async def partial(node: Node, cut_id: str, group: str | None, data: str) -> Entry:
+    held = _rules(node).cuts.get(cut_id)
+    if held is None:
+        raise refuse("unknown_cut", "BL7: no cut with that id is known here", 404)
+    return await node.append("ballot.partial", _body(BallotPartial, {
+        "cut": _ref(node, held.author, held.id), "group": group, "partial": data}))
+
+
+def result(node: Node, ballot: str) -> Result:
+    call_or_404(node, ballot)
+    return _rules(node).result(node.state, ballot)
+
+
+def describe(node: Node, ballot: str) -> dict:
+    """A ballot as a member, a trustee or anyone sees it: no vote is in it."""
+    found = call_or_404(node, ballot)
+    answer = result(node, ballot)
+    rules = _rules(node)
+    final = rules.cuts.get(answer.final_cut or "")
+    return {
+        "id": found.id, "caller": found.author, **msgspec.to_builtins(found.body),
+        "status": answer.status, "reason": answer.reason,
+        "key": {"status": answer.key.status, "reason": answer.key.reason,
+                "public_key": answer.key.public_key.hex() or None,
+                "qualified": answer.key.qualified},
+        "participants": answer.participants, "final_cut": answer.final_cut,
+        "totals_hash": rules.totals_hash(node.state, final) if final else None,
+        "ballots": answer.ballots, "counts": answer.counts, "groups": answer.groups,
+        "trackers": answer.trackers,
+    }
+
+
+def listing(node: Node) -> list[dict]:
+    rules = _rules(node)
+    return [{"id": c.id, "title": c.body.title, "opens": c.body.opens,
+             "closes": c.body.closes, "status": rules.result(node.state, c.id).status}
+            for c in sorted(rules.calls.values(), key=lambda c: (c.body.opens, c.id))]
+
+
+def verify(node: Node, ballot: str) -> list[str]:
+    """What does not hold of a ballot's count, re-checked from the entries alone: every
+    ballot's proofs and signature, the final cut's totals and the partial decryptions
+    (BALLOTS.md 5.6, 7.5); empty when everything holds."""
+    rules = _rules(node)
+    call_ = call_or_404(node, ballot)
+    key = rules.key(node.state, ballot)
+    if key.status != "ready":
+        return [] if key.status == "pending" else [key.reason]
+    params = election(ballot, call_.body, key.public_key)
+    problems = [f"the ballot at {c.author} seq {c.seq} does not verify"
+                for casts in rules.casts.get(ballot, {}).values() for c in casts
+                if isinstance(ballots_ballot.verify(params, c.data), Rejection)]
+    final = rules.final_cut(node.state, ballot)
+    if final is None:
+        return problems
+    totals = rules.cut_totals(node.state, final)
+    shares = rules.partials.get(final.id, {}).get("", {})
+    counts = tally.combine(params, totals[""], shares, call_.body.threshold)
+    found = rules.result(node.state, ballot)
+    if isinstance(counts, Rejection):
+        if found.status == "counted":
+            problems.append(counts.reason)
+    elif found.counts != counts:
+        problems.append("the published counts differ from the decryption")
+    return problems
+
+
+def trustees(node: Node, ballot: str) -> list[dict]:
+    """Each trustee's published steps of the key generation and the count."""
+    rules = _rules(node)
+    call_ = call_or_404(node, ballot)
+    final = rules.final_cut(node.state, ballot)
+    partials = rules.partials.get(final.id, {}).get("", {}) if final else {}
+    out = []
+    for j, group in enumerate(call_.body.trustees, start=1):
+        out.append({
+            "number": j, "group": group,
+            "key": j in rules.keys.get(ballot, {}),
+            "deal": any(d[0] == ballot and d[1] == j for d in rules.deals.values()),
+            "extract": j in rules.extracts.get(ballot, {}),
+            "partial": j in partials,
+        })
+    return out
+
+
+def check_receipt(node: Node, ballot: str, receipt: dict) -> dict:
+    """What a member's receipt says against the logs this node holds (BL6).
+
+    The receipt is the tracker, the entry id and seq, and the home node's signature on
+    the entry id: a node that signed a receipt cannot later leave the ballot out of its
+    log without it showing, since its log then holds another entry at that seq.
+    """
+    call_or_404(node, ballot)
+    group, seq, entry = receipt["group"], int(receipt["seq"]), receipt["entry"]
+    key = node.state.key_at(group, seq)
+    signed = crypto.verify_id(key, bytes.fromhex(entry), receipt["signature"])
+    if not signed:
+        return {"status": "unsigned", "reason": "BL6: the receipt's signature is not the "
+                "group's: it proves nothing"}
+    held = node.state.id_at(group, seq)
+    if held is None:
+        return {"status": "not yet held", "reason": f"BL6: this node holds that group's log "
+                f"to seq {node.state.head_of(group).seq} so far"}
+    if held != entry:
+        return {"status": "dropped", "reason": "BL6: the group signed this ballot's entry at "
+                "that seq, and its log holds another entry there: it dropped the ballot"}
+    found = find(node, ballot, receipt["tracker"])
+    return {"status": "counted" if found["counted"] else "held", "reason": "BL6: the "
+            "ballot is in the group's log where the receipt says"}
+
+
+# -- the close, done by the nodes themselves (BL7) ---------------------------------------
+
+# the caller's node writes the cut this long after the close on its clock (SPEC 5.10)
+CUT_DELAY_MS = 5_000
+
+
+def _cut_due(state: NetworkState, me: str, call: Call, now: int) -> bool:
+    rules = state.rules(Ballots)
+    return call.author == me and now >= call.body.closes + CUT_DELAY_MS \
+        and state.deadline_passed(call.body.closes) \
+        and me in rules.credentials.get(call.id, {}) \
+        and not any(c.ballot == call.id and c.author == me for c in rules.cuts.values())
+
+
+def _cut_body(state: NetworkState, call: Call) -> BallotCut:
+    groups = sorted(state.rules(Ballots).credentials.get(call.id, {}))
+    return BallotCut(EntryRef(call.author, call.id, state.head_of(call.author).seq),
+                     [Head(g, state.head_of(g).seq, state.head_of(g).id)  # type: ignore[arg-type]
+                      for g in groups if state.head_of(g).seq > 0])
+
+
+def _cosign_body(state: NetworkState, me: str, cut_: Cut) -> BallotCosign | None:
+    """The cosign this node would sign of `cut_`, if the rules accept it (BL7)."""
+    rules = state.rules(Ballots)
+    if (cut_.ballot, me) in rules.cosigned:
+        return None
+    return BallotCosign(EntryRef(cut_.author, cut_.id, state.head_of(cut_.author).seq),
+                        rules.totals_hash(state, cut_))
+
+
+async def automate(node: Node, now: int) -> list[Entry]:
+    """Write the cut of each ballot this node called once it closed; cosign the cuts this
+    node agrees with, the caller's first, so that honest participants cosign one cut."""
+    written: list[Entry] = []
+    rules = _rules(node)
+    if not rules.calls or not node.state.is_member(node.id):
+        return written
+    me = node.id
+    for call_ in sorted(rules.calls.values(), key=lambda c: (c.body.closes, c.id)):
+        if _cut_due(node.state, me, call_, now):
+            def make_cut(state: NetworkState, c: Call = call_) -> BallotCut | None:
+                return _cut_body(state, c) if _cut_due(state, me, c, now) else None
+            try:
+                entry = await node.append_made("ballot.cut", make_cut)
+            except Refused:
+                continue
+            if entry is not None:
+                written.append(entry)
+    cuts = sorted(_rules(node).cuts.values(), key=lambda c: (
+        c.ballot, c.author != _rules(node).calls[c.ballot].author, c.seq, c.id))
+    for cut_ in cuts:
+        if _cosign_body(node.state, me, cut_) is None:
+            continue
+
+        def make_cosign(state: NetworkState, c: Cut = cut_) -> BallotCosign | None:
+            return _cosign_body(state, me, c)
+        try:
+            entry = await node.append_made("ballot.cosign", make_cosign)
+        except Refused:
+            continue
+        if entry is not None:
+            written.append(entry)
+    return written
+
+
+def credential_status(node: Node, ballot: str, credential: str) -> dict:
+    """Whether a member's public credential is on a list, whose, and whether that list
+    counts: it reached the network by the opening (BL5)."""
+    call_ = call_or_404(node, ballot)
+    for group, lists in sorted(_rules(node).credentials.get(ballot, {}).items()):
+        for held, listed in lists:
+            if credential in listed:
+                arrived = node.state.arrived_before_deadline(
+                    held.author, held.seq, held.ts, call_.body.opens)
+                return {"listed": True, "group": group, "entry": held.id,
+                        "counts": arrived}
+    return {"listed": False, "group": None, "entry": None, "counts": False}
