@@ -506,6 +506,11 @@ class Node:
     async def log(self, author: str, after: int, limit: int) -> list[bytes]:
         return await entries.log_of(self.db, author, after, limit)
 
+    async def logs(self, after: list[tuple[str, int]],
+                   limit: int) -> list[tuple[str, int, bytes]]:
+        """Several authors' entries after a seq each, in the order asked, `limit` in all."""
+        return await entries.logs_after(self.db, after, limit)
+
     async def fork_evidence(self) -> list[bytes]:
         """Both entries of every equivocation: a node that holds neither needs the pair."""
         return await entries.fork_evidence(self.db)
