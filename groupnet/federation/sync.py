@@ -32,8 +32,10 @@ log = logging.getLogger("groupnet.sync")
 PAGE = 2000
 # pages whose signatures are checked while the page before them is stored
 AHEAD = 2
-# requests at once to one peer while pulling several authors' parts
+# requests at once to one peer while pulling several authors' parts one by one
 PER_PEER = 4
+# entries asked for in one request for several authors' parts (SPEC 6.4.1: at most 5000)
+LOGS_LIMIT = 5000
 # entries fetched, over all authors, before they are offered: a bound on memory
 ROUND = 5 * PAGE
 # members a joining node asks for their heads after reading one member's feed
@@ -295,12 +297,16 @@ def sources(node: Replica, bootstrap: list[str]) -> list[tuple[str, str]]:
 
 async def anti_entropy_round(node: Replica, client: PeerClient, bootstrap: list[str],
                              rng: random.Random) -> int:
+    """Reconcile with a random member; nothing while the node is pulling already (joining)."""
+    if node.pulling.locked():
+        return 0
     choices = sources(node, bootstrap)
     if not choices:
         return 0
     peer, url = rng.choice(choices)
     try:
-        return await reconcile(node, client, url)
+        async with node.pulling:
+            return await reconcile(node, client, url)
     except PeerError as error:
         log.info("anti-entropy with %s failed: %s", peer, error)
         return 0

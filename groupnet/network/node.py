@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -118,6 +119,10 @@ class Node:
         self.last_rx = 0
         self.changed = asyncio.Event()
         self.wants_sync = asyncio.Event()
+        # when the tail was last folded (time.monotonic()), by any write or a look
+        self.tail_folded = 0.0
+        # held by a join's catch-up: anti-entropy does not fetch the same entries meanwhile
+        self.pulling = asyncio.Lock()
         self.recent: deque[tuple[int, str, bytes]] = deque(maxlen=RECENT_WINDOW)
         self._lock = asyncio.Lock()
         # batches waiting to be stored together (`_ingest_checked`)
@@ -193,8 +198,16 @@ class Node:
             await self._fold_tail()
 
     async def _fold_tail(self) -> None:
-        """Fold entries committed since we last looked (by us or another process)."""
-        for rx, raw in await entries.since(self.db, self.last_rx):
+        """Fold entries committed since we last looked (by us or another process).
+
+        Every write transaction starts with this, so a node that writes often needs
+        no other look for entries another process (the CLI) wrote (`tail_folded`).
+        """
+        self.tail_folded = time.monotonic()
+        rows = await entries.since(self.db, self.last_rx)
+        if rows:
+            self.changed.set()  # pushers and watchers: there is something new
+        for rx, raw in rows:
             entry = messages.parse(raw)
             self.last_rx = rx
             if isinstance(entry, Rejection):
