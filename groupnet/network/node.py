@@ -124,6 +124,8 @@ class Node:
         # held by a join's catch-up: anti-entropy does not fetch the same entries meanwhile
         self.pulling = asyncio.Lock()
         self.recent: deque[tuple[int, str, bytes]] = deque(maxlen=RECENT_WINDOW)
+        # the same entries parsed, by their bytes: relays bring most entries more than once
+        self._parsed: dict[bytes, Entry] = {}
         self._lock = asyncio.Lock()
         # batches waiting to be stored together (`_ingest_checked`)
         self._queued: list[tuple[CheckedBatch, int, asyncio.Future[list[Result]]]] = []
@@ -191,6 +193,7 @@ class Node:
         self.state = state
         self.last_rx = 0
         self.recent.clear()  # the tail is folded again from rx 1: keep the window dense
+        self._parsed.clear()
         await self._fold_tail()
 
     async def fold_tail(self) -> None:
@@ -323,15 +326,29 @@ class Node:
     def _remember(self, stored: list[Entry]) -> None:
         """Keep just-stored entries in the recent window; one transaction's rx run is dense."""
         first = self.last_rx - len(stored) + 1
+        parsed = self._parsed
         for offset, entry in enumerate(stored):
             self.recent.append((first + offset, entry.author, entry.raw))
+            parsed[entry.raw] = entry
+        while len(parsed) > RECENT_WINDOW:
+            del parsed[next(iter(parsed))]  # the oldest: dicts keep insertion order
+
+    def _parse(self, raw: bytes) -> Entry | Rejection:
+        """`messages.parse`, answered from memory for an entry stored lately.
+
+        Parsing is the biggest cost of taking entries after signatures, and a node
+        is sent most entries again (two broadcast trees, and pulls): the same bytes
+        parse to the same entry, so those are parsed once.
+        """
+        known = self._parsed.get(raw)
+        return known if known is not None else messages.parse(raw)
 
     # -- taking other nodes' entries ---------------------------------------
 
     async def ingest(self, raws: list[bytes], now: int | None = None) -> list[Result]:
         """Check and store a batch of entries; one Result per entry, in order."""
         # parsed once: after signatures, parsing is the biggest cost of taking entries
-        parsed = [messages.parse(raw) for raw in raws]
+        parsed = [self._parse(raw) for raw in raws]
         repeated = await self._all_held(parsed)
         if repeated is not None:
             return repeated
@@ -364,7 +381,7 @@ class Node:
         checked ahead: it is most likely a duplicate, and if it is not, `_decide`
         checks it under the lock.
         """
-        return await self._check_parsed([messages.parse(raw) for raw in raws])
+        return await self._check_parsed([self._parse(raw) for raw in raws])
 
     async def _check_parsed(self, parsed: list[Entry | Rejection]) -> CheckedBatch:
         state = self.state
