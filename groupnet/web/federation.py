@@ -120,8 +120,10 @@ async def logs(request: web.Request) -> web.Response:
 
 async def heads(request: web.Request) -> web.Response:
     node: Node = request.app[NODE]
-    return web.json_response({"network": node.state.net, "heads": node.heads(),
-                              "forks": len(node.state.forks)})
+    # asked every few seconds by every member: encoded by msgspec, not the json module
+    body = msgspec.json.encode({"network": node.state.net, "heads": node.heads(),
+                                "forks": len(node.state.forks)})
+    return web.Response(body=body, content_type="application/json")
 
 
 async def forks(request: web.Request) -> web.Response:
