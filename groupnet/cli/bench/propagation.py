@@ -35,6 +35,8 @@ from ..setup import create_node
 TARGET_P99_SECONDS = 2.0
 FORMING_SYNC_SECONDS = 1.0
 MEASURING_SYNC_SECONDS = 600.0
+# joins at a time: each new node reads the founder's whole feed
+JOINING_AT_ONCE = 8
 
 
 def _free_ports(count: int) -> list[int]:
@@ -52,24 +54,31 @@ def _free_ports(count: int) -> list[int]:
 
 
 async def _form(base: Path, count: int) -> list[Service]:
+    started, cpu = time.perf_counter(), _cpu_seconds()
     ports = _free_ports(count)
-    services: list[Service] = []
-    for i, port in enumerate(ports):
-        directory = base / f"node{i:04d}"
-        await create_node(directory, f"Group {i + 1}", f"http://127.0.0.1:{port}", port=port,
-                          allow_private_peers=True)
-        node = await Node.open(directory)
-        node.config.sync_interval_seconds = FORMING_SYNC_SECONDS
-        service = Service(node)
-        await service.start()
-        services.append(service)
+    # several at a time: making a node is mostly waiting for its database's fsyncs
+    starting = asyncio.Semaphore(16)
+
+    async def start(i: int, port: int) -> Service:
+        async with starting:
+            directory = base / f"node{i:04d}"
+            await create_node(directory, f"Group {i + 1}", f"http://127.0.0.1:{port}",
+                              port=port, allow_private_peers=True)
+            node = await Node.open(directory)
+            node.config.sync_interval_seconds = FORMING_SYNC_SECONDS
+            service = Service(node)
+            await service.start()
+            return service
+
+    services = list(await asyncio.gather(*(start(i, port) for i, port in enumerate(ports))))
+    print(f"{count} nodes created and serving in {time.perf_counter() - started:.1f} s, "
+          f"{_cpu_seconds() - cpu:.1f} s of CPU (part of the formation below)", flush=True)
     founder = services[0]
     await joining.found(founder.node, "Benchmark network",
                         NetworkStandingOrders(witness_interval_seconds=86400))
     for service in services[1:]:
         await joining.admit(founder.node, founder.client, service.node.config.url)
-    # a few joins at a time: each new node reads the founder's whole feed
-    gate = asyncio.Semaphore(8)
+    gate = asyncio.Semaphore(JOINING_AT_ONCE)
 
     async def join(service: Service) -> None:
         async with gate:
@@ -78,11 +87,14 @@ async def _form(base: Path, count: int) -> list[Service]:
     await asyncio.gather(*(join(s) for s in services[1:]))
     for service in services:
         await service.outbox.refresh()
+    print(f"every node joined after {time.perf_counter() - started:.1f} s", flush=True)
     deadline = time.monotonic() + 120
     while not _converged(services):
         if time.monotonic() > deadline:
             raise SystemExit("error: the benchmark network did not converge in 120 s")
         await asyncio.sleep(0.1)
+    print(f"every node had the same state after {time.perf_counter() - started:.1f} s",
+          flush=True)
     for service in services:
         service.node.config.sync_interval_seconds = MEASURING_SYNC_SECONDS
     await asyncio.sleep(FORMING_SYNC_SECONDS * 2)
