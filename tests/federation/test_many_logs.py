@@ -44,10 +44,19 @@ async def publish(service, count: int, label: str) -> None:
         await joining.set_profile(service.node, {"area": f"{label} {i}"})
 
 
+def quiet(service) -> None:
+    """No more witnesses from this node (its first comes a second after it joins)."""
+    for task in service.tasks:
+        if task.get_name() == "witness":
+            task.cancel()
+
+
 @pytest.fixture
 async def busy(cluster):
-    """Three members that each wrote a few entries, all held everywhere."""
+    """Three members that each wrote a few entries, all held everywhere, and quiet."""
     services = await cluster.form(3, QUIET)
+    for service in services:
+        quiet(service)
     for number, service in enumerate(services):
         await publish(service, 3 + number, f"G{number}")
     await cluster.converged()
@@ -183,3 +192,15 @@ async def test_heads_say_how_many_forks_and_a_peer_that_knows_none_is_not_asked(
     await sync.reconcile(c.node, c.client, a.node.config.url)
     assert c.client.sent["forks"] > before
     assert c.node.state.forks == a.node.state.forks
+
+
+async def test_a_member_without_a_url_is_left_off_the_ring_it_would_cut(cluster):
+    a, b, c = await cluster.form(3, QUIET)
+    ghost = await cluster.add("Ghost")
+    await joining.admit(a.node, a.client, ghost.node.config.url)
+    await cluster.stop(ghost)  # admitted, but never joins: it gives no url of its own
+    await cluster.converged()
+    for service in (a, b, c):
+        assert ghost.node.id in service.node.state.members
+        await service.outbox.refresh()
+        assert service.outbox.overlay.ring == sorted(s.node.id for s in (a, b, c))
