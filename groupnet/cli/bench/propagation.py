@@ -35,8 +35,9 @@ from ..setup import create_node
 TARGET_P99_SECONDS = 2.0
 FORMING_SYNC_SECONDS = 1.0
 MEASURING_SYNC_SECONDS = 600.0
-# joins at a time: each new node reads the founder's whole feed
-JOINING_AT_ONCE = 8
+# joins at a time: each new node reads the founder's whole feed; joins that overlap
+# send their entries on in bigger batches (docs/benchmarks.md, "Forming the network")
+JOINING_AT_ONCE = 48
 
 
 def _free_ports(count: int) -> list[int]:
