@@ -69,10 +69,7 @@ class Outbox:
 
     def destinations(self) -> dict[str, str]:
         members = self.node.state.members
-        # the ring holds the members that can be pushed to: one without a url yet would
-        # be a hole that cuts its subtrees off every entry until anti-entropy finds them
-        self.overlay = Overlay([node for node, member in members.items()
-                                if member.url or node == self.node.id])
+        self.overlay = Overlay(list(members))
         chosen = self.overlay.neighbours(self.node.id)
         return {peer: members[peer].url for peer in chosen if members[peer].url}
 
