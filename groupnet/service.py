@@ -7,6 +7,7 @@ import contextlib
 import logging
 import random
 import sqlite3
+import time
 
 from aiohttp import web
 
@@ -124,6 +125,8 @@ class Service:
         """Entries written by another process (the CLI) on this node's database."""
         while True:
             await asyncio.sleep(TAIL_POLL_SECONDS)
+            if time.monotonic() - self.node.tail_folded < TAIL_POLL_SECONDS:
+                continue  # a write folded the tail meanwhile: a busy node looks no more
             before = self.node.last_rx
             latest = await entries.latest_rx(self.node.db)
             if latest > before:

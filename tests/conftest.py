@@ -93,6 +93,10 @@ class FencedClient(PeerClient):
         self._check(base)
         return await super().push(base, raws)
 
+    async def logs(self, base: str, after: list[tuple[str, int]], limit: int):
+        self._check(base)
+        return await super().logs(base, after, limit)
+
 
 class Cluster:
     """Nodes started in this process, each a real HTTP server with its own database."""

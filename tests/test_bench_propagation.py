@@ -14,6 +14,10 @@ def test_the_propagation_benchmark_prints_latency_and_requests_beside_n_log_n():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
+    formed = next(line for line in lines if line.startswith("5 nodes formed a network in"))
+    assert "s of CPU" in formed and "requests (" in formed and "commits" in formed
+    assert "inbox" in formed and "heads" in formed
+    assert any(line.startswith("reference: one node takes its network's") for line in lines)
     assert any(line.strip().startswith("5 nodes: arrival median") for line in lines)
     table = lines[lines.index(next(x for x in lines if x.startswith("nodes  median_ms"))) + 1:]
     rows = [row.split() for row in table if row.strip() and row.split()[0].isdigit()]

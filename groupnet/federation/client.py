@@ -7,6 +7,7 @@ checked on the URL before it is sent and on every address when it is dialled.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -20,6 +21,8 @@ from .replica import Result
 log = logging.getLogger("groupnet.peers")
 
 NDJSON = "application/x-ndjson"
+# a peer that served no POST /fed/v1/logs is asked again after this long (it may upgrade)
+LOGS_ASK_AGAIN_MS = 60 * 60 * 1000
 _results = msgspec.json.Decoder(dict[str, list[Result]])
 
 
@@ -28,6 +31,8 @@ class Heads(msgspec.Struct):
 
     heads: dict[str, tuple[int, str | None]]
     network: str | None = None
+    # how many authors the node knows to have forked; None from a node that does not say
+    forks: int | None = None
 
 
 _heads = msgspec.json.Decoder(Heads)
@@ -39,6 +44,10 @@ class PeerError(Exception):
 
 class PeerNotAllowed(PeerError):
     """The peer address policy stopped the request before it was sent."""
+
+
+class NotServed(PeerError):
+    """The peer does not serve this endpoint (404 or 405): it predates it (SPEC 6.4.1)."""
 
 
 class WellKnown(msgspec.Struct):
@@ -69,8 +78,11 @@ class PeerClient:
             connector=aiohttp.TCPConnector(limit_per_host=4,
                                            resolver=CheckingResolver(self.policy)),
         )
-        # requests sent, for node health and the propagation benchmark
+        # requests sent, for node health and the propagation benchmark, and by endpoint
         self.requests = 0
+        self.sent: Counter[str] = Counter()
+        # peer origin -> when it answered that it serves no POST /fed/v1/logs (SPEC 6.4.1)
+        self.without_logs: dict[str, int] = {}
         # peer origin -> (when, why) for requests the policy stopped, for node health
         self.refused: dict[str, tuple[int, str]] = {}
 
@@ -90,9 +102,15 @@ class PeerClient:
         self.refused[peer] = (now_ms(), reason)
         return PeerNotAllowed(f"{url}: refused by this node's peer address policy: {reason}")
 
+    def _count(self, url: str) -> None:
+        """One more request; counted by endpoint (`log`, `heads`, …) as well."""
+        self.requests += 1
+        path = urlsplit(url).path
+        self.sent[path.split("/")[3] if path.startswith("/fed/v1/") else path] += 1
+
     async def _get(self, url: str, params: dict | None = None) -> aiohttp.ClientResponse:
         self._allowed(url)
-        self.requests += 1
+        self._count(url)
         try:
             response = await self._session.get(url, params=params, allow_redirects=False)
         except PeerRefused as refused:
@@ -116,7 +134,7 @@ class PeerClient:
         body = b"\n".join(raws) + b"\n"
         url = base.rstrip("/") + "/fed/v1/inbox"
         self._allowed(url)
-        self.requests += 1
+        self._count(url)
         try:
             async with self._session.post(
                 url, data=body, headers={"Content-Type": NDJSON}, allow_redirects=False,
@@ -158,11 +176,61 @@ class PeerClient:
         )
         return lines
 
+    async def logs(self, base: str, after: list[tuple[str, int]],
+                   limit: int) -> tuple[list[bytes], tuple[str, int] | None]:
+        """Several authors' entries after a seq each, `limit` in all (SPEC 6.4.1).
+
+        Returns the lines and, when the answer was cut at `limit`, where to go on:
+        the author and seq of its last entry (`Groupnet-Logs-Next`).
+        """
+        url = base.rstrip("/") + "/fed/v1/logs"
+        self._allowed(url)
+        self._count(url)
+        body = msgspec.json.encode({"after": dict(after), "limit": limit})
+        try:
+            async with self._session.post(
+                url, data=body, headers={"Content-Type": "application/json"},
+                allow_redirects=False,
+            ) as response:
+                payload = await response.read()
+                if response.status in (404, 405):
+                    raise NotServed(f"{base}: HTTP {response.status}: no POST /fed/v1/logs")
+                if response.status != 200:
+                    raise PeerError(f"{base}: HTTP {response.status}: {payload[:200]!r}")
+                following = response.headers.get("Groupnet-Logs-Next")
+        except PeerRefused as refused:
+            raise self._refusal(url, str(refused)) from None
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise PeerError(f"{base}: {error or type(error).__name__}") from None
+        lines = [line for line in payload.split(b"\n") if line]
+        if following is None:
+            return lines, None
+        author, _, seq = following.partition(" ")
+        number = whole_number(seq, 0, 2**53)
+        if number is None or not author or not lines:
+            raise PeerError(f"{base}: unusable Groupnet-Logs-Next {following[:120]!r} (SPEC "
+                            "6.4.1: an author and a seq)")
+        return lines, (author, number)
+
+    def serves_logs(self, base: str) -> bool:
+        """Whether to ask `base` for several logs at once: unless it said no, lately."""
+        since = self.without_logs.get(origin(base))
+        return since is None or now_ms() - since > LOGS_ASK_AGAIN_MS
+
+    def note_without_logs(self, base: str) -> None:
+        """`base` serves no POST /fed/v1/logs: read its logs one by one for a while."""
+        log.info("%s serves no POST /fed/v1/logs; reading its logs one by one", base)
+        self.without_logs[origin(base)] = now_ms()
+
     async def heads(self, base: str) -> dict[str, tuple[int, str | None]]:
         """Each author's [seq, id] at `base` (SPEC 6.5)."""
+        return (await self.heads_and_forks(base)).heads
+
+    async def heads_and_forks(self, base: str) -> Heads:
+        """The heads at `base`, and how many forked authors it knows, if it says (SPEC 6.5)."""
         response = await self._get(base.rstrip("/") + "/fed/v1/heads")
         try:
-            return _heads.decode(await response.read()).heads
+            return _heads.decode(await response.read())
         except (aiohttp.ClientError, TimeoutError) as error:
             raise PeerError(f"{base}: {error}") from None
         except msgspec.DecodeError as error:

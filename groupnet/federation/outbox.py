@@ -29,7 +29,9 @@ BATCH = 500
 # Well under the default request body limit (8 MiB), so a batch of large
 # entries is never refused whole with 413 and retried unchanged for ever.
 BATCH_BYTES = 4 * 1024 * 1024
-FLUSH_SECONDS = 2.0
+# How often moved push cursors are written. Only a restart reads them: it re-sends
+# at most this long's entries, which peers answer as duplicates with one read.
+FLUSH_SECONDS = 10.0
 BACKOFF_BASE_MS = 500
 BACKOFF_CAP_MS = 5 * 60 * 1000
 
@@ -137,7 +139,8 @@ class Outbox:
         rows = await peers.outbox_rows(self.node.db)
         return {
             peer: {
-                "pending": max(0, self.node.last_rx - cur),
+                # a running pusher's position is ahead of the one last written
+                "pending": max(0, self.node.last_rx - self.positions.get(peer, cur)),
                 "failures": failures,
                 "next_attempt": next_attempt,
                 "last_error": error,

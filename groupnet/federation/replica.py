@@ -9,6 +9,7 @@ ahead (`CheckedBatch`) are defined here, where both sides can name them.
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
@@ -67,6 +68,8 @@ class Replica(Protocol):
     state: NetworkState
     # the rx of the latest entry the node has folded
     last_rx: int
+    # held while the node pulls on purpose (joining): anti-entropy then waits its turn
+    pulling: asyncio.Lock
 
     def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
         """One write transaction, in turn with every other writer of the node."""

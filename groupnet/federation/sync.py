@@ -24,7 +24,7 @@ from collections import deque
 
 from ..store import peers
 from ..wire.messages import Entry
-from .client import PeerClient, PeerError
+from .client import NotServed, PeerClient, PeerError
 from .replica import RETRY_LATER, CheckedBatch, Replica
 
 log = logging.getLogger("groupnet.sync")
@@ -32,8 +32,10 @@ log = logging.getLogger("groupnet.sync")
 PAGE = 2000
 # pages whose signatures are checked while the page before them is stored
 AHEAD = 2
-# requests at once to one peer while pulling several authors' parts
+# requests at once to one peer while pulling several authors' parts one by one
 PER_PEER = 4
+# entries asked for in one request for several authors' parts (SPEC 6.4.1: at most 5000)
+LOGS_LIMIT = 5000
 # entries fetched, over all authors, before they are offered: a bound on memory
 ROUND = 5 * PAGE
 # members a joining node asks for their heads after reading one member's feed
@@ -147,24 +149,60 @@ def _plan(node: Replica, heads: dict[str, dict[str, tuple[int, str]]],
 
 async def _fetch_all(client: PeerClient,
                      plan: dict[str, list[Wanted]]) -> tuple[list[bytes], list[str]]:
-    """Every planned part, `PER_PEER` requests at a time to each url; and the urls that failed."""
+    """Every planned part, from all urls at once; and the urls that failed."""
     async def from_url(url: str, wanted: list[Wanted]) -> list[bytes] | None:
-        gate = asyncio.Semaphore(PER_PEER)
-
-        async def one(author: str, after: int, count: int) -> list[bytes]:
-            async with gate:
-                return await client.log(url, author, after, count)
-
         try:
-            parts = await asyncio.gather(*(one(*part) for part in wanted))
+            if client.serves_logs(url):
+                try:
+                    return await _fetch_together(client, url, wanted)
+                except NotServed:
+                    client.note_without_logs(url)
+            return await _fetch_each(client, url, wanted)
         except PeerError as error:
             log.info("pulling from %s failed: %s", url, error)
             return None
-        return [line for part in parts for line in part]
 
     answers = await asyncio.gather(*(from_url(url, wanted) for url, wanted in plan.items()))
     fetched = [line for lines in answers if lines is not None for line in lines]
     return fetched, [url for url, lines in zip(plan, answers, strict=True) if lines is None]
+
+
+async def _fetch_together(client: PeerClient, url: str, wanted: list[Wanted]) -> list[bytes]:
+    """All the parts from one url in as few requests as its answers allow (SPEC 6.4.1).
+
+    Each answer holds up to `LOGS_LIMIT` entries; one cut short says where it
+    stopped, and the next request asks from there on. As many entries in all as
+    the plan counted: an author the url holds more of (it moved on since its
+    heads were read) may leave later authors to the next round.
+    """
+    budget = sum(count for _, _, count in wanted)
+    left = [(author, after) for author, after, _ in wanted]
+    lines: list[bytes] = []
+    while left and budget > 0:
+        got, following = await client.logs(url, left, min(budget, LOGS_LIMIT))
+        lines.extend(got)
+        budget -= len(got)
+        if following is None:
+            break
+        author, seq = following
+        at = next((i for i, (name, _) in enumerate(left) if name == author), None)
+        if at is None:
+            raise PeerError(f"{url}: Groupnet-Logs-Next names {author[:60]!r}, which was not "
+                            "asked for (SPEC 6.4.1)")
+        left = [(author, seq), *left[at + 1:]]
+    return lines
+
+
+async def _fetch_each(client: PeerClient, url: str, wanted: list[Wanted]) -> list[bytes]:
+    """One request per author's part (SPEC 6.4), `PER_PEER` at a time."""
+    gate = asyncio.Semaphore(PER_PEER)
+
+    async def one(author: str, after: int, count: int) -> list[bytes]:
+        async with gate:
+            return await client.log(url, author, after, count)
+
+    parts = await asyncio.gather(*(one(*part) for part in wanted))
+    return [line for part in parts for line in part]
 
 
 async def offer(node: Replica, lines: list[bytes]) -> int:
@@ -202,8 +240,15 @@ async def offer(node: Replica, lines: list[bytes]) -> int:
 
 
 async def reconcile(node: Replica, client: PeerClient, url: str) -> int:
-    """Compare heads with the node at `url` and fetch every author's missing entries."""
-    new = await pull(node, client, {url: await client.heads(url)})
+    """Compare heads with the node at `url` and fetch every author's missing entries.
+
+    Its fork evidence is fetched too, unless its heads say it knows of no fork
+    (a node that does not say is asked each time).
+    """
+    answer = await client.heads_and_forks(url)
+    new = await pull(node, client, {url: answer.heads})
+    if answer.forks == 0:
+        return new
     for raw in await client.forks(url):
         results = await node.ingest([raw])
         new += sum(1 for r in results if r.status == "fork")
@@ -252,12 +297,16 @@ def sources(node: Replica, bootstrap: list[str]) -> list[tuple[str, str]]:
 
 async def anti_entropy_round(node: Replica, client: PeerClient, bootstrap: list[str],
                              rng: random.Random) -> int:
+    """Reconcile with a random member; nothing while the node is pulling already (joining)."""
+    if node.pulling.locked():
+        return 0
     choices = sources(node, bootstrap)
     if not choices:
         return 0
     peer, url = rng.choice(choices)
     try:
-        return await reconcile(node, client, url)
+        async with node.pulling:
+            return await reconcile(node, client, url)
     except PeerError as error:
         log.info("anti-entropy with %s failed: %s", peer, error)
         return 0

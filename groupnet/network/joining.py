@@ -96,11 +96,13 @@ async def join(node: Node, client: PeerClient, url: str) -> int:
         )
     async with node.transaction() as db:
         await peers.add_bootstrap(db, url)
-    try:
-        fetched = await catch_up(node, client, url, info.node)
-    except PeerError as error:
-        raise _unreachable(url, error, "catching up from") from None
-    fetched += await top_up(node, client, skip=url)
+    # anti-entropy, which would fetch the same entries from the same member, waits
+    async with node.pulling:
+        try:
+            fetched = await catch_up(node, client, url, info.node)
+        except PeerError as error:
+            raise _unreachable(url, error, "catching up from") from None
+        fetched += await top_up(node, client, skip=url)
     await declare_url(node)
     return fetched
 

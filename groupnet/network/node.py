@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -118,7 +119,13 @@ class Node:
         self.last_rx = 0
         self.changed = asyncio.Event()
         self.wants_sync = asyncio.Event()
+        # when the tail was last folded (time.monotonic()), by any write or a look
+        self.tail_folded = 0.0
+        # held by a join's catch-up: anti-entropy does not fetch the same entries meanwhile
+        self.pulling = asyncio.Lock()
         self.recent: deque[tuple[int, str, bytes]] = deque(maxlen=RECENT_WINDOW)
+        # the same entries parsed, by their bytes: relays bring most entries more than once
+        self._parsed: dict[bytes, Entry] = {}
         self._lock = asyncio.Lock()
         # batches waiting to be stored together (`_ingest_checked`)
         self._queued: list[tuple[CheckedBatch, int, asyncio.Future[list[Result]]]] = []
@@ -186,6 +193,7 @@ class Node:
         self.state = state
         self.last_rx = 0
         self.recent.clear()  # the tail is folded again from rx 1: keep the window dense
+        self._parsed.clear()
         await self._fold_tail()
 
     async def fold_tail(self) -> None:
@@ -193,8 +201,16 @@ class Node:
             await self._fold_tail()
 
     async def _fold_tail(self) -> None:
-        """Fold entries committed since we last looked (by us or another process)."""
-        for rx, raw in await entries.since(self.db, self.last_rx):
+        """Fold entries committed since we last looked (by us or another process).
+
+        Every write transaction starts with this, so a node that writes often needs
+        no other look for entries another process (the CLI) wrote (`tail_folded`).
+        """
+        self.tail_folded = time.monotonic()
+        rows = await entries.since(self.db, self.last_rx)
+        if rows:
+            self.changed.set()  # pushers and watchers: there is something new
+        for rx, raw in rows:
             entry = messages.parse(raw)
             self.last_rx = rx
             if isinstance(entry, Rejection):
@@ -310,15 +326,29 @@ class Node:
     def _remember(self, stored: list[Entry]) -> None:
         """Keep just-stored entries in the recent window; one transaction's rx run is dense."""
         first = self.last_rx - len(stored) + 1
+        parsed = self._parsed
         for offset, entry in enumerate(stored):
             self.recent.append((first + offset, entry.author, entry.raw))
+            parsed[entry.raw] = entry
+        while len(parsed) > RECENT_WINDOW:
+            del parsed[next(iter(parsed))]  # the oldest: dicts keep insertion order
+
+    def _parse(self, raw: bytes) -> Entry | Rejection:
+        """`messages.parse`, answered from memory for an entry stored lately.
+
+        Parsing is the biggest cost of taking entries after signatures, and a node
+        is sent most entries again (two broadcast trees, and pulls): the same bytes
+        parse to the same entry, so those are parsed once.
+        """
+        known = self._parsed.get(raw)
+        return known if known is not None else messages.parse(raw)
 
     # -- taking other nodes' entries ---------------------------------------
 
     async def ingest(self, raws: list[bytes], now: int | None = None) -> list[Result]:
         """Check and store a batch of entries; one Result per entry, in order."""
         # parsed once: after signatures, parsing is the biggest cost of taking entries
-        parsed = [messages.parse(raw) for raw in raws]
+        parsed = [self._parse(raw) for raw in raws]
         repeated = await self._all_held(parsed)
         if repeated is not None:
             return repeated
@@ -351,7 +381,7 @@ class Node:
         checked ahead: it is most likely a duplicate, and if it is not, `_decide`
         checks it under the lock.
         """
-        return await self._check_parsed([messages.parse(raw) for raw in raws])
+        return await self._check_parsed([self._parse(raw) for raw in raws])
 
     async def _check_parsed(self, parsed: list[Entry | Rejection]) -> CheckedBatch:
         state = self.state
@@ -505,6 +535,11 @@ class Node:
 
     async def log(self, author: str, after: int, limit: int) -> list[bytes]:
         return await entries.log_of(self.db, author, after, limit)
+
+    async def logs(self, after: list[tuple[str, int]],
+                   limit: int) -> list[tuple[str, int, bytes]]:
+        """Several authors' entries after a seq each, in the order asked, `limit` in all."""
+        return await entries.logs_after(self.db, after, limit)
 
     async def fork_evidence(self) -> list[bytes]:
         """Both entries of every equivocation: a node that holds neither needs the pair."""

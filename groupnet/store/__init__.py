@@ -118,6 +118,9 @@ class Database(aiosqlite.Connection):
     memory: queries that may match many rows page with LIMIT.
     """
 
+    # transactions committed on this connection, for `groupnet bench propagation`
+    commits = 0
+
     @contextmanager
     async def execute(self, sql: str,
                       parameters: Iterable[Any] | None = None) -> aiosqlite.Cursor:
@@ -144,6 +147,8 @@ async def begin(db: aiosqlite.Connection) -> None:
 
 async def commit(db: aiosqlite.Connection) -> None:
     await db.execute("COMMIT")
+    if isinstance(db, Database):
+        db.commits += 1
 
 
 async def rollback(db: aiosqlite.Connection) -> None:

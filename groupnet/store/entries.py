@@ -125,6 +125,36 @@ async def log_of(db: aiosqlite.Connection, author: str, after: int, limit: int) 
         return [raw for (raw,) in await cursor.fetchall()]
 
 
+# Authors read per statement by `logs_after`: one SELECT each, under SQLite's limit on
+# the terms of a compound SELECT (500) and on parameters.
+LOGS_CHUNK = 100
+
+
+async def logs_after(db: aiosqlite.Connection, after: Sequence[tuple[str, int]],
+                     limit: int) -> list[tuple[str, int, bytes]]:
+    """(author, seq, raw) of each author's entries after its seq, authors in the order given.
+
+    At most `limit` in all: the authors before the one where the limit falls are
+    whole, those after it are not read. Each author's part is one index range
+    (UNIQUE (author, seq)), and no statement reads past what is left of `limit`.
+    """
+    rows: list[tuple[str, int, bytes]] = []
+    for start in range(0, len(after), LOGS_CHUNK):
+        left = limit - len(rows)
+        if left <= 0:
+            break
+        chunk = after[start:start + LOGS_CHUNK]
+        # UNION ALL yields its terms in the order written, and the outer LIMIT ends it
+        part = ("SELECT * FROM (SELECT author, seq, raw FROM entries "
+                "WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?)")
+        async with db.execute(
+            " UNION ALL ".join([part] * len(chunk)) + " LIMIT ?",
+            [*(value for author, seq in chunk for value in (author, seq, left)), left],
+        ) as cursor:
+            rows.extend(await cursor.fetchall())
+    return rows
+
+
 async def fork_evidence(db: aiosqlite.Connection) -> list[bytes]:
     """Both entries of every equivocation, by author, seq and id."""
     async with db.execute(

@@ -6,6 +6,8 @@ node (or anyone) may read logs, and the inbox accepts only what verifies.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from aiohttp import web
 
@@ -16,6 +18,21 @@ from .keys import NODE
 
 MAX_BATCH = 1000
 MAX_READ = 5000
+# authors one `POST /fed/v1/logs` may ask for (SPEC 6.4.1)
+MAX_LOGS = 5000
+
+Seq = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
+Author = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+
+class LogsAsked(msgspec.Struct):
+    """The body of `POST /fed/v1/logs` (SPEC 6.4.1)."""
+
+    after: dict[Author, Seq]
+    limit: Annotated[int, msgspec.Meta(ge=0, le=MAX_READ)] = 1000
+
+
+_logs_asked = msgspec.json.Decoder(LogsAsked)
 
 
 def _int_param(request: web.Request, name: str, default: int, top: int) -> int:
@@ -81,9 +98,32 @@ async def author_log(request: web.Request) -> web.Response:
     return _ndjson(await node.log(request.match_info["author"], after, limit))
 
 
+async def logs(request: web.Request) -> web.Response:
+    node: Node = request.app[NODE]
+    try:
+        asked = _logs_asked.decode(await request.read())
+    except msgspec.DecodeError as error:
+        raise refuse("bad_request", "SPEC 6.4.1: the body is a JSON object with `after` (each "
+                     "author's seq, 0 … 2^53) and `limit` (0 … "
+                     f"{MAX_READ}): {error}", 400) from None
+    if len(asked.after) > MAX_LOGS:
+        raise refuse("too_many_logs", f"SPEC 6.4.1: one request asks for at most {MAX_LOGS} "
+                     f"authors' logs; this one asks for {len(asked.after)}", 413)
+    limit = asked.limit or 1
+    rows = await node.logs(list(asked.after.items()), limit)
+    headers = None
+    if len(rows) == limit:
+        author, seq, _ = rows[-1]
+        headers = {"Groupnet-Logs-Next": f"{author} {seq}"}
+    return _ndjson([raw for _, _, raw in rows], headers)
+
+
 async def heads(request: web.Request) -> web.Response:
     node: Node = request.app[NODE]
-    return web.json_response({"network": node.state.net, "heads": node.heads()})
+    # asked every few seconds by every member: encoded by msgspec, not the json module
+    body = msgspec.json.encode({"network": node.state.net, "heads": node.heads(),
+                                "forks": len(node.state.forks)})
+    return web.Response(body=body, content_type="application/json")
 
 
 async def forks(request: web.Request) -> web.Response:
@@ -97,6 +137,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/fed/v1/inbox", inbox),
         web.get("/fed/v1/feed", feed),
         web.get("/fed/v1/log/{author}", author_log),
+        web.post("/fed/v1/logs", logs),
         web.get("/fed/v1/heads", heads),
         web.get("/fed/v1/forks", forks),
     ]

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
+import resource
 import shutil
 import statistics
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from ...federation.overlay import fanout
@@ -32,6 +35,9 @@ from ..setup import create_node
 TARGET_P99_SECONDS = 2.0
 FORMING_SYNC_SECONDS = 1.0
 MEASURING_SYNC_SECONDS = 600.0
+# joins at a time: each new node reads the founder's whole feed; joins that overlap
+# send their entries on in bigger batches (docs/benchmarks.md, "Forming the network")
+JOINING_AT_ONCE = 48
 
 
 def _free_ports(count: int) -> list[int]:
@@ -49,24 +55,31 @@ def _free_ports(count: int) -> list[int]:
 
 
 async def _form(base: Path, count: int) -> list[Service]:
+    started, cpu = time.perf_counter(), _cpu_seconds()
     ports = _free_ports(count)
-    services: list[Service] = []
-    for i, port in enumerate(ports):
-        directory = base / f"node{i:04d}"
-        await create_node(directory, f"Group {i + 1}", f"http://127.0.0.1:{port}", port=port,
-                          allow_private_peers=True)
-        node = await Node.open(directory)
-        node.config.sync_interval_seconds = FORMING_SYNC_SECONDS
-        service = Service(node)
-        await service.start()
-        services.append(service)
+    # several at a time: making a node is mostly waiting for its database's fsyncs
+    starting = asyncio.Semaphore(16)
+
+    async def start(i: int, port: int) -> Service:
+        async with starting:
+            directory = base / f"node{i:04d}"
+            await create_node(directory, f"Group {i + 1}", f"http://127.0.0.1:{port}",
+                              port=port, allow_private_peers=True)
+            node = await Node.open(directory)
+            node.config.sync_interval_seconds = FORMING_SYNC_SECONDS
+            service = Service(node)
+            await service.start()
+            return service
+
+    services = list(await asyncio.gather(*(start(i, port) for i, port in enumerate(ports))))
+    print(f"{count} nodes created and serving in {time.perf_counter() - started:.1f} s, "
+          f"{_cpu_seconds() - cpu:.1f} s of CPU (part of the formation below)", flush=True)
     founder = services[0]
     await joining.found(founder.node, "Benchmark network",
                         NetworkStandingOrders(witness_interval_seconds=86400))
     for service in services[1:]:
         await joining.admit(founder.node, founder.client, service.node.config.url)
-    # a few joins at a time: each new node reads the founder's whole feed
-    gate = asyncio.Semaphore(8)
+    gate = asyncio.Semaphore(JOINING_AT_ONCE)
 
     async def join(service: Service) -> None:
         async with gate:
@@ -75,15 +88,77 @@ async def _form(base: Path, count: int) -> list[Service]:
     await asyncio.gather(*(join(s) for s in services[1:]))
     for service in services:
         await service.outbox.refresh()
+    print(f"every node joined after {time.perf_counter() - started:.1f} s", flush=True)
     deadline = time.monotonic() + 120
-    while len({s.node.state.state_hash() for s in services}) > 1:
+    while not _converged(services):
         if time.monotonic() > deadline:
             raise SystemExit("error: the benchmark network did not converge in 120 s")
         await asyncio.sleep(0.1)
+    print(f"every node had the same state after {time.perf_counter() - started:.1f} s",
+          flush=True)
     for service in services:
         service.node.config.sync_interval_seconds = MEASURING_SYNC_SECONDS
     await asyncio.sleep(FORMING_SYNC_SECONDS * 2)
     return services
+
+
+def _converged(services: list[Service]) -> bool:
+    """Every node has the same state hash; hashed only once all hold as many entries."""
+    if len({s.node.last_rx for s in services}) > 1:
+        return False
+    return len({s.node.state.state_hash() for s in services}) == 1
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its live children (the signature checkers)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    total = usage.ru_utime + usage.ru_stime
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()
+    except OSError:
+        return total
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def _formation_cost(services: list[Service]) -> str:
+    """Requests (by endpoint), commits and entries stored that forming the network took."""
+    sent: Counter[str] = Counter()
+    for service in services:
+        sent.update(service.client.sent)
+    commits = sum(getattr(s.node.db, "commits", 0) for s in services)
+    stored = sum(s.node.last_rx for s in services)
+    kinds = ", ".join(f"{kind} {number}" for kind, number in sent.most_common())
+    return (f"{sum(sent.values())} requests ({kinds}); {commits} commits; "
+            f"{stored} entries stored")
+
+
+async def _essential_work(base: Path, founder: Service) -> tuple[int, float, float]:
+    """How long one fresh node takes to take the network's whole log in one batch.
+
+    Forming the network delivers about this log to every node: this times the same
+    number of entries arriving at once (parse, signatures, rules, one commit) —
+    the least the formation could cost per node. Returns (entries, wall, CPU seconds).
+    """
+    raws = [raw for _, raw in await founder.node.feed(0, 1_000_000)]
+    directory = base / "reference"
+    await create_node(directory, "Reference", "http://127.0.0.1:9", port=9)
+    node = await Node.open(directory)
+    try:
+        cpu, wall = _cpu_seconds(), time.perf_counter()
+        results = await node.ingest(raws)
+        wall, cpu = time.perf_counter() - wall, _cpu_seconds() - cpu
+    finally:
+        await node.close()
+    if any(r.status != "accepted" for r in results):
+        raise SystemExit("error: the reference node refused part of the network's log")
+    return len(raws), wall, cpu
 
 
 async def _trial(services: list[Service], sharer: Service, number: int) -> tuple[list[float],
@@ -120,10 +195,17 @@ async def bench_propagation(sizes: list[int], trials: int) -> int:
         base = Path(tempfile.mkdtemp(prefix=f"groupnet-bench-prop-{count}-"))
         services: list[Service] = []
         try:
-            formed = time.perf_counter()
+            formed, cpu = time.perf_counter(), _cpu_seconds()
             services = await _form(base, count)
-            print(f"{count} nodes formed a network in {time.perf_counter() - formed:.1f} s "
-                  f"(fan-out {fanout(count)} per node)", flush=True)
+            formed, cpu = time.perf_counter() - formed, _cpu_seconds() - cpu
+            print(f"{count} nodes formed a network in {formed:.1f} s, {cpu:.1f} s of CPU "
+                  f"(fan-out {fanout(count)} per node): {_formation_cost(services)}",
+                  flush=True)
+            logged, wall, work = await _essential_work(base, services[0])
+            print(f"reference: one node takes its network's {logged} entries in one batch in "
+                  f"{wall * 1000:.0f} ms ({work * 1000:.0f} ms CPU); the {count - 1} others "
+                  f"together: {wall * (count - 1):.1f} s ({work * (count - 1):.1f} s CPU)",
+                  flush=True)
             arrivals: list[float] = []
             lasts: list[float] = []
             requests: list[int] = []

@@ -47,11 +47,15 @@ class Witnesses:
         acks = self._acks.setdefault(entry.author, {})
         self._witness_ts[entry.author] = entry.ts
         self._first_ts.setdefault(entry.author, entry.ts)
+        ts = entry.ts
+        # every node folds every witness, each naming about every author: kept lean
         for head in body.heads:
-            seqs, times = acks.setdefault(head.author, ([], []))
-            if not seqs or head.seq > seqs[-1]:
-                seqs.append(head.seq)
-                times.append(entry.ts)
+            known = acks.get(head.author)
+            if known is None:
+                acks[head.author] = ([head.seq], [ts])
+            elif head.seq > known[0][-1]:
+                known[0].append(head.seq)
+                known[1].append(ts)
 
     def summary(self, state: NetworkState) -> dict[str, object]:
         return {}
