@@ -12,6 +12,7 @@ in; a serious or critical violation fails the test (`Accessibility`).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import re
@@ -151,6 +152,9 @@ class Accessibility:
         self.pending: list[asyncio.Future] = []
         self._auditor = None
         self._document: tuple[str, bytes] | None = None
+        # (url, document) already audited: the same bytes at the same address get the
+        # same verdict, so a page loaded again unchanged is not audited twice
+        self._seen: set[tuple[str, bytes]] = set()
         # pages of several contexts may navigate at once; the auditor shows one at a time
         self._one_at_a_time = asyncio.Lock()
 
@@ -206,6 +210,11 @@ class Accessibility:
             await self._audit(url, body)
 
     async def _audit(self, url: str, body: bytes) -> None:
+        seen = (url, hashlib.sha256(body).digest())
+        if seen in self._seen:
+            self.audited.append(url)
+            return
+        self._seen.add(seen)
         if self._auditor is None:
             context = await self.chromium.new_context(viewport=DESKTOP)
             await context.add_init_script(script=self.source)
