@@ -246,14 +246,21 @@ class Ballots:
                 "not_trustee", "BL4: only the ballot's trustees write its key generation")
         return call.body.trustees.index(author) + 1
 
-    def _check_trustee_key(self, state: NetworkState, entry: Entry) -> Rejection | None:
-        body: BallotTrusteeKey = entry.body  # type: ignore[assignment]
-        call = self._call_of(state, body.ballot)
+    def _trustee_call(self, state: NetworkState, ballot: EntryRef,
+                      author: str) -> tuple[Call, int] | Rejection:
+        """The ballot a trustee's entry names, and the author's number among its trustees."""
+        call = self._call_of(state, ballot)
         if isinstance(call, Rejection):
             return call
-        j = self._trustee(call, entry.author)
-        if isinstance(j, Rejection):
-            return j
+        number = self._trustee(call, author)
+        return number if isinstance(number, Rejection) else (call, number)
+
+    def _check_trustee_key(self, state: NetworkState, entry: Entry) -> Rejection | None:
+        body: BallotTrusteeKey = entry.body  # type: ignore[assignment]
+        found = self._trustee_call(state, body.ballot, entry.author)
+        if isinstance(found, Rejection):
+            return found
+        call, j = found
         if j in self.keys.get(call.id, {}):
             return Rejection("already_published", "BL4: a trustee publishes its key once")
         if entry.ts > call.body.keys_by:
@@ -277,12 +284,10 @@ class Ballots:
 
     def _check_deal(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: BallotDeal = entry.body  # type: ignore[assignment]
-        call = self._call_of(state, body.ballot)
-        if isinstance(call, Rejection):
-            return call
-        i = self._trustee(call, entry.author)
-        if isinstance(i, Rejection):
-            return i
+        found = self._trustee_call(state, body.ballot, entry.author)
+        if isinstance(found, Rejection):
+            return found
+        call, i = found
         if any(d[0] == call.id and d[1] == i for d in self.deals.values()):
             return Rejection("already_published", "BL4: a trustee deals once")
         if entry.ts > call.body.deals_by:
@@ -366,12 +371,10 @@ class Ballots:
 
     def _check_extract(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: BallotExtract = entry.body  # type: ignore[assignment]
-        call = self._call_of(state, body.ballot)
-        if isinstance(call, Rejection):
-            return call
-        i = self._trustee(call, entry.author)
-        if isinstance(i, Rejection):
-            return i
+        found = self._trustee_call(state, body.ballot, entry.author)
+        if isinstance(found, Rejection):
+            return found
+        call, i = found
         if i in self.extracts.get(call.id, {}):
             return Rejection("already_published", "BL4: a trustee extracts once")
         if not any(d[0] == call.id and d[1] == i for d in self.deals.values()):
