@@ -70,7 +70,8 @@ class Rank(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """One of our delegates ranks the candidates (nomination ids), first preference first."""
 
     delegate: Pseudonym
-    ranking: Annotated[list[str], msgspec.Meta(min_length=1, max_length=200)]
+    ranking: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=64)]],
+                       msgspec.Meta(min_length=1, max_length=200)]
 
 
 def _ref(state: NetworkState, group: str, entry: str) -> EntryRef:

@@ -72,7 +72,7 @@ async def post_election_cut(request: web.Request) -> web.Response:
 
 
 QUESTION = "/api/v1/floor/{open}"
-ELECTION = "/api/v1/elections/{election}"
+ELECTION = "/api/v1/conferences/{id}/elections/{election}"
 MEMBER = ("member",)
 OFFICER = ("officer",)
 WRITTEN = (201,)
