@@ -26,6 +26,7 @@ from groupnet.wire.messages import (
     RegisterCommitment,
     Seat,
 )
+from tests.business.test_docs_and_cli import cli
 from tests.conftest import FAST_ORDERS, Cluster
 from tests.federation.test_conference import SEATS, everywhere, tick
 from tests.federation.test_floor import Floor_
@@ -59,18 +60,18 @@ async def form(cluster: Cluster, count: int) -> list[Service]:
 
 
 async def test_five_nodes_elect_a_seven_seat_committee_and_agree_on_its_seats(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
     cluster = Cluster(tmp_path)
     http = aiohttp.ClientSession()
     try:
-        await election_of_five(cluster, Floor_(cluster, http))
+        await election_of_five(cluster, Floor_(cluster, http), capsys)
     finally:
         await http.close()
         await cluster.close()
 
 
-async def election_of_five(cluster: Cluster, api: Floor_) -> None:
+async def election_of_five(cluster: Cluster, api: Floor_, capsys) -> None:
     services = await form(cluster, 5)
     nodes = [s.node for s in services]
     for node, members in zip(nodes, MEMBERS, strict=True):
@@ -94,6 +95,11 @@ async def election_of_five(cluster: Cluster, api: Floor_) -> None:
         "body": COMMITTEE, "holder": "m1", "name": "M1"}) == "duplicate_nomination"
     assert await api.refused(services[0], nominations, {
         "body": "arrangements-committee", "holder": "x", "name": "X"}) == "not_elected"
+    # the command line takes the same step, and gets the same refusal
+    code, _, err = await cli(capsys, "conference", "nominate", str(nodes[1].directory),
+                             conference[:10], "--body", COMMITTEE, "--holder", "m2",
+                             "--name", "M2")
+    assert code == 2 and err.startswith("error: duplicate_nomination: N2:")
     for i, (node, count) in enumerate(zip(nodes, DELEGATES, strict=True)):
         await node.append("delegate.credential", DelegateCredential(
             conference, "election 1", [DelegateSeat(f"g{i + 1}-{d}", f"Delegate {d}")
@@ -166,3 +172,16 @@ async def election_of_five(cluster: Cluster, api: Floor_) -> None:
         services[3], "GET", f"/api/v1/conferences/{conference}/elections/{election}")
     assert status == 200 and shown["status"] == "elected"
     assert len(shown["elected"]) == 7 and shown["count"]["stages"]
+
+    # the command line shows the count, stage by stage, and the committee's new seats
+    code, out, _ = await cli(capsys, "conference", "floor", "show", str(nodes[2].directory),
+                             conference[:10])
+    assert code == 0 and "election of 7 to national-committee by hands" in out
+    assert "stage 1 (first)" in out and "elected: " in out
+    code, out, _ = await cli(capsys, "body", "show", str(nodes[2].directory), COMMITTEE)
+    assert code == 0 and "the interim members sit until it does" in out  # until the close
+    await tick(services[0], 2)  # past the conference's close: the elected take their seats
+    await cluster.converged()
+    code, out, _ = await cli(capsys, "body", "show", str(nodes[2].directory), COMMITTEE)
+    assert code == 0 and "elected by the conference" in out
+    assert sum(1 for line in out.splitlines() if line.startswith("  w")) == 4
