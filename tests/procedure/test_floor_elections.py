@@ -365,3 +365,20 @@ def test_every_arrival_order_gives_the_same_verdicts_seats_and_state_hash():
         assert elections_of(state, net.call.id)[0].id == election.id
     assert hashes == {net.state.state_hash()}
     assert seats == {msgspec.json.encode(expected)}
+
+
+def test_after_the_elected_term_the_body_keeps_only_its_caretaker_powers():
+    net = Election_()
+    net.held()
+    member = net.state.seating(COMMITTEE, CLOSES).seats[0]
+    group = next(g for g in net.groups if g.id == member.group)
+    at = CLOSES + 731 * DAY_MS  # the term is 730 days from the conference's close
+    meeting = net.must(group.write("body.meeting", messages.BodyMeeting(
+        COMMITTEE, "Late meeting", at + 8 * DAY_MS, at + 8 * DAY_MS + HOUR,
+        [messages.BodyItem("statement", "Still here.", "", [], None, ""),
+         messages.BodyItem("call-conference", "", "", [], at + 80 * DAY_MS, "")]), at=at))
+    net.later(at + 9 * DAY_MS)
+    statement = net.state.rules(Bodies).decision(net.state, meeting.id, 0)
+    assert statement.status == "void" and statement.reason.startswith("B3:")
+    caretaker = net.state.rules(Bodies).decision(net.state, meeting.id, 1)
+    assert caretaker.status != "void"
