@@ -150,6 +150,11 @@ class Floor:
         # open -> group -> its cosign (one per group per vote, F8)
         self.cosigns: dict[str, dict[str, Cosign]] = {}
         self._entries: list[tuple[str, str, str]] = []
+        # cut -> its result (F8), once it no longer waits: what a cut holds is fixed once
+        # the cut is accepted (F7), and a participation once witnessed never changes
+        self._results: dict[str, FloorResult] = {}
+        # (group, conference) -> (credentials held, whether a participant), once witnessed
+        self._standing: dict[tuple[str, str], tuple[int, bool]] = {}
 
     # -- check ------------------------------------------------------------------
 
@@ -286,7 +291,7 @@ class Floor:
         result does the cut give? (The cosign's result must equal it, then F7 follows.)"""
         put = self.opens[cut.open]
         call = state.rules(Conferences).calls[put.conference]
-        standing = participant(state, call, author)
+        standing = self.participant(state, call, author)
         if standing is None:
             return Rejection(
                 "missing_dependency", "F8: the network has not yet witnessed whether this "
@@ -387,12 +392,33 @@ class Floor:
         return [v for author, cast in sorted(self.votes.get(cut.open, {}).items())
                 for v in cast if v.seq <= cut.heads.get(author, 0)]
 
+    def participant(self, state: NetworkState, call: Call, group: str) -> bool | None:
+        """`participant`, kept once witnessed while the group's credentials stay the same."""
+        held = len(state.rules(Credentials).history.get((group, call.id), ()))
+        known = self._standing.get((group, call.id))
+        if known is not None and known[0] == held:
+            return known[1]
+        found = participant(state, call, group)
+        if found is not None:
+            self._standing[(group, call.id)] = (held, found)
+        return found
+
     def result_of(self, state: NetworkState, cut: Cut) -> FloorResult | Rejection:
         """F8: the result the votes (or the tellers' counts) in the cut give.
 
         Votes count only for participants; while whether a voting group is one is not yet
-        witnessed, the answer waits (`missing_dependency`).
+        witnessed, the answer waits (`missing_dependency`). Once there is a result it is
+        kept: every cosign of the cut asks for it.
         """
+        known = self._results.get(cut.id)
+        if known is not None:
+            return known
+        found = self._result_of(state, cut)
+        if isinstance(found, FloorResult) and cut.id in self.cuts:
+            self._results[cut.id] = found
+        return found
+
+    def _result_of(self, state: NetworkState, cut: Cut) -> FloorResult | Rejection:
         put = self.opens[cut.open]
         if put.body.method == "tellers":
             counts = [c.result for t, c in sorted(self.counts.get(put.id, {}).items())
@@ -408,7 +434,7 @@ class Floor:
         standing: dict[str, bool | None] = {}
         for vote in self.votes_in(cut):
             if vote.author not in standing:
-                standing[vote.author] = participant(state, call, vote.author)
+                standing[vote.author] = self.participant(state, call, vote.author)
             if standing[vote.author] is None:
                 return Rejection(
                     "missing_dependency", "F8: the network has not yet witnessed whether a "

@@ -22,7 +22,7 @@ from ...wire.rejection import Rejection
 from .conference_review import Review, review
 from .conferences import Call, Conferences
 from .credentials import Credentials
-from .floor import RULE_CHANGES, Cut, Floor, Open, chairs, participant, said
+from .floor import RULE_CHANGES, Cut, Floor, Open, chairs, said
 
 if TYPE_CHECKING:
     from .state import NetworkState
@@ -107,7 +107,7 @@ class _Derivation:
         self.opens = sorted((o for o in self.floor.opens.values() if o.conference == call.id),
                             key=lambda o: (o.body.opens, o.id))
         groups = sorted({g for g, c in state.rules(Credentials).history if c == call.id})
-        self.standing = {g: participant(state, call, g) for g in groups}
+        self.standing = {g: self.floor.participant(state, call, g) for g in groups}
         self._decided: dict[str, _Verdict] = {}
 
     def participants(self) -> list[str]:
