@@ -33,6 +33,7 @@ from groupnet.wire.messages import (
 )
 from tests.conftest import Cluster
 from tests.federation.test_conference import decision, everywhere, form, tick
+from tests.federation.test_verify import groupnet_cli
 from tests.federation.wire import node_key
 
 MEMBERS = (300, 250, 500, 1000, 100)  # entitled: 2, 1, 2, 4, 1 delegates
@@ -95,13 +96,24 @@ async def test_five_nodes_carry_a_hand_vote_and_a_card_vote_and_a_cut_off_node_a
     cluster = Cluster(tmp_path)
     http = aiohttp.ClientSession()
     try:
-        await floor_of_five(cluster, Floor_(cluster, http))
+        conference = await floor_of_five(cluster, Floor_(cluster, http))
+        directory = cluster.services[4].node.directory
     finally:
         await http.close()
         await cluster.close()
 
+    # the printable report, and `verify` recounting every cut from the stored entries
+    code, printed = await groupnet_cli("conference", "report", str(directory), conference[:12])
+    assert code == 0, printed
+    assert "## Questions put" in printed and printed.count("**carried** (final)") == 2
+    assert "| Group 3 | oppose (general meeting of 3 March, item 2) | g3-0 | against | " \
+        "250 | yes |" in printed
+    assert "| Group 3 | none (free) | g3-0 | against | 250 | left out of the cut |" in printed
+    code, checked = await groupnet_cli("verify", str(directory))
+    assert code == 0 and "0 problem(s)" in checked, checked
 
-async def floor_of_five(cluster: Cluster, api: Floor_) -> None:
+
+async def floor_of_five(cluster: Cluster, api: Floor_) -> str:
     services = await form(cluster, 5)  # Groups 1-3 sit on the arrangements committee
     nodes = [s.node for s in services]
     for node, members in zip(nodes, MEMBERS, strict=True):
@@ -215,3 +227,4 @@ async def floor_of_five(cluster: Cluster, api: Floor_) -> None:
     # the API shows the same
     status, shown = await api.call(services[4], "GET", f"/api/v1/floor/{card}")
     assert status == 200 and (shown["status"], shown["final"]) == ("carried", True)
+    return conference
