@@ -114,12 +114,12 @@ def record(node: Node, conference: str, now: int | None = None) -> dict:
             needed=q.participants // 2 + 1,
             cosigned=len(best.cosigners) if best else 0,
             own_mandate=mandate_of(node, q, node.id),
-            cosigners=[names.get(g, g) for g in (final or best).cosigners]
+            cosigners=sorted(names.get(g, g) for g in (final or best).cosigners)
             if (final or best) else [])
         questions.append(shown)
     return {"conference": conference, "chairs": [names.get(g, g) for g in found.chairs],
-            "participants": [{"node": g, "name": names.get(g, g)}
-                             for g in found.participants],
+            "participants": sorted(({"node": g, "name": names.get(g, g)}
+                                  for g in found.participants), key=lambda p: p["name"]),
             "questions": questions}
 
 

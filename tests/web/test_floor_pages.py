@@ -103,7 +103,8 @@ async def test_a_delegate_votes_from_a_phone_within_her_mandate_and_the_projecto
     pseudonym = await elect(havering, conference, dee)
     await havering.node.append("delegate.credential", DelegateCredential(
         conference, "election 1", [DelegateSeat(pseudonym, "Dee D.")],
-        [MandateLine(amendment.id, "oppose", MANDATE)]))
+        [MandateLine(amendment.id, "oppose", MANDATE),
+         MandateLine(motion.id, "support", "general meeting of 3 March, item 3")]))
     await southwark.node.append("delegate.credential", DelegateCredential(
         conference, "election 1", [DelegateSeat("s-0", "Ann"), DelegateSeat("s-1", "Bo")], []))
     await seen_everywhere(sites, lambda n: [c.status for c in review(
@@ -201,6 +202,23 @@ async def test_a_delegate_votes_from_a_phone_within_her_mandate_and_the_projecto
     printed = report(southwark.node, conference)
     assert "| Havering | oppose (general meeting of 3 March, item 2) |" in printed
     assert "Cut cosigned by: Havering, Southwark" in printed
+
+    # Amendments first: now the motion may be put, in the amendment's words; Havering's
+    # mandate to support the motion as submitted lapses, and every button is offered.
+    await chair.emulate_media(media="screen")
+    await chair.goto(southwark.url + f"/conferences/{conference}/floor")
+    assert "may be put now" in await chair.locator("#put-1").inner_text()
+    await chair.get_by_label("What is put").select_option(f"motion|{motion.id}")
+    await chair.get_by_role("button", name="Put the question").click()
+    [amended] = [o for o in southwark.node.state.rules(Floor).opens.values() if o.id != put.id]
+    assert amended.body.text == "This conference resolves: rent caps."
+    await seen_everywhere(sites, lambda n: amended.id in n.state.rules(Floor).opens,
+                          "the motion put at both nodes")
+    await phone.reload()
+    lapsed = await phone.locator(f"#vote-{amended.id}").inner_text()
+    assert "The mandate has lapsed: the motion is put amended" in lapsed
+    assert await phone.locator(f"#vote-{amended.id}").get_by_role(
+        "button", name="For").is_enabled()
 
     # verify recounts every cut: the stored entries agree; a result altered disagrees
     state = check_rows(await entries.all_rows(southwark.node.db),

@@ -24,6 +24,7 @@ page shows the time left when it was loaded. Every form calls what the API calls
 
 from __future__ import annotations
 
+import msgspec
 from aiohttp import web
 
 from ... import clock
@@ -34,7 +35,8 @@ from ...network.floor_record import record
 from ...network.node import Node
 from ...procedure.network.conference_review import Review
 from ...procedure.network.credentials import Credentials
-from ...procedure.network.floor import MAX_VOTE_MS, MIN_VOTE_MS, chairs
+from ...procedure.network.floor import MAX_VOTE_MS, MIN_VOTE_MS, RULE_CHANGES, chairs
+from ...wire.rejection import refuse
 from .conferences import STATUS_BADGE, countdown, plainly, zone_of
 from .frame import (
     action,
@@ -75,61 +77,103 @@ async def _our_delegates(node: Node, member: str | None, conference: str) -> lis
     return [p for p in await elections.pseudonyms(node, member, conference) if p in named]
 
 
-def puttable(found: Review, questions: list[dict]) -> list[dict]:
-    """What the chair may put now, item by item of the final agenda (F3, F4): each admissible
-    amendment not yet decided by a vote that closed, then the motion (or composite) once
-    all of its amendments were, in the words of the amendment carried last."""
+class Puttable(msgspec.Struct, kw_only=True):
+    """One thing of the final agenda the chair may put, or why not yet (F3, F4)."""
+
+    position: str
+    title: str
+    question: str
+    item: str
+    text: str
+    amendments: list[dict]
+    # "" (may be put now), "amendments first" (F4), or the status of the vote already put
+    state: str
+    why: str = ""
+
+
+def puttable(found: Review, questions: list[dict]) -> list[Puttable]:
+    """What the chair may put now, in the order of the final agenda (F3, F4): each admissible
+    amendment that has had no vote, then the motion, composite or rule change once every
+    amendment to it had a vote that closed and is final, in the words of the amendment
+    carried last; and the committee's carried rulings, for a reference back or an appeal."""
     texts = {m.id: m.text for m in found.motions}
     texts.update({a.id: a.text for a in found.amendments})
     texts.update({c.id: c.text for c in found.composites})
-    closed = {}
+    put: dict[str, list[dict]] = {}
     for q in questions:
-        if q["closed"] and q["status"] != "void":
-            closed.setdefault(q["item"], []).append(q)
+        if q["status"] != "void":
+            put.setdefault(q["item"], []).append(q)
+
+    def decided(item: str) -> str:
+        """The vote on `item` already put: its status, "" if none."""
+        votes = put.get(item, [])
+        if not votes:
+            return ""
+        last = votes[-1]
+        return last["status"] if last["closed"] else "being voted"
+
+    def entry(position: str, title: str, question: str, item: str, own_text: str,
+              amendments: list[str], amendment_question: str) -> Puttable:
+        listed = [{"id": a, "text": texts.get(a, ""), "question": amendment_question,
+                   "state": decided(a)} for a in amendments]
+        carried = sorted((q["closes"], q["item"]) for a in amendments
+                         for q in put.get(a, []) if q["closed"] and q["status"] == "carried")
+        text = texts.get(carried[-1][1], own_text) if carried else own_text
+        state, why = decided(item), ""
+        if not state and any(a["state"] in ("", "being voted") for a in listed):
+            state, why = "amendments first", (
+                f"F4: amendments are voted before the {question.replace('-', ' ')}")
+        elif not state and any(a["state"] == "pending" for a in listed):
+            state, why = "amendments first", "F4: the vote on an amendment is not final yet"
+        return Puttable(position=position, title=title, question=question, item=item,
+                        text=text, amendments=listed, state=state, why=why)
+
     out = []
     for item in found.agenda.items:
-        waiting = [a for a in item.amendments if a not in closed]
-        pending = [a for a in item.amendments
-                   if any(q["status"] == "pending" for q in closed.get(a, []))]
-        carried = sorted((q["closes"], q["item"]) for a in item.amendments
-                         for q in closed.get(a, []) if q["status"] == "carried")
         question = "composite" if item.kind == "composite" else "motion"
-        entry = {"item": item, "amendments": [], "question": question, "ready": False,
-                 "text": texts.get(carried[-1][1] if carried else item.id, ""),
-                 "why": ""}
-        for amendment in item.amendments:
-            entry["amendments"].append({"id": amendment, "text": texts.get(amendment, ""),
-                                        "voted": amendment in closed})
-        if waiting:
-            entry["why"] = (f"F4: amendments are voted before the {question}; "
-                            f"{len(waiting)} amendment(s) still to be put")
-        elif pending:
-            entry["why"] = "F4: the vote on an amendment is not final yet"
-        else:
-            entry["ready"] = True
-        out.append(entry)
+        out.append(entry(str(item.position), item.title, question, item.id,
+                         texts.get(item.id, ""), item.amendments, "amendment"))
+    for change in found.agenda.rule_changes:
+        out.append(entry(f"R{change.position}", f"Rule change: {change.title}", "rule-change",
+                         change.id, change.title, change.amendments, "rule-change-amendment"))
+    for ruling in found.rulings:
+        if ruling.action == "rule-out" and ruling.status == "carried":
+            ident = f"{ruling.meeting}:{ruling.item}"
+            title = f"The ruling under {ruling.provision}"
+            out.append(Puttable(position="", title=title, question="reference-back",
+                                item=ident, text=ruling.text, amendments=[],
+                                state=decided(ident)))
+            if ruling.appeals:
+                out.append(Puttable(position="", title=f"{title}, appealed", question="appeal",
+                                    item=ident, text=ruling.text, amendments=[],
+                                    state=decided(ident)))
     return out
 
 
-def _options(found: Review, items: list[dict]) -> list[tuple[str, str]]:
+def _options(items: list[Puttable]) -> list[tuple[str, str]]:
+    """The chair's choices: `question|item`, as the form sends them back."""
     options = []
     for entry in items:
-        item = entry["item"]
-        for n, amendment in enumerate(entry["amendments"], 1):
-            if not amendment["voted"]:
-                options.append((f"amendment|{amendment['id']}",
-                                f"Item {item.position}, amendment {n}: {item.title}"))
-        if entry["ready"]:
-            options.append((f"{entry['question']}|{item.id}",
-                            f"Item {item.position}: {item.title}"
-                            + (" (as amended)" if entry["text"] != _own_text(found, item.id)
-                               else "")))
+        label = f"Item {entry.position}: " if entry.position else ""
+        for n, amendment in enumerate(entry.amendments, 1):
+            if not amendment["state"]:
+                options.append((f"{amendment['question']}|{amendment['id']}",
+                                f"{label}amendment {n} to {entry.title}"))
+        if not entry.state:
+            words = {"reference-back": "Reference back of ", "appeal": "Appeal against "}
+            options.append((f"{entry.question}|{entry.item}",
+                            f"{label}{words.get(entry.question, '')}{entry.title}"))
     return options
 
 
-def _own_text(found: Review, item: str) -> str:
-    return next((m.text for m in found.motions if m.id == item),
-                next((c.text for c in found.composites if c.id == item), ""))
+def _text_put(items: list[Puttable], question: str, item: str) -> str:
+    for entry in items:
+        if (entry.question, entry.item) == (question, item):
+            return entry.text
+        for amendment in entry.amendments:
+            if (amendment["question"], amendment["id"]) == (question, item):
+                return amendment["text"] or entry.title
+    return ""
 
 
 def _current_item(found: Review, questions: list[dict]) -> str | None:
@@ -168,7 +212,7 @@ async def _context(request: web.Request) -> dict:
         "conference": described, "review": found, "floor": shown, "now": now,
         "zone_name": zone.name, "when": zone.moment, "badge": STATUS_BADGE,
         "delegates": mine, "chairing": chairing, "items": items,
-        "put_options": _options(found, items), "methods": METHODS,
+        "put_options": _options(items), "methods": METHODS,
         "thresholds": THRESHOLDS, "choices": CHOICES,
         "min_minutes": MIN_VOTE_MS // 60_000, "max_minutes": MAX_VOTE_MS // 60_000,
         "current_item": _current_item(found, shown["questions"]),
@@ -206,19 +250,21 @@ def _back(request: web.Request, what: str, anchor: str = "") -> web.HTTPSeeOther
                      + (f"#{anchor}" if anchor else ""))
 
 
-@action("POST", API, "put", floor_page, {"bad_window": "minutes"})
+@action("POST", API, "put", floor_page,
+        {"bad_window": "minutes", "bad_minutes": "minutes", "bad_method": "method"})
 async def post_question(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
     conference = _conference(request)
     found = conferences.review_or_404(node, conference)
     question, _, item = text(request, "what").partition("|")
-    context_items = puttable(found, record(node, conference)["questions"])
-    text_put = next((e["text"] for e in context_items if e["item"].id == item), "")
-    text_put = next((a["text"] for e in context_items for a in e["amendments"]
-                     if a["id"] == item), text_put)
+    method = text(request, "method") or "hands"
+    if question in RULE_CHANGES and method != "card":
+        raise refuse("bad_method", "C5.4: the conference decides a rule change, and an "
+                     "amendment to one, by a card vote; choose a card vote", 400)
+    text_put = _text_put(puttable(found, record(node, conference)["questions"]), question,
+                         item) or "—"
     body = shaped(floor.PutQuestion, {
-        "item": item, "question": question, "text": text_put,
-        "method": text(request, "method") or "hands",
+        "item": item, "question": question, "text": text_put, "method": method,
         "tellers": [str(t) for t in form_of(request).getall("teller", [])],
         "threshold": text(request, "threshold") or "simple",
         "minutes": number(request, "minutes", "The vote's length in minutes")})
