@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import msgspec
 
 from ..clock import now_ms
+from ..procedure.network.conference_review import Review
 from ..procedure.network.credentials import Credentials
 from ..procedure.network.floor import Floor, said
 from ..procedure.network.floor_review import FloorView, Question, floor, question
@@ -25,10 +26,9 @@ from .floor import describe
 from .node import Node
 
 
-def item_title(node: Node, conference: str, item: str) -> str:
+def item_title(node: Node, found: Review, item: str) -> str:
     """What a question puts, in words: a motion's title, an amendment to one, a composite, a
     ruling, a rule change."""
-    found = conferences.review_or_404(node, conference)
     names = {m.node: m.name for m in node.state.members.values()}
     motions = {m.id: m for m in found.motions}
     if item in motions:
@@ -52,7 +52,7 @@ def item_title(node: Node, conference: str, item: str) -> str:
     return item
 
 
-def mandate_of(node: Node, found: Question, group: str) -> dict | None:
+def mandate_of(node: Node, review: Review, found: Question, group: str) -> dict | None:
     """F6: the mandate `group` gave its delegates on what `found` puts, and whether it lapsed:
     "amended" (the motion is put in other words) or "composited" (its motion is now part of
     a composite, which is another item)."""
@@ -63,7 +63,6 @@ def mandate_of(node: Node, found: Question, group: str) -> dict | None:
     line = next((m for m in lines if m.motion == found.item), None)
     lapsed = ""
     if line is None and found.question == "composite":
-        review = conferences.review_or_404(node, found.conference)
         composite = next((c for c in review.composites if c.id == found.item), None)
         line = next((m for m in lines if composite and m.motion in composite.motions), None)
         lapsed = "composited" if line is not None else ""
@@ -93,6 +92,7 @@ def record(node: Node, conference: str, now: int | None = None) -> dict:
     delegation with their mandates and card weights, the counts so far by hands and by card,
     the cuts and who cosigned them, the result and whether it is final."""
     call_or_404(node, conference)
+    agenda = conferences.review_or_404(node, conference)
     found: FloorView | None = floor(node.state, conference)
     assert found is not None
     now = now if now is not None else now_ms()
@@ -105,15 +105,16 @@ def record(node: Node, conference: str, now: int | None = None) -> dict:
         for group in groups:
             cast = [msgspec.to_builtins(v) for v in q.votes if v.group == group]
             delegations.append({"group": group, "name": names.get(group, group),
-                                "mandate": mandate_of(node, q, group), "votes": cast})
+                                "mandate": mandate_of(node, agenda, q, group),
+                                "votes": cast})
         final = next((c for c in q.cuts if c.entry == q.cut), None)
         best = max(q.cuts, key=lambda c: len(c.cosigners), default=None)
         shown.update(
-            title=item_title(node, conference, q.item), delegations=delegations,
+            title=item_title(node, agenda, q.item), delegations=delegations,
             tally=tallies(q), open_now=q.opens <= now <= q.closes, closed=now > q.closes,
             needed=q.participants // 2 + 1,
             cosigned=len(best.cosigners) if best else 0,
-            own_mandate=mandate_of(node, q, node.id),
+            own_mandate=mandate_of(node, agenda, q, node.id),
             cosigners=sorted(names.get(g, g) for g in (final or best).cosigners)
             if (final or best) else [])
         questions.append(shown)
