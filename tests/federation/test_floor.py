@@ -8,11 +8,15 @@ forward together (`clock.advance_everyone`); the rest is real nodes on loopback 
 
 from __future__ import annotations
 
+import sqlite3
+
 import aiohttp
 import msgspec
 
-from groupnet import clock
+from groupnet import clock, config
 from groupnet.network import conferences
+from groupnet.network.floor_record import recount
+from groupnet.network.verify import check_rows
 from groupnet.procedure.network.conference_review import review
 from groupnet.procedure.network.constitution import DAY_MS
 from groupnet.procedure.network.floor import Floor
@@ -111,6 +115,21 @@ async def test_five_nodes_carry_a_hand_vote_and_a_card_vote_and_a_cut_off_node_a
     assert "| Group 3 | none (free) | g3-0 | against | 250 | left out of the cut |" in printed
     code, checked = await groupnet_cli("verify", str(directory))
     assert code == 0 and "0 problem(s)" in checked, checked
+
+    # The store refuses an altered entry (its signature fails), so the recount is shown on
+    # the state replayed from the stored entries, one cosign's result altered after replay.
+    with sqlite3.connect(directory / config.DB_FILE) as db:
+        rows = db.execute("SELECT rx, author, seq, id, kind, raw FROM entries ORDER BY rx")
+        problems, state = check_rows(rows.fetchall(), [])
+    assert problems == [] and recount(state) == []
+    [card] = [o for o in state.rules(Floor).opens.values() if o.body.method == "card"]
+    cosigns = state.rules(Floor).cosigns[card.id]
+    group = sorted(cosigns)[0]
+    cosigns[group] = msgspec.structs.replace(cosigns[group],
+                                             result=FloorResult(750, 250, 0, True))
+    [problem] = recount(state)
+    assert "says 750 for, 250 against" in problem
+    assert "the votes in the cut give 750 for, 0 against" in problem
 
 
 async def floor_of_five(cluster: Cluster, api: Floor_) -> str:
