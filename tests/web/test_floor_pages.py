@@ -75,6 +75,13 @@ async def elect(havering, conference: str, candidate: str) -> str:
     return pseudonym
 
 
+def final_(open_id: str):
+    def check(node) -> bool:
+        found = question(node.state, open_id)
+        return found is not None and found.final
+    return check
+
+
 async def test_a_delegate_votes_from_a_phone_within_her_mandate_and_the_projector_shows_the_result(
         sites, browser):
     southwark, havering = sites
@@ -93,6 +100,9 @@ async def test_a_delegate_votes_from_a_phone_within_her_mandate_and_the_projecto
                                       "This conference resolves: rents.", "housing", carried())
     await seen_everywhere(sites, lambda n: motion.id in n.state.rules(
         conferences.Conferences).motions, "the motion at both nodes")
+    transport = await conferences.submit(southwark.node, conference, "Transport",
+                                         "This conference resolves: buses.", "transport",
+                                         carried())
     amendment = await conferences.amend(southwark.node, motion.id,
                                         "This conference resolves: rent caps.", "stronger",
                                         carried())
@@ -173,11 +183,7 @@ async def test_a_delegate_votes_from_a_phone_within_her_mandate_and_the_projecto
     # The close passes: the chair's node cuts, both nodes cosign; the projector shows it.
     clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
 
-    def final(node) -> bool:
-        found = question(node.state, put.id)
-        return found is not None and found.final
-
-    await seen_everywhere(sites, final, "the card vote final on both nodes")
+    await seen_everywhere(sites, final_(put.id), "the card vote final on both nodes")
     await chair.goto(southwark.url + f"/conferences/{conference}/floor/projector")
     assert await chair.locator("#projected-result").inner_text() == "Carried"
     assert await chair.locator("#by-card td").all_inner_texts() == ["500", "300", "0"]
@@ -215,3 +221,31 @@ async def test_a_delegate_votes_from_a_phone_within_her_mandate_and_the_projecto
     assert "The mandate has lapsed: the motion is put amended" in lapsed
     assert await phone.locator(f"#vote-{amended.id}").get_by_role(
         "button", name="For").is_enabled()
+
+    # Transport is decided by tellers, one from each group; delegates cast no vote on it.
+    await chair.get_by_label("What is put").select_option(f"motion|{transport.id}")
+    await chair.get_by_label("How the floor votes").select_option("tellers")
+    await chair.get_by_label("Havering").check()
+    await chair.get_by_label("Southwark").check()
+    await chair.get_by_role("button", name="Put the question").click()
+    [told] = [o for o in southwark.node.state.rules(Floor).opens.values()
+              if o.body.item == transport.id]
+    assert sorted(told.body.tellers) == sorted([southwark.node.id, havering.node.id])
+    await seen_everywhere(sites, lambda n: told.id in n.state.rules(Floor).opens,
+                          "the tellers' vote at both nodes")
+    await phone.reload()
+    assert "the tellers count it" in await phone.locator(f"#vote-{told.id}").inner_text()
+    clock.advance_everyone(told.body.closes - clock.now_ms() + 1000)
+    await havering.api("POST", f"/api/v1/floor/{told.id}/count",
+                       {"for": 40, "against": 12, "abstain": 3})
+    await chair.reload()
+    count = chair.locator(f"#q-{told.id} form")
+    await count.get_by_label("For").fill("40")
+    await count.get_by_label("Against").fill("12")
+    await count.get_by_label("Abstaining").fill("3")
+    await count.get_by_role("button", name="Enter our count").click()
+    assert "tellers' count is entered" in await chair.locator(".notice").inner_text()
+    await seen_everywhere(sites, final_(told.id), "the tellers' vote final on both nodes")
+    await chair.reload()
+    told_shown = await chair.locator(f"#q-{told.id}").inner_text()
+    assert "carried (final)" in told_shown and "Tellers: agreed" in told_shown
