@@ -39,10 +39,12 @@ from ...procedure.network.floor import MAX_VOTE_MS, MIN_VOTE_MS, RULE_CHANGES, c
 from ...wire.rejection import refuse
 from .conferences import STATUS_BADGE, countdown, plainly, zone_of
 from .frame import (
+    PROBLEM,
     action,
     actor_of,
     caller_of,
     form_of,
+    may,
     node_of,
     number,
     page,
@@ -218,7 +220,32 @@ async def _context(request: web.Request) -> dict:
         "current_item": _current_item(found, shown["questions"]),
         "open_now": [q for q in shown["questions"] if q["open_now"]],
         "own": node.id, "plain_refusals": True,
+        "posted": request.match_info.get("open", ""),
+        "problem_placed": _placed(request, node, shown["questions"], mine, chairing,
+                                  found.agenda.status == "final"),
     }
+
+
+def _placed(request: web.Request, node: Node, questions: list[dict], mine: list[str],
+            chairing: bool, final: bool) -> bool:
+    """Whether the refusal of the step just posted shows beside the form that posted it; if
+    that form is not on the page (a question closed meanwhile, a forged post), it shows at
+    the top of the page instead."""
+    problem = request.get(PROBLEM)
+    if problem is None:
+        return True
+    posted = next((q for q in questions if q["id"] == request.match_info.get("open")), None)
+    caller = caller_of(request)
+    if problem.action == "vote":
+        return bool(mine) and posted is not None and posted["open_now"] and \
+            posted["method"] != "tellers" and not posted["mine"]
+    if problem.action == "count":
+        return posted is not None and node.id in posted["tellers"] and posted["closed"] \
+            and all(c["group"]["node"] != node.id for c in posted["counts"]) \
+            and may(caller, "POST", QUESTION + "/count")
+    if problem.action == "cut":
+        return posted is not None
+    return chairing and final and may(caller, "POST", API)
 
 
 @page("GET", API)
