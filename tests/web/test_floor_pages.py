@@ -249,3 +249,6 @@ async def test_a_delegate_votes_from_a_phone_within_her_mandate_and_the_projecto
     await chair.reload()
     told_shown = await chair.locator(f"#q-{told.id}").inner_text()
     assert "carried (final)" in told_shown and "Tellers: agreed" in told_shown
+    await chair.goto(southwark.url + f"/conferences/{conference}/floor/projector")
+    assert await chair.locator("#projected-item").inner_text() == "Transport (Southwark)"
+    assert await chair.locator("#by-tellers td").all_inner_texts() == ["40", "12", "3"]

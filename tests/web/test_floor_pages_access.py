@@ -29,8 +29,10 @@ async def test_the_chair_s_part_shows_for_the_chair_s_group_and_its_steps_need_a
         scene):
     southwark, havering, conference = scene
     await southwark.member("Mo Member")
+    await southwark.member("Olu Organiser", "secretary")
     await havering.member("Sam Secretary", "secretary")
     member = await Visitor.signed_in(southwark, "Mo Member")
+    officer = await Visitor.signed_in(southwark, "Olu Organiser")
     secretary = await Visitor.signed_in(havering, "Sam Secretary")
     outsider = Visitor(southwark, None)
     floor = f"/conferences/{conference}/floor"
@@ -46,6 +48,15 @@ async def test_the_chair_s_part_shows_for_the_chair_s_group_and_its_steps_need_a
         assert status == 403 and "This page is for the role officer" in page
         status, page = await member.post(floor + "/" + "cd" * 32 + "/cut", {})
         assert status == 403
+        # the chair's officer: the window's bounds, then only what the final agenda holds
+        status, page = await officer.post(floor + "/questions", {
+            "what": "motion|x", "method": "hands", "minutes": "1"})
+        assert status == 400
+        assert "F2: a vote stays open between 2 minutes and a day (1440 minutes); 1 " \
+            "minutes is not" in page
+        status, page = await officer.post(floor + "/questions", {
+            "what": "motion|x", "method": "hands", "minutes": "10"})
+        assert status == 400 and "F3, F4: the chair puts what the final agenda holds" in page
         assert southwark.node.state.head_of(southwark.node.id).seq == head
 
         # Havering holds no seat on the arrangements committee: no chair's part
@@ -65,5 +76,5 @@ async def test_the_chair_s_part_shows_for_the_chair_s_group_and_its_steps_need_a
         status, page = await member.get("/conferences/" + "ab" * 32 + "/floor")
         assert status == 404 and "Rule K4 (calling a conference)" in page
     finally:
-        for visitor in (member, secretary, outsider):
+        for visitor in (member, officer, secretary, outsider):
             await visitor.close()

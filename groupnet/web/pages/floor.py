@@ -288,13 +288,23 @@ async def post_question(request: web.Request) -> web.StreamResponse:
     if question in RULE_CHANGES and method != "card":
         raise refuse("bad_method", "C5.4: the conference decides a rule change, and an "
                      "amendment to one, by a card vote; choose a card vote", 400)
-    text_put = _text_put(puttable(found, record(node, conference)["questions"]), question,
-                         item) or "—"
+    minutes = number(request, "minutes", "The vote's length in minutes")
+    if not MIN_VOTE_MS <= minutes * 60_000 <= MAX_VOTE_MS:
+        raise refuse("bad_window", f"F2: a vote stays open between {MIN_VOTE_MS // 60_000} "
+                     f"minutes and a day ({MAX_VOTE_MS // 60_000} minutes); {minutes} "
+                     "minutes is not, and once put nobody can shorten or extend it", 400)
+    items = puttable(found, record(node, conference)["questions"])
+    if found.agenda.status != "final" or \
+            f"{question}|{item}" not in {value for value, _ in _options(items)}:
+        raise refuse("not_puttable", "F3, F4: the chair puts what the final agenda holds, "
+                     "each amendment before its motion; choose one of what may be put now",
+                     400)
     body = shaped(floor.PutQuestion, {
-        "item": item, "question": question, "text": text_put, "method": method,
-        "tellers": [str(t) for t in form_of(request).getall("teller", [])],
-        "threshold": text(request, "threshold") or "simple",
-        "minutes": number(request, "minutes", "The vote's length in minutes")})
+        "item": item, "question": question, "text": _text_put(items, question, item),
+        "method": method, "threshold": text(request, "threshold") or "simple",
+        "tellers": [str(t) for t in form_of(request).getall("teller", [])]
+        if method == "tellers" else [],
+        "minutes": minutes})
     entry = await floor.put(node, conference, body)
     raise _back(request, "put", f"q-{entry.id}")
 
