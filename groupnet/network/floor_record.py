@@ -17,7 +17,7 @@ from ..clock import now_ms
 from ..procedure.network.conference_review import Review
 from ..procedure.network.credentials import Credentials
 from ..procedure.network.floor import Floor, said
-from ..procedure.network.floor_review import FloorView, Question, floor, question
+from ..procedure.network.floor_review import FloorView, Question, floor
 from ..procedure.network.state import NetworkState
 from ..wire.rejection import Rejection
 from . import conferences
@@ -218,12 +218,15 @@ def recount(state: NetworkState) -> list[str]:
                 problems.append(f"floor cut {cut_.id[:12]}: cosign {cosign.id[:12]} says "
                                 f"{said(cosign.result)}; the votes in the cut give "
                                 f"{said(counted)}")
-    for put_ in sorted(floor_.opens.values(), key=lambda o: o.id):
-        found = question(state, put_.id)
-        if found is None or not found.final or found.cut is None:
-            continue
-        counted = floor_.result_of(state, floor_.cuts[found.cut])
-        if not isinstance(counted, Rejection) and found.result != counted:
-            problems.append(f"floor question {put_.id[:12]}: final result "
-                            f"{said(found.result)} but the cut's votes give {said(counted)}")
+    # each conference's floor derived once: every question's verdict against its final cut
+    for conference in sorted({o.conference for o in floor_.opens.values()}):
+        view = floor(state, conference)
+        for found in view.questions if view is not None else []:
+            if not found.final or found.cut is None or found.result is None:
+                continue
+            counted = floor_.result_of(state, floor_.cuts[found.cut])
+            if not isinstance(counted, Rejection) and found.result != counted:
+                problems.append(f"floor question {found.id[:12]}: final result "
+                                f"{said(found.result)} but the cut's votes give "
+                                f"{said(counted)}")
     return problems
