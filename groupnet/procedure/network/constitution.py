@@ -296,11 +296,13 @@ class Constitutions:
         self.interim_until: int | None = None
 
     def current(self, state: NetworkState) -> Constitution:
-        """The constitution in force: the founder's, else the default with the charter's orders."""
-        return self.written or default(state.orders)
+        """The latest constitution in force: the founder's (else the default with the
+        charter's orders), or the latest rule change that took effect (C5.5)."""
+        return state.constitution
 
-    def body(self, state: NetworkState, body_id: str) -> BodyRules | None:
-        return next((b for b in self.current(state).bodies if b.id == body_id), None)
+    def body(self, state: NetworkState, body_id: str, ts: int) -> BodyRules | None:
+        """The body's rules for a meeting called at `ts` (C5.7)."""
+        return next((b for b in state.constitution_at(ts).bodies if b.id == body_id), None)
 
     def check(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: NetworkConstitution = entry.body  # type: ignore[assignment]
@@ -335,7 +337,15 @@ class Constitutions:
     def summary(self, state: NetworkState) -> dict[str, object]:
         # written once the network has a constitution entry: the state hash of a network
         # without one is what it was before constitutions (SPEC 5.6)
-        return {"constitution": self.entry} if self.entry is not None else {}
+        summary: dict[str, object] = {}
+        if self.entry is not None:
+            summary["constitution"] = self.entry
+        latest = state.constitution_history().latest()
+        if latest.source in ("conference", "ballot"):
+            # C5.5: written once a rule change has taken effect, so a network whose
+            # constitution never changed hashes as before
+            summary["constitution_in_force"] = latest.entry
+        return summary
 
     def describe(self, state: NetworkState) -> dict:
         """The constitution in force, for pages and the API."""
