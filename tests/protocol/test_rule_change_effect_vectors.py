@@ -1,0 +1,38 @@
+"""A node that takes rule_change_effect.json's entries derives the constitution's history
+the vector states (SPEC 5.3, C5.5–C5.8)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+from groupnet.cli.setup import create_node
+from groupnet.network.node import Node
+
+VECTOR = Path(__file__).resolve().parents[2] / "protocol" / "vectors" / "rule_change_effect.json"
+
+
+async def test_a_node_fed_the_rule_change_vector_switches_constitution_at_the_instant(tmp_path):
+    scenario = json.loads(VECTOR.read_text(encoding="utf-8"))
+    expected = scenario["derived"]
+    await create_node(tmp_path / "receiver", "Receiver", "http://127.0.0.1:9")
+    node = await Node.open(tmp_path / "receiver")
+    try:
+        for step in scenario["steps"]:
+            [result] = await node.ingest([base64.b64decode(step["wire_b64"])], now=step["now"])
+            assert (result.status, result.code) == (
+                step["expect"]["status"], step["expect"]["code"]), step["description"]
+        history = node.state.constitution_history()
+        instant = expected["effect_instant"]
+        before, after = node.state.constitution_at(instant - 1), node.state.constitution_at(instant)
+        assert node.state.state_hash() == scenario["final"]["state_hash"]
+    finally:
+        await node.close()
+    assert [[o.conference, o.rule_change, o.status, o.since]
+            for o in history.outcomes] == expected["outcomes"]
+    assert [[v.source, v.entry, v.since, v.vote, v.cut]
+            for v in history.versions] == expected["versions"]
+    notice = {b.id: b.notice_days for b in before.bodies}, {b.id: b.notice_days
+                                                           for b in after.bodies}
+    assert (notice[0]["national-committee"], notice[1]["national-committee"]) == (7, 3)
