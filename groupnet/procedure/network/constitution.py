@@ -300,9 +300,10 @@ class Constitutions:
         charter's orders), or the latest rule change that took effect (C5.5)."""
         return state.constitution
 
-    def body(self, state: NetworkState, body_id: str, ts: int) -> BodyRules | None:
-        """The body's rules for a meeting called at `ts` (C5.7)."""
-        return next((b for b in state.constitution_at(ts).bodies if b.id == body_id), None)
+    def body(self, state: NetworkState, body_id: str, ts: int | None = None) -> BodyRules | None:
+        """The body's rules for a meeting called at `ts` (C5.7); without one, the latest."""
+        constitution = state.constitution if ts is None else state.constitution_at(ts)
+        return next((b for b in constitution.bodies if b.id == body_id), None)
 
     def check(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: NetworkConstitution = entry.body  # type: ignore[assignment]
