@@ -157,3 +157,11 @@ async def rule_change_on_four(cluster: Cluster, api: Floor_) -> None:
         vote, 1550, 500)
     assert [c["field"] for c in carried["changes"]] == [
         "bodies.arrangements-committee.notice_days"]
+    # and so does the constitution page, with the history and the carrying vote
+    token = api.cluster.tokens[3]
+    async with api.http.get(services[3].node.config.url + "/constitution",
+                            headers={"Authorization": f"Bearer {token}"}) as answer:
+        assert answer.status == 200
+        html = await answer.text()
+    assert "A quicker arrangements committee" in html and "1550 for, 500 against" in html
+    assert "bodies.arrangements-committee.notice_days</span>: 2 → 1" in html

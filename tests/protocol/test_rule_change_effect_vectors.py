@@ -3,10 +3,12 @@ the vector states (SPEC 5.3, C5.5–C5.8)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from pathlib import Path
 
+from groupnet.cli.main import main
 from groupnet.cli.setup import create_node
 from groupnet.network.node import Node
 
@@ -36,3 +38,29 @@ async def test_a_node_fed_the_rule_change_vector_switches_constitution_at_the_in
     notice = {b.id: b.notice_days for b in before.bodies}, {b.id: b.notice_days
                                                            for b in after.bodies}
     assert (notice[0]["national-committee"], notice[1]["national-committee"]) == (7, 3)
+
+
+async def _fed(directory: Path, scenario: dict) -> None:
+    await create_node(directory, "Receiver", "http://127.0.0.1:9")
+    node = await Node.open(directory)
+    try:
+        for step in scenario["steps"]:
+            await node.ingest([base64.b64decode(step["wire_b64"])], now=step["now"])
+    finally:
+        await node.close()
+
+
+def test_constitution_show_prints_the_one_in_force_and_its_history(tmp_path, capsys):
+    scenario = json.loads(VECTOR.read_text(encoding="utf-8"))
+    derived = scenario["derived"]
+    asyncio.run(_fed(tmp_path / "receiver", scenario))
+    capsys.readouterr()
+    assert main(["constitution", "show", str(tmp_path / "receiver")]) == 0
+    shown = capsys.readouterr().out
+    [_, (_, change, since, vote, cut)] = derived["versions"]
+    assert shown.startswith(f"the constitution of rule change {change}, in force for entries "
+                            "dated from 2026-03-05 00:00 UTC (C5.5)")
+    assert f"carried at conference {derived['conference']} by vote {vote} (1550 for, 250 " \
+           f"against), final cut {cut}" in shown
+    assert "bodies.national-committee.notice_days: 7 -> 3" in shown
+    assert "the constitution of rule change" in shown and since == derived["effect_instant"]
