@@ -4,7 +4,10 @@ node alike; with ballot ratification it waits for the members (SPEC 5.3 C5.5–C
 from __future__ import annotations
 
 import msgspec
+import pytest
 
+from groupnet.cli import vectors
+from groupnet.procedure.network import NetworkState
 from groupnet.procedure.network.constitution import DAY_MS, default
 from groupnet.procedure.network.constitution_history import FLOOR_EFFECT_MS, history
 from groupnet.wire import messages
@@ -179,3 +182,34 @@ def test_every_arrival_order_switches_at_the_same_entry_with_the_same_state_hash
         assert state.constitution == short_notice()
     assert hashes == {net.state.state_hash()}
     assert net.state.summary()["constitution_in_force"] == net.proposed.id
+
+
+@pytest.fixture(scope="module")
+def ratification() -> vectors.Scenario:
+    return vectors.rule_change_ratification()
+
+
+def _fold(entries: list[Entry]) -> NetworkState:
+    state = NetworkState()
+    for entry in entries:
+        state.fold(entry)
+    return state
+
+
+def test_a_ratified_change_waits_for_the_count_then_is_in_force_from_the_ballots_instant(
+        ratification):
+    instant = ratification.derived["effect_instant"]
+    entries = ratification.accepted
+    partials = [e for e in entries if e.kind == "ballot.partial"]
+    counting = _fold([e for e in entries[:entries.index(partials[0])]])
+    [outcome] = history(counting).outcomes
+    assert (outcome.status, outcome.since) == ("pending", instant)
+    assert counting.constitution_for(instant - 1) is not None
+    assert counting.constitution_for(instant) is None
+    counted = ratification.state()
+    latest = history(counted).latest()
+    assert (latest.source, latest.since, latest.ballot) == (
+        "ballot", instant, ratification.derived["ballot"][0])
+    notice = {b.id: b.notice_days for b in counted.constitution_at(instant).bodies}
+    assert notice["national-committee"] == 3
+    assert counted.constitution_at(instant - 1) != counted.constitution_at(instant)

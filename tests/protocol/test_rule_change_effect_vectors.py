@@ -64,3 +64,27 @@ def test_constitution_show_prints_the_one_in_force_and_its_history(tmp_path, cap
            f"against), final cut {cut}" in shown
     assert "bodies.national-committee.notice_days: 7 -> 3" in shown
     assert "the constitution of rule change" in shown and since == derived["effect_instant"]
+
+
+RATIFICATION = VECTOR.parent / "rule_change_ratification.json"
+
+
+def test_a_node_fed_the_ratification_vector_finds_the_change_in_force_from_the_ballot(tmp_path):
+    scenario = json.loads(RATIFICATION.read_text(encoding="utf-8"))
+    expected = scenario["derived"]
+
+    async def fed() -> tuple[list, list, str]:
+        await _fed(tmp_path / "receiver", scenario)
+        node = await Node.open(tmp_path / "receiver")
+        try:
+            history = node.state.constitution_history()
+            return history.outcomes, history.versions, node.state.state_hash()
+        finally:
+            await node.close()
+
+    outcomes, versions, state_hash = asyncio.run(fed())
+    assert state_hash == scenario["final"]["state_hash"]
+    assert [[o.conference, o.rule_change, o.status, o.since] for o in outcomes] == \
+        expected["outcomes"]
+    assert [[v.source, v.entry, v.since, v.vote, v.cut, v.ballot] for v in versions] == \
+        expected["versions"]
