@@ -34,7 +34,6 @@ from ..procedure.network.constitution import (
     ADMISSIBILITY,
     DAY_MS,
     POWERS,
-    Change,
     Constitutions,
     changes,
     default,
@@ -302,6 +301,14 @@ class Entrenched(msgspec.Struct, frozen=True):
     text: str
 
 
+class FieldChange(msgspec.Struct, frozen=True):
+    """One field a version changed: where, what it read before, what it reads now."""
+
+    field: str
+    old: Any
+    new: Any
+
+
 class VersionView(msgspec.Struct, frozen=True):
     """One constitution that has been in force, and what put it there (C1, C5.5, C5.6)."""
 
@@ -315,7 +322,7 @@ class VersionView(msgspec.Struct, frozen=True):
     result: FloorResult | None  # that vote's result
     amendment: str | None  # the amendment to the rule change it was carried as
     ballot: str | None  # the member ballot that ratified it
-    changes: list[Change]  # against the version before
+    changes: list[FieldChange]  # against the version before
 
 
 class OutcomeView(msgspec.Struct, frozen=True):
@@ -416,7 +423,8 @@ def _history(state: NetworkState, versions: list[Version]) -> list[VersionView]:
             version.source, version.entry, proposal.body.title if proposal else None,
             version.since, version.conference, version.vote, version.cut, result,
             version.amendment, version.ballot,
-            changes(before.constitution, version.constitution) if before else []))
+            [FieldChange(c.field, c.old, c.new)
+             for c in changes(before.constitution, version.constitution)] if before else []))
     return out
 
 

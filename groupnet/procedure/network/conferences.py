@@ -54,7 +54,11 @@ called it. The rules, numbered as SPEC 5.8 numbers them:
 - K12 (amendments to rule changes, C5). A group amends a rule change with another
   whole constitution its meeting carried, within the amendment window, keeping the
   entrenched provisions and changing the rule change. What a rule change does once
-  the conference has voted is the floor's final result, never these entries.
+  the conference has voted is the floor's final result, never these entries; it takes
+  effect at the conference's effect instant (C5.5, `constitution_history.py`).
+- C5.7. A conference, and every entry of it, runs under the constitution in force for
+  its call's `ts` (`Conferences.constitution`); a call dated where that is undecided
+  waits (C5.8).
 
 What the entry and its author's own log decide is checked at receipt (a refusal);
 a reference to another group's entry carries `seen` and is judged as SM3 judges a

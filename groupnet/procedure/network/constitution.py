@@ -10,8 +10,9 @@ Kind: `network.constitution`. The rules:
   working. Afterwards only the amendment procedure (C5: a conference's vote, or a
   member ballot, with notice and a window) can change it. Rule changes and their
   amendments come before a conference (`conferences.py`, K11, K12); they change the
-  constitution only through the conference floor's final result, so until then no
-  entry changes a founded constitution.
+  constitution only through the conference floor's final result, at an instant fixed
+  in advance (C5.5–C5.8, `constitution_history.py`): no entry changes a founded
+  constitution by itself, and which one judges an entry is derived from the state.
 - C2 (bodies). The constitution names the network's bodies: seats, term of office,
   notice of meetings, quorum, majority, what each may decide (`powers`) and what it
   may still decide once its term has run out (`caretaker_powers`).
