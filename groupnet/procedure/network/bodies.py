@@ -120,7 +120,13 @@ class Bodies:
 
     def _check_meeting(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: BodyMeeting = entry.body  # type: ignore[assignment]
-        rules = state.rules(Constitutions).body(state, body.body)
+        constitution = state.constitution_for(entry.ts)  # C5.7, C5.8
+        if constitution is None:
+            return Rejection(
+                "missing_dependency", "C5.8: whether a rule change is in force for this "
+                "meeting's date is not decided yet: it waits until the network has "
+                "witnessed the outcome")
+        rules = next((b for b in constitution.bodies if b.id == body.body), None)
         if rules is None:
             return Rejection("unknown_body", f"B1: the constitution has no body `{body.body}`")
         if not any(seat.group == entry.author for seat in self.seats(state, body.body)):
@@ -247,7 +253,7 @@ class Bodies:
         if pending or not state.deadline_passed(meeting.body.closes):
             return decided("pending", "B4: the meeting is open, or the network has not yet "
                            "witnessed its closing")
-        rules = state.rules(Constitutions).body(state, meeting.body.body)
+        rules = state.rules(Constitutions).body(state, meeting.body.body, meeting.ts)
         if rules is None:  # the constitution no longer has the body (C5): nothing to decide
             return decided("void", f"C2: the constitution has no body `{meeting.body.body}`")
         held = len(self.seats(state, meeting.body.body))
@@ -267,7 +273,7 @@ class Bodies:
 
     def _void_reason(self, state: NetworkState, meeting: Meeting,
                      item: BodyItem) -> tuple[str, str] | None:
-        rules = state.rules(Constitutions).body(state, meeting.body.body)
+        rules = state.rules(Constitutions).body(state, meeting.body.body, meeting.ts)
         if rules is None:
             return None
         called_by = meeting.body.opens - rules.notice_days * DAY_MS

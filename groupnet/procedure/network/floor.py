@@ -240,8 +240,9 @@ class Floor:
         put = self._open(state, body.open)
         if isinstance(put, Rejection):
             return put
-        if not _is_chair(state, entry.author):
-            return _not_chair(state)
+        called = state.rules(Conferences).calls[put.conference].ts
+        if not _is_chair(state, entry.author, called):
+            return _not_chair(state, called)
         if entry.ts < put.body.closes:
             return Rejection(
                 "early_close", "F2: nobody can close a vote early: the cut is made after "
@@ -459,7 +460,8 @@ def _carries(state: NetworkState, put: Open, yes: int, no: int) -> bool:
     """A rule change, and an amendment to one, needs the constitution's amendment threshold
     `[n, d]` (C5.4): for > 0 and d · for ≥ n · (for + against); the rest the open's."""
     if put.body.question in RULE_CHANGES:
-        n, d = state.constitution.amendments.threshold
+        called = state.rules(Conferences).calls[put.conference].ts
+        n, d = state.constitution_at(called).amendments.threshold
         return yes > 0 and d * yes >= n * (yes + no)
     return carries(put.body.threshold, yes, no)
 
@@ -473,18 +475,19 @@ def card_weight(members: int, delegates: int, position: int) -> int:
     return share + (1 if position < rest else 0)
 
 
-def chairs(state: NetworkState) -> list[str]:
-    """The chair: the groups holding a seat on the body that arranges conferences (F1)."""
-    body = state.constitution.conference.arranged_by
+def chairs(state: NetworkState, called: int) -> list[str]:
+    """The chair: the groups holding a seat on the body that arranges conferences (F1),
+    by the constitution of a conference called at `called` (C5.7)."""
+    body = state.constitution_at(called).conference.arranged_by
     return sorted({seat.group for seat in Bodies.seats(state, body)})
 
 
-def _is_chair(state: NetworkState, group: str) -> bool:
-    return group in chairs(state)
+def _is_chair(state: NetworkState, group: str, called: int) -> bool:
+    return group in chairs(state, called)
 
 
-def _not_chair(state: NetworkState) -> Rejection:
-    body = state.constitution.conference.arranged_by
+def _not_chair(state: NetworkState, called: int) -> Rejection:
+    body = state.constitution_at(called).conference.arranged_by
     return Rejection(
         "not_chair", f"F1: only a group holding a seat on `{body}` chairs the conference floor")
 
@@ -494,8 +497,11 @@ def _check_own(state: NetworkState, entry: Entry) -> Rejection | None:
     if entry.kind != "floor.open":
         return None
     body: FloorOpen = entry.body  # type: ignore[assignment]
-    if not _is_chair(state, entry.author):
-        return _not_chair(state)
+    # C5.7: the conference's constitution; a call not held yet fails F3 whatever this says
+    call = state.rules(Conferences).calls.get(body.conference.entry)
+    called = call.ts if call is not None else entry.ts
+    if not _is_chair(state, entry.author, called):
+        return _not_chair(state, called)
     if body.opens < entry.ts:
         return Rejection(
             "bad_window", "F2: a vote opens no earlier than it is put; this one is dated "
@@ -543,7 +549,7 @@ def _members(state: NetworkState, call: Call, group: str) -> int:
 
 def entitlement(state: NetworkState, call: Call, group: str) -> int:
     """K5: how many delegates the group sends to the conference."""
-    rules: ConferenceRules = state.constitution.conference
+    rules: ConferenceRules = state.constitution_at(call.ts).conference
     return min(rules.max_delegates, ceil(_members(state, call, group) / rules.members_per_delegate))
 
 
@@ -621,7 +627,7 @@ def participant(state: NetworkState, call: Call, group: str) -> bool | None:
     None while the network has not witnessed whether one of its credentials came by the
     credentials deadline: once witnessed, the answer never changes (SPEC 5.5).
     """
-    deadline = timetable(state.constitution, call).credentials
+    deadline = timetable(state.constitution_at(call.ts), call).credentials
     standing = None
     for seq, ts, _, body in state.rules(Credentials).history.get((group, call.id), ()):
         arrived = state.arrived_before_deadline(group, seq, ts, deadline)
