@@ -87,4 +87,6 @@ scripts=$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
 export PATH="$scripts:$PATH:/usr/sbin"
 
 python3 -m ruff check .
-GROUPNET_NO_SKIPS=1 python3 -m pytest -q -rs "$@"
+# One test process per core (pytest-xdist), each taking whole files, so a module's shared
+# setup (a three-node network, a running node for the API fuzzing) is made once.
+GROUPNET_NO_SKIPS=1 python3 -m pytest -q -rs --numprocesses auto --dist loadfile "$@"

@@ -21,3 +21,19 @@ def test_the_conference_benchmark_reaches_a_final_agenda_every_order_agrees_on()
     assert any(re.match(rf"total: {NUMBER} s from requisition to final agenda", line)
                for line in lines)
     assert re.match(rf"raw verify, one core: {NUMBER}/s", lines[-1])
+
+
+def test_the_floor_benchmark_derives_every_result_the_votes_give():
+    lines = bench("conference", "--nodes", "14", "--members", "900", "--motions", "70",
+                  "--amendments", "20", "--orders", "1", "--floor", "--questions", "6",
+                  "--delegates", "30")
+    assert any(re.match(r"floor: 6 questions put to \d+ delegates of 14 groups; \d+ entries",
+                        line) for line in lines)
+    assert any(line.startswith("results, every one derived by the receiver equal to the count")
+               for line in lines)
+    assert any(line.startswith("agreement: 1 fresh node(s) fed the entries in other orders "
+                               "reached the same state hash") for line in lines)
+    assert any(re.match(rf"per-node CPU to fold the whole conference, agenda and floor: "
+                        rf"{NUMBER} s", line) for line in lines)
+    assert re.match(rf"raw verify, one core: {NUMBER}/s \({NUMBER} s for the floor's \d+ "
+                    "signatures", lines[-1])

@@ -20,7 +20,7 @@ from ..group import conferences as group_conferences
 from ..group import floor as group_floor
 from ..group.people import CLI
 from ..limits import id_arg
-from ..network import conferences, elections, floor
+from ..network import conferences, elections, floor, floor_record
 from ..network.node import Node
 from ..procedure.network.bodies import Bodies
 from ..procedure.network.conferences import Conferences
@@ -399,6 +399,11 @@ def _show_elections(node: Node, conference: str) -> list[dict]:
     return shown
 
 
+async def report(node: Node, args: argparse.Namespace) -> object:
+    print(floor_record.report(node, _conference(node, args.conference)), end="")
+    return None
+
+
 def _floor_parsers(sub) -> None:
     top = sub.add_parser(
         "floor", help="the conference floor: put questions, vote, count, cut; elections",
@@ -528,6 +533,10 @@ def add_parsers(commands) -> None:
     p.add_argument("--category", help="the person's own category for a balance rule, "
                    "e.g. woman")
     _floor_parsers(sub)
+    p = _command(sub, "report", report, "the floor's record to print, as Markdown: every "
+                 "item, every vote by delegation with its mandate and card weight, every "
+                 "result and the cut's cosigners")
+    p.add_argument("conference")
     p = _command(sub, "agenda", agenda, "the agenda, and what is not on it and why")
     p.add_argument("conference")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -32,7 +32,10 @@ async def _show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(view, indent=2))
         return 0
-    if view["default"]:
+    if view["rule_change"] is not None:
+        print(f"the constitution of rule change {view['rule_change']}, in force for entries "
+              f"dated from {_day(view['in_force_since'])} (C5.5)")
+    elif view["default"]:
         print("the default constitution (the founder wrote none)")
     else:
         print(f"the founding constitution, entry {view['entry']}, since {_day(view['since'])}")
@@ -46,6 +49,7 @@ async def _show(args: argparse.Namespace) -> int:
     print("\nEntrenched provisions (no amendment can remove them)")
     for item in view["entrenched"]:
         print(f"  {item['id']}  {item['text']}")
+    _print_history(view)
     print("\nBodies")
     for body in view["bodies"]:
         ends = f", term ends {_day(body['term_ends'])}" if body["term_ends"] else ""
@@ -55,6 +59,37 @@ async def _show(args: argparse.Namespace) -> int:
             print(f"    {member['name']} ({member['holder']}) for "
                   f"{member['group_name'] or member['group']}")
     return 0
+
+
+def _print_history(view: dict) -> None:
+    """Every constitution in force so far, newest last, with the vote that carried it, and
+    what became of the rule changes not (or not yet) in force."""
+    print("\nHistory")
+    for version in view["history"]:
+        if version["source"] == "default":
+            print("  from the founding: the default constitution")
+            continue
+        if version["source"] == "founding":
+            print(f"  from the founding: the founder's constitution, entry {version['entry']}")
+            continue
+        result = version["result"]
+        votes = f" ({result['for']} for, {result['against']} against)" if result else ""
+        print(f"  from {_day(version['since'])}: rule change {version['entry']} "
+              f"\"{version['title']}\", carried at conference {version['conference']} by vote "
+              f"{version['vote']}{votes}, final cut {version['cut']}")
+        if version["amendment"]:
+            print(f"    as amendment {version['amendment']} has it")
+        if version["ballot"]:
+            print(f"    ratified by member ballot {version['ballot']}")
+        for change in version["changes"]:
+            print(f"    {change['field']}: {json.dumps(change['old'])} -> "
+                  f"{json.dumps(change['new'])}")
+    for outcome in view["outcomes"]:
+        if outcome["status"] != "in force":
+            named = f"rule change {outcome['rule_change']}" if outcome["rule_change"] \
+                else "its rule changes"
+            print(f"  conference {outcome['conference']}, {named}: {outcome['status']}: "
+                  f"{outcome['reason']}")
 
 
 async def _check(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from .. import __version__, config, store
 from ..federation.client import PeerClient
 from ..federation.peer_policy import PeerPolicy
 from ..limits import argument
-from ..network import constitution, joining, keys, verify
+from ..network import constitution, floor_record, joining, keys, verify
 from ..network.node import Node
 from ..service import Service
 from ..store import audit, entries, tokens
@@ -194,6 +194,7 @@ async def cmd_verify(args: argparse.Namespace) -> int:
     finally:
         await db.close()
     problems, state = verify.check_rows(rows, fork_rows)
+    problems += floor_record.recount(state)
     problems += audit.check_chain(audit_rows)
     problems += verify.check_files(directory)
     for line in problems:

@@ -1716,6 +1716,402 @@ def floor_elections() -> Scenario:
     return s
 
 
+def rule_change_effect() -> Scenario:
+    """A rule change carried on the floor takes effect at the conference's effect instant
+    (C5.5–C5.8); another, short of two thirds, never does; a meeting is judged by the rules
+    in force for its date, and one dated after the instant waits until it is decided."""
+    s = _founded("rule_change_effect", "Two rule changes at a first conference: one short of "
+                 "two thirds is lost and never in force; one carried on a card vote and "
+                 "cosigned in time is in force for entries dated from the conference's close "
+                 "plus a day (C5.5). A national committee meeting called before that instant "
+                 "keeps the old seven days' notice; one dated after it waits "
+                 "(missing_dependency, C5.8) until the network has passed the instant, then "
+                 "passes on the new three days'.")
+    names = ("founder", "second", "third", "fourth", "fifth")
+    logs = {name: s.log(name) for name in names}
+    founder, second, third, fourth, fifth = (logs[n] for n in names)
+    day, minute = DAY_MS, 60_000
+
+    def at(ts: int) -> dict:
+        s.clock = max(s.clock, ts)
+        return {"ts": ts}
+
+    def step(description: str, entry: Signed, status: str = "accepted",
+             code: str | None = None) -> Signed:
+        s.step(description, entry, status, code, now=entry.ts + 1000)
+        return entry
+
+    def ref(entry: Signed) -> EntryRef:
+        return EntryRef(entry.author, entry.id, entry.seq)
+
+    def witness_all(ts: int, but: tuple[str, ...] = ()) -> None:
+        for name, log in logs.items():
+            if name in but:
+                continue
+            heads = [Head(other.id, other.seq, other.prev) for other_name, other in logs.items()
+                     if other_name != name and other.seq > 0]
+            step(f"{name} witnesses the heads it holds", log.next(
+                "heads.witness", Witness(heads), **at(ts)))
+
+    decided = Adoption("General meeting", "2026-01-20", Tally(20, 4, 1, 30))
+    seats = [Seat(body, logs[n].id, who, who.title())
+             for body in ("national-committee", "arrangements-committee")
+             for n, who in (("founder", "ann"), ("second", "bob"), ("third", "cat"))]
+    rules = default()
+    step("the founder's constitution: the default; Ann, Bob and Cat sit on both committees",
+         founder.next("network.constitution", NetworkConstitution(
+             rules, seats, T0 + 150 * day), **at(T0 + 2000)))
+    for name in names[1:]:
+        _admit(s, "founder", name)
+    for name, members in zip(names, (300, 250, 500, 1000, 100), strict=True):
+        step(f"{name} commits to {members} active members", logs[name].next(
+            "register.commitment", RegisterCommitment(
+                T0, members, hashlib.sha256(name.encode()).hexdigest()), **at(s.clock + 1000)))
+    witness_all(T0 + HOUR_MS)
+    opens = T0 + 60 * day
+    closes = opens + 2 * day
+    instant = closes + day  # C5.5: the conference's effect instant
+    call = step("fourth calls the first conference, opening on day 60 and closing on day 62",
+                fourth.next("conference.call", ConferenceCall(
+                    "First conference", "first", opens, closes, None, None), **at(T0 + day)))
+    short = msgspec.structs.replace(rules, bodies=[
+        msgspec.structs.replace(b, notice_days=3) if b.id == "national-committee" else b
+        for b in rules.bodies])
+    fewer = msgspec.structs.replace(rules, conference=msgspec.structs.replace(
+        rules.conference, max_delegates=4))
+    notice = step("second proposes that the national committee meet on three days' notice",
+                  second.next("conference.rule_change", ConferenceRuleChange(
+                      ref(call), "Quicker committee meetings", short, "Seven days is slow",
+                      decided), **at(T0 + 2 * day)))
+    delegates = step("third proposes four delegates a group at most", third.next(
+        "conference.rule_change", ConferenceRuleChange(
+            ref(call), "Smaller delegations", fewer, "Cheaper conferences", decided),
+        **at(T0 + 2 * day)))
+    witness_all(T0 + 3 * day)  # both within the rule changes' notice (day 4)
+    for i, (name, count) in enumerate((("founder", 1), ("second", 1), ("third", 2),
+                                       ("fourth", 2))):
+        step(f"{name} credentials {count} delegate(s)", logs[name].next(
+            "delegate.credential", DelegateCredential(
+                call.id, "election 1",
+                [DelegateSeat(f"{name}-{d}", f"Delegate {d}") for d in range(count)], []),
+            **at(T0 + 12 * day + i * 1000)))
+    witness_all(T0 + 13 * day)
+    witness_all(T0 + 54 * day)  # past the final agenda time (day 53)
+
+    sitting = opens + HOUR_MS
+
+    def put(item: str, text: str, start: int) -> Signed:
+        return founder.next("floor.open", FloorOpen(
+            ref(call), item, "rule-change", text, "card", [], "two-thirds", start,
+            start + 10 * minute), **at(start))
+
+    def vote(log: Log, question: Signed, delegate: str, choice: str) -> Signed:
+        return log.next("floor.vote", FloorVote(ref(question), delegate, choice),
+                        **at(question.body.opens + minute))  # type: ignore[attr-defined]
+
+    def close(question: Signed, result: FloorResult) -> Signed:
+        heads = [Head(other.id, other.seq, other.prev) for other in logs.values()]
+        cut = step("the founder cuts five seconds after the close", founder.next(
+            "floor.cut", FloorCut(ref(question), heads),
+            **at(question.body.closes + 5000)))  # type: ignore[attr-defined]
+        for log in (founder, second, fourth):
+            step(f"{log.name} cosigns the result", log.next(
+                "floor.cosign", FloorCosign(ref(cut), result), **at(cut.ts + 1000)))
+        return cut
+
+    lost = step("the founder puts four delegates a group to a card vote", put(
+        delegates.id, "Smaller delegations", sitting))
+    # second 250, third 500 (two delegates, 250 each), fourth 500 of its 1000: 750 for,
+    # 500 against, short of two thirds (C5.4)
+    for log, delegate, choice in ((second, "second-0", "for"), (third, "third-0", "for"),
+                                  (third, "third-1", "for"), (fourth, "fourth-0", "against")):
+        step(f"{delegate} votes {choice}", vote(log, lost, delegate, choice))
+    lost_cut = close(lost, FloorResult(750, 500, 0, False))
+    carried = step("the founder puts three days' notice to a card vote", put(
+        notice.id, "Quicker committee meetings", sitting + HOUR_MS))
+    for log, delegate, choice in ((founder, "founder-0", "for"), (second, "second-0", "for"),
+                                  (fourth, "fourth-0", "for"), (fourth, "fourth-1", "for"),
+                                  (third, "third-0", "against")):
+        step(f"{delegate} votes {choice}", vote(log, carried, delegate, choice))
+    carried_cut = close(carried, FloorResult(1550, 250, 0, True))
+    witness_all(closes - HOUR_MS)  # the cosigns, witnessed before the instant
+
+    def meeting(log: Log, called: int, notice_days: int) -> Signed:
+        starts = called + notice_days * day
+        return log.next("body.meeting", BodyMeeting(
+            "national-committee", "Statement", starts, starts + HOUR_MS,
+            [BodyItem("statement", "We stand together.", "", [], None, "")]), **at(called))
+
+    step("third calls the national committee two hours before the instant with four days' "
+         "notice: the old rules need seven", meeting(third, instant - 2 * HOUR_MS, 4),
+         "rejected", "short_notice")
+    early = meeting(second, instant + HOUR_MS, 4)
+    step("second calls it an hour after the instant with four days' notice, before the "
+         "network has passed the instant: undecided, it waits (C5.8)", early, "rejected",
+         "missing_dependency")
+    witness_all(instant + 30 * minute, but=("second",))
+    step("second's meeting again: the change is in force from the instant, three days "
+         "suffice", early)
+    step("third calls it with two days' notice after the instant: the new rules need three",
+         meeting(third, instant + 2 * HOUR_MS, 2), "rejected", "short_notice")
+
+    state = s.state()
+    history = state.constitution_history()
+    got = {
+        "questions": [[q.id, q.status] for q in floor(state, call.id).questions],  # type: ignore[union-attr]
+        "outcomes": [[o.conference, o.rule_change, o.status, o.since]
+                     for o in history.outcomes],
+        "versions": [[v.source, v.entry, v.since, v.vote, v.cut] for v in history.versions],
+    }
+    expected = {
+        "questions": [[lost.id, "lost"], [carried.id, "carried"]],
+        "outcomes": [[call.id, notice.id, "in force", instant]],
+        "versions": [["founding", s.accepted[1].id, None, None, None],
+                     ["conference", notice.id, instant, carried.id, carried_cut.id]],
+    }
+    if got != expected:
+        raise ValueError(f"rule_change_effect: derived {got}, the vector says {expected}")
+    if state.summary().get("constitution_in_force") != notice.id:
+        raise ValueError("rule_change_effect: the summary names another constitution")
+    del lost_cut
+    s.derived = {"conference": call.id, "effect_instant": instant, **expected}
+    return s
+
+
+def rule_change_ratification() -> Scenario:
+    """A rule change carried on the floor under a constitution that asks the members to
+    ratify (C5.6): it waits for a ballot, and takes effect from the ballot's instant."""
+    s = _founded("rule_change_ratification", "Under a constitution with ballot ratification, "
+                 "a rule change carried on the floor waits (awaiting ballot: a meeting after "
+                 "the conference still has the old notice); the national committee calls a "
+                 "member ballot naming it; the members carry it at two thirds; a meeting dated "
+                 "after the ballot's close plus a week waits while the ballot is counted "
+                 "(missing_dependency, C5.8), then passes on the new notice (C5.6).")
+    names = ("founder", "second", "third", "fourth")
+    logs = {name: s.log(name) for name in names}
+    founder, second, third, fourth = (logs[n] for n in names)
+    day, minute = DAY_MS, 60_000
+
+    def at(ts: int) -> dict:
+        s.clock = max(s.clock, ts)
+        return {"ts": ts}
+
+    def step(description: str, entry: Signed, status: str = "accepted",
+             code: str | None = None) -> Signed:
+        s.step(description, entry, status, code, now=entry.ts + 1000)
+        return entry
+
+    def ref(entry: Signed) -> EntryRef:
+        return EntryRef(entry.author, entry.id, entry.seq)
+
+    def witness_all(ts: int, but: tuple[str, ...] = ()) -> None:
+        for name, log in logs.items():
+            if name in but:
+                continue
+            heads = [Head(other.id, other.seq, other.prev) for other_name, other in logs.items()
+                     if other_name != name and other.seq > 0]
+            step(f"{name} witnesses the heads it holds", log.next(
+                "heads.witness", Witness(heads), **at(ts)))
+
+    decided = Adoption("General meeting", "2026-01-20", Tally(20, 4, 1, 30))
+    seats = [Seat(body, logs[n].id, who, who.title())
+             for body in ("national-committee", "arrangements-committee")
+             for n, who in (("founder", "ann"), ("second", "bob"), ("third", "cat"))]
+    base = default()
+    committee = msgspec.structs.replace(base.bodies[0], powers=[*base.bodies[0].powers,
+                                                                "call-ballot"])
+    rules = msgspec.structs.replace(
+        base, bodies=[committee, *base.bodies[1:]],
+        amendments=msgspec.structs.replace(base.amendments, ballot_ratification=True))
+    step("the founder's constitution: rule changes need the members' ratification; the "
+         "national committee may call ballots", founder.next(
+             "network.constitution", NetworkConstitution(rules, seats, T0 + 150 * day),
+             **at(T0 + 2000)))
+    for name in names[1:]:
+        _admit(s, "founder", name)
+    for name, members in zip(names, (300, 250, 500, 1000), strict=True):
+        step(f"{name} commits to {members} active members", logs[name].next(
+            "register.commitment", RegisterCommitment(
+                T0, members, hashlib.sha256(name.encode()).hexdigest()), **at(s.clock + 1000)))
+    witness_all(T0 + HOUR_MS)
+    opens = T0 + 60 * day
+    closes = opens + 2 * day
+    call = step("fourth calls the first conference, opening on day 60 and closing on day 62",
+                fourth.next("conference.call", ConferenceCall(
+                    "First conference", "first", opens, closes, None, None), **at(T0 + day)))
+    short = msgspec.structs.replace(rules, bodies=[
+        msgspec.structs.replace(b, notice_days=3) if b.id == "national-committee" else b
+        for b in rules.bodies])
+    proposal = step("second proposes that the national committee meet on three days' notice",
+                    second.next("conference.rule_change", ConferenceRuleChange(
+                        ref(call), "Quicker committee meetings", short, "Seven days is slow",
+                        decided), **at(T0 + 2 * day)))
+    witness_all(T0 + 3 * day)
+    for i, (name, count) in enumerate((("founder", 1), ("second", 1), ("third", 2),
+                                       ("fourth", 2))):
+        step(f"{name} credentials {count} delegate(s)", logs[name].next(
+            "delegate.credential", DelegateCredential(
+                call.id, "election 1",
+                [DelegateSeat(f"{name}-{d}", f"Delegate {d}") for d in range(count)], []),
+            **at(T0 + 12 * day + i * 1000)))
+    witness_all(T0 + 13 * day)
+    witness_all(T0 + 54 * day)  # past the final agenda time (day 53)
+
+    sitting = opens + HOUR_MS
+    carried = step("the founder puts three days' notice to a card vote", founder.next(
+        "floor.open", FloorOpen(ref(call), proposal.id, "rule-change",
+                                "Quicker committee meetings", "card", [], "two-thirds",
+                                sitting, sitting + 10 * minute), **at(sitting)))
+    for log, delegate, choice in ((founder, "founder-0", "for"), (second, "second-0", "for"),
+                                  (fourth, "fourth-0", "for"), (fourth, "fourth-1", "for"),
+                                  (third, "third-0", "against")):
+        step(f"{delegate} votes {choice}", log.next(
+            "floor.vote", FloorVote(ref(carried), delegate, choice), **at(sitting + minute)))
+    heads = [Head(other.id, other.seq, other.prev) for other in logs.values()]
+    cut = step("the founder cuts after the close", founder.next(
+        "floor.cut", FloorCut(ref(carried), heads), **at(sitting + 10 * minute + 5000)))
+    for log in (founder, second, fourth):
+        step(f"{log.name} cosigns 1550 for, 250 against, carried", log.next(
+            "floor.cosign", FloorCosign(ref(cut), FloorResult(1550, 250, 0, True)),
+            **at(cut.ts + 1000)))
+    witness_all(closes - HOUR_MS)
+    instant = closes + day
+
+    def meeting(log: Log, called: int, notice_days: int, *items: BodyItem,
+                title: str = "Statement") -> Signed:
+        starts = called + notice_days * day
+        return log.next("body.meeting", BodyMeeting(
+            "national-committee", title, starts, starts + HOUR_MS,
+            list(items) or [BodyItem("statement", "We stand together.", "", [], None, "")]),
+            **at(called))
+
+    witness_all(instant + HOUR_MS)  # past the conference's instant: the change awaits a ballot
+    step("third calls the national committee with four days' notice after the conference's "
+         "instant: still the old seven days, the change awaits its ballot",
+         meeting(third, instant + 2 * HOUR_MS, 4), "rejected", "short_notice")
+
+    # the national committee calls a member ballot naming the rule change (C5.6)
+    ballot_opens, ballot_closes = T0 + 80 * day, T0 + 94 * day
+    called = step("the founder calls the national committee to call a ballot on it", meeting(
+        founder, instant + 4 * HOUR_MS, 8, BodyItem(
+            "call-ballot", "Ratify the quicker committee meetings", "", [proposal.id],
+            ballot_opens, ""), title="Ratification"))
+    witness_all(instant + 5 * HOUR_MS)
+    held = called.body.opens  # type: ignore[attr-defined]
+    for log, holder in ((second, "bob"), (third, "cat")):
+        step(f"{holder} votes for the call", log.next("body.vote", BodyVote(
+            ref(called), 0, holder, "for"), **at(held + 30 * minute)))
+    witness_all(held + 45 * minute)  # the votes, witnessed before the meeting closes
+    witness_all(held + 2 * HOUR_MS)  # past the close: carried
+    question = BallotQuestion("Ratify the quicker committee meetings?",
+                              ["Yes", "No", "Abstain"], 1, 1)
+    trustees = [founder.id, second.id, third.id]
+    ballot = step("the founder calls the ballot: keys by day 73, deals by 74, extractions by "
+                  "75, voting from day 80 to day 94", founder.next("ballot.call", BallotCall(
+                      "Ratification", "amend-constitution", DecisionRef(ref(called), 0),
+                      [question], trustees, 2, T0 + 73 * day, T0 + 74 * day, T0 + 75 * day,
+                      ballot_opens, ballot_closes), **at(T0 + 72 * day)))
+    bref = ref(ballot)
+    election_id = bytes.fromhex(ballot.id)
+    trustee_logs = {1: founder, 2: second, 3: third}
+    secrets = {}
+    for j, log in trustee_logs.items():
+        secret, key = keygen.trustee_key(_ballot_seed(f"ratify trustee {j}"))
+        secrets[j] = secret
+        step(f"trustee {j}'s key", log.next("ballot.trustee_key", BallotTrusteeKey(
+            bref, key.hex(), keygen.key_proof(election_id, j, secret, _ballot_seed(
+                f"ratify proof {j}")).hex()), **at(T0 + 72 * day + HOUR_MS)))
+    witness_all(T0 + 72 * day + 2 * HOUR_MS)
+    ceremony = keygen.Ceremony(election_id, 2, tuple(
+        keygen.trustee_key(_ballot_seed(f"ratify trustee {j}"))[1] for j in (1, 2, 3)))
+    deals = {}
+    for j, log in trustee_logs.items():
+        data = keygen.deal(ceremony, j, secrets[j], _ballot_seed(f"ratify deal {j}"))
+        deals[j] = keygen.read_deal(ceremony, j, data)
+        step(f"trustee {j}'s deal", log.next("ballot.deal", BallotDeal(bref, data.hex()),
+                                             **at(T0 + 72 * day + 3 * HOUR_MS)))
+    witness_all(T0 + 72 * day + 4 * HOUR_MS)
+    witness_all(T0 + 74 * day + 30 * minute)  # past the deals' deadline
+    for j, log in trustee_logs.items():
+        step(f"trustee {j}'s extraction", log.next("ballot.extract", BallotExtract(
+            bref, keygen.extract(ceremony, secrets[j], _ballot_seed(
+                f"ratify deal {j}")).hex()), **at(T0 + 74 * day + HOUR_MS)))
+    witness_all(T0 + 74 * day + 2 * HOUR_MS)
+    witness_all(T0 + 75 * day + HOUR_MS)  # past the extractions' deadline
+    credentials = {name: ballots_ballot.credential(_ballot_seed(f"ratify member {name}"))
+                   for name in ("alice", "bob", "carol")}
+    step("the founder's group lists two members' credentials", founder.next(
+        "ballot.credentials", BallotCredentials(bref, sorted(
+            credentials[n][1].hex() for n in ("alice", "bob"))), **at(T0 + 76 * day)))
+    step("the second group lists one", second.next(
+        "ballot.credentials", BallotCredentials(bref, [credentials["carol"][1].hex()]),
+        **at(T0 + 76 * day)))
+    witness_all(T0 + 76 * day + HOUR_MS)
+    witness_all(ballot_opens + 30 * minute)  # past the opening
+    state = s.state()
+    key = state.rules(Ballots).key(state, ballot.id)
+    election = ballots_election(ballot.id, ballot.body, key.public_key)  # type: ignore[arg-type]
+    for log, name, marks in ((founder, "alice", [1, 0, 0]), (founder, "bob", [1, 0, 0]),
+                             (second, "carol", [0, 1, 0])):
+        cast = ballots_ballot.cast(election, credentials[name][0], [marks],
+                                   _ballot_seed(f"ratify vote {name}"))
+        step(f"{name}'s ballot, written by her group's node" if name != "bob" else
+             "bob's ballot", log.next("ballot.cast", BallotCast(bref, cast.hex()),  # type: ignore[union-attr]
+                                      **at(ballot_opens + HOUR_MS)))
+    witness_all(ballot_opens + 2 * HOUR_MS)
+    witness_all(ballot_closes + 30 * minute)  # past the close
+    ballot_cut = step("the founder's node cuts after the close", founder.next(
+        "ballot.cut", BallotCut(bref, [Head(founder.id, founder.seq, founder.prev),  # type: ignore[arg-type]
+                                       Head(second.id, second.seq, second.prev)]),  # type: ignore[arg-type]
+        **at(ballot_closes + HOUR_MS)))
+    cref = ref(ballot_cut)
+    state = s.state()
+    rules_now = state.rules(Ballots)
+    held_cut = rules_now.cuts[ballot_cut.id]
+    totals_hash = rules_now.totals_hash(state, held_cut)
+    for log in (founder, second):
+        step(f"{log.name} cosigns the cut", log.next("ballot.cosign", BallotCosign(
+            cref, totals_hash), **at(ballot_closes + 2 * HOUR_MS)))
+    witness_all(ballot_closes + 3 * HOUR_MS, but=("third",))
+    ratified_at = ballot_closes + 7 * day  # C5.6: the ballot's instant
+    waits = meeting(third, ratified_at + 2 * HOUR_MS, 4)
+    step("third calls the national committee with four days' notice after the ballot's "
+         "instant while the ballot is still being counted: it waits (C5.8)", waits,
+         "rejected", "missing_dependency")
+    network_totals = rules_now.cut_totals(state, held_cut)[""]
+    shares = {j: keygen.secret_share({i: keygen.open_share(  # type: ignore[index]
+        ceremony, deals[i], i, j, secrets[j])[0] for i in (1, 2, 3)}) for j in (1, 2)}
+    for j in (1, 2):
+        step(f"trustee {j}'s partial decryption", trustee_logs[j].next(
+            "ballot.partial", BallotPartial(cref, None, tally.decrypt_share(
+                election, network_totals, j, shares[j], _ballot_seed(
+                    f"ratify partial {j}")).hex()), **at(ballot_closes + 4 * HOUR_MS)))
+    step("third's meeting again: counted, 2 for and 1 against, the members ratified it; "
+         "three days' notice suffice from the ballot's instant", waits)
+
+    state = s.state()
+    history = state.constitution_history()
+    result = state.rules(Ballots).result(state, ballot.id)
+    got = {
+        "ballot": [ballot.id, result.status, result.counts],
+        "outcomes": [[o.conference, o.rule_change, o.status, o.since]
+                     for o in history.outcomes],
+        "versions": [[v.source, v.entry, v.since, v.vote, v.cut, v.ballot]
+                     for v in history.versions],
+    }
+    expected = {
+        "ballot": [ballot.id, "counted", [[2, 1, 0]]],
+        "outcomes": [[call.id, proposal.id, "in force", ratified_at]],
+        "versions": [["founding", s.accepted[1].id, None, None, None, None],
+                     ["ballot", proposal.id, ratified_at, carried.id, cut.id, ballot.id]],
+    }
+    if got != expected:
+        raise ValueError(f"rule_change_ratification: derived {got}, the vector says "
+                         f"{expected}")
+    s.derived = {"conference": call.id, "effect_instant": ratified_at, **expected}
+    return s
+
+
 def _constitution(seats: list[Seat], until: int, **changes: object) -> NetworkConstitution:
     """The default constitution, written out, with `changes` to its parts."""
     return NetworkConstitution(msgspec.structs.replace(default(), **changes), seats, until)
@@ -2100,7 +2496,8 @@ SCENARIOS: list[Callable[[], Scenario]] = [
     directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
     forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
     strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
-    conference, rule_changes, floor_scenario, floor_elections,
+    conference, rule_changes, floor_scenario, floor_elections, rule_change_effect,
+    rule_change_ratification,
     constitution, constitution_closed, body_meetings, ballot_entries,
 ]
 

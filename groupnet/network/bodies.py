@@ -173,7 +173,7 @@ def describe(node: Node, meeting: Meeting) -> BodyMeetingView:
     state = node.state
     bodies = state.rules(Bodies)
     names = group_names(state)
-    rules = state.rules(Constitutions).body(state, meeting.body.body)
+    rules = state.rules(Constitutions).body(state, meeting.body.body, meeting.ts)
     items = []
     for index, item in enumerate(meeting.body.items):
         decision: Decision = bodies.outcome(state, meeting, index)

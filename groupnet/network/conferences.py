@@ -373,7 +373,7 @@ def requisitions(node: Node) -> list[dict]:
 def deadlines_ics(node: Node, conference: str, host: str) -> bytes:
     """The conference's timetable as an iCalendar feed (RFC 5545): one event per date."""
     call = call_or_404(node, conference)
-    times = msgspec.to_builtins(timetable(node.state.constitution, call))
+    times = msgspec.to_builtins(timetable(node.state.constitution_at(call.ts), call))
     calendar = Calendar()
     calendar.add("prodid", "-//groupnet//conference deadlines//EN")
     calendar.add("version", "2.0")

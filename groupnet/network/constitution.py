@@ -29,19 +29,24 @@ from msgspec import Meta
 from .. import clock
 from ..procedure.network import NetworkState
 from ..procedure.network.bodies import Bodies
+from ..procedure.network.conferences import Conferences
 from ..procedure.network.constitution import (
     ADMISSIBILITY,
     DAY_MS,
     POWERS,
     Constitutions,
+    changes,
     default,
     entrenchment,
 )
+from ..procedure.network.constitution_history import Version
+from ..procedure.network.floor import Floor
 from ..wire import crypto, messages
 from ..wire.messages import (
     Charter,
     Constitution,
     Entry,
+    FloorResult,
     NetworkConstitution,
     NetworkStandingOrders,
     Seat,
@@ -296,8 +301,46 @@ class Entrenched(msgspec.Struct, frozen=True):
     text: str
 
 
+class FieldChange(msgspec.Struct, frozen=True):
+    """One field a version changed: where, what it read before, what it reads now."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+class VersionView(msgspec.Struct, frozen=True):
+    """One constitution that has been in force, and what put it there (C1, C5.5, C5.6)."""
+
+    source: str  # "default", "founding", "conference" or "ballot"
+    entry: str | None  # the founder's `network.constitution`, or the rule change
+    title: str | None  # the rule change's title
+    since: int | None  # in force for entries dated from here; None: since the founding
+    conference: str | None
+    vote: str | None  # the `floor.open` that carried it
+    cut: str | None  # that vote's final cut
+    result: FloorResult | None  # that vote's result
+    amendment: str | None  # the amendment to the rule change it was carried as
+    ballot: str | None  # the member ballot that ratified it
+    changes: list[FieldChange]  # against the version before
+
+
+class OutcomeView(msgspec.Struct, frozen=True):
+    """What a conference's rule changes did: in force, pending, awaiting ballot or not."""
+
+    conference: str
+    rule_change: str | None
+    status: str
+    since: int | None
+    reason: str
+
+
 class ConstitutionView(msgspec.Struct, frozen=True):
-    """The constitution in force: the founder's entry (none: the default), its provisions."""
+    """The constitution in force, its provisions, and its history.
+
+    `entry`, `default` and `since` are the founding's (the founder's entry; none: the
+    default); `source`, `rule_change` and `in_force_since` say what put the one in force
+    there: the founding, or a rule change that took effect (C5.5, C5.6)."""
 
     entry: str | None
     default: bool
@@ -307,6 +350,11 @@ class ConstitutionView(msgspec.Struct, frozen=True):
     interim_until: int | None
     provisions: list[Provision]
     entrenched: list[Entrenched]
+    source: str
+    rule_change: str | None
+    in_force_since: int | None
+    history: list[VersionView]
+    outcomes: list[OutcomeView]
 
 
 class SeatView(msgspec.Struct, frozen=True):
@@ -343,15 +391,45 @@ class BodyView(msgspec.Struct, frozen=True):
 
 
 def describe(state: NetworkState) -> ConstitutionView:
-    """The constitution in force, with its provisions in plain words (API and pages)."""
+    """The constitution in force, with its provisions in plain words, and every version
+    that has been in force with the vote (and ballot) that carried it (API and pages)."""
     rules = state.rules(Constitutions)
-    constitution = rules.current(state)
+    derived = state.constitution_history()
+    latest = derived.latest()
+    constitution = latest.constitution
+    changed = latest.source in ("conference", "ballot")
     return ConstitutionView(
         entry=rules.entry, default=rules.written is None, since=rules.ts,
         constitution=constitution, interim=list(rules.interim),
         interim_until=rules.interim_until,
         provisions=provisions(constitution, bool(rules.interim), rules.interim_until),
-        entrenched=[Entrenched(key, text) for key, text in ENTRENCHED.items()])
+        entrenched=[Entrenched(key, text) for key, text in ENTRENCHED.items()],
+        source=latest.source, rule_change=latest.entry if changed else None,
+        in_force_since=latest.since if changed else rules.ts,
+        history=_history(state, derived.versions),
+        outcomes=[OutcomeView(o.conference, o.rule_change, o.status, o.since, o.reason)
+                  for o in derived.outcomes])
+
+
+def _history(state: NetworkState, versions: list[Version]) -> list[VersionView]:
+    """The versions in the order they took effect, each with what it changed."""
+    ordered = sorted(versions, key=lambda v: (v.since is not None, v.since or 0, v.entry or ""))
+    out: list[VersionView] = []
+    proposals = state.rules(Conferences).rule_changes
+    for before, version in zip([None, *ordered], ordered, strict=False):
+        result = None
+        if version.vote is not None and version.cut is not None:
+            floor_rules = state.rules(Floor)
+            found = floor_rules.result_of(state, floor_rules.cuts[version.cut])
+            result = found if isinstance(found, FloorResult) else None
+        proposal = proposals.get(version.entry) if version.entry else None
+        out.append(VersionView(
+            version.source, version.entry, proposal.body.title if proposal else None,
+            version.since, version.conference, version.vote, version.cut, result,
+            version.amendment, version.ballot,
+            [FieldChange(c.field, c.old, c.new)
+             for c in changes(before.constitution, version.constitution)] if before else []))
+    return out
 
 
 def _days(n: int) -> str:

@@ -8,11 +8,15 @@ forward together (`clock.advance_everyone`); the rest is real nodes on loopback 
 
 from __future__ import annotations
 
+import sqlite3
+
 import aiohttp
 import msgspec
 
-from groupnet import clock
+from groupnet import clock, config
 from groupnet.network import conferences
+from groupnet.network.floor_record import recount
+from groupnet.network.verify import check_rows
 from groupnet.procedure.network.conference_review import review
 from groupnet.procedure.network.constitution import DAY_MS
 from groupnet.procedure.network.floor import Floor
@@ -33,6 +37,7 @@ from groupnet.wire.messages import (
 )
 from tests.conftest import Cluster
 from tests.federation.test_conference import decision, everywhere, form, tick
+from tests.federation.test_verify import groupnet_cli
 from tests.federation.wire import node_key
 
 MEMBERS = (300, 250, 500, 1000, 100)  # entitled: 2, 1, 2, 4, 1 delegates
@@ -95,13 +100,39 @@ async def test_five_nodes_carry_a_hand_vote_and_a_card_vote_and_a_cut_off_node_a
     cluster = Cluster(tmp_path)
     http = aiohttp.ClientSession()
     try:
-        await floor_of_five(cluster, Floor_(cluster, http))
+        conference = await floor_of_five(cluster, Floor_(cluster, http))
+        directory = cluster.services[4].node.directory
     finally:
         await http.close()
         await cluster.close()
 
+    # the printable report, and `verify` recounting every cut from the stored entries
+    code, printed = await groupnet_cli("conference", "report", str(directory), conference[:12])
+    assert code == 0, printed
+    assert "## Questions put" in printed and printed.count("**carried** (final)") == 2
+    assert "| Group 3 | oppose (general meeting of 3 March, item 2) | g3-0 | against | " \
+        "250 | yes |" in printed
+    assert "| Group 3 | none (free) | g3-0 | against | 250 | left out of the cut |" in printed
+    code, checked = await groupnet_cli("verify", str(directory))
+    assert code == 0 and "0 problem(s)" in checked, checked
 
-async def floor_of_five(cluster: Cluster, api: Floor_) -> None:
+    # The store refuses an altered entry (its signature fails), so the recount is shown on
+    # the state replayed from the stored entries, one cosign's result altered after replay.
+    with sqlite3.connect(directory / config.DB_FILE) as db:
+        rows = db.execute("SELECT rx, author, seq, id, kind, raw FROM entries ORDER BY rx")
+        problems, state = check_rows(rows.fetchall(), [])
+    assert problems == [] and recount(state) == []
+    [card] = [o for o in state.rules(Floor).opens.values() if o.body.method == "card"]
+    cosigns = state.rules(Floor).cosigns[card.id]
+    group = sorted(cosigns)[0]
+    cosigns[group] = msgspec.structs.replace(cosigns[group],
+                                             result=FloorResult(750, 250, 0, True))
+    [problem] = recount(state)
+    assert "says 750 for, 250 against" in problem
+    assert "the votes in the cut give 750 for, 0 against" in problem
+
+
+async def floor_of_five(cluster: Cluster, api: Floor_) -> str:
     services = await form(cluster, 5)  # Groups 1-3 sit on the arrangements committee
     nodes = [s.node for s in services]
     for node, members in zip(nodes, MEMBERS, strict=True):
@@ -215,3 +246,4 @@ async def floor_of_five(cluster: Cluster, api: Floor_) -> None:
     # the API shows the same
     status, shown = await api.call(services[4], "GET", f"/api/v1/floor/{card}")
     assert status == 200 and (shown["status"], shown["final"]) == ("carried", True)
+    return conference

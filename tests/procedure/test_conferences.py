@@ -14,6 +14,7 @@ from groupnet.wire import crypto, messages
 from groupnet.wire.messages import (
     Adoption,
     BodyItem,
+    Constitution,
     DecisionRef,
     Entry,
     EntryRef,
@@ -63,6 +64,9 @@ def ref(entry: Entry) -> EntryRef:
 class Network:
     """Five groups; Alpha, Bravo and Charlie hold the interim seats of both committees."""
 
+    # the founding constitution, when a subclass needs another than the default
+    FOUNDING: Constitution | None = None
+
     def __init__(self, members: tuple[int, ...] = (300, 200, 900, 1600, 0),
                  bodies: dict[str, dict] | None = None, **conference: int) -> None:
         self.a, nonce = Group("alpha"), crypto.b64encode(b"n" * 16)
@@ -73,7 +77,7 @@ class Network:
         self.log: list[Entry] = []
         self.take(self.a.write("network.charter", messages.Charter(
             "Net", "alpha", "http://127.0.0.1:1", nonce, NetworkStandingOrders())))
-        constitution = default()
+        constitution = self.FOUNDING or default()
         if conference:
             constitution = msgspec.structs.replace(constitution, conference=msgspec.structs.replace(
                 constitution.conference, **conference))

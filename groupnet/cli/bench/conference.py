@@ -28,14 +28,16 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ...network.node import Node
-from ...procedure.network.conference_review import review
+from ...procedure.network.conference_review import Review, review
 from ...procedure.network.constitution import DAY_MS, default
+from ...procedure.network.floor_review import floor
 from ...wire import crypto, messages
 from ...wire.messages import (
     Admit,
@@ -65,6 +67,7 @@ from ...wire.messages import (
     Witness,
 )
 from ..setup import create_node, free_port
+from .floor import make_floor
 
 TARGET_SECONDS = 60.0
 HOUR = 3_600_000
@@ -90,6 +93,14 @@ def add_conference_parser(kinds: argparse._SubParsersAction, handler: Callable) 
     p.add_argument("--amendments", type=int, default=200, help="amendments")
     p.add_argument("--orders", type=int, default=2,
                    help="fresh nodes fed the entries in other orders, to check agreement")
+    p.add_argument("--floor", action="store_true",
+                   help="then hold the conference's floor: the delegates vote on --questions "
+                   "questions (card votes and shows of hands), each cut and cosigned; the "
+                   "receiving node folds it and must derive every result")
+    p.add_argument("--questions", type=int, default=60, help="questions put (with --floor)")
+    p.add_argument("--delegates", type=int, default=400,
+                   help="delegates in all (with --floor): the entitlement rule is set to give "
+                   "about this many")
     p.set_defaults(handler=handler)
 
 
@@ -122,11 +133,36 @@ def _sizes(total: int, groups: int, chooser: random.Random) -> list[int]:
     return sizes
 
 
-def make_conference(nodes: int, members: int, motions: int, amendments: int
-                    ) -> tuple[list[Group], str, list[Entry]]:
-    """Every entry of the network and its conference, in an order a node could take them."""
+@dataclass
+class Made:
+    """A network and its conference as built: the groups' logs, the call, every entry in an
+    order a node could take them, the wording of every motion, composite and amendment by
+    id, and each group's committed members and delegates."""
+
+    groups: list[Group]
+    call: Entry
+    entries: list[Entry]
+    texts: dict[str, str]
+    members: dict[str, int]
+    delegates: dict[str, int]
+
+
+def members_per_delegate(sizes: list[int], delegates: int, most: int) -> int:
+    """The entitlement rule (one delegate per started N members, `most` at most) whose N
+    gives the network closest to `delegates` delegates in all."""
+    def total(n: int) -> int:
+        return sum(min(most, -(-size // n)) for size in sizes)
+    return min(range(1, max(sizes) + 1), key=lambda n: (abs(total(n) - delegates), n))
+
+
+def make_conference(nodes: int, members: int, motions: int, amendments: int,
+                    delegates: int | None = None, days_after: int = 0) -> Made:
+    """Every entry of the network and its conference, from the founding to the final
+    agenda; `days_after`: days between the conference's opening and now (0: it opens a day
+    from now), for a floor to follow; `delegates`: the entitlement rule set so that the
+    delegations number about this many in all."""
     chooser = random.Random(2026)
-    base = int(time.time() * 1000) - 70 * DAY_MS - HOUR
+    base = int(time.time() * 1000) - (70 + days_after) * DAY_MS - HOUR
     founder_key = crypto.SigningKey.from_seed(os.urandom(32))
     nonce = crypto.b64encode(os.urandom(16))
     net = crypto.network_id(founder_key.public, nonce)
@@ -138,9 +174,13 @@ def make_conference(nodes: int, members: int, motions: int, amendments: int
     orders = NetworkStandingOrders()
     order.append(founder.write("network.charter", Charter(
         "Conference Network", "Group 0", UNREACHABLE, nonce, orders), base))
+    sizes = _sizes(members, nodes, random.Random(2026))
     rules = msgspec.structs.replace(
         default(orders).conference, motions_per_group=max(1, -(-motions // nodes)),
         amendments_per_group=max(1, -(-amendments // nodes)))
+    if delegates is not None:  # a floor follows: enough delegates, and items to put
+        rules = msgspec.structs.replace(rules, members_per_delegate=members_per_delegate(
+            sizes, delegates, rules.max_delegates), priority_slots=60)
     constitution = msgspec.structs.replace(default(orders), conference=rules)
     seats = [Seat("arrangements-committee", g.id, f"cac-{g.number}", f"Member {g.number}")
              for g in groups[:5]]
@@ -149,7 +189,7 @@ def make_conference(nodes: int, members: int, motions: int, amendments: int
     for g in groups[1:]:
         order.append(founder.write("node.admit", Admit(g.id, f"Group {g.number}", UNREACHABLE),
                                    base + 1 + g.number))
-    for g, size in zip(groups, _sizes(members, nodes, chooser), strict=True):
+    for g, size in zip(groups, sizes, strict=True):
         order.append(g.write("register.commitment", RegisterCommitment(
             base, size, os.urandom(32).hex()), base + 1000 + g.number))
 
@@ -183,6 +223,7 @@ def make_conference(nodes: int, members: int, motions: int, amendments: int
     witnesses(day(2) + HOUR)
 
     submitted: list[Entry] = []
+    texts: dict[str, str] = {}
     for n in range(motions):
         g = groups[n % nodes]
         subject = SUBJECTS[chooser.randrange(len(SUBJECTS))]
@@ -193,21 +234,25 @@ def make_conference(nodes: int, members: int, motions: int, amendments: int
             ref(call), f"Motion {n} on {subject}", f"This conference resolves: {words}.",
             subject, decision(n), ""), day(5) + n))
     order += submitted
+    texts.update((m.id, m.body.text) for m in submitted)  # type: ignore[attr-defined]
     witnesses(day(5) + HOUR)
     for n in range(amendments):
         g = groups[n % nodes]
         target = submitted[(n * 7 + 1) % len(submitted)]
         if target.author == g.id:
             target = submitted[(n * 7 + 2) % len(submitted)]
-        order.append(g.write("conference.amendment", ConferenceAmendment(
+        amendment = g.write("conference.amendment", ConferenceAmendment(
             ref(target), f"{target.body.text} Amended by group {g.number}.",  # type: ignore[attr-defined]
-            "clearer", decision(n)), day(10) + n))
+            "clearer", decision(n)), day(10) + n)
+        order.append(amendment)
+        texts[amendment.id] = amendment.body.text  # type: ignore[attr-defined]
     witnesses(day(10) + HOUR)
-    for g, size in zip(groups, _sizes(members, nodes, random.Random(2026)), strict=True):
-        delegates = min(rules.max_delegates, -(-size // rules.members_per_delegate))
+    delegations: dict[str, int] = {}
+    for g, size in zip(groups, sizes, strict=True):
+        delegations[g.id] = min(rules.max_delegates, -(-size // rules.members_per_delegate))
         order.append(g.write("delegate.credential", DelegateCredential(call.id, "election 1", [
-            DelegateSeat(f"g{g.number}-{d}", f"Delegate {d}") for d in range(delegates)], []),
-            day(12) + g.number))
+            DelegateSeat(f"g{g.number}-{d}", f"Delegate {d}")
+            for d in range(delegations[g.id])], []), day(12) + g.number))
     witnesses(day(12) + HOUR)
 
     # the arrangements committee: ten rulings out, ten composites of two, the order
@@ -224,6 +269,8 @@ def make_conference(nodes: int, members: int, motions: int, amendments: int
     meeting = founder.write("body.meeting", BodyMeeting(
         "arrangements-committee", "Arrangements", day(22), day(22) + 2 * HOUR, items), day(19))
     order.append(meeting)
+    texts.update((f"{meeting.id}:{index}", item.text) for index, item in enumerate(items)
+                 if item.action == "composite")
     witnesses(day(19) + HOUR)
     for seat in seats:
         g = next(g for g in groups if g.id == seat.group)
@@ -246,7 +293,9 @@ def make_conference(nodes: int, members: int, motions: int, amendments: int
             ref(call), [m.id for m in picks]), day(30) + g.number))
     witnesses(day(30) + HOUR)
     witnesses(day(65))
-    return groups, call.id, order
+    return Made(groups, call, order, texts, {g.id: size for g, size in zip(groups, sizes,
+                                                                            strict=True)},
+                delegations)
 
 
 def _shuffled(entries: list[Entry], seed: int) -> list[bytes]:
@@ -266,6 +315,26 @@ def _shuffled(entries: list[Entry], seed: int) -> list[bytes]:
 LATER = {"seq_gap", "missing_dependency", "unknown_author", "not_admitted", "no_charter"}
 
 
+async def _take(node: Node, raws: list[bytes]) -> tuple[float, float]:
+    """`node` takes `raws`, offering again what must wait: wall and CPU seconds (signature
+    workers included)."""
+    wall, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
+    pending = raws
+    while pending:
+        results = []
+        for start in range(0, len(pending), 1000):
+            results += await node.ingest(pending[start:start + 1000])
+        refused = [r for r in results if r.status == "rejected" and r.code not in LATER]
+        if refused:
+            raise SystemExit(f"error: the receiver refused an entry: {refused[0]}")
+        again = [raw for raw, r in zip(pending, results, strict=True)
+                 if r.status == "rejected"]
+        if len(again) == len(pending):
+            raise SystemExit("error: entries wait for something never sent")
+        pending = again
+    return time.perf_counter() - wall, time.process_time() - cpu + (_children_cpu() - children)
+
+
 async def _fold(directory: Path, raws: list[bytes], conference: str
                 ) -> tuple[float, float, float, str, bytes]:
     """A fresh node takes `raws` (offering again what must wait): wall, CPU, agenda, hash."""
@@ -274,22 +343,7 @@ async def _fold(directory: Path, raws: list[bytes], conference: str
                       allow_private_peers=True)
     node = await Node.open(directory)
     try:
-        wall, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
-        pending = raws
-        while pending:
-            results = []
-            for start in range(0, len(pending), 1000):
-                results += await node.ingest(pending[start:start + 1000])
-            refused = [r for r in results if r.status == "rejected" and r.code not in LATER]
-            if refused:
-                raise SystemExit(f"error: the receiver refused an entry: {refused[0]}")
-            again = [raw for raw, r in zip(pending, results, strict=True)
-                     if r.status == "rejected"]
-            if len(again) == len(pending):
-                raise SystemExit("error: entries wait for something never sent")
-            pending = again
-        wall = time.perf_counter() - wall
-        node_cpu = time.process_time() - cpu + (_children_cpu() - children)
+        wall, node_cpu = await _take(node, raws)
         cpu = time.process_time()
         found = review(node.state, conference)
         agenda_cpu = time.process_time() - cpu
@@ -325,16 +379,48 @@ def _raw_verify_seconds(entries: list[Entry]) -> float:
     return time.perf_counter() - start
 
 
+async def _hold_floor(directory: Path, made: Made, found: Review, questions: int
+                      ) -> tuple[list[Entry], dict]:
+    """The floor of the conference the node in `directory` holds up to its final agenda:
+    build it, have the node fold it, and check it derives every result as built."""
+    started = time.perf_counter()
+    entries, results = make_floor(made, found.agenda, questions)
+    built = time.perf_counter() - started
+    node = await Node.open(directory)
+    try:
+        wall, cpu = await _take(node, [e.raw for e in entries])
+        deriving = time.process_time()
+        view = floor(node.state, made.call.id)
+        derived = time.process_time() - deriving
+        assert view is not None
+        for q in view.questions:
+            if not q.final or q.status == "void" or q.result != results.get(q.id):
+                raise SystemExit(f"error: the receiver derived {q.status} {q.result} "
+                                 f"({q.reason}) for a question built as {results.get(q.id)}")
+        if len(view.questions) != len(results):
+            raise SystemExit("error: the receiver holds another number of questions")
+        return entries, {
+            "built": built, "wall": wall, "cpu": cpu, "derived": derived,
+            "questions": view.questions, "hash": node.state.state_hash(),
+            "view": msgspec.json.encode(view)}
+    finally:
+        await node.close()
+
+
 async def bench_conference(args: argparse.Namespace) -> int:
     if args.nodes < 12 or args.members < args.nodes or args.motions < 70:
         raise SystemExit("error: at least 12 groups, a member each, and 70 motions")
+    if args.floor and (args.questions < 1 or args.delegates < args.nodes):
+        raise SystemExit("error: with --floor, at least one question and a delegate a group")
     print(f"preparing a network of {args.nodes} groups ({args.members} members), a "
           f"conference with {args.motions} motions and {args.amendments} amendments …",
           flush=True)
     started = time.perf_counter()
     cpu = time.process_time()
-    groups, conference, entries = make_conference(args.nodes, args.members, args.motions,
-                                                  args.amendments)
+    made_up = make_conference(args.nodes, args.members, args.motions, args.amendments,
+                              delegates=args.delegates if args.floor else None,
+                              days_after=3 if args.floor else 0)
+    groups, conference, entries = made_up.groups, made_up.call.id, made_up.entries
     made, made_cpu = time.perf_counter() - started, time.process_time() - cpu
     kinds: dict[str, int] = {}
     for entry in entries:
@@ -346,18 +432,25 @@ async def bench_conference(args: argparse.Namespace) -> int:
           "signatures in worker processes, receive, SQLite, fold), as its inbox would, then "
           "derives the final agenda; every node of the network does the same work", flush=True)
     base = Path(tempfile.mkdtemp(prefix="groupnet-bench-"))
+    held: dict | None = None
+    floor_entries: list[Entry] = []
     try:
         raws = [e.raw for e in entries]
         wall, node_cpu, agenda_cpu, state_hash, agenda = await _fold(
             base / "receiver", raws, conference)
-        found = msgspec.json.decode(agenda)
-        items, left = found["agenda"]["items"], found["agenda"]["not_on_agenda"]
+        found = msgspec.json.decode(agenda, type=Review)
+        items, left = found.agenda.items, found.agenda.not_on_agenda
         print(f"final agenda: {len(items)} items, {len(left)} listed as not on it "
-              f"(state hash {state_hash[:16]}…)")
+              f"(state hash {state_hash[:16]}…)", flush=True)
+        if args.floor:
+            floor_entries, held = await _hold_floor(base / "receiver", made_up, found,
+                                                    args.questions)
+            state_hash = held["hash"]
         checking = time.perf_counter()
+        everything = entries + floor_entries
         for seed in range(1, args.orders + 1):
             _, _, _, other_hash, other = await _fold(
-                base / f"fresh-{seed}", _shuffled(entries, seed), conference)
+                base / f"fresh-{seed}", _shuffled(everything, seed), conference)
             if (other_hash, other) != (state_hash, agenda):
                 raise SystemExit(f"error: a node fed another order (seed {seed}) disagrees")
         if args.orders:
@@ -366,6 +459,7 @@ async def bench_conference(args: argparse.Namespace) -> int:
                   f"{time.perf_counter() - checking:.1f} s, not counted below: what arrives "
                   "before what it cites is offered again, as a catching-up node would)")
         raw_seconds = _raw_verify_seconds(entries)
+        floor_raw_seconds = _raw_verify_seconds(floor_entries) if floor_entries else 0.0
     finally:
         shutil.rmtree(base, ignore_errors=True)
     total = made + wall + agenda_cpu
@@ -379,4 +473,33 @@ async def bench_conference(args: argparse.Namespace) -> int:
           f"target < {TARGET_SECONDS:.0f} s: {verdict})")
     print(f"raw verify, one core: {len(raws) / raw_seconds:.0f}/s ({raw_seconds:.3f} s for "
           f"these {len(raws)} signatures; cryptography Ed25519PublicKey.verify)")
+    if held is not None:
+        _print_floor(made_up, floor_entries, held, floor_raw_seconds,
+                     node_cpu + agenda_cpu)
     return 0
+
+
+def _print_floor(made_up: Made, entries: list[Entry], held: dict, raw_seconds: float,
+                 before_cpu: float) -> None:
+    kinds: dict[str, int] = {}
+    for entry in entries:
+        kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
+    put = held["questions"]
+    by = {(q.method, q.status): 0 for q in put}
+    for q in put:
+        by[(q.method, q.status)] += 1
+    delegates = sum(made_up.delegates.values())
+    print(f"\nfloor: {len(put)} questions put to {delegates} delegates of "
+          f"{len(made_up.groups)} groups; {len(entries)} entries "
+          f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+    print("results, every one derived by the receiver equal to the count of the votes: " +
+          ", ".join(f"{n} {method} votes {status}" for (method, status), n in sorted(by.items())))
+    print(f"floor built and signed in {held['built']:.2f} s (one core, not counted below)")
+    print(f"floor fold, one node: {held['wall']:.2f} s wall, {held['cpu']:.2f} s CPU "
+          f"({held['cpu'] / len(entries) * 1e6:.0f} us per entry); every result derived in "
+          f"{held['derived'] * 1000:.0f} ms CPU")
+    print(f"per-node CPU to fold the whole conference, agenda and floor: "
+          f"{before_cpu + held['cpu'] + held['derived']:.2f} s")
+    print(f"raw verify, one core: {len(entries) / raw_seconds:.0f}/s ({raw_seconds:.3f} s for "
+          f"the floor's {len(entries)} signatures; the floor fold is "
+          f"{held['cpu'] / raw_seconds:.1f} times that)")

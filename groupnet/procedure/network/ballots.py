@@ -178,7 +178,13 @@ class Ballots:
 
     def _check_call(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: BallotCall = entry.body  # type: ignore[assignment]
-        rules = state.constitution.ballots
+        constitution = state.constitution_for(entry.ts)  # C5.7, C5.8
+        if constitution is None:
+            return Rejection(
+                "missing_dependency", "C5.8: whether a rule change is in force for this "
+                "call's date is not decided yet: it waits until the network has witnessed "
+                "the outcome")
+        rules = constitution.ballots
         if body.decision not in rules.decisions:
             allowed = ", ".join(rules.decisions) or "nothing"
             return Rejection(

@@ -127,7 +127,13 @@ class Bodies:
 
     def _check_meeting(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: BodyMeeting = entry.body  # type: ignore[assignment]
-        rules = state.rules(Constitutions).body(state, body.body)
+        constitution = state.constitution_for(entry.ts)  # C5.7, C5.8
+        if constitution is None:
+            return Rejection(
+                "missing_dependency", "C5.8: whether a rule change is in force for this "
+                "meeting's date is not decided yet: it waits until the network has "
+                "witnessed the outcome")
+        rules = next((b for b in constitution.bodies if b.id == body.body), None)
         if rules is None:
             return Rejection("unknown_body", f"B1: the constitution has no body `{body.body}`")
         if not _may_sit(state, rules, entry.author):
@@ -260,7 +266,7 @@ class Bodies:
         if pending or not state.deadline_passed(meeting.body.closes):
             return decided("pending", "B4: the meeting is open, or the network has not yet "
                            "witnessed its closing")
-        rules = state.rules(Constitutions).body(state, meeting.body.body)
+        rules = state.rules(Constitutions).body(state, meeting.body.body, meeting.ts)
         if rules is None:  # the constitution no longer has the body (C5): nothing to decide
             return decided("void", f"C2: the constitution has no body `{meeting.body.body}`")
         held = len(sitting.seats) if sitting is not None else 0
@@ -280,7 +286,7 @@ class Bodies:
 
     def _void_reason(self, state: NetworkState, meeting: Meeting, item: BodyItem,
                      sitting: Seating | None) -> tuple[str, str] | None:
-        rules = state.rules(Constitutions).body(state, meeting.body.body)
+        rules = state.rules(Constitutions).body(state, meeting.body.body, meeting.ts)
         if rules is None:
             return None
         if sitting is None:

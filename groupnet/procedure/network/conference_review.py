@@ -288,7 +288,7 @@ def timetable(constitution: Constitution, call: Call) -> Timetable:
 def requisitioned(state: NetworkState, opener: Requisition) -> Requisitioned:
     """K3: the groups counted are those witnessing when the requisition was opened, and
     every group that signed it; members are counted from commitments published by then."""
-    rules = state.constitution.conference
+    rules = state.constitution_at(opener.ts).conference
     witnessing = state.rules(Witnesses).deadline_witnesses(state, opener.ts)
     supporters = sorted(opener.supporters)
     counted = sorted(set(witnessing) | set(supporters))
@@ -322,7 +322,7 @@ def _ground(call: Call) -> tuple:
 
 def _own_status(state: NetworkState, call: Call) -> CallStatus:
     """Whether the call stands on its own ground, before comparing it with other calls."""
-    rules = state.constitution.conference
+    rules = state.constitution_at(call.ts).conference
     notice_by = call.body.opens - rules.notice_days * DAY_MS
     in_time = state.arrived_before_deadline(call.author, call.seq, call.ts, notice_by)
     if in_time is False:
@@ -383,7 +383,7 @@ def call_status(state: NetworkState, call: Call) -> CallStatus:
 
 def entitlements(state: NetworkState, call: Call) -> list[Entitlement]:
     """Every member's delegates, from its commitment published and frozen by the call."""
-    rules = state.constitution.conference
+    rules = state.constitution_at(call.ts).conference
     commitments = state.rules(Commitments)
     out = []
     for group in sorted(state.members):
@@ -471,8 +471,9 @@ def review(state: NetworkState, conference: str) -> Review | None:
     call = rules_module.calls.get(conference)
     if call is None:
         return None
-    rules = state.constitution.conference
-    times = timetable(state.constitution, call)
+    constitution = state.constitution_at(call.ts)  # C5.7: the call's, throughout
+    rules = constitution.conference
+    times = timetable(constitution, call)
     passed = {name: state.deadline_passed(at)
               for name, at in msgspec.structs.asdict(times).items() if name != "called"}
     status = call_status(state, call)
@@ -709,7 +710,7 @@ def _rule_changes(state: NetworkState, call: Call, times: Timetable,
     as for motions; the admissible ones on the agenda, with threshold and card vote,
     and the others not on it."""
     rules_module = state.rules(Conferences)
-    in_force = state.constitution
+    in_force = state.constitution_at(call.ts)
     proposals: list[RuleChangeStatus] = []
     for r in sorted((r for r in rules_module.rule_changes.values()
                      if r.conference == call.id), key=lambda r: r.id):

@@ -54,7 +54,11 @@ called it. The rules, numbered as SPEC 5.8 numbers them:
 - K12 (amendments to rule changes, C5). A group amends a rule change with another
   whole constitution its meeting carried, within the amendment window, keeping the
   entrenched provisions and changing the rule change. What a rule change does once
-  the conference has voted is the floor's final result, never these entries.
+  the conference has voted is the floor's final result, never these entries; it takes
+  effect at the conference's effect instant (C5.5, `constitution_history.py`).
+- C5.7. A conference, and every entry of it, runs under the constitution in force for
+  its call's `ts` (`Conferences.constitution`); a call dated where that is undecided
+  waits (C5.8).
 
 What the entry and its author's own log decide is checked at receipt (a refusal);
 a reference to another group's entry carries `seen` and is judged as SM3 judges a
@@ -237,7 +241,10 @@ class Conferences:
 
     def _check_call(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: ConferenceCall = entry.body  # type: ignore[assignment]
-        rules = state.constitution.conference
+        constitution = state.constitution_for(entry.ts)
+        if constitution is None:
+            return _undecided()
+        rules = constitution.conference
         fields = {"first": (False, False), "annual": (True, False),
                   "requisition": (False, True)}[body.basis]
         if (body.decision is not None, body.requisition is not None) != fields:
@@ -292,8 +299,11 @@ class Conferences:
 
     def _check_requisition(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: ConferenceRequisition = entry.body  # type: ignore[assignment]
-        rules = state.constitution.conference
         if body.ref is None:
+            constitution = state.constitution_for(entry.ts)
+            if constitution is None:
+                return _undecided()
+            rules = constitution.conference
             if not (rules.notice_days * DAY_MS <= body.opens - entry.ts
                     <= rules.special_within_days * DAY_MS):
                 return Rejection(
@@ -317,7 +327,7 @@ class Conferences:
 
     def _check_motion(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: ConferenceMotion = entry.body  # type: ignore[assignment]
-        rules = state.constitution.conference
+        rules = self.constitution(state, body.conference.entry, entry.ts).conference
         own = _check_text_and_decision(body.text, body.decision, rules, "K6", "motion")
         if own is not None or _void(state, body.conference):
             return own
@@ -341,6 +351,13 @@ class Conferences:
                 "this group's log has that many already")
         return None
 
+    def constitution(self, state: NetworkState, conference: str | None,
+                     ts: int) -> Constitution:
+        """C5.7: the constitution a conference runs under, the one for its call's `ts`; for
+        a call not held (refused by K4 all the same, or void) the one for `ts`."""
+        call = self.calls.get(conference) if conference is not None else None
+        return state.constitution_at(call.ts if call is not None else ts)
+
     def _call(self, state: NetworkState, ref: EntryRef) -> Call | Rejection:
         missing = _missing(state, ref, "K6")
         if missing is not None:
@@ -354,7 +371,9 @@ class Conferences:
 
     def _check_amendment(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: ConferenceAmendment = entry.body  # type: ignore[assignment]
-        rules = state.constitution.conference
+        amended = self.motions.get(body.motion.entry)
+        rules = self.constitution(state, amended.conference if amended else None,
+                                  entry.ts).conference
         own = _check_text_and_decision(body.text, body.decision, rules, "K7", "amendment")
         if own is not None or _void(state, body.motion):
             return own
@@ -393,7 +412,8 @@ class Conferences:
         call = self._call(state, body.conference)
         if isinstance(call, Rejection):
             return call
-        rules = state.constitution.amendments
+        in_force = state.constitution_at(call.ts)
+        rules = in_force.amendments
         deadline = call.body.opens - rules.notice_days * DAY_MS
         if entry.ts > deadline:
             return Rejection(
@@ -403,7 +423,7 @@ class Conferences:
         refused = _check_proposal(state, body.constitution)
         if refused is not None:
             return refused
-        if body.constitution == state.constitution:
+        if body.constitution == in_force:
             return Rejection(
                 "no_change", "K11: a rule change must change the constitution in force")
         if self._submitted.get((entry.author, call.id, "rule change"), 0) \
@@ -431,7 +451,7 @@ class Conferences:
                 "unknown_rule_change", "K12: that group's log holds no rule change with that "
                 "id at the seq cited")
         call = self.calls[proposal.conference]
-        rules = state.constitution.amendments
+        rules = state.constitution_at(call.ts).amendments
         closes = rules.notice_days - rules.window_days
         deadline = call.body.opens - closes * DAY_MS
         if entry.ts > deadline:
@@ -491,7 +511,7 @@ class Conferences:
 
     def _check_priorities(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: ConferencePriorities = entry.body  # type: ignore[assignment]
-        rules = state.constitution.conference
+        rules = self.constitution(state, body.conference.entry, entry.ts).conference
         if len(body.choices) > rules.priority_slots:
             return Rejection(
                 "too_many_choices", f"K9: a ballot chooses at most {rules.priority_slots} "
@@ -597,6 +617,12 @@ class Conferences:
 def _days(ms: int) -> str:
     whole, rest = divmod(ms, DAY_MS)
     return f"{whole} days" if rest == 0 else f"{ms / DAY_MS:.1f} days"
+
+
+def _undecided() -> Rejection:
+    return Rejection(
+        "missing_dependency", "C5.8: whether a rule change is in force for this entry's "
+        "date is not decided yet: it waits until the network has witnessed the outcome")
 
 
 def _constitution_start(state: NetworkState) -> int:

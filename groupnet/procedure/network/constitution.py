@@ -10,8 +10,9 @@ Kind: `network.constitution`. The rules:
   working. Afterwards only the amendment procedure (C5: a conference's vote, or a
   member ballot, with notice and a window) can change it. Rule changes and their
   amendments come before a conference (`conferences.py`, K11, K12); they change the
-  constitution only through the conference floor's final result, so until then no
-  entry changes a founded constitution.
+  constitution only through the conference floor's final result, at an instant fixed
+  in advance (C5.5–C5.8, `constitution_history.py`): no entry changes a founded
+  constitution by itself, and which one judges an entry is derived from the state.
 - C2 (bodies). The constitution names the network's bodies: seats, term of office,
   notice of meetings, quorum, majority, what each may decide (`powers`) and what it
   may still decide once its term has run out (`caretaker_powers`); whether the
@@ -308,11 +309,14 @@ class Constitutions:
         self.interim_until: int | None = None
 
     def current(self, state: NetworkState) -> Constitution:
-        """The constitution in force: the founder's, else the default with the charter's orders."""
-        return self.written or default(state.orders)
+        """The latest constitution in force: the founder's (else the default with the
+        charter's orders), or the latest rule change that took effect (C5.5)."""
+        return state.constitution
 
-    def body(self, state: NetworkState, body_id: str) -> BodyRules | None:
-        return next((b for b in self.current(state).bodies if b.id == body_id), None)
+    def body(self, state: NetworkState, body_id: str, ts: int | None = None) -> BodyRules | None:
+        """The body's rules for a meeting called at `ts` (C5.7); without one, the latest."""
+        constitution = state.constitution if ts is None else state.constitution_at(ts)
+        return next((b for b in constitution.bodies if b.id == body_id), None)
 
     def check(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: NetworkConstitution = entry.body  # type: ignore[assignment]
@@ -347,7 +351,15 @@ class Constitutions:
     def summary(self, state: NetworkState) -> dict[str, object]:
         # written once the network has a constitution entry: the state hash of a network
         # without one is what it was before constitutions (SPEC 5.6)
-        return {"constitution": self.entry} if self.entry is not None else {}
+        summary: dict[str, object] = {}
+        if self.entry is not None:
+            summary["constitution"] = self.entry
+        latest = state.constitution_history().latest()
+        if latest.source in ("conference", "ballot"):
+            # C5.5: written once a rule change has taken effect, so a network whose
+            # constitution never changed hashes as before
+            summary["constitution_in_force"] = latest.entry
+        return summary
 
     def describe(self, state: NetworkState) -> dict:
         """The constitution in force, for pages and the API."""

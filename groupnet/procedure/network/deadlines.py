@@ -20,6 +20,7 @@ from .bodies import Bodies
 from .conference_review import timetable
 from .conferences import Conferences
 from .constitution import DAY_MS, Constitutions
+from .constitution_history import effect_moments
 from .witness import Witnesses
 
 if TYPE_CHECKING:
@@ -30,18 +31,19 @@ def moments(state: NetworkState) -> Iterator[int]:
     """Every moment a body's or a conference's outcome waits on."""
     constitution = state.rules(Constitutions)
     for meeting in state.rules(Bodies).meetings.values():
-        rules = constitution.body(state, meeting.body.body)
+        rules = constitution.body(state, meeting.body.body, meeting.ts)
         if rules is not None:
             yield meeting.body.opens - rules.notice_days * DAY_MS
         yield meeting.body.closes
     if constitution.interim_until is not None:
         yield constitution.interim_until
     for call in state.rules(Conferences).calls.values():
-        times = timetable(state.constitution, call)
+        times = timetable(state.constitution_at(call.ts), call)
         yield from (times.rule_changes, times.rule_change_amendments, times.motions,
                     times.amendments, times.credentials, times.final_agenda, times.emergency,
                     times.opens, times.closes)
     yield from state.rules(Ballots).moments()
+    yield from effect_moments(state)
 
 
 def due(state: NetworkState, witness: str, now: int) -> bool:

@@ -169,15 +169,15 @@ class Elections:
         call = resolve_call(state, body.conference)
         if isinstance(call, Rejection):
             return call
-        refused = _elected_body(state, body.body)
+        refused = _elected_body(state, body.body, call.ts)
         if isinstance(refused, Rejection):
             return refused
         due = nominations_deadline(state, call)
         if entry.ts > due:
             return Rejection(
                 "late_nomination", f"N1: nominations close "
-                f"{state.constitution.conference.nominations_deadline_days} days before the "
-                "conference opens; this one is dated after")
+                f"{state.constitution_at(call.ts).conference.nominations_deadline_days} days "
+                "before the conference opens; this one is dated after")
         if any(n.author == entry.author and n.conference == call.id and n.body.body == body.body
                and n.body.holder == body.holder for n in self.nominations.values()):
             return Rejection(
@@ -197,7 +197,7 @@ class Elections:
             return Rejection(
                 "outside_conference", "F3: an election is held while the conference sits, "
                 "between its opening and its close")
-        rules = _elected_body(state, body.body)
+        rules = _elected_body(state, body.body, call.ts)
         if isinstance(rules, Rejection):
             return rules
         if body.seats != rules.seats:
@@ -373,7 +373,8 @@ class Elections:
         for ref in put.body.candidates:
             category = self.nominations[ref.entry].body.category
             candidates.append(stv.Candidate(ref.entry, (category,) if category else ()))
-        rules = state.rules(Constitutions).body(state, put.body.body)
+        called = state.rules(Conferences).calls[put.conference].ts
+        rules = state.rules(Constitutions).body(state, put.body.body, called)  # C5.7
         minimum = {rules.balance: ceil(put.body.seats / 2)} if rules and rules.balance else {}
         return stv.count(put.body.seats, candidates, ballots, weights=weights,
                          minimum=minimum, seed=cut.id)
@@ -393,8 +394,10 @@ class Outcome(msgspec.Struct, frozen=True):
 
 
 def nominations_deadline(state: NetworkState, call: Call) -> int:
-    """N1: nominations close `nominations_deadline_days` before the opening."""
-    return call.body.opens - state.constitution.conference.nominations_deadline_days * DAY_MS
+    """N1: nominations close `nominations_deadline_days` before the opening (of the
+    constitution the conference was called under, C5.7)."""
+    days = state.constitution_at(call.ts).conference.nominations_deadline_days
+    return call.body.opens - days * DAY_MS
 
 
 def candidates(state: NetworkState, call: Call, body: str) -> tuple[list[str], list[str], int]:
@@ -490,7 +493,7 @@ def seating(state: NetworkState, body: str, at: int) -> Seating | None:
     election that would decide it is pending, None; with none, the interim seats (C7).
     """
     constitutions = state.rules(Constitutions)
-    rules = constitutions.body(state, body)
+    rules = constitutions.body(state, body, at)
     interim = Seating(body, [s for s in constitutions.interim if s.body == body], None,
                       constitutions.interim_until, None)
     if rules is None or not rules.elected:
@@ -505,7 +508,9 @@ def seating(state: NetworkState, body: str, at: int) -> Seating | None:
             return None
         if decided.status == "elected":
             since = calls[put.conference].body.closes
-            return Seating(body, decided.seats, since, since + rules.term_days * DAY_MS,
+            # C5.7: the term the conference was called under
+            term = constitutions.body(state, body, calls[put.conference].ts) or rules
+            return Seating(body, decided.seats, since, since + term.term_days * DAY_MS,
                            put.id)
     return interim
 
@@ -526,8 +531,8 @@ def elections_of(state: NetworkState, conference: str) -> list[Election]:
                    if e.conference == conference), key=lambda e: (e.body.opens, e.id))
 
 
-def _elected_body(state: NetworkState, body: str) -> BodyRules | Rejection:
-    rules = state.rules(Constitutions).body(state, body)
+def _elected_body(state: NetworkState, body: str, called: int) -> BodyRules | Rejection:
+    rules = state.rules(Constitutions).body(state, body, called)
     if rules is None:
         return Rejection("unknown_body", f"N1: the constitution has no body `{body}`")
     if not rules.elected:

@@ -152,6 +152,11 @@ class Floor:
         # open -> group -> its cosign (one per group per vote, F8)
         self.cosigns: dict[str, dict[str, Cosign]] = {}
         self._entries: list[tuple[str, str, str]] = []
+        # cut -> its result (F8), once it no longer waits: what a cut holds is fixed once
+        # the cut is accepted (F7), and a participation once witnessed never changes
+        self._results: dict[str, FloorResult] = {}
+        # (group, conference) -> (credentials held, whether a participant), once witnessed
+        self._standing: dict[tuple[str, str], tuple[int, bool]] = {}
 
     # -- check ------------------------------------------------------------------
 
@@ -240,8 +245,9 @@ class Floor:
         put = self._open(state, body.open, elections=True)
         if isinstance(put, Rejection):
             return put
-        if not _is_chair(state, entry.author):
-            return _not_chair(state)
+        called = state.rules(Conferences).calls[put.conference].ts
+        if not _is_chair(state, entry.author, called):
+            return _not_chair(state, called)
         if entry.ts < put.body.closes:
             return Rejection(
                 "early_close", "F2: nobody can close a vote early: the cut is made after "
@@ -292,7 +298,7 @@ class Floor:
         result does the cut give? (The cosign's result must equal it, then F7 follows.)"""
         put = self.opens[cut.open]
         call = state.rules(Conferences).calls[put.conference]
-        standing = participant(state, call, author)
+        standing = self.participant(state, call, author)
         if standing is None:
             return Rejection(
                 "missing_dependency", "F8: the network has not yet witnessed whether this "
@@ -377,12 +383,33 @@ class Floor:
         return [v for author, cast in sorted(self.votes.get(cut.open, {}).items())
                 for v in cast if v.seq <= cut.heads.get(author, 0)]
 
+    def participant(self, state: NetworkState, call: Call, group: str) -> bool | None:
+        """`participant`, kept once witnessed while the group's credentials stay the same."""
+        held = len(state.rules(Credentials).history.get((group, call.id), ()))
+        known = self._standing.get((group, call.id))
+        if known is not None and known[0] == held:
+            return known[1]
+        found = participant(state, call, group)
+        if found is not None:
+            self._standing[(group, call.id)] = (held, found)
+        return found
+
     def result_of(self, state: NetworkState, cut: Cut) -> FloorResult | Rejection:
         """F8: the result the votes (or the tellers' counts) in the cut give.
 
         Votes count only for participants; while whether a voting group is one is not yet
-        witnessed, the answer waits (`missing_dependency`).
+        witnessed, the answer waits (`missing_dependency`). Once there is a result it is
+        kept: every cosign of the cut asks for it.
         """
+        known = self._results.get(cut.id)
+        if known is not None:
+            return known
+        found = self._result_of(state, cut)
+        if isinstance(found, FloorResult) and cut.id in self.cuts:
+            self._results[cut.id] = found
+        return found
+
+    def _result_of(self, state: NetworkState, cut: Cut) -> FloorResult | Rejection:
         put = self.opens[cut.open]
         if put.body.method == "tellers":
             counts = [c.result for t, c in sorted(self.counts.get(put.id, {}).items())
@@ -398,7 +425,7 @@ class Floor:
         standing: dict[str, bool | None] = {}
         for vote in self.votes_in(cut):
             if vote.author not in standing:
-                standing[vote.author] = participant(state, call, vote.author)
+                standing[vote.author] = self.participant(state, call, vote.author)
             if standing[vote.author] is None:
                 return Rejection(
                     "missing_dependency", "F8: the network has not yet witnessed whether a "
@@ -423,7 +450,8 @@ def _carries(state: NetworkState, put: Open, yes: int, no: int) -> bool:
     """A rule change, and an amendment to one, needs the constitution's amendment threshold
     `[n, d]` (C5.4): for > 0 and d · for ≥ n · (for + against); the rest the open's."""
     if put.body.question in RULE_CHANGES:
-        n, d = state.constitution.amendments.threshold
+        called = state.rules(Conferences).calls[put.conference].ts
+        n, d = state.constitution_at(called).amendments.threshold
         return yes > 0 and d * yes >= n * (yes + no)
     return carries(put.body.threshold, yes, no)
 
@@ -437,18 +465,19 @@ def card_weight(members: int, delegates: int, position: int) -> int:
     return share + (1 if position < rest else 0)
 
 
-def chairs(state: NetworkState) -> list[str]:
-    """The chair: the groups holding a seat on the body that arranges conferences (F1)."""
-    body = state.constitution.conference.arranged_by
+def chairs(state: NetworkState, called: int) -> list[str]:
+    """The chair: the groups holding a seat on the body that arranges conferences (F1),
+    by the constitution of a conference called at `called` (C5.7)."""
+    body = state.constitution_at(called).conference.arranged_by
     return sorted({seat.group for seat in Bodies.seats(state, body)})
 
 
-def _is_chair(state: NetworkState, group: str) -> bool:
-    return group in chairs(state)
+def _is_chair(state: NetworkState, group: str, called: int) -> bool:
+    return group in chairs(state, called)
 
 
-def _not_chair(state: NetworkState) -> Rejection:
-    body = state.constitution.conference.arranged_by
+def _not_chair(state: NetworkState, called: int) -> Rejection:
+    body = state.constitution_at(called).conference.arranged_by
     return Rejection(
         "not_chair", f"F1: only a group holding a seat on `{body}` chairs the conference floor")
 
@@ -486,8 +515,11 @@ def _check_own(state: NetworkState, entry: Entry) -> Rejection | None:
 def check_window(state: NetworkState, entry: Entry) -> Rejection | None:
     """F1, F2 for a vote or an election put to the floor: the chair, and the window."""
     body: FloorOpen | FloorElection = entry.body  # type: ignore[assignment]
-    if not _is_chair(state, entry.author):
-        return _not_chair(state)
+    # C5.7: the conference's constitution; a call not held yet fails F3 whatever this says
+    call = state.rules(Conferences).calls.get(body.conference.entry)
+    called = call.ts if call is not None else entry.ts
+    if not _is_chair(state, entry.author, called):
+        return _not_chair(state, called)
     if body.opens < entry.ts:
         return Rejection(
             "bad_window", "F2: a vote opens no earlier than it is put; this one is dated "
@@ -535,7 +567,7 @@ def members_of(state: NetworkState, call: Call, group: str) -> int:
 
 def entitlement(state: NetworkState, call: Call, group: str) -> int:
     """K5: how many delegates the group sends to the conference."""
-    rules: ConferenceRules = state.constitution.conference
+    rules: ConferenceRules = state.constitution_at(call.ts).conference
     return min(rules.max_delegates,
                ceil(members_of(state, call, group) / rules.members_per_delegate))
 
@@ -614,7 +646,7 @@ def participant(state: NetworkState, call: Call, group: str) -> bool | None:
     None while the network has not witnessed whether one of its credentials came by the
     credentials deadline: once witnessed, the answer never changes (SPEC 5.5).
     """
-    deadline = timetable(state.constitution, call).credentials
+    deadline = timetable(state.constitution_at(call.ts), call).credentials
     standing = None
     for seq, ts, _, body in state.rules(Credentials).history.get((group, call.id), ()):
         arrived = state.arrived_before_deadline(group, seq, ts, deadline)

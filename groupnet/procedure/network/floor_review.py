@@ -22,7 +22,7 @@ from ...wire.rejection import Rejection
 from .conference_review import Review, review
 from .conferences import Call, Conferences
 from .credentials import Credentials
-from .floor import RULE_CHANGES, Cut, Floor, Open, chairs, participant, said
+from .floor import RULE_CHANGES, Cut, Floor, Open, chairs, said
 
 if TYPE_CHECKING:
     from .state import NetworkState
@@ -107,7 +107,7 @@ class _Derivation:
         self.opens = sorted((o for o in self.floor.opens.values() if o.conference == call.id),
                             key=lambda o: (o.body.opens, o.id))
         groups = sorted({g for g, c in state.rules(Credentials).history if c == call.id})
-        self.standing = {g: participant(state, call, g) for g in groups}
+        self.standing = {g: self.floor.participant(state, call, g) for g in groups}
         self._decided: dict[str, _Verdict] = {}
 
     def participants(self) -> list[str]:
@@ -263,7 +263,7 @@ class _Derivation:
         if body.question == "rule-change-amendment":
             return "F10: carried: the rule change reads as this amendment has it"
         if body.question == "rule-change":
-            n, d = self.state.constitution.amendments.threshold
+            n, d = self.state.constitution_at(self.call.ts).amendments.threshold
             changes = next(r for r in self.review.agenda.rule_changes if r.id == body.item)
             amended = self._amendments_first(put, changes.amendments, "rule-change-amendment")
             how = f", as amendment {amended} has it" if isinstance(amended, str) else ""
@@ -311,7 +311,7 @@ def floor(state: NetworkState, conference: str) -> FloorView | None:
     if call is None or agenda is None:
         return None
     derived = _Derivation(state, call, agenda)
-    return FloorView(conference, chairs(state), derived.participants(),
+    return FloorView(conference, chairs(state, call.ts), derived.participants(),
                      [derived.question(put) for put in derived.opens])
 
 
@@ -323,3 +323,18 @@ def question(state: NetworkState, open_id: str) -> Question | None:
     call = state.rules(Conferences).calls[put.conference]
     derived = _Derivation(state, call, review(state, put.conference))  # type: ignore[arg-type]
     return derived.question(put)
+
+
+def rule_change_text(state: NetworkState, open_id: str) -> str | None:
+    """F10: the amendment a carried rule change is carried as (the one carried last), or
+    None when it is carried as proposed (C5.5)."""
+    put = state.rules(Floor).opens[open_id]
+    call = state.rules(Conferences).calls[put.conference]
+    agenda = review(state, put.conference)
+    found = next((r for r in agenda.agenda.rule_changes if r.id == put.body.item), None) \
+        if agenda is not None else None
+    if found is None:
+        return None
+    amended = _Derivation(state, call, agenda)._amendments_first(  # type: ignore[arg-type]
+        put, found.amendments, "rule-change-amendment")
+    return amended if isinstance(amended, str) else None

@@ -41,6 +41,7 @@ from .chain import AuthorHead
 from .commitments import Commitments
 from .conferences import Conferences
 from .constitution import Constitutions
+from .constitution_history import History, history
 from .credentials import Credentials
 from .elections import Election, Elections, Seating, may_sit, seating
 from .floor import Floor
@@ -105,6 +106,12 @@ class NetworkState:
         # author -> the ids of its counted entries, 32 bytes each, seq 1 first: what a
         # cut names (SPEC 5.9, F7; 5.10, BL7) is checked against them
         self._ids: dict[str, bytearray] = {}
+        # entries counted so far: what derived answers cached on the state are as of
+        self.counted = 0
+        # the constitution's history (C5.5–C5.8), cached as of `counted`, and the one
+        # being derived while a derivation asks about earlier times
+        self.constitution_cache: tuple[int, History] | None = None
+        self.constitution_building: History | None = None
         self._rules: dict[type, RuleModule] = {rules: rules() for rules in RULES}
         self._by_kind: dict[str, RuleModule] = {
             kind: self._rules[owner] for kind, owner in _OWNER.items()
@@ -149,6 +156,7 @@ class NetworkState:
 
     def apply(self, entry: Entry) -> None:
         """Fold an entry that passed `check` (and its chain and signature checks)."""
+        self.counted += 1
         head = self.heads.get(entry.author)
         if head is None:
             head = self.heads[entry.author] = AuthorHead(key=entry.author)
@@ -277,8 +285,23 @@ class NetworkState:
 
     @property
     def constitution(self) -> Constitution:
-        """The constitution in force (SPEC 5.3): the founder's, else the default."""
-        return self.rules(Constitutions).current(self)
+        """The latest constitution whose effect is decided (SPEC 5.3, C5.5), for people to
+        read; a rule judges an entry by `constitution_at` its procedure's start (C5.7)."""
+        return self.constitution_history().latest().constitution
+
+    def constitution_at(self, ts: int) -> Constitution:
+        """The constitution for a procedure begun at `ts` (C5.7); an entry that begins one
+        is checked with `constitution_for` first, so this is decided for every one held."""
+        return self.constitution_history().decided_at(ts)
+
+    def constitution_for(self, ts: int) -> Constitution | None:
+        """The constitution in force for an entry dated `ts`; None while undecided (C5.8)."""
+        return self.constitution_history().at(ts)
+
+    def constitution_history(self) -> History:
+        """Every constitution in force so far, with its source, and each conference's
+        rule changes' outcome (C5.5, C5.6)."""
+        return history(self)
 
     @property
     def motions(self) -> SharedMotions:

@@ -19,6 +19,7 @@ from . import (
     cases,
     conferences,
     delegates,
+    floor,
     governance,
     meetings,
     network,
@@ -31,6 +32,6 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 def routes() -> list[web.AbstractRouteDef]:
     return [*account.routes(), *network.routes(), *register.routes(),
             *meetings.routes(), *cases.routes(),
-            *delegates.routes(), *conferences.routes(), *governance.routes(),
+            *delegates.routes(), *conferences.routes(), *floor.routes(), *governance.routes(),
             *ballots.routes(), *ballot_script.routes(),
             web.static("/static", STATIC, append_version=False)]

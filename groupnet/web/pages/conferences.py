@@ -185,7 +185,7 @@ def organiser(node: Node) -> bool:
     return any(seat.group == node.id for seat in Bodies.seats(node.state, committee))
 
 
-def _plainly(handler: PageHandler) -> PageHandler:
+def plainly(handler: PageHandler) -> PageHandler:
     """A page whose unexpected refusal (an unknown conference …) is shown in words alone."""
     async def shown(request: web.Request) -> web.StreamResponse:
         try:
@@ -249,7 +249,7 @@ def _title(names: dict, found: Review, ident: str) -> str:
 
 
 @page("GET", API)
-@_plainly
+@plainly
 async def list_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
     zone = zone_of(node)
@@ -358,7 +358,7 @@ async def _secretary(request: web.Request, conference: str, found: Review) -> di
 
 
 @page("GET", CONFERENCE)
-@_plainly
+@plainly
 async def conference_page(request: web.Request) -> web.StreamResponse:
     conference = _conference(request)
     context = _context(request, conference)
@@ -543,7 +543,7 @@ def _prepared(request: web.Request, found: Review) -> dict | None:
 
 
 @page("GET", CONFERENCE)
-@_plainly
+@plainly
 async def arrangements_page(request: web.Request) -> web.StreamResponse:
     node = node_of(request)
     conference = _conference(request)
@@ -605,7 +605,7 @@ async def post_proposal(request: web.Request) -> web.StreamResponse:
 
 
 @page("GET", CONFERENCE + "/agenda")
-@_plainly
+@plainly
 async def agenda_page(request: web.Request) -> web.StreamResponse:
     context = _context(request, _conference(request))
     return render(request, "conference_agenda.html", **context)
