@@ -20,10 +20,11 @@ from ..group import conferences as group_conferences
 from ..group import floor as group_floor
 from ..group.people import CLI
 from ..limits import id_arg
-from ..network import conferences, floor, floor_record
+from ..network import conferences, elections, floor, floor_record
 from ..network.node import Node
 from ..procedure.network.bodies import Bodies
 from ..procedure.network.conferences import Conferences
+from ..procedure.network.elections import Elections
 from ..procedure.network.floor import Floor
 from ..wire.rejection import refuse
 
@@ -277,11 +278,12 @@ async def floor_show(node: Node, args: argparse.Namespace) -> object:
     conference = _conference(node, args.conference)
     shown = floor.view(node, conference)
     if args.json:
-        return shown
+        return {**shown, "elections": elections.view(node, conference)}
     chairs = ", ".join(c["group"]["name"] for c in shown["chairs"])
     print(f"chair: {chairs or 'nobody'}; {len(shown['participants'])} participant(s)")
     if not shown["questions"]:
         print("no question has been put")
+    _show_elections(node, conference)
     for q in shown["questions"]:
         result = q["result"]
         counted = (f" {result['for']} for, {result['against']} against, "
@@ -326,6 +328,77 @@ async def floor_cut(node: Node, args: argparse.Namespace) -> object:
     return None
 
 
+# -- elections on the floor (SPEC 5.9.1) ------------------------------------------------
+
+
+def _election(node: Node, prefix: str) -> str:
+    return _unique(node.state.rules(Elections).elections, prefix,
+                   "elections put to the floor", "unknown_election")
+
+
+def _nominee(node: Node, prefix: str) -> str:
+    return _unique(node.state.rules(Elections).nominations, prefix, "nominations",
+                   "not_candidate")
+
+
+async def nominate(node: Node, args: argparse.Namespace) -> object:
+    conference = _conference(node, args.conference)
+    try:
+        request = msgspec.convert({"body": args.body, "holder": args.holder,
+                                   "name": args.name, "category": args.category or ""},
+                                  elections.Nominate)
+    except msgspec.ValidationError as error:
+        raise refuse("bad_request", f"N1: {error}", 400) from None
+    _written("nomination made; its id", await elections.nominate(node, conference, request))
+    return None
+
+
+async def floor_elect(node: Node, args: argparse.Namespace) -> object:
+    conference = _conference(node, args.conference)
+    try:
+        request = msgspec.convert({"body": args.body, "method": args.method,
+                                   "opens": args.opens, "minutes": args.minutes},
+                                  elections.PutElection)
+    except msgspec.ValidationError as error:
+        raise refuse("bad_request", f"E1: {error}", 400) from None
+    _written("election put; its id", await elections.put(node, conference, request))
+    return None
+
+
+async def floor_rank(node: Node, args: argparse.Namespace) -> object:
+    election = _election(node, args.election)
+    ranking = [_nominee(node, c) for c in args.candidate]
+    _written(f"ranking of {args.delegate} recorded", await elections.rank(
+        node, election, elections.Rank(delegate=args.delegate, ranking=ranking)))
+    return None
+
+
+def _show_elections(node: Node, conference: str) -> list[dict]:
+    shown = elections.view(node, conference)
+    for e in shown:
+        names = {c["id"]: c["name"] for c in e["candidates"]}
+        print(f"{e['id'][:12]}  election of {e['seats']} to {e['body']} by {e['method']}, "
+              f"{_when(e['opens'])} to {_when(e['closes'])}: {e['status']}")
+        print(f"              {e['reason']}")
+        print("              candidates: " + ", ".join(
+            f"{c['name']} ({c['id'][:8]}{', ' + c['category'] if c['category'] else ''})"
+            for c in e["candidates"]))
+        count = e["count"]
+        if count is None:
+            continue
+        print(f"              {count['valid']} valid ranking(s), quota {count['quota']}")
+        for stage in count["stages"]:
+            moved = ", ".join(names.get(c, c[:8]) for c in stage["candidates"])
+            votes = ", ".join(f"{names.get(c, c[:8])} {v}" for c, v in stage["votes"].items())
+            print(f"              stage {stage['number']} ({stage['action']}"
+                  f"{': ' + moved if moved else ''}): {votes}")
+            for reason in stage["reasons"]:
+                print(f"                {reason}")
+        print("              elected: " + ", ".join(
+            names.get(c, c[:8]) for c in e["elected"]))
+    return shown
+
+
 async def report(node: Node, args: argparse.Namespace) -> object:
     print(floor_record.report(node, _conference(node, args.conference)), end="")
     return None
@@ -333,7 +406,7 @@ async def report(node: Node, args: argparse.Namespace) -> object:
 
 def _floor_parsers(sub) -> None:
     top = sub.add_parser(
-        "floor", help="the conference floor: put questions, vote, count, cut",
+        "floor", help="the conference floor: put questions, vote, count, cut; elections",
         description="The conference floor (SPEC 5.9): the chair puts a question with its "
         "window fixed; delegates vote; the chair's node cuts after the close and the "
         "participants' nodes cosign.")
@@ -365,6 +438,18 @@ def _floor_parsers(sub) -> None:
     p.add_argument("--abstain", type=int, default=0)
     p = _command(actions, "cut", floor_cut, "cut a question's votes after its close")
     p.add_argument("question")
+    p = _command(actions, "elect", floor_elect, "put the election of a body's seats, the "
+                 "nominations made on time as candidates (our group chairs)")
+    p.add_argument("conference")
+    p.add_argument("--body", required=True, help="the body elected, e.g. national-committee")
+    p.add_argument("--method", default="hands", choices=("hands", "card"))
+    p.add_argument("--opens", type=moment, help="when the ballot opens (default: now)")
+    p.add_argument("--minutes", type=int, default=30, help="how long it stays open")
+    p = _command(actions, "rank", floor_rank, "record one of our delegates' ranking")
+    p.add_argument("election", help="the election's id (a unique prefix will do)")
+    p.add_argument("--delegate", required=True, help="the delegate's pseudonym")
+    p.add_argument("candidate", nargs="+",
+                   help="candidates' nomination ids (unique prefixes), first preference first")
 
 
 def _command(group, name: str, action: Action, help_text: str):
@@ -439,6 +524,14 @@ def add_parsers(commands) -> None:
                  "publish our delegates' credential from a counted election")
     p.add_argument("conference")
     p.add_argument("--election", type=id_arg, required=True)
+    p = _command(sub, "nominate", nominate,
+                 "nominate one of our people for a body the conference elects")
+    p.add_argument("conference")
+    p.add_argument("--body", required=True, help="the body, e.g. national-committee")
+    p.add_argument("--holder", required=True, help="the person's pseudonym on our node")
+    p.add_argument("--name", required=True, help="the person's name")
+    p.add_argument("--category", help="the person's own category for a balance rule, "
+                   "e.g. woman")
     _floor_parsers(sub)
     p = _command(sub, "report", report, "the floor's record to print, as Markdown: every "
                  "item, every vote by delegation with its mandate and card weight, every "

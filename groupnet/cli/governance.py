@@ -135,8 +135,10 @@ async def _body_list(args: argparse.Namespace) -> int:
             return 0
         for body in listed:
             ends = f", term ends {_day(body.term_ends)}" if body.term_ends else ""
+            how = (f", elected at conference (election {body.election[:12]})" if body.election
+                   else ", elected at conference" if body.elected else "")
             print(f"{body.id}  {body.name}: {body.status}, {len(body.members)} of "
-                  f"{body.seats} seats held{ends}")
+                  f"{body.seats} seats held{ends}{how}")
         return 0
 
     return await _with_node(args, act)
@@ -154,6 +156,11 @@ async def _body_show(args: argparse.Namespace) -> int:
             return 0
         print(f"{view.name} ({view.id}): {view.status}; {view.notice_days} days' notice, "
               f"quorum {view.quorum_percent}%, {view.majority} majority")
+        if view.election is not None:
+            print(f"  elected by the conference (election {view.election[:12]}), from "
+                  f"{_day(view.since)} until {_day(view.term_ends)}")  # type: ignore[arg-type]
+        elif view.elected:
+            print("  the conference elects this body; the interim members sit until it does")
         for member in view.members:
             print(f"  {member.holder:<12} {member.name} for {member.group_name or member.group}")
         if not found:

@@ -49,6 +49,8 @@ from ..procedure.network.ballots import Ballots
 from ..procedure.network.ballots import election as ballots_election
 from ..procedure.network.conference_review import review
 from ..procedure.network.constitution import DAY_MS, default
+from ..procedure.network.elections import Elections, outcome
+from ..procedure.network.floor import Floor
 from ..procedure.network.floor_review import floor
 from ..wire import crypto, messages
 from ..wire.messages import (
@@ -76,6 +78,7 @@ from ..wire.messages import (
     ConferenceCall,
     ConferenceConsent,
     ConferenceMotion,
+    ConferenceNomination,
     ConferencePriorities,
     ConferenceRequisition,
     ConferenceRuleChange,
@@ -87,7 +90,10 @@ from ..wire.messages import (
     EntryRef,
     FloorCosign,
     FloorCut,
+    FloorElected,
+    FloorElection,
     FloorOpen,
+    FloorRanking,
     FloorResult,
     FloorVote,
     Head,
@@ -1552,6 +1558,164 @@ def floor_scenario() -> Scenario:
     return s
 
 
+def floor_elections() -> Scenario:
+    """An election of the national committee on a conference's floor (SPEC 5.9.1): the
+    nominations, the election, the rankings, the cut and the cosigns, and the seats they
+    give, with the refusals of N1, N2, E1, E3 and E5."""
+    s = _founded("floor_elections", "A first conference elects a three-seat national "
+                 "committee, at least two seats for women, by STV on its floor: nominations "
+                 "by the deadline, the chair's election, the delegates' rankings, a cut that "
+                 "most participants cosign with whom the count elects; the seats that "
+                 "follow; the refusals of each rule.")
+    names = ("founder", "second", "third", "fourth", "fifth")
+    logs = {name: s.log(name) for name in names}
+    founder, second, third, fourth, fifth = (logs[n] for n in names)
+    day, minute = DAY_MS, 60_000
+
+    def at(ts: int) -> dict:
+        s.clock = max(s.clock, ts)
+        return {"ts": ts}
+
+    def step(description: str, entry: Signed, status: str = "accepted",
+             code: str | None = None) -> Signed:
+        s.step(description, entry, status, code, now=entry.ts + 1000)
+        return entry
+
+    def ref(entry: Signed) -> EntryRef:
+        return EntryRef(entry.author, entry.id, entry.seq)
+
+    def witness_all(ts: int) -> None:
+        for name, log in logs.items():
+            heads = [Head(other.id, other.seq, other.prev) for other_name, other in logs.items()
+                     if other_name != name and other.seq > 0]
+            step(f"{name} witnesses the heads it holds", log.next(
+                "heads.witness", Witness(heads), **at(ts)))
+
+    seats = [Seat(body, logs[n].id, who, who.title())
+             for body in ("arrangements-committee", "national-committee")
+             for n, who in (("founder", "ann"), ("second", "bob"), ("third", "cat"))]
+    bodies = [msgspec.structs.replace(b, seats=3, elected=True, balance="woman")
+              if b.id == "national-committee" else b for b in default().bodies]
+    step("the founder's constitution: the conference elects a three-seat national committee, "
+         "at least two seats for women; Ann, Bob and Cat hold the interim seats",
+         founder.next("network.constitution", _constitution(seats, T0 + 150 * day,
+                                                             bodies=bodies),
+                      **at(T0 + 2000)))
+    for name in names[1:]:
+        _admit(s, "founder", name)
+    for name, members in zip(names, (300, 250, 500, 1000, 100), strict=True):
+        step(f"{name} commits to {members} active members", logs[name].next(
+            "register.commitment", RegisterCommitment(
+                T0, members, hashlib.sha256(name.encode()).hexdigest()), **at(s.clock + 1000)))
+    witness_all(T0 + HOUR_MS)
+    opens = T0 + 60 * day
+    call = step("fourth calls the first conference, opening on day 60", fourth.next(
+        "conference.call", ConferenceCall("First conference", "first", opens,
+                                          opens + 2 * day, None, None), **at(T0 + day)))
+    witness_all(T0 + 2 * day)
+
+    def nominate(log: Log, holder: str, category: str, ts: int,
+                 body: str = "national-committee") -> Signed:
+        return log.next("conference.nomination", ConferenceNomination(
+            ref(call), body, holder, holder.title(), category), **at(ts))
+
+    nominations = {}
+    for i, (name, holder, category) in enumerate((
+            ("founder", "ann", "woman"), ("founder", "al", ""), ("second", "bob", ""),
+            ("third", "cat", "woman"), ("fourth", "dan", ""))):
+        nominations[holder] = step(f"{name} nominates {holder.title()}", nominate(
+            logs[name], holder, category, T0 + 3 * day + i * 1000))
+    step("the founder nominates Ann again", nominate(founder, "ann", "woman", T0 + 3 * day
+                                                      + 10_000), "rejected",
+         "duplicate_nomination")
+    step("second nominates Bob for the arrangements committee, which the conference does not "
+         "elect", nominate(second, "bob", "", T0 + 3 * day + 10_000, "arrangements-committee"),
+         "rejected", "not_elected")
+    step("fifth nominates Eve after the deadline, day 46", nominate(
+        fifth, "eve", "woman", opens - 14 * day + 1), "rejected", "late_nomination")
+    witness_all(T0 + 4 * day)
+    for i, (name, count) in enumerate((("founder", 1), ("second", 1), ("third", 2),
+                                       ("fourth", 2))):
+        step(f"{name} credentials {count} delegate(s)", logs[name].next(
+            "delegate.credential", DelegateCredential(
+                call.id, "election 1",
+                [DelegateSeat(f"{name}-{d}", f"Delegate {d}") for d in range(count)], []),
+            **at(T0 + 12 * day + i * 1000)))
+    witness_all(T0 + 13 * day)
+    witness_all(T0 + 54 * day)
+
+    sitting = opens + HOUR_MS
+    candidates = [ref(n) for n in nominations.values()]
+
+    def elect(log: Log, seats: int) -> Signed:
+        return log.next("floor.election", FloorElection(
+            ref(call), "national-committee", seats, candidates, "hands", sitting,
+            sitting + 30 * minute), **at(sitting))
+
+    step("fifth, with no seat on the arrangements committee, puts an election", elect(
+        fifth, 3), "rejected", "not_chair")
+    step("the founder puts an election of four seats", elect(founder, 4), "rejected",
+         "bad_election")
+    election = step("the founder puts the election of the three seats, all five nominated",
+                    elect(founder, 3))
+    ids = {h: n.id for h, n in nominations.items()}
+
+    def rank(log: Log, delegate: str, ranking: list[str], ts: int) -> Signed:
+        return log.next("floor.ranking", FloorRanking(ref(election), delegate, ranking),
+                        **at(ts))
+
+    rankings = (("founder", "founder-0", ["al", "ann", "bob"]),
+                ("second", "second-0", ["bob", "dan", "al"]),
+                ("third", "third-0", ["dan", "al", "bob"]),
+                ("third", "third-1", ["cat", "ann"]),
+                ("fourth", "fourth-0", ["dan", "bob", "al"]),
+                ("fourth", "fourth-1", ["al", "dan"]))
+    step("second ranks the conference call", rank(
+        second, "second-0", [call.id], sitting + minute - 2), "rejected", "not_candidate")
+    step("fourth ranks Dan twice", rank(
+        fourth, "fourth-1", [ids["dan"], ids["dan"]], sitting + minute - 1), "rejected",
+        "bad_ranking")
+    for i, (name, delegate, order) in enumerate(rankings):
+        step(f"{delegate} ranks {', '.join(h.title() for h in order)}", rank(
+            logs[name], delegate, [ids[h] for h in order], sitting + minute + i))
+    step("second's delegate ranks again", rank(
+        second, "second-0", [ids["ann"]], sitting + 2 * minute + 1), "rejected",
+        "duplicate_vote")
+    closes = sitting + 30 * minute
+    heads = [Head(other.id, other.seq, other.prev) for other in logs.values()]
+    closing = step("the founder cuts five seconds after the close", founder.next(
+        "floor.cut", FloorCut(ref(election), heads), **at(closes + 5000)))
+    state = s.state()
+    count = state.rules(Elections).result_of(state, state.rules(Floor).cuts[closing.id])
+    assert not isinstance(count, Rejection)
+    elected = count.elected
+
+    def cosign(log: Log, chosen: list[str]) -> Signed:
+        return log.next("floor.elected", FloorElected(ref(closing), chosen),
+                        **at(closing.ts + 1000))
+
+    step("fifth, with no credential, cosigns", cosign(fifth, elected), "rejected",
+         "not_participant")
+    step("second cosigns the elected in another order", cosign(
+        second, list(reversed(elected))), "rejected", "wrong_result")
+    for log in (second, third, fourth):
+        step(f"{log.name} cosigns the elected", cosign(log, elected))
+
+    state = s.state()
+    found = outcome(state, state.rules(Elections).elections[election.id])
+    sitting_then = state.seating("national-committee", opens + 2 * day)
+    assert found.status == "elected" and sitting_then is not None
+    holders = {n.id: h for h, n in nominations.items()}
+    s.derived = {
+        "election": election.id, "status": found.status, "cut": found.cut,
+        "elected": elected, "elected_holders": [holders[i] for i in elected],
+        "stages": len(count.stages), "quota": str(count.quota),
+        "seats": [[seat.group, seat.holder] for seat in sitting_then.seats],
+        "since": sitting_then.since, "until": sitting_then.until,
+    }
+    return s
+
+
 def rule_change_effect() -> Scenario:
     """A rule change carried on the floor takes effect at the conference's effect instant
     (C5.5–C5.8); another, short of two thirds, never does; a meeting is judged by the rules
@@ -2332,7 +2496,8 @@ SCENARIOS: list[Callable[[], Scenario]] = [
     directory, admission_k2, out_of_order, chain_rules, timestamps, fork, forks_high_first,
     forks_low_first, key_rotation, key_revocation, witnessed_time, bad_signature,
     strict_signatures, wrong_network, identity, canonical_form, schema, records, motions,
-    conference, rule_changes, floor_scenario, rule_change_effect, rule_change_ratification,
+    conference, rule_changes, floor_scenario, floor_elections, rule_change_effect,
+    rule_change_ratification,
     constitution, constitution_closed, body_meetings, ballot_entries,
 ]
 

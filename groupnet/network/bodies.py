@@ -133,8 +133,13 @@ def meeting_or_404(node: Node, body_id: str, meeting_id: str) -> Meeting:
 
 
 def own_seats(node: Node, body_id: str) -> list[str]:
-    """The seats this node's group holds on the body: the holders it vouches for."""
-    return [seat.holder for seat in Bodies.seats(node.state, body_id) if seat.group == node.id]
+    """The seats this node's group holds on the body: the holders it vouches for (the
+    interim seats, or those the conference elected, E7, as of the latest entry held)."""
+    state = node.state
+    latest = max((head.ts for head in state.heads.values()), default=0)
+    sitting = state.seating(body_id, latest)
+    seats = sitting.seats if sitting is not None else Bodies.seats(state, body_id)
+    return [seat.holder for seat in seats if seat.group == node.id]
 
 
 async def call_meeting(node: Node, body_id: str, request: CallMeeting):

@@ -384,6 +384,10 @@ class BodyView(msgspec.Struct, frozen=True):
     vacant_seats: int
     term_ends: int | None
     status: str
+    # SPEC 5.9.1: whether the conference elects it, and the election that seated its members
+    elected: bool = False
+    election: str | None = None
+    since: int | None = None
 
 
 def describe(state: NetworkState) -> ConstitutionView:
@@ -544,10 +548,17 @@ def bodies(state: NetworkState) -> list[BodyView]:
     rules = state.rules(Constitutions)
     names = group_names(state)
     out = []
+    # the seats as of the latest time any member has written: a function of the state (E7)
+    latest = max((head.ts for head in state.heads.values()), default=0)
     for body in rules.current(state).bodies:
         seats = Bodies.seats(state, body.id)
         ends = Bodies.term_end(state, body.id)
-        if not seats:
+        sitting = state.seating(body.id, latest)
+        if sitting is not None and sitting.election is not None:
+            seats, ends = sitting.seats, sitting.until
+        if sitting is None:
+            status = "election pending"
+        elif not seats:
             status = "vacant"
         elif ends is not None and state.deadline_passed(ends):
             status = "caretaker"
@@ -559,6 +570,9 @@ def bodies(state: NetworkState) -> list[BodyView]:
             majority=body.majority, powers=list(body.powers),
             caretaker_powers=list(body.caretaker_powers),
             members=[SeatView(seat.group, names.get(seat.group), seat.holder, seat.name,
-                              True, ends) for seat in seats],
-            vacant_seats=body.seats - len(seats), term_ends=ends, status=status))
+                              sitting is None or sitting.election is None, ends)
+                     for seat in seats],
+            vacant_seats=body.seats - len(seats), term_ends=ends, status=status,
+            elected=body.elected, election=sitting.election if sitting else None,
+            since=sitting.since if sitting else None))
     return out

@@ -38,6 +38,7 @@ from ..wire.messages import (
     Text,
 )
 from ..wire.rejection import Refused, Rejection, refuse
+from . import elections
 from .conferences import call_or_404, with_names
 from .node import Node
 
@@ -173,7 +174,8 @@ def _cuts_to_cosign(state: NetworkState, me: str) -> list[Cut]:
     """Cuts of questions this node has not cosigned: the cut of the group that put the
     question first, so that honest participants cosign the same one."""
     floor_ = state.rules(Floor)
-    cuts = [c for c in floor_.cuts.values() if me not in floor_.cosigns.get(c.open, {})]
+    cuts = [c for c in floor_.cuts.values()
+            if c.open in floor_.opens and me not in floor_.cosigns.get(c.open, {})]
     return sorted(cuts, key=lambda c: (c.open, c.author != floor_.opens[c.open].author,
                                        c.seq, c.id))
 
@@ -183,7 +185,10 @@ async def automate(node: Node, now: int | None = None) -> list[Entry]:
     written: list[Entry] = []
     now = now if now is not None else now_ms()
     me = node.id
-    if not node.state.is_member(me) or not node.state.rules(Floor).opens:
+    if not node.state.is_member(me):
+        return written
+    written += await elections.automate(node, now)
+    if not node.state.rules(Floor).opens:
         return written
     for put_ in sorted(node.state.rules(Floor).opens.values(),
                        key=lambda o: (o.body.closes, o.id)):

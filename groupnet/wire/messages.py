@@ -211,10 +211,18 @@ class MotionReply(Body):
 Days = Annotated[int, Meta(ge=0, le=3650)]
 Percent = Annotated[int, Meta(ge=1, le=100)]
 Pseudonym = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,64}" + PATTERN_END)]
+# a self-described category for a balance rule, e.g. "woman"; "" for none (SPEC 5.9.1)
+Category = Annotated[str, Meta(pattern=r"^([a-z0-9][a-z0-9-]{0,39})?" + PATTERN_END)]
 
 
-class BodyRules(Body):
-    """One elected body of the network: its seats, term, meetings and powers (C2)."""
+class BodyRules(Body, omit_defaults=True):
+    """One elected body of the network: its seats, term, meetings and powers (C2).
+
+    `elected` and `balance` (SPEC 5.9.1) are written only when they differ from their
+    defaults, so a constitution written before they existed keeps its bytes and meaning:
+    `elected` says the conference elects the body's seats, `balance` names a category of
+    which at least half the seats (rounded up) go to candidates ("" for none).
+    """
 
     id: Topic
     name: Name
@@ -225,10 +233,15 @@ class BodyRules(Body):
     majority: Literal["simple", "two-thirds"]
     powers: Annotated[list[Topic], Meta(max_length=20)]
     caretaker_powers: Annotated[list[Topic], Meta(max_length=20)]
+    elected: bool = False
+    balance: Category = ""
 
 
-class ConferenceRules(Body):
-    """When and how conferences are called, and their timetable and limits (C3, C4)."""
+class ConferenceRules(Body, omit_defaults=True):
+    """When and how conferences are called, and their timetable and limits (C3, C4).
+
+    `nominations_deadline_days` (SPEC 5.9.1) is written only when it is not 14.
+    """
 
     called_by: Topic
     arranged_by: Topic
@@ -249,6 +262,7 @@ class ConferenceRules(Body):
     priority_slots: Annotated[int, Meta(ge=1, le=1000)]
     requisition_groups_percent: Percent
     requisition_members_percent: Percent
+    nominations_deadline_days: Days = 14
 
 
 class AmendmentRules(Body):
@@ -611,6 +625,54 @@ class FloorCosign(Body):
     result: FloorResult
 
 
+# -- elections on the conference floor (SPEC 5.9.1) -------------------------------------
+
+
+class ConferenceNomination(Body):
+    """A group nominates one of its people for a body the conference elects (N1–N3).
+
+    The group's node vouches for the person under `holder`, as for a seat (5.7);
+    `category` is the person's own description for the body's balance rule ("" none).
+    """
+
+    conference: EntryRef
+    body: Topic
+    holder: Pseudonym
+    name: Name
+    category: Category
+
+
+class FloorElection(Body):
+    """The chair puts an election of a body's seats to the floor, window fixed now (E1–E3).
+
+    `candidates` are the nominations for the body at this conference that reached the
+    network by the nominations deadline (derived: else the election is void).
+    """
+
+    conference: EntryRef
+    body: Topic
+    seats: Annotated[int, Meta(ge=1, le=500)]
+    candidates: Annotated[list[EntryRef], Meta(min_length=1, max_length=200)]
+    method: Literal["hands", "card"]
+    opens: Millis
+    closes: Millis
+
+
+class FloorRanking(Body):
+    """A delegate's ranking of an election's candidates, first preference first (E4)."""
+
+    election: EntryRef
+    delegate: Pseudonym
+    ranking: Annotated[list[EntryId], Meta(min_length=1, max_length=200)]
+
+
+class FloorElected(Body):
+    """A participant's cosign of an election's cut: the candidates it elects, in order (E5)."""
+
+    cut: EntryRef
+    elected: Annotated[list[EntryId], Meta(max_length=500)]
+
+
 BODY_TYPES: dict[str, type[Body]] = {
     "network.charter": Charter,
     "node.admit": Admit,
@@ -639,11 +701,15 @@ BODY_TYPES: dict[str, type[Body]] = {
     "conference.priorities": ConferencePriorities,
     "conference.rule_change": ConferenceRuleChange,
     "conference.rule_change_amendment": ConferenceRuleChangeAmendment,
+    "conference.nomination": ConferenceNomination,
     "floor.open": FloorOpen,
     "floor.vote": FloorVote,
     "floor.count": FloorCount,
     "floor.cut": FloorCut,
     "floor.cosign": FloorCosign,
+    "floor.election": FloorElection,
+    "floor.ranking": FloorRanking,
+    "floor.elected": FloorElected,
     "ballot.call": BallotCall,
     "ballot.trustee_key": BallotTrusteeKey,
     "ballot.deal": BallotDeal,

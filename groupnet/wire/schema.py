@@ -14,7 +14,9 @@ because the wire is stricter than the decoder's types say:
 
 - every property is required, and no default is shown: the wire has no
   defaults (SPEC 2.1), so a body that leaves a field out is `bad_schema` (the
-  defaults of the Python types are for the code that writes entries);
+  defaults of the Python types are for the code that writes entries); the one
+  exception is the optional fields of SPEC 2.1, the defaulted fields of the
+  types that omit their defaults, which a body leaves out at their defaults;
 - every string without a pattern of its own gets `TEXT_PATTERN`, which refuses
   a lone surrogate (SPEC 2.2: msgspec refuses one while decoding, a stock JSON
   parser lets it through).
@@ -60,6 +62,23 @@ def _anchored(pattern: str) -> str:
     return pattern
 
 
+def _optional_fields() -> dict[str, frozenset[str]]:
+    """The fields a body may leave out (SPEC 2.1): the defaulted fields of the few types
+    that omit their defaults, added to the constitution after it was first published."""
+    found = {}
+    for name in dir(messages):
+        value = getattr(messages, name)
+        if (isinstance(value, type) and issubclass(value, msgspec.Struct)
+                and value.__struct_config__.omit_defaults):
+            fields = msgspec.structs.fields(value)
+            found[name] = frozenset(f.encode_name for f in fields
+                                    if f.default is not msgspec.NODEFAULT)
+    return found
+
+
+_OPTIONAL = _optional_fields()
+
+
 def _wire_strict(node: Any) -> Any:
     """Check patterns, normalise descriptions, require every property, refuse surrogates."""
     if isinstance(node, list):
@@ -74,7 +93,8 @@ def _wire_strict(node: Any) -> Any:
     elif out.get("type") == "string" and "enum" not in out:
         out["pattern"] = TEXT_PATTERN
     if out.get("type") == "object" and "properties" in out:
-        out["required"] = sorted(out["properties"])
+        optional = _OPTIONAL.get(out.get("title", ""), frozenset())
+        out["required"] = sorted(set(out["properties"]) - optional)
     if {"type", "anyOf", "$ref"} & out.keys():
         out.pop("default", None)
     return out

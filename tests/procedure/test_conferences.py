@@ -68,7 +68,7 @@ class Network:
     FOUNDING: Constitution | None = None
 
     def __init__(self, members: tuple[int, ...] = (300, 200, 900, 1600, 0),
-                 **conference: int) -> None:
+                 bodies: dict[str, dict] | None = None, **conference: int) -> None:
         self.a, nonce = Group("alpha"), crypto.b64encode(b"n" * 16)
         self.a.net = crypto.network_id(self.a.id, nonce)
         self.b, self.c, self.d, self.e = (Group(n, self.a.net) for n in NAMES[1:])
@@ -81,6 +81,9 @@ class Network:
         if conference:
             constitution = msgspec.structs.replace(constitution, conference=msgspec.structs.replace(
                 constitution.conference, **conference))
+        if bodies:  # changes to the default bodies, by body id
+            constitution = msgspec.structs.replace(constitution, bodies=[
+                msgspec.structs.replace(b, **bodies.get(b.id, {})) for b in constitution.bodies])
         seats = [Seat(body, g.id, who, who.title())
                  for body in ("national-committee", "arrangements-committee")
                  for g, who in ((self.a, "ann"), (self.b, "bob"), (self.c, "cat"))]

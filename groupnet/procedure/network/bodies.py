@@ -48,6 +48,7 @@ from ...wire.rejection import Rejection
 from .constitution import ADMISSIBILITY, DAY_MS, FORBIDDEN_ACTIONS, POWERS, Constitutions
 
 if TYPE_CHECKING:
+    from .elections import Seating
     from .state import NetworkState
 
 MAX_MEETING_MS = 14 * DAY_MS
@@ -103,13 +104,19 @@ class Bodies:
 
     @staticmethod
     def seats(state: NetworkState, body_id: str) -> list[Seat]:
-        """The seats held on a body: the founding constitution's interim members (C7)."""
+        """The founding constitution's interim seats on a body (C7)."""
         return [seat for seat in state.rules(Constitutions).interim if seat.body == body_id]
 
     @staticmethod
     def term_end(state: NetworkState, body_id: str) -> int | None:
-        """When the current members' term ends; None while the body has nobody seated."""
+        """When the interim members' term ends; None while the body has nobody seated."""
         return state.rules(Constitutions).interim_until if Bodies.seats(state, body_id) else None
+
+    @staticmethod
+    def seating(state: NetworkState, body_id: str, at: int) -> Seating | None:
+        """The seats on a body at `at` and their term: the interim seats, or those of the
+        conference's final election (SPEC 5.9.1, E7); None while that is pending."""
+        return state.seating(body_id, at)
 
     # -- checks ----------------------------------------------------------------
 
@@ -129,7 +136,7 @@ class Bodies:
         rules = next((b for b in constitution.bodies if b.id == body.body), None)
         if rules is None:
             return Rejection("unknown_body", f"B1: the constitution has no body `{body.body}`")
-        if not any(seat.group == entry.author for seat in self.seats(state, body.body)):
+        if not _may_sit(state, rules, entry.author):
             return Rejection(
                 "not_seated", f"B1: only a group whose member holds a seat on `{body.body}` "
                 "calls its meetings")
@@ -140,7 +147,8 @@ class Bodies:
             return Rejection(
                 "short_notice", f"B2: `{body.body}` meets with {rules.notice_days} days' "
                 "notice; this meeting opens sooner after it was called")
-        term_end = self.term_end(state, body.body)
+        # an elected body's term is that of the seats in force when it met: derived (E7)
+        term_end = None if rules.elected else self.term_end(state, body.body)
         for number, item in enumerate(body.items, 1):
             refused = _check_item(rules, item, number, entry.ts, term_end)
             if refused is not None:
@@ -158,8 +166,9 @@ class Bodies:
             return Rejection(
                 "bad_item", f"V1: the meeting has {len(meeting.body.items)} item(s); "
                 f"there is no item {body.item}")
-        seated = {(seat.group, seat.holder) for seat in self.seats(state, meeting.body.body)}
-        if (entry.author, body.holder) not in seated:
+        rules = state.rules(Constitutions).body(state, meeting.body.body)
+        if not _may_sit(state, rules, entry.author, body.holder,
+                        self.seats(state, meeting.body.body)):
             return Rejection(
                 "not_seated", f"V2: `{body.holder}` holds no seat on `{meeting.body.body}` "
                 "for this group")
@@ -231,7 +240,11 @@ class Bodies:
         votes = self.votes.get((meeting.id, index), {})
         counted: list[Vote] = []
         pending = False
+        sitting = self.seating(state, meeting.body.body, meeting.ts)
+        held_seats = {(s.group, s.holder) for s in sitting.seats} if sitting else set()
         for vote in votes.values():
+            if sitting is not None and (vote.author, vote.holder) not in held_seats:
+                continue  # B4: only the seats held when the meeting was called vote (E7)
             arrived = state.arrived_before_deadline(vote.author, vote.seq, vote.ts,
                                                     meeting.body.closes)
             if arrived is None:
@@ -247,7 +260,7 @@ class Bodies:
                 meeting.body.opens, meeting.body.closes, item, status, reason,
                 tally["for"], tally["against"], tally["abstain"])
 
-        void = self._void_reason(state, meeting, item)
+        void = self._void_reason(state, meeting, item, sitting)
         if void is not None:
             return decided(*void)
         if pending or not state.deadline_passed(meeting.body.closes):
@@ -256,7 +269,7 @@ class Bodies:
         rules = state.rules(Constitutions).body(state, meeting.body.body, meeting.ts)
         if rules is None:  # the constitution no longer has the body (C5): nothing to decide
             return decided("void", f"C2: the constitution has no body `{meeting.body.body}`")
-        held = len(self.seats(state, meeting.body.body))
+        held = len(sitting.seats) if sitting is not None else 0
         quorum = ceil(rules.quorum_percent * held / 100)
         if len(counted) < quorum:
             return decided("fell", f"B4: not quorate: {len(counted)} of {held} seats voted, "
@@ -271,18 +284,24 @@ class Bodies:
                            f"({needed}), {len(counted)} of {held} seats voting")
         return decided("fell", f"B4: fell, {yes} for, {no} against ({needed} needed)")
 
-    def _void_reason(self, state: NetworkState, meeting: Meeting,
-                     item: BodyItem) -> tuple[str, str] | None:
+    def _void_reason(self, state: NetworkState, meeting: Meeting, item: BodyItem,
+                     sitting: Seating | None) -> tuple[str, str] | None:
         rules = state.rules(Constitutions).body(state, meeting.body.body, meeting.ts)
         if rules is None:
             return None
+        if sitting is None:
+            return ("pending", "E7: the election of the seats in force when the meeting "
+                    "was called is not final yet")
+        if not any(seat.group == meeting.author for seat in sitting.seats):
+            return ("void", f"B1: the calling group held no seat on `{meeting.body.body}` "
+                    "when it called the meeting (E7)")
         called_by = meeting.body.opens - rules.notice_days * DAY_MS
         in_time = state.arrived_before_deadline(meeting.author, meeting.seq, meeting.ts,
                                                 called_by)
         if in_time is False:
             return ("void", f"B2: the call reached the network less than "
                     f"{rules.notice_days} days before the meeting (witnessed time)")
-        term_end = self.term_end(state, meeting.body.body)
+        term_end = sitting.until if sitting.seats else None
         if term_end is not None and item.action not in rules.caretaker_powers:
             within_term = state.arrived_before_deadline(meeting.author, meeting.seq,
                                                         meeting.ts, term_end - 1)
@@ -319,6 +338,17 @@ def _check_item(rules: BodyRules, item: BodyItem, number: int, ts: int,
         return Rejection("bad_item", f"B3: a call names the conference's opening "
                          f"(item {number})")
     return None
+
+
+def _may_sit(state: NetworkState, rules: BodyRules | None, group: str,
+             holder: str | None = None, interim: list[Seat] | None = None) -> bool:
+    """B1, V2 at receipt. For a body the conference elects, an interim seat or the group's
+    own nomination of the holder (E7: whether the seat is held then is derived)."""
+    if rules is not None and rules.elected:
+        return state.may_sit(rules.id, group, holder)
+    seats = interim if interim is not None else (
+        Bodies.seats(state, rules.id) if rules is not None else [])
+    return any(s.group == group and holder in (None, s.holder) for s in seats)
 
 
 def _void(state: NetworkState, body: BodyVote) -> bool:

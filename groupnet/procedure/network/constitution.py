@@ -15,7 +15,9 @@ Kind: `network.constitution`. The rules:
   constitution by itself, and which one judges an entry is derived from the state.
 - C2 (bodies). The constitution names the network's bodies: seats, term of office,
   notice of meetings, quorum, majority, what each may decide (`powers`) and what it
-  may still decide once its term has run out (`caretaker_powers`).
+  may still decide once its term has run out (`caretaker_powers`); whether the
+  conference elects its seats (`elected`) and its balance rule (`balance`: at least
+  half the seats, rounded up, for candidates of a category), SPEC 5.9.1.
 - C7 (interim members). At founding nobody is elected yet: the founding constitution
   names interim members, each a person on a body, vouched for by their own group's
   node under a pseudonym, until `interim_until`, at most `interim_max_days` after the
@@ -246,6 +248,16 @@ def entrenchment(constitution: Constitution) -> list[Rejection]:
             broken.append(Rejection(
                 "entrenched", f"E7: a term of office is at most five years; `{body.id}` "
                 f"has {body.term_days} days"))
+    if (conference.nominations_deadline_days > conference.notice_days
+            and any(rules.elected for rules in constitution.bodies)):
+        broken.append(Rejection(
+            "bad_constitution", "C3: nominations are due after the call, so "
+            "`nominations_deadline_days` is at most `notice_days`"))
+    for rules in constitution.bodies:
+        if rules.balance and not rules.elected:
+            broken.append(Rejection(
+                "bad_constitution", f"C2: `{rules.id}` has a balance rule but the "
+                "conference does not elect it (SPEC 5.9.1)"))
     return broken
 
 

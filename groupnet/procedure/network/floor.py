@@ -61,6 +61,7 @@ from ...wire.messages import (
     FloorCosign,
     FloorCount,
     FloorCut,
+    FloorElection,
     FloorOpen,
     FloorResult,
     FloorVote,
@@ -75,6 +76,7 @@ from .credentials import Credentials
 from .witness import Witnesses
 
 if TYPE_CHECKING:
+    from .elections import Election
     from .state import NetworkState
 
 MIN_VOTE_MS = 2 * 60_000  # F2: a vote stays open at least two minutes
@@ -160,7 +162,7 @@ class Floor:
 
     def check(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body = entry.body
-        if _void(state, _reference(body)):
+        if void_reference(state, _reference(body)):
             # a reference a fork freeze removed: only what needs nothing but the entry
             own = _check_own(state, entry)
             if own is None and isinstance(body, FloorOpen):
@@ -173,7 +175,7 @@ class Floor:
         own = _check_own(state, entry)
         if own is not None:
             return own
-        call = _call(state, body.conference)
+        call = resolve_call(state, body.conference)
         if isinstance(call, Rejection):
             return call
         if not call.body.opens <= body.opens or not body.closes <= call.body.closes:
@@ -182,13 +184,16 @@ class Floor:
                 "between its opening and its close")
         return _check_tellers(body)
 
-    def _open(self, state: NetworkState, ref: EntryRef) -> Open | Rejection:
+    def _open(self, state: NetworkState, ref: EntryRef,
+              elections: bool = False) -> Open | Election | Rejection:
         held = state.head_of(ref.group).seq
         if held < ref.seen:
             return Rejection(
                 "missing_dependency", f"F2: the entry cites seq {ref.seen} of the chair's "
                 f"log; this node holds {held} so far")
-        found = self.opens.get(ref.entry)
+        found: Open | Election | None = self.opens.get(ref.entry)
+        if found is None and elections:  # a cut closes an election as it closes a vote (E4)
+            found = state.election(ref.entry)
         if found is None or found.author != ref.group or found.seq > ref.seen:
             return Rejection(
                 "unknown_vote", "F2: that group's log holds no vote put to the floor with "
@@ -204,7 +209,7 @@ class Floor:
             return Rejection(
                 "outside_vote", "F2: the window was fixed when it opened: a delegate votes "
                 "between its opening and its close")
-        seated = _seat(state, entry.author, put, body.delegate)
+        seated = delegate_seat(state, entry.author, put, body.delegate)
         if isinstance(seated, Rejection):
             return seated
         mandate = _mandate(state, put, seated[0], body.delegate, body.vote, entry.author)
@@ -237,7 +242,7 @@ class Floor:
 
     def _check_cut(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: FloorCut = entry.body  # type: ignore[assignment]
-        put = self._open(state, body.open)
+        put = self._open(state, body.open, elections=True)
         if isinstance(put, Rejection):
             return put
         called = state.rules(Conferences).calls[put.conference].ts
@@ -273,7 +278,8 @@ class Floor:
                 "missing_dependency", f"F8: the cosign cites seq {body.cut.seen} of the "
                 f"chair's log; this node holds {held} so far")
         cut = self.cuts.get(body.cut.entry)
-        if cut is None or cut.author != body.cut.group or cut.seq > body.cut.seen:
+        if (cut is None or cut.author != body.cut.group or cut.seq > body.cut.seen
+                or cut.open not in self.opens):  # an election's cut is cosigned by E5
             return Rejection(
                 "unknown_cut", "F8: that group's log holds no cut with that id at the seq "
                 "cited")
@@ -317,32 +323,16 @@ class Floor:
     def _omits(self, state: NetworkState, author: str, seq: int, cut: Cut) -> Rejection | None:
         """F7: every vote or count the cosigner had witnessed by the close is in the cut."""
         put = self.opens[cut.open]
-        seen = state.rules(Witnesses).acknowledged(author, put.body.closes)
-        seen[author] = seq - 1  # its own log, as far as it goes
-        votes = self.votes.get(put.id, {})
-        counts = self.counts.get(put.id, {})
-        for other, upto in sorted(seen.items()):
-            frozen_at = state.frozen.get(other)
-            if frozen_at is not None:
-                upto = min(upto, frozen_at - 1)
-            cast = [v.seq for v in votes.get(other, ()) if v.seq <= upto]
-            if other in counts and counts[other].seq <= upto:
-                cast.append(counts[other].seq)
-            held = state.head_of(other).seq
-            if held < upto:
-                return Rejection(
-                    "missing_dependency", f"F7: this group witnessed seq {upto} of a log "
-                    f"this node holds up to {held}")
-            if cast and max(cast) > cut.heads.get(other, 0):
-                return Rejection(
-                    "cut_omits", "F7: the cut leaves out entries this node witnessed before "
-                    "the close")
-        return None
+        cast = {other: [v.seq for v in votes]
+                for other, votes in self.votes.get(put.id, {}).items()}
+        for teller, count in self.counts.get(put.id, {}).items():
+            cast.setdefault(teller, []).append(count.seq)
+        return omits(state, author, seq, put.body.closes, cut, cast)
 
     # -- apply ------------------------------------------------------------------
 
     def apply(self, state: NetworkState, entry: Entry) -> None:
-        if _void(state, _reference(entry.body)):
+        if void_reference(state, _reference(entry.body)):
             return  # a reference a fork freeze removed: accepted, no effect (SM3)
         _APPLY[entry.kind](self, state, entry)
         self._entries.append((entry.id, entry.kind, entry.author))
@@ -355,8 +345,8 @@ class Floor:
     def _apply_vote(self, state: NetworkState, entry: Entry) -> None:
         body: FloorVote = entry.body  # type: ignore[assignment]
         put = self.opens[body.open.entry]
-        credential, position, entitled = _seat(state, entry.author, put, body.delegate)  # type: ignore[misc]
-        members = _members(state, state.rules(Conferences).calls[put.conference], entry.author)
+        credential, position, entitled = delegate_seat(state, entry.author, put, body.delegate)  # type: ignore[misc]
+        members = members_of(state, state.rules(Conferences).calls[put.conference], entry.author)
         mandate = _mandate(state, put, credential, body.delegate, body.vote, entry.author)
         self.votes.setdefault(put.id, {}).setdefault(entry.author, []).append(Vote(
             entry.id, entry.author, entry.seq, entry.ts, body.delegate, body.vote,
@@ -492,11 +482,39 @@ def _not_chair(state: NetworkState, called: int) -> Rejection:
         "not_chair", f"F1: only a group holding a seat on `{body}` chairs the conference floor")
 
 
+def omits(state: NetworkState, author: str, seq: int, closes: int, cut: Cut,
+          cast: dict[str, list[int]]) -> Rejection | None:
+    """F7: every entry cast (author -> seqs) that the cosigner `author`, writing at `seq`,
+    had witnessed by `closes` is in the cut."""
+    seen = state.rules(Witnesses).acknowledged(author, closes)
+    seen[author] = seq - 1  # its own log, as far as it goes
+    for other, upto in sorted(seen.items()):
+        frozen_at = state.frozen.get(other)
+        if frozen_at is not None:
+            upto = min(upto, frozen_at - 1)
+        within = [s for s in cast.get(other, ()) if s <= upto]
+        held = state.head_of(other).seq
+        if held < upto:
+            return Rejection(
+                "missing_dependency", f"F7: this group witnessed seq {upto} of a log "
+                f"this node holds up to {held}")
+        if within and max(within) > cut.heads.get(other, 0):
+            return Rejection(
+                "cut_omits", "F7: the cut leaves out entries this node witnessed before "
+                "the close")
+    return None
+
+
 def _check_own(state: NetworkState, entry: Entry) -> Rejection | None:
     """What an open decides by itself, reference apart: F1, F2 and the tellers."""
     if entry.kind != "floor.open":
         return None
-    body: FloorOpen = entry.body  # type: ignore[assignment]
+    return check_window(state, entry)
+
+
+def check_window(state: NetworkState, entry: Entry) -> Rejection | None:
+    """F1, F2 for a vote or an election put to the floor: the chair, and the window."""
+    body: FloorOpen | FloorElection = entry.body  # type: ignore[assignment]
     # C5.7: the conference's constitution; a call not held yet fails F3 whatever this says
     call = state.rules(Conferences).calls.get(body.conference.entry)
     called = call.ts if call is not None else entry.ts
@@ -527,7 +545,7 @@ def _check_tellers(body: FloorOpen) -> Rejection | None:
     return None
 
 
-def _call(state: NetworkState, ref: EntryRef) -> Call | Rejection:
+def resolve_call(state: NetworkState, ref: EntryRef) -> Call | Rejection:
     held = state.head_of(ref.group).seq
     if held < ref.seen:
         return Rejection(
@@ -541,7 +559,7 @@ def _call(state: NetworkState, ref: EntryRef) -> Call | Rejection:
     return call
 
 
-def _members(state: NetworkState, call: Call, group: str) -> int:
+def members_of(state: NetworkState, call: Call, group: str) -> int:
     """K5: the group's active members, by its latest commitment published by the call."""
     found = state.rules(Commitments).as_of(group, call.ts)
     return found[1].active_members if found is not None else 0
@@ -550,10 +568,11 @@ def _members(state: NetworkState, call: Call, group: str) -> int:
 def entitlement(state: NetworkState, call: Call, group: str) -> int:
     """K5: how many delegates the group sends to the conference."""
     rules: ConferenceRules = state.constitution_at(call.ts).conference
-    return min(rules.max_delegates, ceil(_members(state, call, group) / rules.members_per_delegate))
+    return min(rules.max_delegates,
+               ceil(members_of(state, call, group) / rules.members_per_delegate))
 
 
-def _seat(state: NetworkState, author: str, put: Open,
+def delegate_seat(state: NetworkState, author: str, put: Open | Election,
           delegate: str) -> tuple[DelegateCredential, int, int] | Rejection:
     """F5: the author's latest credential names the delegate within its entitlement."""
     found = state.rules(Credentials).credentials.get((author, put.conference))
@@ -597,7 +616,7 @@ def _mandate(state: NetworkState, put: Open, credential: DelegateCredential, del
     return line.position
 
 
-def _void(state: NetworkState, ref: EntryRef | None) -> bool:
+def void_reference(state: NetworkState, ref: EntryRef | None) -> bool:
     """A reference into a part of a log that a fork freeze removed (SM3): no effect."""
     if ref is None:
         return False

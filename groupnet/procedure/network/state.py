@@ -43,6 +43,7 @@ from .conferences import Conferences
 from .constitution import Constitutions
 from .constitution_history import History, history
 from .credentials import Credentials
+from .elections import Election, Elections, Seating, may_sit, seating
 from .floor import Floor
 from .keys import Keys
 from .receive import count, stored
@@ -68,7 +69,7 @@ class RuleModule(Protocol):
 # The bodies of network rules. A new one is added here, and nowhere else in this package.
 RULES: tuple[type[RuleModule], ...] = (
     Admission, Keys, Witnesses, Commitments, Credentials, SharedMotions, Constitutions,
-    Bodies, Conferences, Floor, Ballots,
+    Bodies, Conferences, Floor, Elections, Ballots,
 )
 
 _OWNER = {kind: rules for rules in RULES for kind in rules.kinds}
@@ -339,6 +340,21 @@ class NetworkState:
     def deadline_passed(self, deadline: int) -> bool:
         """Has the network, by its witnesses' word, passed `deadline`? (SPEC 5.5)"""
         return self.rules(Witnesses).deadline_passed(self, deadline)
+
+    # -- what the bodies and the floor ask of the elections (SPEC 5.9.1) ------------
+
+    def seating(self, body: str, at: int) -> Seating | None:
+        """Who sits on `body` at `at`, and until when (E7); None while that is pending."""
+        return seating(self, body, at)
+
+    def may_sit(self, body: str, group: str, holder: str | None = None) -> bool:
+        """B1, V2 at receipt for an elected body: an interim seat or the group's own
+        nomination (E7)."""
+        return may_sit(self, body, group, holder)
+
+    def election(self, election_id: str) -> Election | None:
+        """An election put to the floor (E1), which a floor cut may close (E4)."""
+        return self.rules(Elections).elections.get(election_id)
 
     # -- the state hash (SPEC 5.6) ------------------------------------------------
 

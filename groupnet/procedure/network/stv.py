@@ -128,16 +128,24 @@ def preferences(ballot: list[str], known: set[str]) -> tuple[str, ...]:
 
 
 def count(seats: int, candidates: list[Candidate], ballots: list[list[str]], *,
-          minimum: dict[str, int] | None = None, seed: str) -> Count:
+          minimum: dict[str, int] | None = None, seed: str,
+          weights: list[int] | None = None) -> Count:
     """Count an STV election by STV.md: Scottish STV with the draw and the balance rule.
 
     `minimum` maps an attribute to the least number of seats that must go to
     candidates who have it (STV 7); `seed` is the election's seed for the draw
-    (STV 6). Raises ValueError for inputs the protocol does not allow (STV 1).
+    (STV 6); `weights`, one a ballot, count a ballot of weight w as w ballots alike
+    (STV 1; a card vote). Raises ValueError for inputs the protocol does not allow
+    (STV 1).
     """
     _check(seats, candidates, minimum)
     known = {c.id for c in candidates}
-    read = Counter(preferences(ballot, known) for ballot in ballots)
+    read: Counter[tuple[str, ...]] = Counter()
+    for ballot, weight in zip(ballots, weights or [1] * len(ballots), strict=True):
+        if weight < 0:
+            raise ValueError(f"STV 1: a ballot weighs at least 0, not {weight}")
+        if weight:
+            read[preferences(ballot, known)] += weight
     invalid = read.pop((), 0)
     valid = sum(read.values())
     quota = valid // (seats + 1) + 1  # rule 46

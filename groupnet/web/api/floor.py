@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ...group import floor as group_floor
-from ...network import floor
+from ...network import elections, floor
 from .business import actor_of
 from .endpoints import Endpoint, json, node_of, read_body
 
@@ -43,7 +43,36 @@ async def post_cut(request: web.Request) -> web.Response:
     return _written(await floor.cut(node_of(request), request.match_info["open"]))
 
 
+async def post_nomination(request: web.Request) -> web.Response:
+    body = await read_body(request, elections.Nominate)
+    return _written(await elections.nominate(node_of(request), request.match_info["id"], body))
+
+
+async def get_elections(request: web.Request) -> web.Response:
+    return json(elections.view(node_of(request), request.match_info["id"]))
+
+
+async def post_election(request: web.Request) -> web.Response:
+    body = await read_body(request, elections.PutElection)
+    return _written(await elections.put(node_of(request), request.match_info["id"], body))
+
+
+async def get_election(request: web.Request) -> web.Response:
+    return json(elections.one(node_of(request), request.match_info["election"]))
+
+
+async def post_ranking(request: web.Request) -> web.Response:
+    body = await read_body(request, elections.Rank)
+    return _written(await elections.rank(node_of(request), request.match_info["election"],
+                                         body))
+
+
+async def post_election_cut(request: web.Request) -> web.Response:
+    return _written(await elections.cut(node_of(request), request.match_info["election"]))
+
+
 QUESTION = "/api/v1/floor/{open}"
+ELECTION = "/api/v1/conferences/{id}/elections/{election}"
 MEMBER = ("member",)
 OFFICER = ("officer",)
 WRITTEN = (201,)
@@ -64,4 +93,22 @@ ENDPOINTS = [
     Endpoint("POST", QUESTION + "/cut",
              "Cut the question's votes now (the node that put it cuts by itself)", OFFICER,
              post_cut, answers=WRITTEN),
+    Endpoint("POST", "/api/v1/conferences/{id}/nominations",
+             "Nominate one of our people for a body the conference elects (SPEC 5.9.1, N1)",
+             OFFICER, post_nomination, elections.Nominate, answers=WRITTEN),
+    Endpoint("GET", "/api/v1/conferences/{id}/elections",
+             "The conference's elections: candidates, status, the count's stages and the "
+             "seats they give", MEMBER, get_elections),
+    Endpoint("POST", "/api/v1/conferences/{id}/elections",
+             "Put the election of a body's seats to the floor, the nominations made on time "
+             "as candidates (our group chairs)", OFFICER, post_election,
+             elections.PutElection, answers=WRITTEN),
+    Endpoint("GET", ELECTION, "One election, decided, with the count's stages", MEMBER,
+             get_election),
+    Endpoint("POST", ELECTION + "/rankings",
+             "Rank the candidates as one of our credentialed delegates (E3)", OFFICER,
+             post_ranking, elections.Rank, answers=WRITTEN),
+    Endpoint("POST", ELECTION + "/cut",
+             "Cut the election's rankings now (the node that put it cuts by itself)",
+             OFFICER, post_election_cut, answers=WRITTEN),
 ]

@@ -1,0 +1,231 @@
+"""Elections of the bodies on the conference floor (SPEC 5.9.1): what a group's node signs
+to nominate, what the chair signs to put an election, a delegate's ranking, and what the
+nodes do by themselves once an election closes.
+
+As for a vote (`floor.py`), the node of the chair group that put an election cuts it
+`CUT_DELAY_MS` after the close, and every participant's node cosigns, with
+`floor.elected`, the first cut whose count it computes alike and that leaves out nothing
+it witnessed before the close: the chair's cut first, so honest participants agree.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from ..clock import now_ms
+from ..limits import Millis
+from ..procedure.network.credentials import Credentials
+from ..procedure.network.elections import (
+    Election,
+    Elections,
+    candidates,
+    elections_of,
+    outcome,
+)
+from ..procedure.network.floor import CUT_DELAY_MS, MAX_VOTE_MS, MIN_VOTE_MS, Cut, Floor
+from ..procedure.network.state import NetworkState
+from ..wire.messages import (
+    ConferenceNomination,
+    Entry,
+    EntryRef,
+    FloorCut,
+    FloorElected,
+    FloorElection,
+    FloorRanking,
+    Head,
+    Name,
+    Pseudonym,
+    Topic,
+)
+from ..wire.rejection import Refused, Rejection, refuse
+from .conferences import call_or_404
+from .node import Node
+
+MAX_HEADS = 500
+
+
+class Nominate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Our group nominates one of its people for a body the conference elects (N1)."""
+
+    body: Topic
+    holder: Pseudonym
+    name: Name
+    category: Annotated[str, msgspec.Meta(max_length=40)] = ""
+
+
+class PutElection(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The chair puts the election of a body's seats (E1): the candidates are the
+    nominations that came by the deadline; the window is fixed now."""
+
+    body: Topic
+    method: Literal["hands", "card"] = "hands"
+    opens: Millis | None = None
+    minutes: Annotated[int, msgspec.Meta(ge=MIN_VOTE_MS // 60_000,
+                                         le=MAX_VOTE_MS // 60_000)] = 30
+
+
+class Rank(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """One of our delegates ranks the candidates (nomination ids), first preference first."""
+
+    delegate: Pseudonym
+    ranking: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=64)]],
+                       msgspec.Meta(min_length=1, max_length=200)]
+
+
+def _ref(state: NetworkState, group: str, entry: str) -> EntryRef:
+    return EntryRef(group, entry, state.head_of(group).seq)
+
+
+def election_or_404(node: Node, election_id: str) -> Election:
+    found = node.state.rules(Elections).elections.get(election_id)
+    if found is None:
+        raise refuse("unknown_election", "E3: no election put to the floor with that id is "
+                     "known here", 404)
+    return found
+
+
+async def nominate(node: Node, conference: str, request: Nominate) -> Entry:
+    """Sign a `conference.nomination` (N1, N2)."""
+    call = call_or_404(node, conference)
+    return await node.append("conference.nomination", ConferenceNomination(
+        _ref(node.state, call.author, call.id), request.body, request.holder, request.name,
+        request.category))
+
+
+async def put(node: Node, conference: str, request: PutElection) -> Entry:
+    """Sign a `floor.election` naming the nominations that came by the deadline (E1, E2)."""
+    call = call_or_404(node, conference)
+    on_time, _, undecided = candidates(node.state, call, request.body)
+    if undecided:
+        raise refuse("missing_dependency", f"E2: the network has not yet witnessed whether "
+                     f"{undecided} nomination(s) came by the deadline", 409)
+    if not on_time:
+        raise refuse("bad_election", f"E1: nobody was nominated for `{request.body}` by the "
+                     "deadline", 422)
+    nominations = node.state.rules(Elections).nominations
+    named = [_ref(node.state, nominations[i].author, i) for i in on_time]
+    body_rules = next((b for b in node.state.constitution.bodies if b.id == request.body), None)
+    seats = body_rules.seats if body_rules is not None else 1
+    now = max(now_ms(), node.state.head_of(node.id).ts)
+    opens = request.opens if request.opens is not None else now
+    return await node.append("floor.election", FloorElection(
+        _ref(node.state, call.author, call.id), request.body, seats, named, request.method,
+        opens, opens + request.minutes * 60_000), now=now)
+
+
+async def rank(node: Node, election_id: str, request: Rank) -> Entry:
+    """Sign a `floor.ranking` for one of this group's delegates (E3)."""
+    put_ = election_or_404(node, election_id)
+    return await node.append("floor.ranking", FloorRanking(
+        _ref(node.state, put_.author, put_.id), request.delegate, list(request.ranking)))
+
+
+def _cut_body(state: NetworkState, put_: Election) -> FloorCut:
+    """The heads of every log that may hold a ranking (F7, E4)."""
+    wanted = {g for g, c in state.rules(Credentials).history if c == put_.conference}
+    wanted.add(put_.author)
+    heads = [Head(a, state.head_of(a).seq, state.head_of(a).id)  # type: ignore[arg-type]
+             for a in sorted(wanted) if state.head_of(a).seq > 0]
+    return FloorCut(_ref(state, put_.author, put_.id), heads[:MAX_HEADS])
+
+
+async def cut(node: Node, election_id: str) -> Entry:
+    put_ = election_or_404(node, election_id)
+    entry = await node.append_made("floor.cut", lambda state: _cut_body(state, put_))
+    assert entry is not None
+    return entry
+
+
+def _cut_due(state: NetworkState, me: str, put_: Election, now: int) -> bool:
+    if put_.author != me or now < put_.body.closes + CUT_DELAY_MS:
+        return False
+    return not any(c.open == put_.id and c.author == me
+                   for c in state.rules(Floor).cuts.values())
+
+
+def _cosign_body(state: NetworkState, me: str, cut_: Cut) -> FloorElected | None:
+    elections = state.rules(Elections)
+    if me in elections.cosigns.get(cut_.open, {}):
+        return None
+    result = elections.cosign_for(state, me, state.head_of(me).seq + 1, cut_)
+    if isinstance(result, Rejection):
+        return None
+    return FloorElected(_ref(state, cut_.author, cut_.id), list(result.elected))
+
+
+async def automate(node: Node, now: int) -> list[Entry]:
+    """Cut the elections this node put once closed; cosign the cuts it agrees with."""
+    written: list[Entry] = []
+    state, me = node.state, node.id
+    elections = state.rules(Elections)
+    if not elections.elections:
+        return written
+    for put_ in sorted(elections.elections.values(), key=lambda e: (e.body.closes, e.id)):
+        if not _cut_due(state, me, put_, now):
+            continue
+
+        def make_cut(s: NetworkState, p: Election = put_) -> FloorCut | None:
+            return _cut_body(s, p) if _cut_due(s, me, p, now) else None
+
+        try:
+            entry = await node.append_made("floor.cut", make_cut)
+        except Refused:
+            continue
+        if entry is not None:
+            written.append(entry)
+    cuts = sorted((c for c in node.state.rules(Floor).cuts.values()
+                   if c.open in elections.elections
+                   and me not in elections.cosigns.get(c.open, {})),
+                  key=lambda c: (c.open, c.author != elections.elections[c.open].author,
+                                 c.seq, c.id))
+    for cut_ in cuts:
+        if _cosign_body(node.state, me, cut_) is None:
+            continue
+
+        def make_cosign(s: NetworkState, c: Cut = cut_) -> FloorElected | None:
+            return _cosign_body(s, me, c)
+
+        try:
+            entry = await node.append_made("floor.elected", make_cosign)
+        except Refused:
+            continue
+        if entry is not None:
+            written.append(entry)
+    return written
+
+
+# -- what the API shows --------------------------------------------------------------------
+
+
+def describe(state: NetworkState, put_: Election) -> dict:
+    """An election as every node derives it: candidates, status, the count's stages, seats."""
+    nominations = state.rules(Elections).nominations
+    found = outcome(state, put_)
+    out = {
+        "id": put_.id, "chair": put_.author, "conference": put_.conference,
+        "body": put_.body.body, "seats": put_.body.seats, "method": put_.body.method,
+        "opens": put_.body.opens, "closes": put_.body.closes,
+        "candidates": [{"id": c.entry, "group": c.group,
+                        "holder": nominations[c.entry].body.holder,
+                        "name": nominations[c.entry].body.name,
+                        "category": nominations[c.entry].body.category}
+                       for c in put_.body.candidates],
+        "rankings": sum(len(r) for r in state.rules(Elections).rankings.get(
+            put_.id, {}).values()),
+        "status": found.status, "reason": found.reason, "cut": found.cut,
+        "elected": list(found.count.elected) if found.count else [],
+        "count": msgspec.to_builtins(found.count) if found.count else None,
+        "seats_held": msgspec.to_builtins(found.seats),
+    }
+    return out
+
+
+def view(node: Node, conference: str) -> list[dict]:
+    call_or_404(node, conference)
+    return [describe(node.state, e) for e in elections_of(node.state, conference)]
+
+
+def one(node: Node, election_id: str) -> dict:
+    return describe(node.state, election_or_404(node, election_id))
