@@ -1,7 +1,7 @@
 """The conference floor's record (SPEC 5.9), for people: what every question put, who voted
 how by delegation under which mandate, the counts by hands and by card, the cuts and
 their cosigners; the same as Markdown for `groupnet conference report`; and the
-recount `groupnet verify` makes of every floor result.
+recount `groupnet verify` makes of every floor result and every election's count.
 
 Everything here reads the state every node derives (`procedure/network/floor_review.py`);
 nothing is signed.
@@ -16,7 +16,8 @@ import msgspec
 from ..clock import now_ms
 from ..procedure.network.conference_review import Review
 from ..procedure.network.credentials import Credentials
-from ..procedure.network.floor import Floor, said
+from ..procedure.network.elections import Elections
+from ..procedure.network.floor import Cut, Floor, said
 from ..procedure.network.floor_review import FloorView, Question, floor
 from ..procedure.network.state import NetworkState
 from ..wire.rejection import Rejection
@@ -203,8 +204,12 @@ def recount(state: NetworkState) -> list[str]:
     (or tellers' counts) are counted anew and compared with what every cosign of it says; a
     question's final result is compared with that count too. One line per disagreement."""
     floor_ = state.rules(Floor)
+    elections = state.rules(Elections)
     problems: list[str] = []
     for cut_ in sorted(floor_.cuts.values(), key=lambda c: c.id):
+        if cut_.open in elections.elections:
+            problems += _recount_election(state, elections, cut_)
+            continue
         counted = floor_.result_of(state, cut_)
         for cosign in sorted(floor_.cosigns.get(cut_.open, {}).values(), key=lambda c: c.id):
             if cosign.cut != cut_.id:
@@ -229,4 +234,23 @@ def recount(state: NetworkState) -> list[str]:
                 problems.append(f"floor question {found.id[:12]}: final result "
                                 f"{said(found.result)} but the cut's votes give "
                                 f"{said(counted)}")
+    return problems
+
+
+def _recount_election(state: NetworkState, elections: Elections, cut_: Cut) -> list[str]:
+    """An election's cut counted again by STV (E4), against every `floor.elected` of it."""
+    counted = elections.result_of(state, cut_)
+    problems = []
+    for cosign in sorted(elections.cosigns.get(cut_.open, {}).values(), key=lambda c: c.id):
+        if cosign.cut != cut_.id:
+            continue
+        if isinstance(counted, Rejection):
+            if counted.code != "missing_dependency":
+                problems.append(f"election cut {cut_.id[:12]}: cosigned by "
+                                f"{cosign.author[:10]}… but gives no count: {counted.reason}")
+        elif cosign.elected != counted.elected:
+            problems.append(f"election cut {cut_.id[:12]}: cosign {cosign.id[:12]} says it "
+                            f"elects {len(cosign.elected)} candidate(s) in another order or "
+                            f"others; the rankings in the cut elect "
+                            f"{', '.join(c[:8] for c in counted.elected)}")
     return problems

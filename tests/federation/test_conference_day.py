@@ -1,8 +1,11 @@
-"""A whole conference day on ten nodes over HTTP (SPEC 5.8, 5.9): amendments voted before
-their motion, a composite, a ruling referred back and the motion it restored, card votes and
-shows of hands, a rule change carried by two thirds and one that falls short of it, a node
-cut off mid-vote that rejoins and agrees; every node derives the same results, and fresh
-nodes taking the same entries in other orders derive them again.
+"""A whole conference day on ten nodes over HTTP (SPEC 5.8, 5.9, 5.9.1, C5.5): amendments
+voted before their motion, a composite, a ruling referred back and the motion it restored,
+card votes and shows of hands, a node cut off mid-vote that rejoins and agrees, the
+election of a seven-seat national committee by STV with at least four seats for women, a
+rule change carried by two thirds (in force on every node from the day after the close)
+and one that falls short of it; every node derives the same results, fresh nodes taking
+the same entries in other orders derive them again, and `groupnet verify` recounts every
+result from a node's stored entries.
 
 The weeks of the timetable pass for the whole process at once (`clock.advance_everyone`);
 the rest is real nodes on loopback ports.
@@ -10,14 +13,20 @@ the rest is real nodes on loopback ports.
 
 from __future__ import annotations
 
+import sqlite3
+
 import aiohttp
 import msgspec
 
-from groupnet import clock
+from groupnet import clock, config
 from groupnet.network import conferences
+from groupnet.network.floor_record import recount
+from groupnet.network.verify import check_rows
 from groupnet.procedure.network.bodies import Bodies
 from groupnet.procedure.network.conference_review import review
+from groupnet.procedure.network.conferences import Conferences
 from groupnet.procedure.network.constitution import DAY_MS, default
+from groupnet.procedure.network.elections import Elections, candidates, outcome
 from groupnet.procedure.network.floor import Floor
 from groupnet.procedure.network.floor_review import floor, question
 from groupnet.service import Service
@@ -39,20 +48,26 @@ from tests.federation.test_conference import (
     SEATS,
     decision,
     everywhere,
-    form,
     fresh_node,
     ref,
     tick,
 )
 from tests.federation.test_floor import Floor_, final
+from tests.federation.test_floor_elections import form as form_electing
+from tests.federation.test_verify import groupnet_cli
 
 # entitled (one delegate per started 250 members, at most 6): 2 1 2 4 1 1 3 1 1 4
 ENTITLED = (2, 1, 2, 4, 1, 1, 3, 1, 1, 4)
+COMMITTEE = "national-committee"
 
 
 def changed(**conference_fields) -> Constitution:
-    """The constitution in force (the default with the charter's orders), changed so."""
+    """The founder's constitution (the default with the charter's orders, the conference
+    electing a seven-seat national committee, at least four seats for women), changed so."""
     constitution = default(FAST_ORDERS)
+    constitution = msgspec.structs.replace(constitution, bodies=[
+        msgspec.structs.replace(b, seats=7, elected=True, balance="woman")
+        if b.id == COMMITTEE else b for b in constitution.bodies])
     return msgspec.structs.replace(constitution, conference=msgspec.structs.replace(
         constitution.conference, **conference_fields))
 
@@ -103,8 +118,11 @@ async def test_ten_nodes_hold_a_conference_day_and_every_node_derives_every_resu
 
 
 async def conference_day(cluster: Cluster, api: Floor_) -> None:
-    services = await form(cluster, 10)  # Groups 1-3 sit on the arrangements committee
+    # Groups 1-3 sit on the arrangements committee, and on the national committee until
+    # the conference elects it
+    services = await form_electing(cluster, 10)
     nodes = [s.node for s in services]
+    assert nodes[0].state.constitution == changed()
     for node, members in zip(nodes, MEMBERS, strict=True):
         await node.append("register.commitment", RegisterCommitment(
             clock.now_ms(), members, "ab" * 32))
@@ -121,6 +139,12 @@ async def conference_day(cluster: Cluster, api: Floor_) -> None:
     three = await conferences.propose_rule_change(
         nodes[2], conference, "Three motions a group", changed(motions_per_group=3),
         "More motions", decision())
+    # N1: Groups 1-5 each nominate a man and a woman for the national committee
+    for i in range(5):
+        for holder, category in ((f"m{i + 1}", ""), (f"w{i + 1}", "woman")):
+            await api.written(services[i], f"/api/v1/conferences/{conference}/nominations", {
+                "body": COMMITTEE, "holder": holder, "name": holder.upper(),
+                "category": category})
     motions = {}
     for i in range(8):
         motions[i] = await conferences.submit(
@@ -144,11 +168,14 @@ async def conference_day(cluster: Cluster, api: Floor_) -> None:
 
     def on_time(node) -> bool:
         found = review(node.state, conference)
+        call_ = node.state.rules(Conferences).calls[conference]
         return all(m.status == "admissible" for m in found.motions) and \
             [r.status for r in found.rule_changes] == ["admissible", "admissible"] and \
-            len([c for c in found.credentials if c.status == "accepted"]) == 10
+            len([c for c in found.credentials if c.status == "accepted"]) == 10 and \
+            len(candidates(node.state, call_, COMMITTEE)[0]) == 10
 
-    await everywhere(services, on_time, "motions, rule changes and credentials in time")
+    await everywhere(services, on_time,
+                     "motions, rule changes, nominations and credentials in time")
 
     # K8: past the motions deadline the arrangements committee rules Group 6's motion out
     # and composites Groups 2 and 3's; both groups consent
@@ -254,6 +281,50 @@ async def conference_day(cluster: Cluster, api: Floor_) -> None:
     assert (failed_rule.status, failed_rule.result) == (  # short of two thirds
         "lost", FloorResult(1100, 1600, 0, False)), failed_rule
 
+    # 5.9.1: the chair puts the election of the national committee by card vote; every
+    # delegate ranks the men first; the balance rule seats four women of seven
+    election = await api.written(services[0], f"/api/v1/conferences/{conference}/elections",
+                                 {"body": COMMITTEE, "minutes": 2, "method": "card"})
+    await everywhere(services, lambda n: election in n.state.rules(Elections).elections,
+                     "the election on every node")
+    put = nodes[0].state.rules(Elections).elections[election]
+    ids = {nodes[0].state.rules(Elections).nominations[c.entry].body.holder: c.entry
+           for c in put.body.candidates}
+    men, women = [f"m{i}" for i in range(1, 6)], [f"w{i}" for i in range(1, 6)]
+    ranked = 0
+    for i, count in enumerate(ENTITLED):
+        for d in range(count):
+            order = men[ranked % 5:] + men[:ranked % 5] + women
+            ranked += 1
+            await api.written(services[i], f"/api/v1/conferences/{conference}/elections/"
+                              f"{election}/rankings", {"delegate": f"g{i + 1}-{d}",
+                                                      "ranking": [ids[h] for h in order]})
+    await cluster.converged()
+    clock.advance_everyone(put.body.closes - clock.now_ms() + 6_000)
+
+    def elected(node) -> bool:
+        found = node.state.rules(Elections).elections.get(election)
+        return found is not None and outcome(node.state, found).status == "elected"
+
+    await everywhere(services, elected, "the committee elected on every node")
+    counts = {msgspec.json.encode(outcome(s.node.state, s.node.state.rules(Elections)
+                                          .elections[election])) for s in services}
+    assert len(counts) == 1
+    seats = outcome(nodes[5].state, put).seats
+    assert len(seats) == 7 and len([s for s in seats if s.holder.startswith("w")]) == 4
+
+    # the day after the close the carried rule change is in force everywhere, and the
+    # elected sit on the committee
+    call_ = nodes[0].state.rules(Conferences).calls[conference]
+    await tick(services[3], (call_.body.closes + DAY_MS - clock.now_ms()) / DAY_MS + 0.1)
+    await everywhere(services, lambda n: (n.state.constitution_for(clock.now_ms()) or changed())
+                     .conference.max_delegates == 5, "the rule change in force on every node")
+    sitting = {msgspec.json.encode(s.node.state.seating(COMMITTEE, clock.now_ms()))
+               for s in services}
+    assert len(sitting) == 1
+    assert {s.holder for s in nodes[0].state.seating(COMMITTEE, clock.now_ms()).seats} == {
+        s.holder for s in seats}
+
     # every node derives the same floor, byte for byte, and the same state
     state_hash = await cluster.converged(timeout=60)
     views = {msgspec.json.encode(floor(s.node.state, conference)) for s in services}
@@ -266,3 +337,19 @@ async def conference_day(cluster: Cluster, api: Floor_) -> None:
         fresh_hash, _ = await fresh_node(cluster.base / f"fresh-{seed}", entries, seed,
                                          conference)
         assert fresh_hash == state_hash
+    # and `groupnet verify` recounts every vote's cut and the election's from the entries
+    directory = services[6].node.directory
+    await cluster.stop(services[6])
+    code, checked = await groupnet_cli("verify", str(directory))
+    assert code == 0 and "0 problem(s)" in checked, checked
+    # (the store refuses an altered entry, so an election cosign is altered after replay)
+    with sqlite3.connect(directory / config.DB_FILE) as db:
+        rows = db.execute("SELECT rx, author, seq, id, kind, raw FROM entries ORDER BY rx")
+        problems, state = check_rows(rows.fetchall(), [])
+    assert problems == [] and recount(state) == []
+    cosigns = state.rules(Elections).cosigns[election]
+    group = sorted(cosigns)[0]
+    cosigns[group] = msgspec.structs.replace(cosigns[group],
+                                             elected=cosigns[group].elected[::-1])
+    [problem] = recount(state)
+    assert problem.startswith("election cut") and "the rankings in the cut elect" in problem

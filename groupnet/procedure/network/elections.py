@@ -77,7 +77,6 @@ from .floor import (
     delegate_seat,
     members_of,
     omits,
-    participant,
     resolve_call,
     void_reference,
 )
@@ -147,6 +146,9 @@ class Elections:
         # election -> group -> its cosign (E5)
         self.cosigns: dict[str, dict[str, Elected]] = {}
         self._entries: list[tuple[str, str, str]] = []
+        # cut -> its count (E4), once it no longer waits: fixed once the cut is accepted
+        # (F7), as the floor keeps a vote's result
+        self._counts: dict[str, stv.Count] = {}
 
     # -- check ------------------------------------------------------------------
 
@@ -286,7 +288,7 @@ class Elections:
         """F8 as E5 asks it: may `author` cosign `cut`, and what does the cut's count give?"""
         put = self.elections[cut.open]
         call = state.rules(Conferences).calls[put.conference]
-        standing = participant(state, call, author)
+        standing = state.rules(Floor).participant(state, call, author)
         if standing is None:
             return Rejection(
                 "missing_dependency", "F8: the network has not yet witnessed whether this "
@@ -353,7 +355,17 @@ class Elections:
                 for r in ranked if r.seq <= cut.heads.get(author, 0)]
 
     def result_of(self, state: NetworkState, cut: Cut) -> stv.Count | Rejection:
-        """E4: the STV count of the participants' rankings in the cut."""
+        """E4: the STV count of the participants' rankings in the cut; kept once there is
+        one, since every cosign of the cut asks for it."""
+        known = self._counts.get(cut.id)
+        if known is not None:
+            return known
+        found = self._count(state, cut)
+        if isinstance(found, stv.Count) and cut.id in state.rules(Floor).cuts:
+            self._counts[cut.id] = found
+        return found
+
+    def _count(self, state: NetworkState, cut: Cut) -> stv.Count | Rejection:
         put = self.elections[cut.open]
         call = state.rules(Conferences).calls[put.conference]
         ballots: list[list[str]] = []
@@ -361,7 +373,8 @@ class Elections:
         standing: dict[str, bool | None] = {}
         for ranking in self.rankings_in(cut):
             if ranking.author not in standing:
-                standing[ranking.author] = participant(state, call, ranking.author)
+                standing[ranking.author] = state.rules(Floor).participant(
+                    state, call, ranking.author)
             if standing[ranking.author] is None:
                 return Rejection(
                     "missing_dependency", "F8: the network has not yet witnessed whether a "
@@ -440,7 +453,7 @@ def outcome(state: NetworkState, put: Election) -> Outcome:
     if verdict is not None:
         return verdict
     groups = sorted({g for g, c in state.rules(Credentials).history if c == call.id})
-    standing = {g: participant(state, call, g) for g in groups}
+    standing = {g: state.rules(Floor).participant(state, call, g) for g in groups}
     undecided = [g for g, ok in standing.items() if ok is None]
     if undecided:
         return Outcome("pending", f"F9: the network has not yet witnessed whether "
