@@ -31,6 +31,10 @@ def test_the_floor_benchmark_derives_every_result_the_votes_give():
                         line) for line in lines)
     assert any(line.startswith("results, every one derived by the receiver equal to the count")
                for line in lines)
+    assert any(re.match(r"election of 7 to the national committee by STV on a card vote: \d+ "
+                        r"candidates, \d+ rankings carrying \d+ members' votes, .* elected 7 "
+                        r"\((\d+) women, the balance rule asks at least 4\), derived by the "
+                        r"receiver alike: elected", line) for line in lines)
     assert any(line.startswith("agreement: 1 fresh node(s) fed the entries in other orders "
                                "reached the same state hash") for line in lines)
     assert any(re.match(rf"per-node CPU to fold the whole conference, agenda and floor: "

@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ...network.node import Node
 from ...procedure.network.conference_review import Review, review
 from ...procedure.network.constitution import DAY_MS, default
+from ...procedure.network.elections import elections_of, outcome
 from ...procedure.network.floor_review import floor
 from ...wire import crypto, messages
 from ...wire.messages import (
@@ -51,6 +52,7 @@ from ...wire.messages import (
     ConferenceCall,
     ConferenceConsent,
     ConferenceMotion,
+    ConferenceNomination,
     ConferencePriorities,
     ConferenceRequisition,
     DecisionRef,
@@ -70,6 +72,8 @@ from ..setup import create_node, free_port
 from .floor import make_floor
 
 TARGET_SECONDS = 60.0
+ELECTED_BODY = "national-committee"
+ELECTED_SEATS = 7
 HOUR = 3_600_000
 UNREACHABLE = "http://127.0.0.1:9"
 SUBJECTS = ("housing", "transport", "climate", "health", "schools", "wages", "democracy",
@@ -145,6 +149,7 @@ class Made:
     texts: dict[str, str]
     members: dict[str, int]
     delegates: dict[str, int]
+    nominations: list[Entry]
 
 
 def members_per_delegate(sizes: list[int], delegates: int, most: int) -> int:
@@ -182,6 +187,10 @@ def make_conference(nodes: int, members: int, motions: int, amendments: int,
         rules = msgspec.structs.replace(rules, members_per_delegate=members_per_delegate(
             sizes, delegates, rules.max_delegates), priority_slots=60)
     constitution = msgspec.structs.replace(default(orders), conference=rules)
+    if delegates is not None:  # the conference elects the national committee
+        constitution = msgspec.structs.replace(constitution, bodies=[
+            msgspec.structs.replace(b, seats=ELECTED_SEATS, elected=True, balance="woman")
+            if b.id == ELECTED_BODY else b for b in constitution.bodies])
     seats = [Seat("arrangements-committee", g.id, f"cac-{g.number}", f"Member {g.number}")
              for g in groups[:5]]
     order.append(founder.write("network.constitution", NetworkConstitution(
@@ -220,7 +229,15 @@ def make_conference(nodes: int, members: int, motions: int, amendments: int,
         "Special conference", "requisition", opens, opens + 2 * DAY_MS, None, ref(opener)),
         day(2))
     order.append(call)
-    witnesses(day(2) + HOUR)
+    nominations: list[Entry] = []
+    if delegates is not None:  # each of the first groups nominates a woman and a man
+        for n in range(min(2 * nodes, 4 * ELECTED_SEATS)):
+            g = groups[n // 2]
+            nominations.append(g.write("conference.nomination", ConferenceNomination(
+                ref(call), ELECTED_BODY, f"candidate-{n}", f"Candidate {n}",
+                "woman" if n % 2 else ""), day(3) + n))
+        order += nominations
+    witnesses(day(3) + HOUR)
 
     submitted: list[Entry] = []
     texts: dict[str, str] = {}
@@ -295,7 +312,7 @@ def make_conference(nodes: int, members: int, motions: int, amendments: int,
     witnesses(day(65))
     return Made(groups, call, order, texts, {g.id: size for g, size in zip(groups, sizes,
                                                                             strict=True)},
-                delegations)
+                delegations, nominations)
 
 
 def _shuffled(entries: list[Entry], seed: int) -> list[bytes]:
@@ -384,13 +401,14 @@ async def _hold_floor(directory: Path, made: Made, found: Review, questions: int
     """The floor of the conference the node in `directory` holds up to its final agenda:
     build it, have the node fold it, and check it derives every result as built."""
     started = time.perf_counter()
-    entries, results = make_floor(made, found.agenda, questions)
+    entries, results, count = make_floor(made, found.agenda, questions)
     built = time.perf_counter() - started
     node = await Node.open(directory)
     try:
         wall, cpu = await _take(node, [e.raw for e in entries])
         deriving = time.process_time()
         view = floor(node.state, made.call.id)
+        decided = [outcome(node.state, e) for e in elections_of(node.state, made.call.id)]
         derived = time.process_time() - deriving
         assert view is not None
         for q in view.questions:
@@ -399,12 +417,21 @@ async def _hold_floor(directory: Path, made: Made, found: Review, questions: int
                                  f"({q.reason}) for a question built as {results.get(q.id)}")
         if len(view.questions) != len(results):
             raise SystemExit("error: the receiver holds another number of questions")
+        if count is not None and ([d.status for d in decided] != ["elected"] or
+                                  [s.holder for s in decided[0].seats] != _holders(made, count)):
+            raise SystemExit(f"error: the receiver derived the election as {decided}")
         return entries, {
+            "election": (count, decided[0]) if count is not None else None,
             "built": built, "wall": wall, "cpu": cpu, "derived": derived,
             "questions": view.questions, "hash": node.state.state_hash(),
             "view": msgspec.json.encode(view)}
     finally:
         await node.close()
+
+
+def _holders(made: Made, count) -> list[str]:
+    by_id = {n.id: n.body.holder for n in made.nominations}  # type: ignore[attr-defined]
+    return [by_id[c] for c in count.elected]
 
 
 async def bench_conference(args: argparse.Namespace) -> int:
@@ -494,6 +521,16 @@ def _print_floor(made_up: Made, entries: list[Entry], held: dict, raw_seconds: f
           f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
     print("results, every one derived by the receiver equal to the count of the votes: " +
           ", ".join(f"{n} {method} votes {status}" for (method, status), n in sorted(by.items())))
+    if held["election"] is not None:
+        count, decided = held["election"]
+        women = sum(1 for n in made_up.nominations if n.id in count.elected  # type: ignore[attr-defined]
+                    and n.body.category == "woman")  # type: ignore[attr-defined]
+        print(f"election of {count.seats} to the national committee by STV on a card vote: "
+              f"{len(made_up.nominations)} candidates, {kinds['floor.ranking']} rankings "
+              f"carrying {count.valid} members' votes, quota "
+              f"{count.quota}, {len(count.stages)} stages; elected {len(count.elected)} "
+              f"({women} women, the balance rule asks at least {-(-count.seats // 2)}), "
+              f"derived by the receiver alike: {decided.status}")
     print(f"floor built and signed in {held['built']:.2f} s (one core, not counted below)")
     print(f"floor fold, one node: {held['wall']:.2f} s wall, {held['cpu']:.2f} s CPU "
           f"({held['cpu'] / len(entries) * 1e6:.0f} us per entry); every result derived in "

@@ -11,13 +11,18 @@ derive the same result for every question, or the benchmark fails.
 from __future__ import annotations
 
 import random
+from math import ceil
 
+from ...procedure.network import stv
 from ...procedure.network.conference_review import Agenda
 from ...wire.messages import (
     EntryRef,
     FloorCosign,
     FloorCut,
+    FloorElected,
+    FloorElection,
     FloorOpen,
+    FloorRanking,
     FloorResult,
     FloorVote,
     Head,
@@ -51,8 +56,9 @@ def questions(agenda: Agenda, count: int) -> list[tuple[str, str, str]]:
 
 
 def make_floor(made, agenda: Agenda, count: int, seed: int = 2026
-               ) -> tuple[list, dict[str, FloorResult]]:
-    """The floor's entries in an order a node could take them, and each question's result."""
+               ) -> tuple[list, dict[str, FloorResult], stv.Count | None]:
+    """The floor's entries in an order a node could take them, each question's result, and
+    the count of the election that follows the questions (None without nominations)."""
     chooser = random.Random(seed)
     groups = made.groups
     call = made.call
@@ -96,4 +102,45 @@ def make_floor(made, agenda: Agenda, count: int, seed: int = 2026
         for g in groups:
             entries.append(g.write("floor.cosign", FloorCosign(_ref(cut), result),
                                    closes + 10_000 + g.number))
-    return entries, results
+    elected = None
+    if made.nominations:
+        opens = start + len(results) * EVERY_MS
+        elected = _election(made, chooser, entries, opens)
+    return entries, results, elected
+
+
+def _election(made, chooser: random.Random, entries: list, opens: int) -> stv.Count:
+    """The election of the national committee by card vote (SPEC 5.9.1): every delegate
+    ranks some of the candidates; the cut; every group cosigns whom the STV count elects."""
+    groups, chair = made.groups, made.groups[0]
+    closes = opens + WINDOW_MS
+    nominations = made.nominations
+    seats = 7
+    put = chair.write("floor.election", FloorElection(
+        _ref(made.call), nominations[0].body.body, seats, [_ref(n) for n in nominations],
+        "card", opens, closes), opens)
+    entries.append(put)
+    ids = [n.id for n in nominations]
+    cast: list[tuple[str, int, list[str], int]] = []
+    for g in groups:
+        delegates = made.delegates[g.id]
+        voted = opens + 1000 + chooser.randrange(WINDOW_MS - 10_000)
+        for position in range(delegates):
+            ranking = chooser.sample(ids, chooser.randrange(3, min(10, len(ids)) + 1))
+            ranked = g.write("floor.ranking", FloorRanking(
+                _ref(put), f"g{g.number}-{position}", ranking), voted + position)
+            entries.append(ranked)
+            cast.append((g.id, ranked.seq, ranking,
+                         card_weight(made.members[g.id], delegates, position)))
+    heads = [Head(g.id, g.seq, g.prev) for g in groups if made.delegates.get(g.id)]
+    cut = chair.write("floor.cut", FloorCut(_ref(put), heads), closes + 5_000)
+    entries.append(cut)
+    cast.sort(key=lambda c: (c[0], c[1]))  # the rankings in the cut, as E4 takes them
+    candidates = [stv.Candidate(n.id, (n.body.category,) if n.body.category else ())
+                  for n in nominations]
+    count = stv.count(seats, candidates, [c[2] for c in cast], weights=[c[3] for c in cast],
+                      minimum={"woman": ceil(seats / 2)}, seed=cut.id)
+    for g in groups:
+        entries.append(g.write("floor.elected", FloorElected(_ref(cut), count.elected),
+                               closes + 10_000 + g.number))
+    return count
