@@ -60,8 +60,8 @@ def bench_ballots(args: argparse.Namespace) -> int:
         raise SystemExit("error: --ballots and --distinct must be at least 1")
     # Imported here: every `groupnet` command builds this parser, few load libsodium.
     from ...procedure.ballots import ballot
-    from ...procedure.ballots.ristretto import G, mul
-    key = mul(int.from_bytes(_seed("election key"), "little"), G)
+    from ...procedure.ballots.ristretto import base
+    key = base(int.from_bytes(_seed("election key"), "little"))
     election = ballot.Election(_seed("election id"), key, (ballot.YES_NO_ABSTAIN,))
     marks = ([1, 0, 0], [0, 1, 0], [0, 0, 1])
     pool = []
