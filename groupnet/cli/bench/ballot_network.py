@@ -315,7 +315,8 @@ async def bench_ballot(args: argparse.Namespace) -> int:
     services: list[Service] = []
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600))
     try:
-        print(f"ballot: {count} nodes, {voters} voters (yes/no/abstain), {TRUSTEES} trustees "
+        print(f"ballot: {count} nodes, {voters} voters (yes/no/abstain), "
+              f"{min(TRUSTEES, count)} trustees "
               f"(threshold {THRESHOLD}), in one process on loopback", flush=True)
         services, tokens = await form(base, count, _founding)
         api = _Api(http, {s.node.config.url: t for s, t in zip(services, tokens, strict=True)})
