@@ -175,27 +175,33 @@ class Service:
             # before it is a member the network's interval may not be known: look again soon
             member = node.state.is_member(node.id)
             await asyncio.sleep(node.state.orders.witness_interval_seconds if member else 1)
-            if not node.state.is_member(node.id):
-                continue
-            if node.unwitnessed_news:
-                heads = sorted(node.unwitnessed.items())[:500]
-            elif deadlines.due(node.state, node.id, now_ms()):
-                # a moment a procedure waits on has passed: say so even on a quiet network
-                heads = sorted((author, (head.seq, head.id))
-                               for author, head in node.state.heads.items())[:500]
-            else:
-                continue
-            body = Witness([Head(author, seq, ident) for author, (seq, ident) in heads])
-            try:
-                await node.append("heads.witness", body)
-            except Refused:
-                continue  # a frozen or revoked log takes nothing more
-            except sqlite3.OperationalError as error:
-                log.warning("no witness this round: %s", error)  # busy: next round
-                continue
-            for author, _ in heads:
-                node.unwitnessed.pop(author, None)
-            node.unwitnessed_news = bool(node.unwitnessed)
+            await self.witness()
+
+    async def witness(self) -> None:
+        """One round of the witness loop: sign the heads not yet witnessed, or every head
+        once a moment a procedure waits on has passed; nothing if neither."""
+        node = self.node
+        if not node.state.is_member(node.id):
+            return
+        if node.unwitnessed_news:
+            heads = sorted(node.unwitnessed.items())[:500]
+        elif deadlines.due(node.state, node.id, now_ms()):
+            # a moment a procedure waits on has passed: say so even on a quiet network
+            heads = sorted((author, (head.seq, head.id))
+                           for author, head in node.state.heads.items())[:500]
+        else:
+            return
+        body = Witness([Head(author, seq, ident) for author, (seq, ident) in heads])
+        try:
+            await node.append("heads.witness", body)
+        except Refused:
+            return  # a frozen or revoked log takes nothing more
+        except sqlite3.OperationalError as error:
+            log.warning("no witness this round: %s", error)  # busy: next round
+            return
+        for author, _ in heads:
+            node.unwitnessed.pop(author, None)
+        node.unwitnessed_news = bool(node.unwitnessed)
 
     async def _floor(self) -> None:
         """Cut the questions this node put once they close; cosign the cuts it agrees with

@@ -44,6 +44,7 @@ from ...store import entries
 from ...wire import crypto, messages
 from ...wire.messages import Admit, Charter, Entry, NetworkStandingOrders, Profile
 from ..setup import create_node, free_port
+from .ballot_network import add_ballot_parser, bench_ballot
 from .ballots import add_ballots_parser, bench_ballots
 from .conference import add_conference_parser, bench_conference
 from .members import add_members_parser, bench_members
@@ -93,6 +94,7 @@ def add_bench_parser(commands: argparse._SubParsersAction, handler: Callable) ->
     add_propagation_parser(kinds, handler)
     add_conference_parser(kinds, handler)
     add_ballots_parser(kinds, handler)
+    add_ballot_parser(kinds, handler)
 
 
 async def run_bench(args: argparse.Namespace) -> int:
@@ -106,6 +108,8 @@ async def run_bench(args: argparse.Namespace) -> int:
         return await bench_conference(args)
     if args.bench == "ballot-verify":
         return bench_ballots(args)
+    if args.bench == "ballot":
+        return await bench_ballot(args)
     # The sample authors are unreachable on purpose; their failed pushes are
     # logged at info level and would drown the figures.
     root = logging.getLogger()

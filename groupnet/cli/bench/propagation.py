@@ -23,10 +23,12 @@ import statistics
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from ...federation.overlay import fanout
 from ...network import joining, sharing
+from ...network.constitution import Founding
 from ...network.node import Node
 from ...service import Service
 from ...wire.messages import NetworkStandingOrders
@@ -38,6 +40,8 @@ MEASURING_SYNC_SECONDS = 600.0
 # joins at a time: each new node reads the founder's whole feed; joins that overlap
 # send their entries on in bigger batches (docs/benchmarks.md, "Forming the network")
 JOINING_AT_ONCE = 48
+# the network's standing orders: witnesses once a day, so that they do not blur the figures
+ORDERS = NetworkStandingOrders(witness_interval_seconds=86400)
 
 
 def _free_ports(count: int) -> list[int]:
@@ -54,17 +58,25 @@ def _free_ports(count: int) -> list[int]:
     return ports
 
 
-async def _form(base: Path, count: int) -> list[Service]:
-    started, cpu = time.perf_counter(), _cpu_seconds()
+async def form(base: Path, count: int,
+               founding: Callable[[list[Service]], Founding] | None = None,
+               ) -> tuple[list[Service], list[str]]:
+    """`count` nodes serving on loopback, a network founded by the first (under the
+    constitution `founding` makes of the started nodes, if given) that all the others
+    joined, every node in the same state; answers the services and their admin tokens."""
+    started, cpu = time.perf_counter(), cpu_seconds()
     ports = _free_ports(count)
     # several at a time: making a node is mostly waiting for its database's fsyncs
     starting = asyncio.Semaphore(16)
 
+    tokens = [""] * count
+
     async def start(i: int, port: int) -> Service:
         async with starting:
             directory = base / f"node{i:04d}"
-            await create_node(directory, f"Group {i + 1}", f"http://127.0.0.1:{port}",
-                              port=port, allow_private_peers=True)
+            _, tokens[i] = await create_node(directory, f"Group {i + 1}",
+                                             f"http://127.0.0.1:{port}", port=port,
+                                             allow_private_peers=True)
             node = await Node.open(directory)
             node.config.sync_interval_seconds = FORMING_SYNC_SECONDS
             service = Service(node)
@@ -73,10 +85,10 @@ async def _form(base: Path, count: int) -> list[Service]:
 
     services = list(await asyncio.gather(*(start(i, port) for i, port in enumerate(ports))))
     print(f"{count} nodes created and serving in {time.perf_counter() - started:.1f} s, "
-          f"{_cpu_seconds() - cpu:.1f} s of CPU (part of the formation below)", flush=True)
+          f"{cpu_seconds() - cpu:.1f} s of CPU (part of the formation below)", flush=True)
     founder = services[0]
     await joining.found(founder.node, "Benchmark network",
-                        NetworkStandingOrders(witness_interval_seconds=86400))
+                        ORDERS, founding(services) if founding else None)
     for service in services[1:]:
         await joining.admit(founder.node, founder.client, service.node.config.url)
     gate = asyncio.Semaphore(JOINING_AT_ONCE)
@@ -90,7 +102,7 @@ async def _form(base: Path, count: int) -> list[Service]:
         await service.outbox.refresh()
     print(f"every node joined after {time.perf_counter() - started:.1f} s", flush=True)
     deadline = time.monotonic() + 120
-    while not _converged(services):
+    while not converged(services):
         if time.monotonic() > deadline:
             raise SystemExit("error: the benchmark network did not converge in 120 s")
         await asyncio.sleep(0.1)
@@ -99,17 +111,17 @@ async def _form(base: Path, count: int) -> list[Service]:
     for service in services:
         service.node.config.sync_interval_seconds = MEASURING_SYNC_SECONDS
     await asyncio.sleep(FORMING_SYNC_SECONDS * 2)
-    return services
+    return services, tokens
 
 
-def _converged(services: list[Service]) -> bool:
+def converged(services: list[Service]) -> bool:
     """Every node has the same state hash; hashed only once all hold as many entries."""
     if len({s.node.last_rx for s in services}) > 1:
         return False
     return len({s.node.state.state_hash() for s in services}) == 1
 
 
-def _cpu_seconds() -> float:
+def cpu_seconds() -> float:
     """CPU time of this process and of its live children (the signature checkers)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     total = usage.ru_utime + usage.ru_stime
@@ -151,9 +163,9 @@ async def _essential_work(base: Path, founder: Service) -> tuple[int, float, flo
     await create_node(directory, "Reference", "http://127.0.0.1:9", port=9)
     node = await Node.open(directory)
     try:
-        cpu, wall = _cpu_seconds(), time.perf_counter()
+        cpu, wall = cpu_seconds(), time.perf_counter()
         results = await node.ingest(raws)
-        wall, cpu = time.perf_counter() - wall, _cpu_seconds() - cpu
+        wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
     finally:
         await node.close()
     if any(r.status != "accepted" for r in results):
@@ -184,7 +196,7 @@ async def _trial(services: list[Service], sharer: Service, number: int) -> tuple
     )
 
 
-def _p99(values: list[float]) -> float:
+def p99(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)]
 
@@ -195,9 +207,9 @@ async def bench_propagation(sizes: list[int], trials: int) -> int:
         base = Path(tempfile.mkdtemp(prefix=f"groupnet-bench-prop-{count}-"))
         services: list[Service] = []
         try:
-            formed, cpu = time.perf_counter(), _cpu_seconds()
-            services = await _form(base, count)
-            formed, cpu = time.perf_counter() - formed, _cpu_seconds() - cpu
+            formed, cpu = time.perf_counter(), cpu_seconds()
+            services, _ = await form(base, count)
+            formed, cpu = time.perf_counter() - formed, cpu_seconds() - cpu
             print(f"{count} nodes formed a network in {formed:.1f} s, {cpu:.1f} s of CPU "
                   f"(fan-out {fanout(count)} per node): {_formation_cost(services)}",
                   flush=True)
@@ -218,7 +230,7 @@ async def bench_propagation(sizes: list[int], trials: int) -> int:
             row = {
                 "nodes": count,
                 "median": statistics.median(arrivals),
-                "p99": _p99(arrivals),
+                "p99": p99(arrivals),
                 "last": statistics.median(lasts),
                 "requests": statistics.median(requests),
                 "nlogn": count * math.log2(max(count, 2)),

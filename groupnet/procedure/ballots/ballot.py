@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 import msgspec
@@ -108,8 +109,12 @@ class _Layout(NamedTuple):
     signature: int
 
 
+@lru_cache(maxsize=16)
 def _layout(election: Election) -> _Layout:
-    """Where each part of a ballot of this election starts (BALLOTS.md 5.2)."""
+    """Where each part of a ballot of this election starts (BALLOTS.md 5.2).
+
+    Kept for the few elections last used: a node checks thousands of ballots of one.
+    """
     choices, counts, at = [], [], 64
     for qn, q in enumerate(election.questions):
         for cn in range(q.choices):
@@ -181,12 +186,18 @@ def cast(election: Election, secret: int, votes: Sequence[Sequence[int]],
     return body + proofs.encode_pairs([signature])
 
 
+@lru_cache(maxsize=16)
+def _election_hash(election: Election) -> bytes:
+    return election.hash()
+
+
 def verify(election: Election, data: bytes) -> Ballot | Rejection:
     """The ballot's contents if it passes BALLOTS.md 5.6 steps 1-7, else the first refusal."""
-    if len(data) != length(election):
+    layout = _layout(election)
+    if len(data) != layout.signature + 64:
         return Rejection("ballot_length", f"BALLOTS 5.6 step 1: a ballot of this election is "
-                         f"{length(election)} bytes; this one is {len(data)}")
-    e, key = election.hash(), election.public_key
+                         f"{layout.signature + 64} bytes; this one is {len(data)}")
+    e, key = _election_hash(election), election.public_key
     if data[:32] != e:
         return Rejection("wrong_election", "BALLOTS 5.6 step 2: the ballot names another "
                          "election")
@@ -194,7 +205,6 @@ def verify(election: Election, data: bytes) -> Ballot | Rejection:
     if s_point is None or s_point == IDENTITY:
         return Rejection("bad_element", "BALLOTS 5.6 step 3: the credential is not a group "
                          "element other than the identity")
-    layout = _layout(election)
     ciphertexts: list[Ciphertext] = []
     for qn, cn, at in layout.choices:
         alpha, beta = element(data[at:at + 32]), element(data[at + 32:at + 64])

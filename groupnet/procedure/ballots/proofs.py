@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .ristretto import L, base, encode_scalar, hash_to_scalar, mul, multiple, scalar, sub
+from .ristretto import G, L, base, encode_scalar, hash_to_scalar, mul, multiple, scalar, sub
 
 Pair = tuple[int, int]
 
@@ -53,17 +53,22 @@ def schnorr_valid(tag: str, context: Sequence[bytes], point: bytes, proof: Pair)
     return hash_to_scalar(tag, *context, point, commitment) == c
 
 
+def _times(x: int, point: bytes) -> bytes:
+    """x·point; by libsodium's fixed-base multiplication (a third of the cost) for G."""
+    return base(x) if point == G else mul(x, point)
+
+
 def dleq(tag: str, context: Sequence[bytes], x: int, g1: bytes, h1: bytes, g2: bytes,
          h2: bytes, w: int) -> Pair:
     """Proof that log_g1 h1 = log_g2 h2 = x: A = w·g1, B = w·g2, z = w + c·x."""
-    c = hash_to_scalar(tag, *context, g1, h1, g2, h2, mul(w, g1), mul(w, g2))
+    c = hash_to_scalar(tag, *context, g1, h1, g2, h2, _times(w, g1), mul(w, g2))
     return c, (w + c * x) % L
 
 
 def dleq_valid(tag: str, context: Sequence[bytes], g1: bytes, h1: bytes, g2: bytes,
                h2: bytes, proof: Pair) -> bool:
     c, z = proof
-    a = sub(mul(z, g1), mul(c, h1))
+    a = sub(_times(z, g1), mul(c, h1))
     b = sub(mul(z, g2), mul(c, h2))
     return hash_to_scalar(tag, *context, g1, h1, g2, h2, a, b) == c
 

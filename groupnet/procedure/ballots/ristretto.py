@@ -89,14 +89,19 @@ def u32(n: int) -> bytes:
     return n.to_bytes(4, "big")
 
 
+# SHA-512 after expand_message_xmd's Z_pad (one block of zeros): every b_0 starts so
+_Z_PAD = hashlib.sha512(bytes(128))
+
+
 def expand_message_xmd(msg: bytes, dst: bytes, length: int) -> bytes:
     """RFC 9380 section 5.3.1 with SHA-512 (b_in_bytes 64, s_in_bytes 128)."""
     if len(dst) > 255 or length > 255 * 64:
         raise ValueError("expand_message_xmd: domain tag or output too long")
     ell = -(-length // 64)
     dst_prime = dst + bytes([len(dst)])
-    b0 = hashlib.sha512(bytes(128) + msg + length.to_bytes(2, "big") + b"\x00"
-                        + dst_prime).digest()
+    b0 = _Z_PAD.copy()
+    b0.update(msg + length.to_bytes(2, "big") + b"\x00" + dst_prime)
+    b0 = b0.digest()
     blocks = [hashlib.sha512(b0 + b"\x01" + dst_prime).digest()]
     for i in range(2, ell + 1):
         mixed = bytes(a ^ b for a, b in zip(b0, blocks[-1], strict=True))
@@ -104,13 +109,28 @@ def expand_message_xmd(msg: bytes, dst: bytes, length: int) -> bytes:
     return b"".join(blocks)[:length]
 
 
+@lru_cache(maxsize=64)
+def _scalar_suffix(tag: str) -> bytes:
+    """What follows the message in b_0 of a 64-byte expand_message_xmd under `tag`'s DST."""
+    dst = DST_PREFIX + tag.encode()
+    return (64).to_bytes(2, "big") + b"\x00" + dst + bytes([len(dst)])
+
+
 def hash_to_scalar(tag: str, *parts: bytes) -> int:
     """64 uniform bytes from expand_message_xmd, read little-endian, reduced mod L.
 
     This is RFC 9497's HashToScalar for ristretto255 (section 4.1) with our own
-    domain tag per use: `groupnet/v1/ballot/<tag>`, over the framed parts.
+    domain tag per use: `groupnet/v1/ballot/<tag>`, over the framed parts. It is
+    `expand_message_xmd(frame(*parts), DST, 64)` written out for one block: every
+    ballot's check hashes five times, so the fixed parts are made once per tag.
     """
-    uniform = expand_message_xmd(frame(*parts), DST_PREFIX + tag.encode(), 64)
+    suffix = _scalar_suffix(tag)
+    b0 = _Z_PAD.copy()
+    for part in parts:
+        b0.update(len(part).to_bytes(4, "big"))
+        b0.update(part)
+    b0.update(suffix)
+    uniform = hashlib.sha512(b0.digest() + b"\x01" + suffix[3:]).digest()
     return int.from_bytes(uniform, "little") % L
 
 

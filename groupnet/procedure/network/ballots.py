@@ -169,6 +169,11 @@ class Ballots:
         # cut -> (group or "") -> trustee -> points D
         self.partials: dict[str, dict[str, dict[int, list[bytes]]]] = {}
         self._key_cache: dict[str, KeyGeneration] = {}
+        # entry id -> the ballot `check` found valid, for `apply` to take rather than
+        # check a second time (an entry's id fixes its bytes, so the answer is the same)
+        self._checked: dict[str, ballots_ballot.Ballot] = {}
+        # cut id -> its totals, once nothing can change them (`cut_totals`)
+        self._totals_cache: dict[str, dict[str, tally.Tally]] = {}
         self._entries: list[tuple[str, str, str]] = []
 
     # -- check ------------------------------------------------------------------
@@ -456,6 +461,7 @@ class Ballots:
             return Rejection(
                 "unknown_credential", "BL6: a group's node casts only ballots whose "
                 "credential is on that group's list")
+        self._checked[entry.id] = checked
         return None
 
     def _check_cut(self, state: NetworkState, entry: Entry) -> Rejection | None:
@@ -607,9 +613,11 @@ class Ballots:
                 self._credential_owner[(ballot, credential)] = entry.author
         elif isinstance(body, BallotCast):
             call = self.calls[body.ballot.entry]
-            key = self.key(state, call.id)
-            checked = ballots_ballot.verify(_election(call.id, call.body, key.public_key),
-                                           bytes.fromhex(body.cast))
+            checked = self._checked.pop(entry.id, None)
+            if checked is None:
+                key = self.key(state, call.id)
+                checked = ballots_ballot.verify(_election(call.id, call.body, key.public_key),
+                                               bytes.fromhex(body.cast))
             assert not isinstance(checked, Rejection)
             self.casts.setdefault(call.id, {}).setdefault(entry.author, []).append(Cast(
                 entry.id, entry.author, entry.seq, entry.ts, bytes.fromhex(body.cast),
@@ -755,7 +763,16 @@ class Ballots:
 
     def cut_totals(self, state: NetworkState, cut: Cut) -> dict[str, tally.Tally]:
         """The encrypted totals of a cut: the network's ("") and each group's above the
-        privacy floor (BL8)."""
+        privacy floor (BL8).
+
+        Every cosign and every partial decryption is checked against them, so they are
+        kept once they cannot change: when the opening has passed by witnessed time and
+        every list's arrival is decided, which credentials count is fixed, and a held
+        cut's heads fix its ballots.
+        """
+        cached = self._totals_cache.get(cut.id)
+        if cached is not None:
+            return cached
         call = self.calls[cut.ballot]
         election = _election(call.id, call.body, b"")
         counted = self.cut_ballots(state, cut)
@@ -771,6 +788,9 @@ class Ballots:
         for group, casts in by_group.items():
             if len(casts) >= PRIVACY_FLOOR:
                 out[group] = total(casts)
+        if state.deadline_passed(call.body.opens) and \
+                self.participants(state, cut.ballot) is not None:
+            self._totals_cache[cut.id] = out
         return out
 
     def totals_hash(self, state: NetworkState, cut: Cut) -> str:
