@@ -129,7 +129,7 @@ async def cast(node: Node, ballot: str, data: str) -> dict:
         "ballot": _ballot_ref(node, ballot), "cast": data}))
     cast_ = next(c for c in _rules(node).casts[ballot][node.id] if c.id == entry.id)
     # the entry's own signature is the receipt's: the node signed where it put the ballot
-    return {"tracker": cast_.tracker, "entry": entry.id, "seq": entry.seq,
+    return {"tracker": cast_.tracker, "entry": entry.id, "seq": entry.seq, "ts": entry.ts,
             "group": node.id, "signature": entry.sig}
 
 
