@@ -9,6 +9,7 @@ files in the test's directory, and the nodes receive only what they publish.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 from collections.abc import Awaitable, Callable
@@ -21,6 +22,7 @@ import pytest
 
 from groupnet import clock
 from groupnet.cli import ballots as cli
+from groupnet.cli.main import main
 from groupnet.network import ballots
 from groupnet.network import joining as network
 from groupnet.network.node import Node
@@ -337,3 +339,48 @@ async def test_a_node_that_drops_a_ballot_it_gave_a_receipt_for_is_caught_by_the
     finally:
         await http.close()
         await cluster.close()
+
+
+def flipped(lines: list[bytes], kind: str, field: str) -> list[bytes]:
+    """The export with one hex digit changed in the first `kind` entry's `field`."""
+    out = list(lines)
+    at = next(i for i, line in enumerate(out) if json.loads(line)[6] == kind)
+    data = json.loads(out[at])[7][field].encode()
+    where = out[at].index(data) + len(data) // 2
+    digit = out[at][where:where + 1]
+    out[at] = out[at][:where] + (b"0" if digit != b"0" else b"1") + out[at][where + 1:]
+    return out
+
+
+async def test_anyone_verifies_the_count_from_an_export_alone_and_a_changed_byte_is_named(
+        tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
+    cluster = Cluster(tmp_path)
+    http = aiohttp.ClientSession()
+    try:
+        services, ballot, receipt = await ballot_of_ten(cluster, http, tmp_path)
+        exported = tmp_path / "ballot.jsonl"
+        await cli.export(services[3].node, argparse.Namespace(ballot=ballot[:12],
+                                                              file=str(exported)))
+    finally:
+        await http.close()
+        await cluster.close()
+    capsys.readouterr()
+    # no node is running now, and the command is given no node's directory
+    assert await asyncio.to_thread(main, ["ballot", "verify", "--entries", str(exported),
+                                          ballot[:12]]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["verified"] is True and shown["problems"] == []
+    assert shown["counts"] == [[9, 7, 4]] and shown["ballots"] == 20
+    lines = exported.read_bytes().splitlines()
+    assert shown["entries"] == len(lines)
+
+    for kind, field in (("ballot.cast", "cast"), ("ballot.partial", "partial")):
+        changed = tmp_path / f"changed-{kind}.jsonl"
+        changed.write_bytes(b"\n".join(flipped(lines, kind, field)) + b"\n")
+        assert await asyncio.to_thread(main, ["ballot", "verify", "--entries", str(changed),
+                                              ballot[:12]]) == 1
+        shown = json.loads(capsys.readouterr().out)
+        assert shown["verified"] is False
+        assert f"({kind} by " in shown["problems"][0]
+        assert shown["problems"][0].endswith("bad signature"), shown["problems"][0]
