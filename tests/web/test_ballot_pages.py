@@ -20,6 +20,7 @@ from tests.web.conftest import (
     audit_as_shown,
     follow_nav,
     phone_page,
+    screenshot,
     sign_in,
     sign_in_as_operator,
 )
@@ -94,6 +95,7 @@ async def test_a_member_enrols_votes_twice_and_finds_the_counted_ballot_on_a_pho
             await page.get_by_text("Your credential is on the list").wait_for()
             assert not await page.get_by_role("button", name=MAKE).is_visible()
             await audit_as_shown(browser, page)
+            await screenshot(page, "ballot-enrolled")
             kept = await page.evaluate("(id) => Object.keys(localStorage)", ballot)
             assert kept == [f"groupnet/ballot/credential/{ballot}"]
             public = await page.evaluate(
@@ -111,6 +113,7 @@ async def test_a_member_enrols_votes_twice_and_finds_the_counted_ballot_on_a_pho
             await page.locator("#receipt").wait_for()
             first = await text_of(page, "#receipt-tracker")
             await audit_as_shown(browser, page)
+            await screenshot(page, "ballot-receipt")
             held = services[0].node.state.rules(Ballots).tracker_place(
                 services[0].node.state, ballot, first)
             assert held is not None
@@ -192,6 +195,7 @@ async def test_too_many_choices_are_refused_on_the_page_and_a_member_without_a_c
         alert = ann.get_by_role("alert").filter(has_text="takes at most 2 choices")
         assert "you marked 3" in await alert.inner_text()
         await audit_as_shown(browser, ann)
+        await screenshot(ann, "ballot-too-many")
         assert not await ann.locator("#receipt").is_visible()
         assert ballots.find(services[0].node, ballot, "0" * 64)["held"] is False
         casts = services[0].node.state.rules(Ballots).casts.get(ballot, {})
@@ -212,3 +216,4 @@ async def test_too_many_choices_are_refused_on_the_page_and_a_member_without_a_c
         assert not await ben.get_by_role("button", name="Cast my ballot").is_visible()
         assert not await ben.get_by_role("button", name=MAKE).is_visible()
         await audit_as_shown(browser, ben)
+        await screenshot(ben, "ballot-no-credential")

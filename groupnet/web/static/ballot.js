@@ -2730,12 +2730,28 @@ function keptReceipt(ballot) {
   const kept = storage()?.getItem(RECEIPT + ballot);
   return kept ? JSON.parse(kept) : null;
 }
-function showReceipt(receipt) {
+function when(ms, zone) {
+  const shown = {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    timeZoneName: "short"
+  };
+  try {
+    return new Intl.DateTimeFormat("en-GB", { ...shown, timeZone: zone }).format(new Date(ms));
+  } catch {
+    return new Intl.DateTimeFormat("en-GB", shown).format(new Date(ms));
+  }
+}
+function showReceipt(section2, receipt) {
   if (!receipt) return;
   say("receipt-tracker", receipt.tracker);
   say("receipt-entry", receipt.entry);
   say("receipt-seq", String(receipt.seq));
-  say("receipt-time", receipt.ts ? new Date(receipt.ts).toLocaleString() : "");
+  say("receipt-time", receipt.ts ? when(receipt.ts, section2.dataset.zone || void 0) : "");
   show("receipt", true);
   const find = byId("tracker");
   if (find && !find.value) find.value = receipt.tracker;
@@ -2812,7 +2828,7 @@ async function vote(section2, form, credential) {
       throw new Refusal("the node answered a receipt for another ballot than the one this page made; keep this page and show it to your group");
     }
     storage()?.setItem(RECEIPT + ballot, JSON.stringify(receipt));
-    showReceipt(receipt);
+    showReceipt(section2, receipt);
   } catch (error) {
     if (!(error instanceof Refusal || error instanceof BallotError)) throw error;
     refuse(error.message);
@@ -2826,7 +2842,7 @@ async function start(section2) {
   show("vote-without-script", false);
   show("vote-in-page", true);
   say("credential-state", "");
-  showReceipt(keptReceipt(ballot));
+  showReceipt(section2, keptReceipt(ballot));
   let credential = null;
   try {
     credential = storedCredential({ name: ballot });

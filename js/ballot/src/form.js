@@ -83,12 +83,24 @@ function keptReceipt(ballot) {
   return kept ? JSON.parse(kept) : null;
 }
 
-function showReceipt(receipt) {
+// A moment as the page's own times read, in the group's time zone: "1 January 2027 at
+// 20:59:39 UTC".
+function when(ms, zone) {
+  const shown = { day: "numeric", month: "long", year: "numeric", hour: "2-digit",
+    minute: "2-digit", second: "2-digit", timeZoneName: "short" };
+  try {
+    return new Intl.DateTimeFormat("en-GB", { ...shown, timeZone: zone }).format(new Date(ms));
+  } catch {
+    return new Intl.DateTimeFormat("en-GB", shown).format(new Date(ms));
+  }
+}
+
+function showReceipt(section, receipt) {
   if (!receipt) return;
   say("receipt-tracker", receipt.tracker);
   say("receipt-entry", receipt.entry);
   say("receipt-seq", String(receipt.seq));
-  say("receipt-time", receipt.ts ? new Date(receipt.ts).toLocaleString() : "");
+  say("receipt-time", receipt.ts ? when(receipt.ts, section.dataset.zone || undefined) : "");
   show("receipt", true);
   const find = byId("tracker");
   if (find && !find.value) find.value = receipt.tracker;
@@ -168,7 +180,7 @@ async function vote(section, form, credential) {
       throw new Refusal("the node answered a receipt for another ballot than the one this page made; keep this page and show it to your group");
     }
     storage()?.setItem(RECEIPT + ballot, JSON.stringify(receipt));
-    showReceipt(receipt);
+    showReceipt(section, receipt);
   } catch (error) {
     if (!(error instanceof Refusal || error instanceof BallotError)) throw error;
     refuse(error.message);
@@ -183,7 +195,7 @@ async function start(section) {
   show("vote-without-script", false);
   show("vote-in-page", true);
   say("credential-state", "");
-  showReceipt(keptReceipt(ballot));
+  showReceipt(section, keptReceipt(ballot));
   let credential = null;
   try {
     credential = storedCredential({ name: ballot });
