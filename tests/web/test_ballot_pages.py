@@ -166,24 +166,34 @@ PRIORITIES = [{"text": "Which campaigns come first?", "least": 0, "most": 2,
                "choices": ["Housing", "Transport", "Health", "Schools"]}]
 
 
-async def test_too_many_choices_are_refused_on_the_page_and_a_member_without_a_credential_is_told_what_to_do(  # noqa: E501
+async def test_the_page_refuses_too_many_choices_shows_the_nodes_refusals_and_tells_a_member_without_a_credential_what_to_do(  # noqa: E501
         cluster, browser, tmp_path, monkeypatch):
     monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
     async with aiohttp.ClientSession() as http:
+        # Group 1 committed one active member: its list holds one credential (BL5)
         services, ballot, opens, _ = await keyed_ballot(cluster, http, tmp_path, groups=3,
-                                                        questions=PRIORITIES)
+                                                        questions=PRIORITIES,
+                                                        committed=[1, 2, 2])
         site = Site(services[0], cluster.tokens[0], http)
-        await site.member("Ann Early")
-        await site.member("Ben Late")
+        for name in ("Ann Early", "Ben Second", "Cy Late"):
+            await site.member(name)
         ann = await phone_page(browser)
         await shown_on_return(ann, site, "Ann Early", ballot)
         await ann.get_by_role("button", name=MAKE).click()
         await ann.get_by_text("Your credential is on the list").wait_for()
+        # the node refuses a second credential: its sentence, and the credential kept here
+        ben = await phone_page(browser)
+        await shown_on_return(ben, site, "Ben Second", ballot)
+        await ben.get_by_role("button", name=MAKE).click()
+        alert = ben.get_by_role("alert").filter(has_text="committed active members")
+        assert (await alert.inner_text()).startswith("Refused: BL5: a group lists at most")
+        await ben.get_by_role("button", name="Put this device's credential on the list").wait_for()
+        await audit_as_shown(browser, ben)
 
         # without its script the page gives the command line's route, and no dead button
         context = await browser.new_context(viewport=PHONE, java_script_enabled=False)
         still = await context.new_page()
-        await shown_on_return(still, site, "Ben Late", ballot)
+        await shown_on_return(still, site, "Cy Late", ballot)
         assert "groupnet ballot enrol" in await text_of(still, "#ballot-vote")
         assert await still.get_by_role("button", name=MAKE).count() == 0
 
@@ -207,13 +217,21 @@ async def test_too_many_choices_are_refused_on_the_page_and_a_member_without_a_c
         tracker = await text_of(ann, "#receipt-tracker")
         assert ballots.find(services[0].node, ballot, tracker)["held"]
 
+        # a credential the list does not hold: the node refuses the ballot, in its words
+        await shown_on_return(ben, site, "Ben Second", ballot)
+        await ben.get_by_role("checkbox", name="Transport").check()
+        await ben.get_by_role("button", name="Cast my ballot").click()
+        alert = ben.get_by_role("alert").filter(has_text="on that group's list")
+        assert (await alert.inner_text()).startswith("Refused: BL6:")
+        assert not await ben.locator("#receipt").is_visible()
+
         # a member who made no credential before the opening: what to do, and no Cast button
-        ben = await phone_page(browser)
-        await shown_on_return(ben, site, "Ben Late", ballot)
+        cy = await phone_page(browser)
+        await shown_on_return(cy, site, "Cy Late", ballot)
         assert "holds no voting credential for this ballot" in \
-            await text_of(ben, "#no-credential")
-        assert "the list froze when it opened" in await text_of(ben, "#no-credential")
-        assert not await ben.get_by_role("button", name="Cast my ballot").is_visible()
-        assert not await ben.get_by_role("button", name=MAKE).is_visible()
-        await audit_as_shown(browser, ben)
-        await screenshot(ben, "ballot-no-credential")
+            await text_of(cy, "#no-credential")
+        assert "the list froze when it opened" in await text_of(cy, "#no-credential")
+        assert not await cy.get_by_role("button", name="Cast my ballot").is_visible()
+        assert not await cy.get_by_role("button", name=MAKE).is_visible()
+        await audit_as_shown(browser, cy)
+        await screenshot(cy, "ballot-no-credential")
