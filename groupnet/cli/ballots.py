@@ -8,7 +8,9 @@ may hold: public credentials, finished ballots, and the trustee's published
 material, through the same steps as the client API (`network/ballots.py`).
 `ballot verify` re-checks a ballot offline from a node's directory: every
 ballot's proofs and signature, the totals of the final cut, and every partial
-decryption, and recomputes the result.
+decryption, and recomputes the result; `ballot export` writes the signed entries
+the count depends on to a file, and `ballot verify --entries FILE` does every
+check again from that file alone, with no node directory and no network.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ..network.node import Node
 from ..procedure.ballots import ballot as ballots_ballot
 from ..procedure.ballots import keygen, tally
 from ..procedure.network.ballots import Ballots, election
+from ..store import entries
 from ..wire.rejection import Rejection, refuse
 from .conferences import moment
 
@@ -168,6 +171,28 @@ async def verify(node: Node, args: argparse.Namespace) -> object:
         _print(shown)
         raise SystemExit(1)
     return shown
+
+
+async def export(node: Node, args: argparse.Namespace) -> object:
+    """The entries the ballot's count depends on, one signed entry a line, to FILE."""
+    ballot = _ballot(node, args.ballot)
+    lines = ballots.export(node, ballot, await entries.all_rows(node.db))
+    with open(args.file, "wb") as out:
+        out.writelines(raw + b"\n" for raw in lines)
+    print(f"{len(lines)} entries of ballot {ballot} written to {args.file}")
+    return None
+
+
+async def _verify(args: argparse.Namespace) -> int:
+    """`ballot verify DIR BALLOT` on a node's directory, or `ballot verify --entries FILE
+    BALLOT` on an export alone: no node, no network."""
+    if args.entries is None:
+        if args.dir is None:
+            raise SystemExit("ballot verify: give the node's directory, or --entries FILE")
+        return await _run(args)
+    shown = ballots.verify_export(Path(args.entries).read_bytes().splitlines(), args.ballot)
+    _print(shown)
+    return 0 if shown["verified"] else 1
 
 
 # -- trustees ---------------------------------------------------------------------
@@ -350,8 +375,18 @@ def add_parsers(commands) -> None:
     p.add_argument("ballot")
     p = _command(sub, "cosign", cosign, "cosign a cut with the hash of its totals")
     p.add_argument("cut")
-    p = _command(sub, "verify", verify, "re-check every ballot, the totals and the count")
+    p = _command(sub, "export", export, "write the signed entries the count depends on to "
+                 "FILE, for anyone to verify with `ballot verify --entries`")
     p.add_argument("ballot")
+    p.add_argument("file")
+    text = ("re-check every ballot, the credential lists, the totals and the count, from a "
+            "node's directory or from an export's entries alone")
+    p = sub.add_parser("verify", help=text, description=text)
+    p.add_argument("dir", nargs="?", help="the node's directory (not with --entries)")
+    p.add_argument("ballot", help="the ballot's id (a unique prefix will do)")
+    p.add_argument("--entries", metavar="FILE", help="an export (`ballot export`): rebuild "
+                   "everything from its entries alone")
+    p.set_defaults(handler=_verify, action=verify)
 
     top = commands.add_parser(
         "trustee", help="a ballot trustee's steps, with the key kept in a file here",

@@ -34,9 +34,11 @@ from ..wire.messages import (
     Entry,
     EntryRef,
     Head,
+    parse,
 )
 from ..wire.rejection import Refused, Rejection, refuse
 from .node import Node
+from .verify import check_rows
 
 
 def _rules(node: Node) -> Ballots:
@@ -129,7 +131,7 @@ async def cast(node: Node, ballot: str, data: str) -> dict:
         "ballot": _ballot_ref(node, ballot), "cast": data}))
     cast_ = next(c for c in _rules(node).casts[ballot][node.id] if c.id == entry.id)
     # the entry's own signature is the receipt's: the node signed where it put the ballot
-    return {"tracker": cast_.tracker, "entry": entry.id, "seq": entry.seq,
+    return {"tracker": cast_.tracker, "entry": entry.id, "seq": entry.seq, "ts": entry.ts,
             "group": node.id, "signature": entry.sig}
 
 
@@ -204,31 +206,94 @@ def listing(node: Node) -> list[dict]:
 
 
 def verify(node: Node, ballot: str) -> list[str]:
+    """What does not hold of a ballot's count on this node (`verify_state`)."""
+    call_or_404(node, ballot)
+    return verify_state(node.state, ballot)
+
+
+def verify_state(state: NetworkState, ballot: str) -> list[str]:
     """What does not hold of a ballot's count, re-checked from the entries alone: every
     ballot's proofs and signature, the final cut's totals and the partial decryptions
     (BALLOTS.md 5.6, 7.5); empty when everything holds."""
-    rules = _rules(node)
-    call_ = call_or_404(node, ballot)
-    key = rules.key(node.state, ballot)
+    rules = state.rules(Ballots)
+    call_ = rules.calls[ballot]
+    key = rules.key(state, ballot)
     if key.status != "ready":
         return [] if key.status == "pending" else [key.reason]
     params = election(ballot, call_.body, key.public_key)
     problems = [f"the ballot at {c.author} seq {c.seq} does not verify"
                 for casts in rules.casts.get(ballot, {}).values() for c in casts
                 if isinstance(ballots_ballot.verify(params, c.data), Rejection)]
-    final = rules.final_cut(node.state, ballot)
+    final = rules.final_cut(state, ballot)
     if final is None:
         return problems
-    totals = rules.cut_totals(node.state, final)
+    totals = rules.cut_totals(state, final)
     shares = rules.partials.get(final.id, {}).get("", {})
     counts = tally.combine(params, totals[""], shares, call_.body.threshold)
-    found = rules.result(node.state, ballot)
+    found = rules.result(state, ballot)
     if isinstance(counts, Rejection):
         if found.status == "counted":
             problems.append(counts.reason)
     elif found.counts != counts:
         problems.append("the published counts differ from the decryption")
     return problems
+
+
+# -- the export: a ballot's count, checkable from its entries alone ----------------------
+
+
+def export(node: Node, ballot: str, rows: list[tuple]) -> list[bytes]:
+    """The signed entries a ballot's count depends on, from `rows` (rx, author, seq, id,
+    kind, raw) in the order this node received them: each log from its first entry up to
+    the final cut's head of it, or further up to the author's last ballot entry (the
+    cosigns and partial decryptions that finish the count come after the cut); the logs
+    the cut does not name, whole. A log is a chain, so nothing in it is left out below
+    the last entry kept."""
+    call_or_404(node, ballot)
+    final = _rules(node).final_cut(node.state, ballot)
+    if final is None:
+        raise refuse("missing_dependency", "BL7: no cut of this ballot is final yet, so its "
+                     "count cannot be exported", 409)
+    upto = {group: seq for group, (seq, _) in final.heads.items()}
+    for _, author, seq, _, kind, _ in rows:
+        if kind.startswith("ballot.") and author in upto:
+            upto[author] = max(upto[author], seq)
+    return [raw for _, author, seq, _, _, raw in rows if seq <= upto.get(author, seq)]
+
+
+def verify_export(raws: list[bytes], prefix: str) -> dict:
+    """A ballot's count rebuilt from exported entries alone, with a state of its own: each
+    entry's canonical bytes, chain and signature and the network's rules, as a node
+    receiving them checks them (`receive.stored`, as `groupnet verify` does), then every
+    ballot, the credential lists, the totals and the decryptions (`verify_state`). The
+    problems name the entry (its line in the export) or the check that failed."""
+    rows: list[tuple] = []
+    problems: list[str] = []
+    for line, raw in enumerate(raws, start=1):
+        entry = parse(raw)
+        if isinstance(entry, Rejection):
+            problems.append(f"line {line}: not a signed entry as the protocol encodes it: "
+                            f"{entry}")
+            continue
+        rows.append((line, entry.author, entry.seq, entry.id, entry.kind, raw))
+    found, state = check_rows(rows, [], where=lambda line, author, seq, kind: (
+        f"line {line} ({kind} by {author[:10]}… seq {seq})"))
+    problems += found
+    rules = state.rules(Ballots)
+    matches = [i for i in rules.calls if i.startswith(prefix)]
+    if len(matches) != 1:
+        problems.append(f"the entries hold {len(matches)} ballots with an id starting "
+                        f"{prefix!r}")
+        return {"ballot": prefix, "entries": len(raws), "verified": False,
+                "problems": problems}
+    ballot = matches[0]
+    problems += verify_state(state, ballot)
+    answer = rules.result(state, ballot)
+    if answer.status != "counted":
+        problems.append(f"the entries do not count the ballot: {answer.reason}")
+    return {"ballot": ballot, "entries": len(raws), "status": answer.status,
+            "final_cut": answer.final_cut, "counts": answer.counts, "ballots": answer.ballots,
+            "trackers": len(answer.trackers), "verified": not problems, "problems": problems}
 
 
 def trustees(node: Node, ballot: str) -> list[dict]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .. import config
@@ -23,8 +23,15 @@ from ..wire import messages
 from ..wire.rejection import Rejection
 
 
-def check_rows(rows: Iterable[tuple], fork_rows: Iterable[tuple]) -> tuple[list[str], NetworkState]:
-    """rows: (rx, author, seq, id, kind, raw) in rx order; fork_rows: (id, author, seq, raw)."""
+def _row_place(rx: int, author: str, seq: int, kind: str) -> str:
+    return f"entry rx={rx} ({author[:10]}… seq {seq})"
+
+
+def check_rows(rows: Iterable[tuple], fork_rows: Iterable[tuple],
+               where: Callable[[int, str, int, str], str] = _row_place,
+               ) -> tuple[list[str], NetworkState]:
+    """rows: (rx, author, seq, id, kind, raw) in rx order; fork_rows: (id, author, seq, raw).
+    `where` names a row in a problem, from its rx, author, seq and kind."""
     rows, fork_rows = list(rows), list(fork_rows)
     problems: list[str] = []
     state = NetworkState()
@@ -38,22 +45,22 @@ def check_rows(rows: Iterable[tuple], fork_rows: Iterable[tuple]) -> tuple[list[
         else:
             state.record_fork(author, seq, other, ident)
     for rx, author, seq, ident, kind, raw in rows:
-        where = f"entry rx={rx} ({author[:10]}… seq {seq})"
+        place = where(rx, author, seq, kind)
         entry = messages.parse(raw)
         if isinstance(entry, Rejection):
-            problems.append(f"{where}: {entry}")
+            problems.append(f"{place}: {entry}")
             continue
         if (entry.author, entry.seq, entry.id, entry.kind) != (author, seq, ident, kind):
-            problems.append(f"{where}: the stored columns do not match the signed bytes")
+            problems.append(f"{place}: the stored columns do not match the signed bytes")
             continue
         head_seq = state.head_of(author).seq
         verdict = stored(state, entry, messages.verify_signature)
         if isinstance(verdict, Refuse):
-            problems += _refused(where, verdict.rejection, head_seq)
+            problems += _refused(place, verdict.rejection, head_seq)
             continue
         if isinstance(verdict, Wait) and verdict.why is not None and not state.forks:
             # only a fork freeze may leave a held entry unfit (SPEC 3.3)
-            problems.append(f"{where}: {verdict.why}")
+            problems.append(f"{place}: {verdict.why}")
             continue
         # entries that waited count with this one: their signatures are checked now
         problems += _signatures(state, count(state, verdict)[1:])

@@ -9,8 +9,12 @@ files in the test's directory, and the nodes receive only what they publish.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import NamedTuple
 
 import aiohttp
 import msgspec
@@ -18,6 +22,7 @@ import pytest
 
 from groupnet import clock
 from groupnet.cli import ballots as cli
+from groupnet.cli.main import main
 from groupnet.network import ballots
 from groupnet.network import joining as network
 from groupnet.network.node import Node
@@ -101,15 +106,29 @@ async def test_ten_nodes_count_a_ballot_alike_with_a_replaced_vote_and_a_node_do
         await cluster.close()
 
 
-async def ballot_of_ten(cluster: Cluster, http: aiohttp.ClientSession,
-                         tmp_path) -> tuple[list[Service], str, dict]:
-    """The whole ballot, checked on every node; answers the services, the ballot's id and
-    the receipt of a member who voted twice."""
-    services = await form(cluster, 10)
+RATIFY = [{"text": "Ratify?", "choices": ["Yes", "No", "Abstain"], "least": 1, "most": 1}]
+Hook = Callable[[list[Service], str], Awaitable[None]]
+
+
+class Keyed(NamedTuple):
+    """A ballot called, with its election key made on every node, before it opens."""
+
+    services: list[Service]
+    ballot: str
+    opens: int
+    secrets: dict[str, Path]
+
+
+async def keyed_ballot(cluster: Cluster, http: aiohttp.ClientSession, tmp_path, groups: int = 10,
+                       questions: list[dict] = RATIFY, committed: list[int] | None = None) -> Keyed:
+    """`groups` groups call a ballot of `questions`, the first five (or all, if fewer) its
+    trustees with a threshold of three, and make its key together; each group committed
+    `committed[i]` active members (two unless said)."""
+    services = await form(cluster, groups)
     nodes = [s.node for s in services]
     trustees = nodes[:5]  # from five different groups
-    for node in nodes:
-        await node.append("register.commitment", RegisterCommitment(clock.now_ms(), 2,
+    for node, members in zip(nodes, committed or [2] * groups, strict=True):
+        await node.append("register.commitment", RegisterCommitment(clock.now_ms(), members,
                                                                     "ab" * 32))
     await cluster.converged()
 
@@ -123,8 +142,7 @@ async def ballot_of_ten(cluster: Cluster, http: aiohttp.ClientSession,
     await cluster.converged()
     call = {"title": "Ratification", "decision": "amend-constitution",
             "meeting": meeting.id, "item": 0,
-            "questions": [{"text": "Ratify?", "choices": ["Yes", "No", "Abstain"],
-                           "least": 1, "most": 1}],
+            "questions": questions,
             "trustees": [n.id for n in trustees], "threshold": 3,
             "keys_by": now + 2 * DAY_MS, "deals_by": now + 4 * DAY_MS,
             "extracts_by": now + 6 * DAY_MS, "opens": opens, "closes": opens + 14 * DAY_MS}
@@ -145,8 +163,8 @@ async def ballot_of_ten(cluster: Cluster, http: aiohttp.ClientSession,
     for node in trustees:
         await cli.trustee_key(node, argparse.Namespace(ballot=ballot, secret=str(secret[node.id])))
         assert os.stat(secret[node.id]).st_mode & 0o777 == 0o600
-    await everywhere(services, lambda n: len(n.state.rules(Ballots).keys.get(ballot, {})) == 5,
-                     "every trustee's key")
+    await everywhere(services, lambda n: len(n.state.rules(Ballots).keys.get(ballot, {}))
+                     == len(trustees), "every trustee's key")
     for node in trustees:
         await cli.trustee_deal(node, argparse.Namespace(ballot=ballot,
                                                         secret=str(secret[node.id])))
@@ -165,7 +183,7 @@ async def ballot_of_ten(cluster: Cluster, http: aiohttp.ClientSession,
                                                            secret=str(secret[node.id])))
     await cluster.converged()
     await everywhere(services, lambda n: len(n.state.rules(Ballots).extracts.get(
-        ballot, {})) == 5, "every extraction")
+        ballot, {})) == len(trustees), "every extraction")
     await witnessed(services, lambda n: [h for h, _ in n.state.rules(Ballots).extracts[
         ballot].values()], now + 6 * DAY_MS, "the extractions")
     await until(services[0], meeting_opens + 60_000)  # past extracts_by; the meeting opens
@@ -183,6 +201,20 @@ async def ballot_of_ten(cluster: Cluster, http: aiohttp.ClientSession,
         raise
     keys = {result(n, ballot).key.public_key for n in nodes}
     assert len(keys) == 1
+    return Keyed(services, ballot, opens, secret)
+
+
+async def ballot_of_ten(cluster: Cluster, http: aiohttp.ClientSession, tmp_path,
+                        before_opening: Hook | None = None, while_open: Hook | None = None,
+                        counts: list[list[int]] | None = None,
+                        ) -> tuple[list[Service], str, dict]:
+    """The whole ballot, checked on every node; answers the services, the ballot's id and
+    the receipt of a member who voted twice. `before_opening` and `while_open` add what
+    another member of Group 1 does (Group 1 then commits three members), and `counts` is
+    then the count expected."""
+    services, ballot, opens, secret = await keyed_ballot(
+        cluster, http, tmp_path, committed=[3 if before_opening else 2] + [2] * 9)
+    nodes = [s.node for s in services]
 
     # BL5: each member makes a credential on their own device; the group lists it
     members = {}
@@ -192,6 +224,8 @@ async def ballot_of_ten(cluster: Cluster, http: aiohttp.ClientSession,
             await cli.enrol(node, argparse.Namespace(ballot=ballot, credential=str(path)))
             assert os.stat(path).st_mode & 0o777 == 0o600
             members[(i, name)] = path
+    if before_opening is not None:
+        await before_opening(services, ballot)
     extra = tmp_path / "member-0-extra.json"
     with pytest.raises(Refused) as refused:
         await cli.enrol(nodes[0], argparse.Namespace(ballot=ballot, credential=str(extra)))
@@ -227,6 +261,8 @@ async def ballot_of_ten(cluster: Cluster, http: aiohttp.ClientSession,
     await cli.vote(nodes[0], argparse.Namespace(ballot=ballot, credential=str(
         members[(0, "a")]), choose=["1"]))
     receipt = json.loads((tmp_path / "member-0-a.json.receipt").read_text())
+    if while_open is not None:
+        await while_open(services, ballot)
     clock.advance_everyone(3 * DAY_MS)
     restarted = await cluster.start(directory)
     services = cluster.services
@@ -271,13 +307,13 @@ async def ballot_of_ten(cluster: Cluster, http: aiohttp.ClientSession,
     await cluster.converged()
     await everywhere(services, lambda n: result(n, ballot).status == "counted",
                      "the ballot counted on every node")
-    counts = {json.dumps(result(n, ballot).counts) for n in nodes}
-    assert counts == {json.dumps([[9, 7, 4]])}
+    expected = counts or [[9, 7, 4]]
+    assert {json.dumps(result(n, ballot).counts) for n in nodes} == {json.dumps(expected)}
     for node in nodes:
         assert ballots.verify(node, ballot) == []
         found = ballots.find(node, ballot, receipt["tracker"])
         assert found["held"] and found["counted"] and found["seq"] == receipt["seq"]
-    assert result(nodes[0], ballot).ballots == 20
+    assert result(nodes[0], ballot).ballots == sum(expected[0])
     assert ballots.check_receipt(nodes[3], ballot, receipt)["status"] == "counted"
     return services, ballot, receipt
 
@@ -303,3 +339,48 @@ async def test_a_node_that_drops_a_ballot_it_gave_a_receipt_for_is_caught_by_the
     finally:
         await http.close()
         await cluster.close()
+
+
+def flipped(lines: list[bytes], kind: str, field: str) -> list[bytes]:
+    """The export with one hex digit changed in the first `kind` entry's `field`."""
+    out = list(lines)
+    at = next(i for i, line in enumerate(out) if json.loads(line)[6] == kind)
+    data = json.loads(out[at])[7][field].encode()
+    where = out[at].index(data) + len(data) // 2
+    digit = out[at][where:where + 1]
+    out[at] = out[at][:where] + (b"0" if digit != b"0" else b"1") + out[at][where + 1:]
+    return out
+
+
+async def test_anyone_verifies_the_count_from_an_export_alone_and_a_changed_byte_is_named(
+        tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
+    cluster = Cluster(tmp_path)
+    http = aiohttp.ClientSession()
+    try:
+        services, ballot, receipt = await ballot_of_ten(cluster, http, tmp_path)
+        exported = tmp_path / "ballot.jsonl"
+        await cli.export(services[3].node, argparse.Namespace(ballot=ballot[:12],
+                                                              file=str(exported)))
+    finally:
+        await http.close()
+        await cluster.close()
+    capsys.readouterr()
+    # no node is running now, and the command is given no node's directory
+    assert await asyncio.to_thread(main, ["ballot", "verify", "--entries", str(exported),
+                                          ballot[:12]]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["verified"] is True and shown["problems"] == []
+    assert shown["counts"] == [[9, 7, 4]] and shown["ballots"] == 20
+    lines = exported.read_bytes().splitlines()
+    assert shown["entries"] == len(lines)
+
+    for kind, field in (("ballot.cast", "cast"), ("ballot.partial", "partial")):
+        changed = tmp_path / f"changed-{kind}.jsonl"
+        changed.write_bytes(b"\n".join(flipped(lines, kind, field)) + b"\n")
+        assert await asyncio.to_thread(main, ["ballot", "verify", "--entries", str(changed),
+                                              ballot[:12]]) == 1
+        shown = json.loads(capsys.readouterr().out)
+        assert shown["verified"] is False
+        assert f"({kind} by " in shown["problems"][0]
+        assert shown["problems"][0].endswith("bad signature"), shown["problems"][0]

@@ -307,3 +307,21 @@ async def follow_nav(page, name: str) -> None:
     if not await link.is_visible():
         await nav.locator(f'details:has(a:text-is("{name}")) > summary').click()
     await link.click()
+
+
+async def phone_page(browser):
+    """A page at phone width whose document, as its scripts change it, axe-core can check
+    (`audit_as_shown`): axe is given to every document of its context before any script
+    of the page runs, so the page's own Content-Security-Policy stays as served."""
+    context = await browser.new_context(viewport=PHONE)
+    await context.add_init_script(script=AXE.read_text())
+    return await context.new_page()
+
+
+async def audit_as_shown(browser, page) -> None:
+    """axe-core on the page as it is now, after its script changed it (a phone_page)."""
+    for violation in await page.evaluate(AUDIT, list(FAILING_IMPACTS)):
+        browser.accessibility.found.append(
+            {"page": page.url + " (as shown)", "width": page.viewport_size["width"],
+             **violation})
+    browser.accessibility.audited.append(page.url)

@@ -1,11 +1,14 @@
 """Member ballots from the browser: the ballot page, the trustees' page, the results.
 
 Every member may read them, as the API beside them (`/api/v1/ballots/…`). A
-member's credential and ballot are made on their own device (the command line,
-or the page's script once the browser's cryptography is there), so these pages
-write nothing: they show the questions and the window, find a member's ballot by
-the tracker on their receipt, show each trustee's progress and the commands a
-trustee runs on their own machine, and the result with whether it verifies.
+member's credential and ballot are made on their own device: the command line,
+or the ballot page's script (`static/ballot.js`), which makes the credential and
+the ballot in the browser and posts only the public credential and the finished
+ballot to the client API, with the session's CSRF token. So these pages write
+nothing themselves: they show the questions and the window, the form the script
+fills in, find a member's ballot by the tracker on their receipt, show each
+trustee's progress and the commands a trustee runs on their own machine, and the
+result with whether it verifies.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 
 from aiohttp import web
 
+from ... import clock
 from ...network import ballots
 from .frame import node_of, page, render
 
@@ -24,6 +28,19 @@ _TRACKER = re.compile(r"[0-9a-f]{64}")
 
 def _names(node) -> dict[str, str]:
     return {m.node: m.name for m in node.state.members.values()}
+
+
+def phase(described: dict, now: int) -> str:
+    """What a member can do on the ballot page now: make a credential (`enrol`, until the
+    opening, BL5), vote (`vote`, in the window with the election key made, BL2, BL6),
+    nothing more (`closed`), or nothing at all (`none`: the ballot is void or failed)."""
+    if described["status"] in ("void", "failed"):
+        return "none"
+    if now < described["opens"]:
+        return "enrol"
+    if now <= described["closes"]:
+        return "vote" if described["key"]["status"] == "ready" else "none"
+    return "closed"
 
 
 @page("GET", "/api/v1/ballots")
@@ -43,7 +60,7 @@ async def ballot_page(request: web.Request) -> web.StreamResponse:
         found = ballots.find(node, ballot, tracker) if _TRACKER.fullmatch(tracker) else \
             {"bad": True}
     return render(request, "ballot.html", ballot=described, badge=BADGE, tracker=tracker,
-                  found=found, names=_names(node))
+                  found=found, names=_names(node), phase=phase(described, clock.now(node)))
 
 
 @page("GET", "/api/v1/ballots/{id}")

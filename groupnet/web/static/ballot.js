@@ -1506,14 +1506,14 @@ var ScalarMultiplier = class {
     let f = this.BASE;
     for (let w = 0; w < windows; w++) {
       const digit = digits[w];
-      const start = w * half;
+      const start2 = w * half;
       const idx = Math.abs(digit) - 1;
-      let sel = comp[start];
+      let sel = comp[start2];
       for (let i = 1; i < half; i++)
-        sel = i === idx ? comp[start + i] : sel;
+        sel = i === idx ? comp[start2 + i] : sel;
       const neg = sel.negate();
       if (digit === 0)
-        f = f.add(comp[start]);
+        f = f.add(comp[start2]);
       else
         p = p.add(digit < 0 ? neg : sel);
     }
@@ -2620,12 +2620,12 @@ function fresh(length) {
   return globalThis.crypto.getRandomValues(new Uint8Array(length));
 }
 function storageOf(options) {
-  const storage = options.storage ?? globalThis.localStorage;
-  if (!storage) throw new BallotError("no_storage", "this browser keeps no local storage, where a credential's secret must stay");
-  return storage;
+  const storage2 = options.storage ?? globalThis.localStorage;
+  if (!storage2) throw new BallotError("no_storage", "this browser keeps no local storage, where a credential's secret must stay");
+  return storage2;
 }
-function makeCredential({ name = "default", storage } = {}) {
-  const store = storageOf({ storage });
+function makeCredential({ name = "default", storage: storage2 } = {}) {
+  const store = storageOf({ storage: storage2 });
   if (store.getItem(PREFIX + name) !== null) {
     throw new BallotError("credential_exists", `this browser already holds the credential "${name}"; a new one would lose it`);
   }
@@ -2641,12 +2641,12 @@ function makeCredential({ name = "default", storage } = {}) {
   store.setItem(PREFIX + name, JSON.stringify({ secret: bytesToHex(encodeScalar(made.secret)), public: credential.public }));
   return credential;
 }
-function storedCredential({ name = "default", storage } = {}) {
-  const kept = storageOf({ storage }).getItem(PREFIX + name);
+function storedCredential({ name = "default", storage: storage2 } = {}) {
+  const kept = storageOf({ storage: storage2 }).getItem(PREFIX + name);
   return kept === null ? null : { name, public: JSON.parse(kept).public };
 }
-function castBallot(election, credential, choices, { storage } = {}) {
-  const kept = storageOf({ storage }).getItem(PREFIX + credential.name);
+function castBallot(election, credential, choices, { storage: storage2 } = {}) {
+  const kept = storageOf({ storage: storage2 }).getItem(PREFIX + credential.name);
   if (kept === null) {
     throw new BallotError("no_credential", `this browser holds no credential "${credential.name}": a ballot can only be cast from the device that made it`);
   }
@@ -2667,6 +2667,214 @@ function castBallot(election, credential, choices, { storage } = {}) {
     tracker: bytesToHex(tracker(ballot))
   };
 }
+
+// js/ballot/src/form.js
+var RECEIPT = "groupnet/ballot/receipt/";
+function byId(id) {
+  return document.getElementById(id);
+}
+function show(id, shown) {
+  const element2 = byId(id);
+  if (element2) element2.hidden = !shown;
+}
+function say(id, text) {
+  const element2 = byId(id);
+  if (element2) {
+    element2.textContent = text;
+    element2.hidden = !text;
+  }
+}
+function sentence(reason) {
+  const text = reason.charAt(0).toUpperCase() + reason.slice(1);
+  return /[.?!]$/.test(text) ? text : text + ".";
+}
+function refuse(reason) {
+  const region = byId("vote-refusal");
+  region.textContent = "";
+  if (reason) {
+    const strong = document.createElement("strong");
+    strong.textContent = "Refused: ";
+    region.append(strong, sentence(reason));
+  }
+  region.classList.toggle("refusal", Boolean(reason));
+}
+var Refusal = class extends Error {
+};
+async function api(section2, method, path, body) {
+  const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== void 0) {
+    options.headers["Content-Type"] = "application/json";
+    options.headers["X-CSRF-Token"] = section2.dataset.csrf;
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch {
+    throw new Refusal("this node could not be reached; nothing was sent. Check your connection and try again");
+  }
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new Refusal(answer.error?.reason ?? `this node answered ${response.status}; nothing was done`);
+  }
+  return answer;
+}
+function storage() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+function keptReceipt(ballot) {
+  const kept = storage()?.getItem(RECEIPT + ballot);
+  return kept ? JSON.parse(kept) : null;
+}
+function when(ms, zone) {
+  const shown = {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    timeZoneName: "short"
+  };
+  try {
+    return new Intl.DateTimeFormat("en-GB", { ...shown, timeZone: zone }).format(new Date(ms));
+  } catch {
+    return new Intl.DateTimeFormat("en-GB", shown).format(new Date(ms));
+  }
+}
+function showReceipt(section2, receipt) {
+  if (!receipt) return;
+  say("receipt-tracker", receipt.tracker);
+  say("receipt-entry", receipt.entry);
+  say("receipt-seq", String(receipt.seq));
+  say("receipt-time", receipt.ts ? when(receipt.ts, section2.dataset.zone || void 0) : "");
+  show("receipt", true);
+  const find = byId("tracker");
+  if (find && !find.value) find.value = receipt.tracker;
+}
+async function showListed(section2, credential) {
+  const status = await api(
+    section2,
+    "GET",
+    `/api/v1/ballots/${section2.dataset.ballot}/credentials/${credential.public}`
+  );
+  if (!status.listed) {
+    say("credential-state", "This browser holds your voting credential, but it is not on the list yet.");
+    return false;
+  }
+  say("credential-state", "Your credential is on the list. Vote from this device and browser once the ballot opens." + (status.counts === false ? " (The list did not reach the network by the opening, so it does not count.)" : ""));
+  return true;
+}
+async function enrol(section2) {
+  const ballot = section2.dataset.ballot;
+  const button = byId("make-credential");
+  button.disabled = true;
+  refuse("");
+  try {
+    const credential = storedCredential({ name: ballot }) ?? makeCredential({ name: ballot });
+    await api(
+      section2,
+      "POST",
+      `/api/v1/ballots/${ballot}/credentials`,
+      { credentials: [credential.public] }
+    );
+    if (await showListed(section2, credential)) show("make-credential", false);
+  } catch (error) {
+    if (!(error instanceof Refusal || error instanceof BallotError)) throw error;
+    refuse(error.message);
+    const kept = storedCredential({ name: ballot });
+    if (kept) button.textContent = "Put this device's credential on the list";
+  } finally {
+    button.disabled = false;
+  }
+}
+function marks(form, questions) {
+  return questions.map((q, n) => {
+    const inputs = [...form.querySelectorAll(`input[name="q${n}"]`)];
+    const marked = inputs.map((input) => input.checked ? 1 : 0);
+    const count = marked.reduce((sum, m) => sum + m, 0);
+    if (count > q.most) {
+      throw new Refusal(`question ${n + 1} (“${q.text}”) takes at most ${q.most} ${q.most === 1 ? "choice" : "choices"}; you marked ${count}, so nothing was sent (BALLOTS 5.1)`);
+    }
+    if (count < q.least) {
+      throw new Refusal(`question ${n + 1} (“${q.text}”) needs ${q.least === q.most ? "" : "at least "}${q.least} ${q.least === 1 ? "choice" : "choices"} marked; you marked ${count}, so nothing was sent (BALLOTS 5.1)`);
+    }
+    return marked;
+  });
+}
+async function vote(section2, form, credential) {
+  const ballot = section2.dataset.ballot;
+  const button = byId("cast-ballot");
+  button.disabled = true;
+  refuse("");
+  try {
+    const described = await api(section2, "GET", `/api/v1/ballots/${ballot}`);
+    const chosen = marks(form, described.questions);
+    if (!described.key?.public_key) {
+      throw new Refusal(`the election key is not made yet (${described.key?.reason ?? "no key"})`);
+    }
+    const election = {
+      election_id: ballot,
+      public_key: described.key.public_key,
+      questions: described.questions.map((q) => [q.choices.length, q.least, q.most])
+    };
+    const made = castBallot(election, credential, chosen);
+    const receipt = await api(section2, "POST", `/api/v1/ballots/${ballot}/cast`, { ballot: made.ballot });
+    if (receipt.tracker !== made.tracker) {
+      throw new Refusal("the node answered a receipt for another ballot than the one this page made; keep this page and show it to your group");
+    }
+    storage()?.setItem(RECEIPT + ballot, JSON.stringify(receipt));
+    showReceipt(section2, receipt);
+  } catch (error) {
+    if (!(error instanceof Refusal || error instanceof BallotError)) throw error;
+    refuse(error.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+async function start(section2) {
+  const ballot = section2.dataset.ballot;
+  const phase = section2.dataset.phase;
+  show("vote-without-script", false);
+  show("vote-in-page", true);
+  say("credential-state", "");
+  showReceipt(section2, keptReceipt(ballot));
+  let credential = null;
+  try {
+    credential = storedCredential({ name: ballot });
+  } catch (error) {
+    if (!(error instanceof BallotError)) throw error;
+    refuse(error.message);
+  }
+  if (phase === "enrol") {
+    const button = byId("make-credential");
+    button.addEventListener("click", () => enrol(section2));
+    const listed = credential ? await showListed(section2, credential).catch((error) => {
+      refuse(error.message);
+      return false;
+    }) : false;
+    if (credential && !listed) button.textContent = "Put this device's credential on the list";
+    show("make-credential", !listed);
+  } else if (phase === "vote") {
+    const form = byId("vote-form");
+    if (!credential) {
+      show("no-credential", true);
+      return;
+    }
+    say("credential-state", "This browser holds your voting credential for this ballot.");
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      vote(section2, form, credential);
+    });
+    show("vote-form", true);
+  }
+}
+var section = globalThis.document?.getElementById("ballot-vote");
+if (section) start(section);
 export {
   BallotError,
   ballotLength,
