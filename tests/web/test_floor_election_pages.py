@@ -185,11 +185,10 @@ async def test_only_a_delegate_ranks_as_themselves_and_a_bad_ranking_changes_not
         status, page = await member.post(floor + "/nominations", {
             "body": NATIONAL, "holder": "Mo Member", "name": "Mo"})
         assert status == 403
-        head = havering.node.state.head_of(havering.node.id).seq
         status, page = await secretary.post(floor + "/nominations", {
             "body": NATIONAL, "holder": "Cat Candidate", "name": "Cat C."})
         assert status == 422 and "Rule N2 (one nomination of a person):" in page
-        assert havering.node.state.head_of(havering.node.id).seq == head
+        assert len(havering.node.state.rules(Elections).nominations) == 4
         # the chair cannot put the election before the nominations close
         status, page = await officer.get(floor)
         assert "once the nominations deadline has passed" in page
@@ -210,7 +209,9 @@ async def test_only_a_delegate_ranks_as_themselves_and_a_bad_ranking_changes_not
             Elections).elections, "the election at both nodes")
         ids = candidates_of(havering, election)
         rank = f"{floor}/elections/{election}/rank"
-        head = havering.node.state.head_of(havering.node.id).seq
+
+        def ranked() -> dict:
+            return havering.node.state.rules(Elections).rankings.get(election, {})
 
         # a member who is no delegate: no form, and a forged post is refused
         status, page = await member.get(floor)
@@ -229,7 +230,7 @@ async def test_only_a_delegate_ranks_as_themselves_and_a_bad_ranking_changes_not
                 ({}, "Rule E3 (a ranking): rank at least one candidate")):
             status, page = await dee.post(rank, form)
             assert status == 400 and words in page and 'id="problem-rank"' in page, form
-        assert havering.node.state.head_of(havering.node.id).seq == head
+        assert not ranked()
         # a delegate ranks as themselves only, not as another group's delegate
         async with aiohttp.ClientSession() as http:
             async with http.post(havering.url + "/api/v1/session", json={
@@ -242,10 +243,11 @@ async def test_only_a_delegate_ranks_as_themselves_and_a_bad_ranking_changes_not
                 refused = (await response.json())["error"]
         assert refused["code"] == "not_delegate"
         assert "a member ranks as their own delegate only" in refused["reason"]
-        assert havering.node.state.head_of(havering.node.id).seq == head
+        assert not ranked()
         # her own ranking, once
         status, _ = await dee.post(rank, {f"rank-{ids['Cat C.']}": "1"})
         assert status == 303
+        assert [r.ranking for r in ranked()[havering.node.id]] == [[ids["Cat C."]]]
         status, page = await dee.get(floor)
         assert "Your ranking: Cat C. (it stands" in page
     finally:

@@ -52,6 +52,7 @@ from ...wire.rejection import refuse
 from .conferences import STATUS_BADGE, countdown, plainly, zone_of
 from .frame import (
     ENV,
+    PICK_LIST_MAX,
     PROBLEM,
     action,
     actor_of,
@@ -269,13 +270,18 @@ async def _context(request: web.Request) -> dict:
         "own": node.id, "plain_refusals": True, **elected,
         "election_methods": ELECTION_METHODS,
         "election_bodies_options": [(b.id, b.name) for b in elected["elected_bodies"]],
-        "people": await choices_of(request, await register.active_ids(node.db))
-        if may(caller, "POST", NOMINATIONS) else [],
+        "people": await _people(request) if may(caller, "POST", NOMINATIONS) else [],
         "posted": request.match_info.get("open", ""),
         "problem_placed": _placed(request, node, shown["questions"], mine, chairing,
-                                  found.agenda.status == "final", elected["elections"]),
+                                  found.agenda.status == "final", elected),
         "posted_election": request.match_info.get("election", ""),
     }
+
+
+async def _people(request: web.Request) -> list[tuple[str, str]]:
+    """Whom an officer may nominate, offered by name (beyond PICK_LIST_MAX, by email)."""
+    ids = await register.active_ids(node_of(request).db)
+    return await choices_of(request, ids) if len(ids) <= PICK_LIST_MAX else []
 
 
 def _elections(node: Node, conference: str, now: int, mine: list[str]) -> dict:
@@ -357,7 +363,7 @@ def _balance(state: NetworkState, shown: dict) -> str:
 
 
 def _placed(request: web.Request, node: Node, questions: list[dict], mine: list[str],
-            chairing: bool, final: bool, elections_shown: list[dict]) -> bool:
+            chairing: bool, final: bool, elected: dict) -> bool:
     """Whether the refusal of the step just posted shows beside the form that posted it; if
     that form is not on the page (a question closed meanwhile, a forged post), it shows at
     the top of the page instead."""
@@ -378,9 +384,11 @@ def _placed(request: web.Request, node: Node, questions: list[dict], mine: list[
     if problem.action == "rank":
         ranked = request.match_info.get("election")
         return bool(mine) and any(e["id"] == ranked and e["open_now"] and not e["mine"]
-                                  for e in elections_shown)
-    if problem.action in ("nominate", "elect"):
-        return True
+                                  for e in elected["elections"])
+    if problem.action == "nominate":
+        return elected["nominations_open"] and may(caller, "POST", NOMINATIONS)
+    if problem.action == "elect":
+        return chairing and bool(elected["elected_bodies"]) and may(caller, "POST", ELECTIONS)
     return chairing and final and may(caller, "POST", API)
 
 
