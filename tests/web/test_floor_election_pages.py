@@ -105,11 +105,17 @@ async def test_a_delegate_ranks_from_a_phone_and_the_projector_shows_the_committ
         sites, browser):
     southwark, havering = sites
     conference, _ = await nominated(sites)
+    # Before the deadline an officer's page offers the nomination form, and no election.
+    chair = await (await browser.new_context()).new_page()
+    await sign_in(chair, southwark, "Olu Organiser")
+    await chair.goto(southwark.url + f"/conferences/{conference}/floor")
+    assert await chair.locator("#nominate-form").get_by_label("The member nominated").count()
+    assert "once the nominations deadline has passed" in \
+        await chair.locator("#elect-form").inner_text()
     await nominations_close(sites)
 
     # The chair puts the election, its window fixed now.
-    chair = await (await browser.new_context()).new_page()
-    await sign_in(chair, southwark, "Olu Organiser")
+    await sign_in(chair, southwark, "Olu Organiser")  # the session lapsed over the weeks
     await chair.goto(southwark.url + f"/conferences/{conference}/floor")
     nominated_shown = await chair.locator(f"#nominations-{NATIONAL}").inner_text()
     assert "Cat C. (Havering, woman)" in nominated_shown and "Amy A. (Southwark, woman)" \
