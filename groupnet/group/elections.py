@@ -258,3 +258,10 @@ async def publish(node: Node, actor: Actor, ident: int) -> ElectionView:
                             "delegates": len(made.delegates), "mandates": len(made.mandates)},
                            now)
     return await view(node.db, ident)
+
+
+async def nominee(node: Node, member_id: str, conference: str, body: str) -> str:
+    """The pseudonym under which the network knows a member our group nominates for a body
+    the conference elects (SPEC 5.9.1, N1): the group's secret salt, as for its delegates."""
+    salt = await _salt(node)
+    return delegates.pseudonym(salt, f"nomination\n{conference}\n{body}", member_id)

@@ -23,6 +23,7 @@ from ..procedure.network.state import NetworkState
 from ..wire.rejection import Rejection
 from . import conferences
 from .conferences import call_or_404
+from .elections import view as elections_view
 from .floor import describe
 from .node import Node
 
@@ -191,8 +192,45 @@ def report(node: Node, conference: str) -> str:
         if not q["delegations"]:
             lines.append("| (no vote cast) | | | | | |")
         lines.append("")
+    lines += _elections_report(node, conference, names)
     lines.append("Every node holding the same entries derives this record (SPEC 5.9).")
     return "\n".join(lines) + "\n"
+
+
+def _elections_report(node: Node, conference: str, names: dict[str, str]) -> list[str]:
+    """Each election of the conference with its count stage by stage (SPEC 5.9.1, E4)."""
+    lines = ["## Elections", ""]
+    shown = elections_view(node, conference)
+    if not shown:
+        lines += ["No election has been put.", ""]
+    for n, e in enumerate(shown, 1):
+        called = {c["id"]: c["name"] for c in e["candidates"]}
+        lines += [f"### E{n}. Election of {e['seats']} to {e['body']}", "",
+                  f"- Put by {names.get(e['chair'], e['chair'])} by {e['method']}; open "
+                  f"{_utc(e['opens'])} to {_utc(e['closes'])}",
+                  "- Candidates: " + ", ".join(
+                      f"{c['name']} ({names.get(c['group'], c['group'])}"
+                      f"{', ' + c['category'] if c['category'] else ''})"
+                      for c in e["candidates"]),
+                  f"- Status: **{e['status']}**. {e['reason']}"]
+        count = e["count"]
+        if count is not None:
+            lines.append(f"- {count['valid']} valid ranking(s), quota {count['quota']}")
+            for stage in count["stages"]:
+                moved = ", ".join(called.get(c, c[:8]) for c in stage["candidates"])
+                votes = ", ".join(f"{called.get(c, c[:8])} {v}"
+                                  for c, v in stage["votes"].items())
+                lines.append(f"- Stage {stage['number']} ({stage['action']}"
+                             f"{': ' + moved if moved else ''}): {votes}")
+                if stage["elected"]:
+                    lines.append("  - elected: " + ", ".join(
+                        called.get(c, c[:8]) for c in stage["elected"]))
+                for reason in stage["reasons"]:
+                    lines.append(f"  - {reason}")
+            lines.append("- Elected, in order: " + (", ".join(
+                called.get(c, c[:8]) for c in e["elected"]) or "nobody"))
+        lines.append("")
+    return lines
 
 
 def _utc(ms: int) -> str:

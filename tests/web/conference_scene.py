@@ -10,6 +10,7 @@ its officers would.
 from __future__ import annotations
 
 import aiohttp
+import msgspec
 
 from groupnet import clock
 from groupnet.network import joining as network
@@ -33,14 +34,20 @@ NATIONAL = "national-committee"
 
 
 async def conference_network(cluster: Cluster, http: aiohttp.ClientSession,
-                             mail_server) -> list[Site]:
+                             mail_server, elected_seats: int = 0) -> list[Site]:
     """Southwark (holding the committee's one seat) and Havering, in one network, each
-    sending its notices through the (local) mail server."""
+    sending its notices through the (local) mail server. With `elected_seats`, the
+    conference elects the national committee's seats, at least half of them for women."""
     southwark = await cluster.add("Southwark")
     havering = await cluster.add("Havering")
     await network.found(southwark.node, "Conference Network", FAST_ORDERS)
+    constitution = default(FAST_ORDERS)
+    if elected_seats:
+        constitution = msgspec.structs.replace(constitution, bodies=[
+            msgspec.structs.replace(b, seats=elected_seats, elected=True, balance="woman")
+            if b.id == NATIONAL else b for b in constitution.bodies])
     await southwark.node.append("network.constitution", NetworkConstitution(
-        default(FAST_ORDERS), [Seat(COMMITTEE, southwark.node.id, "ann", "Ann"),
+        constitution, [Seat(COMMITTEE, southwark.node.id, "ann", "Ann"),
                                Seat(NATIONAL, southwark.node.id, "ann", "Ann")],
         clock.now_ms() + 150 * DAY_MS))
     await network.admit(southwark.node, southwark.client, havering.node.config.url)

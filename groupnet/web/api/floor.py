@@ -62,9 +62,9 @@ async def get_election(request: web.Request) -> web.Response:
 
 
 async def post_ranking(request: web.Request) -> web.Response:
-    body = await read_body(request, elections.Rank)
-    return _written(await elections.rank(node_of(request), request.match_info["election"],
-                                         body))
+    body = await read_body(request, group_floor.RankCandidates)
+    return _written(await group_floor.rank(node_of(request), actor_of(request),
+                                           request.match_info["election"], body))
 
 
 async def post_election_cut(request: web.Request) -> web.Response:
@@ -106,8 +106,9 @@ ENDPOINTS = [
     Endpoint("GET", ELECTION, "One election, decided, with the count's stages", MEMBER,
              get_election),
     Endpoint("POST", ELECTION + "/rankings",
-             "Rank the candidates as one of our credentialed delegates (E3)", OFFICER,
-             post_ranking, elections.Rank, answers=WRITTEN),
+             "Rank the candidates as one of our credentialed delegates (E3; signed as the "
+             "delegate's pseudonym)", MEMBER, post_ranking, group_floor.RankCandidates,
+             answers=WRITTEN),
     Endpoint("POST", ELECTION + "/cut",
              "Cut the election's rankings now (the node that put it cuts by itself)",
              OFFICER, post_election_cut, answers=WRITTEN),

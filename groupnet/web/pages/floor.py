@@ -24,6 +24,8 @@ page shows the time left when it was loaded. Every form calls what the API calls
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 from aiohttp import web
 
@@ -31,23 +33,37 @@ from ... import clock
 from ...group import elections
 from ...group import floor as group_floor
 from ...network import conferences, floor
+from ...network import elections as network_elections
 from ...network.floor_record import record
 from ...network.node import Node
 from ...procedure.network.conference_review import Review
 from ...procedure.network.credentials import Credentials
-from ...procedure.network.floor import MAX_VOTE_MS, MIN_VOTE_MS, RULE_CHANGES, chairs
+from ...procedure.network.elections import Elections, nominations_deadline
+from ...procedure.network.floor import (
+    MAX_VOTE_MS,
+    MIN_VOTE_MS,
+    RULE_CHANGES,
+    Floor,
+    chairs,
+)
+from ...procedure.network.state import NetworkState
+from ...store import register
 from ...wire.rejection import refuse
 from .conferences import STATUS_BADGE, countdown, plainly, zone_of
 from .frame import (
+    ENV,
+    PICK_LIST_MAX,
     PROBLEM,
     action,
     actor_of,
     caller_of,
+    choices_of,
     form_of,
     may,
     node_of,
     number,
     page,
+    person,
     render,
     see_other,
     shaped,
@@ -64,6 +80,37 @@ THRESHOLDS = (("simple", "Simple majority (more for than against)"),
 CHOICES = (("for", "For"), ("against", "Against"), ("abstain", "Abstain"))
 # F6: the votes a mandate that has not lapsed admits
 ADMITS = {"support": {"for"}, "oppose": {"against"}}
+
+
+ELECTIONS = "/api/v1/conferences/{id}/elections"
+NOMINATIONS = "/api/v1/conferences/{id}/nominations"
+RANKINGS = ELECTIONS + "/{election}/rankings"
+ELECTION_METHODS = (("hands", "By hands (each delegate's ranking counts once)"),
+                    ("card", "By card (each ranking carries the delegate's share of the "
+                     "members)"))
+
+
+# SPEC 5.9.1 numbers the elections' rules N1, N2 and E1–E7; the pages name them in words
+# (the constitution's entrenched provisions are E1–E7 too, elsewhere)
+ELECTION_RULES = {
+    "N1": "nominations", "N2": "one nomination of a person", "E1": "putting an election",
+    "E2": "the candidates", "E3": "a ranking", "E4": "the count", "E5": "the cosign",
+    "E6": "a final result", "E7": "the seats", "F2": "the window", "F5": "who votes",
+}
+_ELECTION_CITED = re.compile(r"^(N\d|E\d|F\d): ")
+
+
+def election_words(reason: str) -> str:
+    """An election rule's sentence as people read it: the rule named in words."""
+    reason = reason.replace("`", "")
+    cited = _ELECTION_CITED.match(reason)
+    if cited and cited.group(1) in ELECTION_RULES:
+        rule = cited.group(1)
+        return f"Rule {rule} ({ELECTION_RULES[rule]}): " + reason[cited.end():]
+    return reason
+
+
+ENV.filters["election_words"] = election_words
 
 
 def _conference(request: web.Request) -> str:
@@ -208,7 +255,8 @@ async def _context(request: web.Request) -> dict:
         mandate = q["own_mandate"]
         q["admits"] = (ADMITS.get(mandate["position"], {"for", "against", "abstain"})
                        if mandate and not mandate["lapsed"] else {"for", "against", "abstain"})
-    chairing = node.id in chairs(node.state)
+    chairing = node.id in chairs(node.state, conferences.call_or_404(node, conference).ts)
+    elected = _elections(node, conference, now, mine)
     items = puttable(found, shown["questions"]) if found.agenda.status == "final" else []
     return {
         "conference": described, "review": found, "floor": shown, "now": now,
@@ -219,15 +267,103 @@ async def _context(request: web.Request) -> dict:
         "min_minutes": MIN_VOTE_MS // 60_000, "max_minutes": MAX_VOTE_MS // 60_000,
         "current_item": _current_item(found, shown["questions"]),
         "open_now": [q for q in shown["questions"] if q["open_now"]],
-        "own": node.id, "plain_refusals": True,
+        "own": node.id, "plain_refusals": True, **elected,
+        "election_methods": ELECTION_METHODS,
+        "election_bodies_options": [(b.id, b.name) for b in elected["elected_bodies"]],
+        "people": await _people(request) if may(caller, "POST", NOMINATIONS) else [],
         "posted": request.match_info.get("open", ""),
         "problem_placed": _placed(request, node, shown["questions"], mine, chairing,
-                                  found.agenda.status == "final"),
+                                  found.agenda.status == "final", elected),
+        "posted_election": request.match_info.get("election", ""),
     }
 
 
+async def _people(request: web.Request) -> list[tuple[str, str]]:
+    """Whom an officer may nominate, offered by name (beyond PICK_LIST_MAX, by email)."""
+    ids = await register.active_ids(node_of(request).db)
+    return await choices_of(request, ids) if len(ids) <= PICK_LIST_MAX else []
+
+
+def _elections(node: Node, conference: str, now: int, mine: list[str]) -> dict:
+    """The conference's elections of the network's bodies (SPEC 5.9.1) as the pages show
+    them: the bodies it elects, the nominations by body, each election put with its
+    candidates, progress, our delegates' rankings and, once final, the elected and the
+    count stage by stage."""
+    state = node.state
+    call = conferences.call_or_404(node, conference)
+    held = state.rules(Elections)
+    zone = zone_of(node)
+    names = {m.node: m.name for m in state.members.values()}
+    bodies = [b for b in state.constitution.bodies if b.elected]
+    deadline = nominations_deadline(state, call)
+    nominated = sorted((n for n in held.nominations.values() if n.conference == conference),
+                       key=lambda n: (n.body.body, n.ts, n.id))
+    by_body = [{"body": b, "nominations": [
+        {"name": n.body.name, "group": names.get(n.author, n.author[:12]),
+         "category": n.body.category, "ours": n.author == node.id}
+        for n in nominated if n.body.body == b.id]} for b in bodies]
+    shown = network_elections.view(node, conference)
+    for e in shown:
+        e["title"] = next((b.name for b in state.constitution.bodies if b.id == e["body"]),
+                          e["body"])
+        e["open_now"] = e["opens"] <= now <= e["closes"]
+        e["closed"] = now > e["closes"]
+        e["local_closes"] = zone.moment(e["closes"])
+        e["countdown"] = ("closed" if e["closed"] else
+                          countdown(e["closes"], now, False) if e["open_now"] else
+                          f"opens {zone.moment(e['opens'])}")
+        by_id = {c["id"]: c for c in e["candidates"]}
+        for c in e["candidates"]:
+            c["group_name"] = names.get(c["group"], c["group"][:12])
+        ours = held.rankings.get(e["id"], {}).get(node.id, [])
+        e["mine"] = [[by_id[c]["name"] for c in r.ranking if c in by_id]
+                     for r in ours if r.delegate in mine]
+        e["chair_name"] = names.get(e["chair"], e["chair"][:12])
+        e["cosigns"] = len(held.cosigns.get(e["id"], {}))
+        e["cuts"] = sum(1 for c in state.rules(Floor).cuts.values() if c.open == e["id"])
+        e["elected_shown"] = [by_id[c] for c in e["elected"] if c in by_id]
+        e["stages"] = _stages(e, by_id)
+        e["balance"] = _balance(state, e)
+    return {
+        "elected_bodies": bodies, "nominations_by_body": by_body,
+        "nominations_deadline": deadline, "nominations_open": now < deadline,
+        "nominations_countdown": countdown(deadline, now, now >= deadline),
+        "elections": shown, "elections_open": [e for e in shown if e["open_now"]],
+        "election_options": [(b.id, f"{b.name} ({b.seats} seat(s))") for b in bodies]
+        if now >= deadline else [],
+    }
+
+
+def _stages(shown: dict, by_id: dict[str, dict]) -> list[dict]:
+    """The count's stages in names: what each stage did, and the votes it left."""
+    count = shown["count"]
+    if count is None:
+        return []
+
+    def name(c: str) -> str:
+        return by_id[c]["name"] if c in by_id else c[:8]
+
+    return [{"number": s["number"], "action": s["action"],
+             "candidates": [name(c) for c in s["candidates"]],
+             "votes": [(name(c), v) for c, v in s["votes"].items()],
+             "elected": [name(c) for c in s["elected"]],
+             "reasons": s["reasons"]} for s in count["stages"]]
+
+
+def _balance(state: NetworkState, shown: dict) -> str:
+    """The balance rule's effect (STV 7) in words, for a body that has one."""
+    rules = next((b for b in state.constitution.bodies if b.id == shown["body"]), None)
+    if rules is None or not rules.balance:
+        return ""
+    needed = -(-shown["seats"] // 2)
+    held = sum(1 for c in shown["elected_shown"] if c["category"] == rules.balance)
+    return (f"The balance rule: at least {needed} of the {shown['seats']} seats go to "
+            f"candidates who describe themselves as {rules.balance}; {held} of those elected "
+            "do.")
+
+
 def _placed(request: web.Request, node: Node, questions: list[dict], mine: list[str],
-            chairing: bool, final: bool) -> bool:
+            chairing: bool, final: bool, elected: dict) -> bool:
     """Whether the refusal of the step just posted shows beside the form that posted it; if
     that form is not on the page (a question closed meanwhile, a forged post), it shows at
     the top of the page instead."""
@@ -245,12 +381,24 @@ def _placed(request: web.Request, node: Node, questions: list[dict], mine: list[
             and may(caller, "POST", QUESTION + "/count")
     if problem.action == "cut":
         return posted is not None
+    if problem.action == "rank":
+        ranked = request.match_info.get("election")
+        return bool(mine) and any(e["id"] == ranked and e["open_now"] and not e["mine"]
+                                  for e in elected["elections"])
+    if problem.action == "nominate":
+        return elected["nominations_open"] and may(caller, "POST", NOMINATIONS)
+    if problem.action == "elect":
+        return chairing and bool(elected["elected_bodies"]) and may(caller, "POST", ELECTIONS)
     return chairing and final and may(caller, "POST", API)
 
 
 @page("GET", API)
 @plainly
 async def floor_page(request: web.Request) -> web.StreamResponse:
+    problem = request.get(PROBLEM)
+    if problem is not None and problem.action in ("nominate", "elect", "rank"):
+        request[PROBLEM] = msgspec.structs.replace(problem,
+                                                   reason=election_words(problem.reason))
     return render(request, "conference_floor.html", notice=request.query.get("done", ""),
                   **await _context(request))
 
@@ -263,7 +411,14 @@ async def projector_page(request: web.Request) -> web.StreamResponse:
     # the vote open now, else the one closed last
     shown = (context["open_now"] or sorted(questions, key=lambda q: q["closes"])[-1:]
              or [None])[-1]
-    return render(request, "conference_projector.html", question=shown, **context)
+    # an election open now, or one that closed after the question shown, takes its place
+    chosen = (context["elections_open"] or sorted(
+        context["elections"], key=lambda e: e["closes"])[-1:] or [None])[-1]
+    if chosen is not None and shown is not None and not chosen["open_now"] and \
+            (shown["open_now"] or shown["closes"] > chosen["closes"]):
+        chosen = None
+    return render(request, "conference_projector.html", question=None if chosen else shown,
+                  election=chosen, **context)
 
 
 @page("GET", API)
@@ -335,12 +490,96 @@ async def post_cut(request: web.Request) -> web.StreamResponse:
     raise _back(request, "cut", f"q-{put}")
 
 
+@action("POST", NOMINATIONS, "nominate", floor_page)
+async def post_nomination(request: web.Request) -> web.StreamResponse:
+    node = node_of(request)
+    conference = _conference(request)
+    body = text(request, "body")
+    choices = await choices_of(request, await register.active_ids(node.db))
+    raw = text(request, "holder")
+    if not raw:
+        raise refuse("bad_request", "N1: choose the member the group nominates", 400)
+    member = await person(request, raw, "The member nominated", choices)
+    if member not in {m for _, m in choices}:
+        raise refuse("not_found", "N1: a group nominates one of its own members; "
+                     f"“{raw}” is none of ours", 404)
+    holder = await elections.nominee(node, member, conference, body or "-")
+    request_ = shaped(network_elections.Nominate, {
+        "body": body, "holder": holder, "name": text(request, "name"),
+        "category": text(request, "category").lower()})
+    await network_elections.nominate(node, conference, request_)
+    raise _back(request, "nominate", "elections")
+
+
+@action("POST", ELECTIONS, "elect", floor_page, {"bad_minutes": "minutes"})
+async def post_election(request: web.Request) -> web.StreamResponse:
+    node = node_of(request)
+    conference = _conference(request)
+    minutes = number(request, "minutes", "The election's length in minutes")
+    if not MIN_VOTE_MS <= minutes * 60_000 <= MAX_VOTE_MS:
+        raise refuse("bad_minutes", f"F2: an election stays open between "
+                     f"{MIN_VOTE_MS // 60_000} minutes and a day ({MAX_VOTE_MS // 60_000} "
+                     f"minutes); {minutes} minutes is not, and once put nobody can shorten "
+                     "or extend it", 400)
+    call = conferences.call_or_404(node, conference)
+    if clock.now_ms() < nominations_deadline(node.state, call):
+        raise refuse("nominations_open", "E2: the candidates are the nominations that came "
+                     "by the deadline; the election is put once it has passed", 409)
+    body = shaped(network_elections.PutElection, {
+        "body": text(request, "body"), "method": text(request, "method") or "hands",
+        "minutes": minutes})
+    entry = await network_elections.put(node, conference, body)
+    raise _back(request, "elect", f"e-{entry.id}")
+
+
+def ranking_of(form: dict[str, str], candidates: list[str]) -> list[str]:
+    """A ranking from the form's numbers, one per candidate ("" for unranked): validated as
+    E3 asks, 1, 2, 3… with no gap and no number twice, at least one candidate ranked."""
+    ranked: dict[int, str] = {}
+    for candidate in candidates:
+        raw = form.get(candidate, "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or not 1 <= int(raw) <= len(candidates):
+            raise refuse("bad_ranking", f"E3: a preference is a number from 1 to "
+                         f"{len(candidates)}; “{raw[:12]}” is not", 400)
+        if int(raw) in ranked:
+            raise refuse("bad_ranking", f"E3: a ranking names each preference once; "
+                         f"{raw} is given twice", 400)
+        ranked[int(raw)] = candidate
+    if not ranked:
+        raise refuse("bad_ranking", "E3: rank at least one candidate, 1 for your first "
+                     "preference", 400)
+    missing = next((n for n in range(1, len(ranked) + 1) if n not in ranked), None)
+    if missing is not None:
+        raise refuse("bad_ranking", f"E3: preferences run 1, 2, 3… without a gap; "
+                     f"{missing} is missing", 400)
+    return [ranked[n] for n in sorted(ranked)]
+
+
+@action("POST", RANKINGS, "rank", floor_page)
+async def post_ranking(request: web.Request) -> web.StreamResponse:
+    node = node_of(request)
+    election = request.match_info["election"]
+    put = network_elections.election_or_404(node, election)
+    form = form_of(request)
+    ranking = ranking_of({c.entry: str(form.get(f"rank-{c.entry}", ""))
+                          for c in put.body.candidates},
+                         [c.entry for c in put.body.candidates])
+    await group_floor.rank(node, actor_of(request), election,
+                           group_floor.RankCandidates(ranking=ranking))
+    raise _back(request, "rank", f"e-{election}")
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/conferences/{id}/floor", floor_page),
         web.get("/conferences/{id}/floor/projector", projector_page),
         web.get("/conferences/{id}/floor/record", record_page),
         web.post("/conferences/{id}/floor/questions", post_question),
+        web.post("/conferences/{id}/floor/nominations", post_nomination),
+        web.post("/conferences/{id}/floor/elections", post_election),
+        web.post("/conferences/{id}/floor/elections/{election}/rank", post_ranking),
         web.post("/conferences/{id}/floor/{open}/vote", post_vote),
         web.post("/conferences/{id}/floor/{open}/count", post_count),
         web.post("/conferences/{id}/floor/{open}/cut", post_cut),
