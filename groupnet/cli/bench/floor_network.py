@@ -25,6 +25,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,14 +58,15 @@ WAIT_SECONDS = 600.0
 
 
 async def _everywhere(services: list[Service], check: Callable[[Node], bool],
-                      what: str) -> float:
-    """Wait until `check` holds on every node; the seconds it took."""
+                      what: str, every: float = 0.01) -> float:
+    """Wait until `check` holds on every node; the seconds it took. A check that derives a
+    review looks `every` second or so: the nodes share this process's CPU."""
     started = time.perf_counter()
     while not all(check(s.node) for s in services):
         if time.perf_counter() - started > WAIT_SECONDS:
             missing = sum(not check(s.node) for s in services)
             raise SystemExit(f"error: {what}: not on {missing} nodes after {WAIT_SECONDS:.0f} s")
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(every)
     return time.perf_counter() - started
 
 
@@ -108,7 +110,8 @@ async def setup(services: list[Service], questions: int) -> tuple[str, list[str]
     opens = clock.now_ms() + 60 * DAY_MS
     call = await conferences.call_first(chair, "Benchmark conference", opens,
                                         opens + 2 * DAY_MS)
-    await _everywhere(services, lambda n: review(n.state, call.id) is not None, "the call")
+    await _everywhere(services, lambda n: review(n.state, call.id) is not None, "the call",
+                      every=0.5)
     adopted = Adoption("General meeting", "2026-02-01", Tally(20, 4, 1, 30))
     motions = []
     for number in range(questions):
@@ -131,8 +134,16 @@ async def setup(services: list[Service], questions: int) -> tuple[str, list[str]
         return found is not None and found.agenda.status == "final" and len(
             [c for c in found.credentials if c.status == "accepted"]) == len(nodes)
 
-    await _everywhere(services, ready, "the final agenda with every credential accepted")
+    await _everywhere(services, ready, "the final agenda with every credential accepted",
+                      every=0.5)
     return call.id, motions
+
+
+def _final(node: Node, open_id: str, participants: int) -> bool:
+    """F9, cheaply: one cut cosigned by more than half the participants (every group is one
+    here, set up so); the benchmark checks the derived question once all nodes say so."""
+    cosigned = Counter(c.cut for c in node.state.rules(Floor).cosigns.get(open_id, {}).values())
+    return bool(cosigned) and 2 * max(cosigned.values()) > participants
 
 
 async def hold(services: list[Service], conference: str, motion: str, number: int,
@@ -165,10 +176,8 @@ async def hold(services: list[Service], conference: str, motion: str, number: in
                                   for c in chair.state.rules(Floor).cuts.values()):
             cut_at = now - closed
         for i, service in enumerate(services):
-            if i not in finals:
-                found = question(service.node.state, opened.id)
-                if found is not None and found.final:
-                    finals[i] = now - closed
+            if i not in finals and _final(service.node, opened.id, len(services)):
+                finals[i] = now - closed
         if now - closed > WAIT_SECONDS:
             raise SystemExit(f"error: question {number + 1} final on {len(finals)} nodes only")
         await asyncio.sleep(0.005)
@@ -182,7 +191,7 @@ async def hold(services: list[Service], conference: str, motion: str, number: in
     for service in services:
         found = question(service.node.state, opened.id)
         assert found is not None
-        right = found.result == expected and found.status == (
+        right = found.final and found.result == expected and found.status == (
             "carried" if expected.carried else "lost")
         wrong += not right
     return {"finals": [finals[i] for i in range(len(services))], "cut": cut_at or 0.0,
