@@ -88,7 +88,8 @@ def _synced(services: list[Service]) -> Callable[[Node], bool]:
 
 async def _settle(services: list[Service], what: str) -> None:
     """Every node holds every entry any node held when asked."""
-    await _everywhere(services, _synced(services), what)
+    took = await _everywhere(services, _synced(services), what)
+    print(f"  {what}: on every node after {took:.1f} s", flush=True)
 
 
 def _founding(services: list[Service]) -> Founding:
