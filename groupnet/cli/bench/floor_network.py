@@ -153,7 +153,7 @@ async def hold(services: list[Service], conference: str, motion: str, number: in
     chair = services[0].node
     opened = await floor.put(chair, conference, floor.PutQuestion(
         item=motion, question="motion", text=f"This conference resolves: {number + 1}.",
-        method="hands", minutes=2))
+        method="hands", minutes=60))  # votes at 150 nodes may take minutes
     reached = await _everywhere(
         services, lambda n: opened.id in n.state.rules(Floor).opens, "the question")
     choices = {s.node.id: ("for" if chooser.random() < 0.6 else "against") for s in services}
