@@ -205,12 +205,21 @@ class Service:
 
     async def _floor(self) -> None:
         """Cut the questions this node put once they close; cosign the cuts it agrees with
-        (SPEC 5.9)."""
+        (SPEC 5.9). Woken at once by a floor entry (a cut to cosign, a count a tellers' cut
+        waits on) and when a cut this node owes falls due; else it looks every second."""
         await self.ready.wait()
+        node = self.node
         while True:
-            await asyncio.sleep(FLOOR_POLL_SECONDS)
+            wait = FLOOR_POLL_SECONDS
+            due = floor.next_cut(node.state, node.id)
+            if due is not None and due > now_ms():
+                wait = min(wait, (due - now_ms()) / 1000)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait):
+                    await node.floor_news.wait()
+            node.floor_news.clear()
             try:
-                for entry in await floor.automate(self.node):
+                for entry in await floor.automate(node):
                     log.info("floor: wrote %s seq %d", entry.kind, entry.seq)
             except sqlite3.OperationalError as error:
                 log.warning("floor: nothing written this round: %s", error)  # busy: next round

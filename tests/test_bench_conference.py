@@ -41,3 +41,26 @@ def test_the_floor_benchmark_derives_every_result_the_votes_give():
                         rf"{NUMBER} s", line) for line in lines)
     assert re.match(rf"raw verify, one core: {NUMBER}/s \({NUMBER} s for the floor's \d+ "
                     "signatures", lines[-1])
+
+
+def test_the_floor_on_a_running_network_is_final_and_right_on_every_node_after_each_close():
+    lines = bench("conference", "--floor", "--network", "--nodes", "4", "--questions", "2")
+    assert any(re.match(rf"4 nodes formed a network in {NUMBER} s", line) for line in lines)
+    assert any(line.startswith("the conference set up to its opening in") for line in lines)
+    held = [line for line in lines if line.startswith("question ")]
+    assert [line.split(":")[0] for line in held] == ["question 1", "question 2"]
+    for line in held:
+        assert re.match(rf"question \d: (carried|lost); cut written {NUMBER} s after the "
+                        rf"close; final on every node: median {NUMBER} s, last {NUMBER} s; "
+                        rf"\d+ requests, {NUMBER} s CPU; the question reached every node in "
+                        rf"{NUMBER} s; wrong results: 0$", line), line
+    assert any(re.match(rf"4 nodes, 2 questions: from the close to the result final, over 8 "
+                        rf"node-questions: median {NUMBER} s, p99 {NUMBER} s, max {NUMBER} s "
+                        r"\(target: p99 under 5 s\)", line) for line in lines)
+    assert any(re.match(rf"cut written after the close: median {NUMBER} s \(CUT_DELAY 1.0 s\)",
+                        line) for line in lines)
+    assert any(re.match(rf"per question, close to final everywhere: median \d+ requests, "
+                        rf"{NUMBER} s CPU", line) for line in lines)
+    assert any(re.match(rf"reference: a question reached every node in median {NUMBER} s", line)
+               for line in lines)
+    assert lines[-1] == "results: 8 of 8 final and equal to the votes cast"

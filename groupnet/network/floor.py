@@ -147,16 +147,42 @@ async def cut(node: Node, open_id: str) -> Entry:
 
 
 def _cut_due(state: NetworkState, me: str, put_: Open, now: int) -> bool:
-    """The node that put the question cuts it once the close is CUT_DELAY behind it."""
+    """The node that put the question cuts it once the close is CUT_DELAY behind it; and
+    again, while the result is not final, when a vote or count signed by the close arrives
+    after its cut: participants that witnessed it refuse that cut (F7, `cut_omits`)."""
     floor_ = state.rules(Floor)
     if put_.author != me or now < put_.body.closes + CUT_DELAY_MS:
         return False
-    if any(c.open == put_.id and c.author == me for c in floor_.cuts.values()):
-        return False
+    mine = [c for c in floor_.cuts.values() if c.open == put_.id and c.author == me]
+    if mine:
+        return _omits(state, put_, max(mine, key=lambda c: c.seq))
     if put_.body.method == "tellers":
         counted = floor_.counts.get(put_.id, {})
         return all(t in counted for t in put_.body.tellers)
     return True
+
+
+def _omits(state: NetworkState, put_: Open, cut_: Cut) -> bool:
+    """Would a cut written now hold a vote or count of the question that `cut_` leaves out,
+    with the result still not final?"""
+    floor_ = state.rules(Floor)
+    now_heads = {h.author: h.seq for h in _cut_body(state, put_).heads}
+    held = [v for votes in floor_.votes.get(put_.id, {}).values() for v in votes]
+    held += floor_.counts.get(put_.id, {}).values()
+    if not any(cut_.heads.get(e.author, 0) < e.seq <= now_heads.get(e.author, 0)
+               for e in held):
+        return False
+    found = question(state, put_.id)
+    return found is not None and not found.final
+
+
+def next_cut(state: NetworkState, me: str) -> int | None:
+    """When the next cut this node owes falls due (CUT_DELAY after a close), if any."""
+    floor_ = state.rules(Floor)
+    cut_by_me = {c.open for c in floor_.cuts.values() if c.author == me}
+    owed = [o.body.closes + CUT_DELAY_MS for o in floor_.opens.values()
+            if o.author == me and o.id not in cut_by_me and o.body.method != "tellers"]
+    return min(owed, default=None)
 
 
 def _cosign_body(state: NetworkState, me: str, cut_: Cut) -> FloorCosign | None:
@@ -190,9 +216,15 @@ async def automate(node: Node, now: int | None = None) -> list[Entry]:
     written += await elections.automate(node, now)
     if not node.state.rules(Floor).opens:
         return written
+    # Cut again only once late entries stop arriving for CUT_DELAY: a participant cosigns
+    # one cut of a question, so a cut written while votes still arrive would split them.
+    settled = now - node.floor_heard >= CUT_DELAY_MS
     for put_ in sorted(node.state.rules(Floor).opens.values(),
                        key=lambda o: (o.body.closes, o.id)):
         if not _cut_due(node.state, me, put_, now):
+            continue
+        if not settled and any(c.open == put_.id and c.author == me
+                               for c in node.state.rules(Floor).cuts.values()):
             continue
 
         def make_cut(state: NetworkState, p: Open = put_) -> FloorCut | None:

@@ -119,6 +119,10 @@ class Node:
         self.last_rx = 0
         self.changed = asyncio.Event()
         self.wants_sync = asyncio.Event()
+        # set when a floor entry is counted: the service's floor loop acts on it at once;
+        # and when (now_ms) the latest was
+        self.floor_news = asyncio.Event()
+        self.floor_heard = 0
         # when the tail was last folded (time.monotonic()), by any write or a look
         self.tail_folded = 0.0
         # held by a join's catch-up: anti-entropy does not fetch the same entries meanwhile
@@ -225,6 +229,9 @@ class Node:
             self._note(counted)
 
     def _note(self, entry: Entry) -> None:
+        if entry.kind.startswith("floor."):
+            self.floor_news.set()
+            self.floor_heard = now_ms()
         if entry.author != self.id:
             self.unwitnessed[entry.author] = (entry.seq, entry.id)
             if entry.kind != "heads.witness":

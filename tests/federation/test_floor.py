@@ -15,6 +15,7 @@ import msgspec
 
 from groupnet import clock, config
 from groupnet.network import conferences
+from groupnet.network import floor as floor_steps
 from groupnet.network.floor_record import recount
 from groupnet.network.verify import check_rows
 from groupnet.procedure.network.conference_review import review
@@ -26,6 +27,7 @@ from groupnet.wire import messages
 from groupnet.wire.messages import (
     DelegateCredential,
     DelegateSeat,
+    Entry,
     EntryRef,
     FloorCosign,
     FloorCut,
@@ -133,42 +135,8 @@ async def test_five_nodes_carry_a_hand_vote_and_a_card_vote_and_a_cut_off_node_a
 
 
 async def floor_of_five(cluster: Cluster, api: Floor_) -> str:
-    services = await form(cluster, 5)  # Groups 1-3 sit on the arrangements committee
+    services, conference, motion, amendment = await conference_of_five(cluster)
     nodes = [s.node for s in services]
-    for node, members in zip(nodes, MEMBERS, strict=True):
-        await node.append("register.commitment", RegisterCommitment(
-            clock.now_ms(), members, "ab" * 32))
-    await cluster.converged()
-
-    # a first conference opening in 60 days, a motion, an amendment, the credentials
-    opens = clock.now_ms() + 60 * DAY_MS
-    call = await conferences.call_first(nodes[0], "First conference", opens, opens + 2 * DAY_MS)
-    conference = call.id
-    await everywhere(services, lambda n: review(n.state, conference) is not None, "the call")
-    motion = await conferences.submit(nodes[1], conference, "Rents",
-                                      "This conference resolves: rents.", "housing", decision())
-    await everywhere(services, lambda n: n.state.head_of(nodes[1].id).seq >= motion.seq,
-                     "the motion")
-    amendment = await conferences.amend(nodes[3], motion.id,
-                                        "This conference resolves: rent caps.", "stronger",
-                                        decision())
-    oppose = [MandateLine(amendment.id, "oppose", "general meeting of 3 March, item 2")]
-    for i, (node, count) in enumerate(zip(nodes, (1, 1, 2, 2, 2), strict=True)):
-        await node.append("delegate.credential", DelegateCredential(
-            conference, "election 1", [DelegateSeat(f"g{i + 1}-{d}", f"Delegate {d}")
-                                       for d in range(count)], oppose if i == 2 else []))
-    await cluster.converged()
-
-    def on_time(node) -> bool:
-        found = review(node.state, conference)
-        return all(m.status == "admissible" for m in found.motions) and len(
-            [c for c in found.credentials if c.status == "accepted"]) == 4
-
-    await everywhere(services, on_time, "the motion, amendment and credentials on time")
-    await tick(services[0], 61)  # past the final agenda (day 53) and the opening (day 60)
-    await everywhere(services, lambda n: review(n.state, conference).agenda.status == "final",
-                     "the final agenda")
-    await cluster.converged()
 
     # F1-F6: the chair puts the amendment to a show of hands; the delegates vote
     floor_path = f"/api/v1/conferences/{conference}/floor"
@@ -247,3 +215,88 @@ async def floor_of_five(cluster: Cluster, api: Floor_) -> str:
     status, shown = await api.call(services[4], "GET", f"/api/v1/floor/{card}")
     assert status == 200 and (shown["status"], shown["final"]) == ("carried", True)
     return conference
+
+
+async def test_a_cut_that_left_out_votes_signed_by_the_close_is_cut_again_and_made_final(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
+    cluster = Cluster(tmp_path)
+    try:
+        services, conference, _, amendment = await conference_of_five(cluster)
+        chair, others = services[0], services[1:]
+        opened = await floor_steps.put(chair.node, conference, floor_steps.PutQuestion(
+            item=amendment.id, question="amendment", text=amendment.body.text,
+            method="hands", minutes=2))
+        await everywhere(services, lambda n: opened.id in n.state.rules(Floor).opens,
+                         "the question")
+        # the chair's node is cut off while the others vote, and cuts without their votes
+        cluster.partition([chair], others)
+        for service, delegate, choice in ((services[1], "g2-0", "for"),
+                                          (services[2], "g3-0", "against"),
+                                          (services[3], "g4-0", "for"),
+                                          (services[4], "g5-0", "for")):
+            await floor_steps.vote(service.node, opened.id, delegate, choice)
+        put = chair.node.state.rules(Floor).opens[opened.id]
+        clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
+        await everywhere([chair], lambda n: any(
+            c.open == opened.id for c in n.state.rules(Floor).cuts.values()), "the first cut")
+        cluster.heal()
+        await everywhere(services, final(opened.id), "the result final on every node")
+        await cluster.converged(timeout=60)
+    finally:
+        await cluster.close()
+
+    # the voters refused the first cut (it left out their own votes, F7); the chair's node
+    # cut again with the votes, and that cut is the final one
+    verdict = question(services[4].node.state, opened.id)
+    cuts = chair.node.state.rules(Floor).cuts
+    first, second = sorted(verdict.cuts, key=lambda c: cuts[c.entry].seq)
+    assert cuts[first.entry].author == cuts[second.entry].author == chair.node.id
+    assert not {s.node.id for s in others} & set(first.cosigners)
+    assert verdict.cut == second.entry and verdict.final
+    assert all(v.in_cut for v in verdict.votes) and len(verdict.votes) == 4
+    counted = [v.vote for v in verdict.votes if v.participant]
+    assert verdict.result == FloorResult(counted.count("for"), counted.count("against"), 0,
+                                         counted.count("for") > counted.count("against"))
+
+
+async def conference_of_five(cluster: Cluster) -> tuple[list[Service], str, Entry, Entry]:
+    """Five groups at their first conference's opening, its agenda final: a motion and an
+    amendment on it, four groups' credentials accepted (Group 3's mandated to oppose)."""
+    services = await form(cluster, 5)  # Groups 1-3 sit on the arrangements committee
+    nodes = [s.node for s in services]
+    for node, members in zip(nodes, MEMBERS, strict=True):
+        await node.append("register.commitment", RegisterCommitment(
+            clock.now_ms(), members, "ab" * 32))
+    await cluster.converged()
+
+    # a first conference opening in 60 days, a motion, an amendment, the credentials
+    opens = clock.now_ms() + 60 * DAY_MS
+    call = await conferences.call_first(nodes[0], "First conference", opens, opens + 2 * DAY_MS)
+    conference = call.id
+    await everywhere(services, lambda n: review(n.state, conference) is not None, "the call")
+    motion = await conferences.submit(nodes[1], conference, "Rents",
+                                      "This conference resolves: rents.", "housing", decision())
+    await everywhere(services, lambda n: n.state.head_of(nodes[1].id).seq >= motion.seq,
+                     "the motion")
+    amendment = await conferences.amend(nodes[3], motion.id,
+                                        "This conference resolves: rent caps.", "stronger",
+                                        decision())
+    oppose = [MandateLine(amendment.id, "oppose", "general meeting of 3 March, item 2")]
+    for i, (node, count) in enumerate(zip(nodes, (1, 1, 2, 2, 2), strict=True)):
+        await node.append("delegate.credential", DelegateCredential(
+            conference, "election 1", [DelegateSeat(f"g{i + 1}-{d}", f"Delegate {d}")
+                                       for d in range(count)], oppose if i == 2 else []))
+    await cluster.converged()
+
+    def on_time(node) -> bool:
+        found = review(node.state, conference)
+        return all(m.status == "admissible" for m in found.motions) and len(
+            [c for c in found.credentials if c.status == "accepted"]) == 4
+
+    await everywhere(services, on_time, "the motion, amendment and credentials on time")
+    await tick(services[0], 61)  # past the final agenda (day 53) and the opening (day 60)
+    await everywhere(services, lambda n: review(n.state, conference).agenda.status == "final",
+                     "the final agenda")
+    await cluster.converged()
+    return services, conference, motion, amendment

@@ -70,6 +70,7 @@ from ...wire.messages import (
 )
 from ..setup import create_node, free_port
 from .floor import make_floor
+from .floor_network import bench_floor_network
 
 TARGET_SECONDS = 60.0
 ELECTED_BODY = "national-committee"
@@ -101,7 +102,12 @@ def add_conference_parser(kinds: argparse._SubParsersAction, handler: Callable) 
                    help="then hold the conference's floor: the delegates vote on --questions "
                    "questions (card votes and shows of hands), each cut and cosigned; the "
                    "receiving node folds it and must derive every result")
-    p.add_argument("--questions", type=int, default=60, help="questions put (with --floor)")
+    p.add_argument("--questions", type=int, default=None,
+                   help="questions put (with --floor; default 60, or 10 with --network)")
+    p.add_argument("--network", action="store_true",
+                   help="with --floor: hold the floor on a running network of --nodes real "
+                   "nodes in this process (as bench propagation forms it) and print the time "
+                   "from each close to the result final on every node (target: p99 under 5 s)")
     p.add_argument("--delegates", type=int, default=400,
                    help="delegates in all (with --floor): the entitlement rule is set to give "
                    "about this many")
@@ -435,6 +441,15 @@ def _holders(made: Made, count) -> list[str]:
 
 
 async def bench_conference(args: argparse.Namespace) -> int:
+    if args.network:
+        if not args.floor or args.nodes < 2:
+            raise SystemExit("error: --network is a mode of --floor, on 2 nodes or more")
+        questions = args.questions if args.questions is not None else 10
+        if questions < 1:
+            raise SystemExit("error: at least one question")
+        return await bench_floor_network(args.nodes, questions)
+    if args.questions is None:
+        args.questions = 60
     if args.nodes < 12 or args.members < args.nodes or args.motions < 70:
         raise SystemExit("error: at least 12 groups, a member each, and 70 motions")
     if args.floor and (args.questions < 1 or args.delegates < args.nodes):

@@ -81,7 +81,7 @@ if TYPE_CHECKING:
 
 MIN_VOTE_MS = 2 * 60_000  # F2: a vote stays open at least two minutes
 MAX_VOTE_MS = DAY_MS  # F2: and at most a day
-CUT_DELAY_MS = 5_000  # SPEC 5.9 recommends the chair's cut this long after the close
+CUT_DELAY_MS = 1_000  # SPEC 5.9 recommends the chair's cut this long after the close
 # questions on the constitution (C5.4): by card vote, at its amendment threshold
 RULE_CHANGES = ("rule-change", "rule-change-amendment")
 
