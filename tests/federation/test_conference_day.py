@@ -96,7 +96,11 @@ class Day:
                 await self.api.vote(self.services[group], put, f"g{group + 1}-{d}", choice)
 
     async def close(self, put: str, services: list[Service] | None = None) -> None:
-        """The window passes for everyone; the chair's node cuts, the participants cosign."""
+        """The window passes for everyone; the chair's node cuts, the participants cosign.
+
+        First every node (of `services`, on one side of a partition) holds every vote, as
+        it would long before a real close: the chair cuts a second after it."""
+        await self.cluster.converged(services or self.services)
         opened = self.services[0].node.state.rules(Floor).opens[put]
         clock.advance_everyone(max(0, opened.body.closes - clock.now_ms()) + 6_000)
         await everywhere(services or self.services, final(put), "the result final")
@@ -307,6 +311,7 @@ async def conference_day(cluster: Cluster, api: Floor_) -> None:
         return found is not None and outcome(node.state, found).status == "elected"
 
     await everywhere(services, elected, "the committee elected on every node")
+    await cluster.converged()  # every cosign everywhere: the outcome names how many
     counts = {msgspec.json.encode(outcome(s.node.state, s.node.state.rules(Elections)
                                           .elections[election])) for s in services}
     assert len(counts) == 1
