@@ -36,7 +36,7 @@ from ..wire.messages import (
     Head,
     parse,
 )
-from ..wire.rejection import Refused, Rejection, refuse
+from ..wire.rejection import Rejection, refuse
 from .node import Node
 from .verify import check_rows
 
@@ -382,10 +382,7 @@ async def automate(node: Node, now: int) -> list[Entry]:
         if _cut_due(node.state, me, call_, now):
             def make_cut(state: NetworkState, c: Call = call_) -> BallotCut | None:
                 return _cut_body(state, c) if _cut_due(state, me, c, now) else None
-            try:
-                entry = await node.append_made("ballot.cut", make_cut)
-            except Refused:
-                continue
+            entry = await node.append_due("ballot.cut", make_cut)
             if entry is not None:
                 written.append(entry)
     cuts = sorted(_rules(node).cuts.values(), key=lambda c: (
@@ -396,10 +393,7 @@ async def automate(node: Node, now: int) -> list[Entry]:
 
         def make_cosign(state: NetworkState, c: Cut = cut_) -> BallotCosign | None:
             return _cosign_body(state, me, c)
-        try:
-            entry = await node.append_made("ballot.cosign", make_cosign)
-        except Refused:
-            continue
+        entry = await node.append_due("ballot.cosign", make_cosign)
         if entry is not None:
             written.append(entry)
     return written

@@ -39,7 +39,7 @@ from ..wire.messages import (
     Pseudonym,
     Topic,
 )
-from ..wire.rejection import Refused, Rejection, refuse
+from ..wire.rejection import Rejection, refuse
 from .conferences import call_or_404
 from .node import Node
 
@@ -169,10 +169,7 @@ async def automate(node: Node, now: int) -> list[Entry]:
         def make_cut(s: NetworkState, p: Election = put_) -> FloorCut | None:
             return _cut_body(s, p) if _cut_due(s, me, p, now) else None
 
-        try:
-            entry = await node.append_made("floor.cut", make_cut)
-        except Refused:
-            continue
+        entry = await node.append_due("floor.cut", make_cut)
         if entry is not None:
             written.append(entry)
     cuts = sorted((c for c in node.state.rules(Floor).cuts.values()
@@ -187,10 +184,7 @@ async def automate(node: Node, now: int) -> list[Entry]:
         def make_cosign(s: NetworkState, c: Cut = cut_) -> FloorElected | None:
             return _cosign_body(s, me, c)
 
-        try:
-            entry = await node.append_made("floor.elected", make_cosign)
-        except Refused:
-            continue
+        entry = await node.append_due("floor.elected", make_cosign)
         if entry is not None:
             written.append(entry)
     return written

@@ -230,10 +230,7 @@ async def automate(node: Node, now: int | None = None) -> list[Entry]:
         def make_cut(state: NetworkState, p: Open = put_) -> FloorCut | None:
             return _cut_body(state, p) if _cut_due(state, me, p, now) else None
 
-        try:
-            entry = await node.append_made("floor.cut", make_cut)
-        except Refused:
-            continue
+        entry = await node.append_due("floor.cut", make_cut)
         if entry is not None:
             written.append(entry)
     for cut_ in _cuts_to_cosign(node.state, me):
@@ -243,10 +240,7 @@ async def automate(node: Node, now: int | None = None) -> list[Entry]:
         def make_cosign(state: NetworkState, c: Cut = cut_) -> FloorCosign | None:
             return _cosign_body(state, me, c)
 
-        try:
-            entry = await node.append_made("floor.cosign", make_cosign)
-        except Refused:
-            continue
+        entry = await node.append_due("floor.cosign", make_cosign)
         if entry is not None:
             written.append(entry)
     return written

@@ -43,7 +43,7 @@ from ..procedure.network import (
 from ..store import entries
 from ..wire import crypto, messages
 from ..wire.messages import Body, Entry
-from ..wire.rejection import Rejection, refuse
+from ..wire.rejection import Refused, Rejection, refuse
 
 PARALLEL_VERIFY_MIN = 64
 T = TypeVar("T")
@@ -279,6 +279,16 @@ class Node:
         """
         await self.writable.wait()
         return await to_the_end(self._append(kind, make, None))
+
+    async def append_due(self, kind: str,
+                         make: Callable[[NetworkState], Body | None]) -> Entry | None:
+        """`append_made` for what a node writes by itself when it falls due (a cut, a
+        cosign): None if nothing is due, or if the rules refuse it now; the next round
+        tries again."""
+        try:
+            return await self.append_made(kind, make)
+        except Refused:
+            return None
 
     async def _append(self, kind: str, body: Body | Callable[[NetworkState], Body | None],
                       now: int | None) -> Entry | None:
