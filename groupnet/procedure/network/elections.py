@@ -75,6 +75,7 @@ from .floor import (
     card_weight,
     check_window,
     delegate_seat,
+    in_chairs_log,
     members_of,
     omits,
     resolve_call,
@@ -224,17 +225,8 @@ class Elections:
         return None
 
     def _election(self, state: NetworkState, ref: EntryRef) -> Election | Rejection:
-        held = state.head_of(ref.group).seq
-        if held < ref.seen:
-            return Rejection(
-                "missing_dependency", f"E3: the entry cites seq {ref.seen} of the chair's "
-                f"log; this node holds {held} so far")
-        found = self.elections.get(ref.entry)
-        if found is None or found.author != ref.group or found.seq > ref.seen:
-            return Rejection(
-                "unknown_election", "E3: that group's log holds no election put to the floor "
-                "with that id at the seq cited")
-        return found
+        return in_chairs_log(state, ref, self.elections.get(ref.entry), "E3",
+                             "unknown_election", "election put to the floor")
 
     def _check_ranking(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: FloorRanking = entry.body  # type: ignore[assignment]

@@ -49,7 +49,7 @@ every node holding the same entries, "pending" while undecided. No I/O, no clock
 from __future__ import annotations
 
 from math import ceil
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import msgspec
 
@@ -186,19 +186,10 @@ class Floor:
 
     def _open(self, state: NetworkState, ref: EntryRef,
               elections: bool = False) -> Open | Election | Rejection:
-        held = state.head_of(ref.group).seq
-        if held < ref.seen:
-            return Rejection(
-                "missing_dependency", f"F2: the entry cites seq {ref.seen} of the chair's "
-                f"log; this node holds {held} so far")
         found: Open | Election | None = self.opens.get(ref.entry)
         if found is None and elections:  # a cut closes an election as it closes a vote (E4)
             found = state.election(ref.entry)
-        if found is None or found.author != ref.group or found.seq > ref.seen:
-            return Rejection(
-                "unknown_vote", "F2: that group's log holds no vote put to the floor with "
-                "that id at the seq cited")
-        return found
+        return in_chairs_log(state, ref, found, "F2", "unknown_vote", "vote put to the floor")
 
     def _check_vote(self, state: NetworkState, entry: Entry) -> Rejection | None:
         body: FloorVote = entry.body  # type: ignore[assignment]
@@ -614,6 +605,24 @@ def _mandate(state: NetworkState, put: Open, credential: DelegateCredential, del
             "against_mandate", f"F6: {group}'s mandate on this item is to "
             f"{line.position} it (decision: {line.decision})")
     return line.position
+
+
+_Put = TypeVar("_Put", bound="Open | Election")
+
+
+def in_chairs_log(state: NetworkState, ref: EntryRef, found: _Put | None, rule: str,
+                  code: str, what: str) -> _Put | Rejection:
+    """A reference to what the chair put (SM3): `missing_dependency` while this node holds
+    the chair's log below `seen`; else `found` must be the chair's, at a seq ≤ `seen`."""
+    held = state.head_of(ref.group).seq
+    if held < ref.seen:
+        return Rejection(
+            "missing_dependency", f"{rule}: the entry cites seq {ref.seen} of the chair's "
+            f"log; this node holds {held} so far")
+    if found is None or found.author != ref.group or found.seq > ref.seen:
+        return Rejection(
+            code, f"{rule}: that group's log holds no {what} with that id at the seq cited")
+    return found
 
 
 def void_reference(state: NetworkState, ref: EntryRef | None) -> bool:
