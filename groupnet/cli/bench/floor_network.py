@@ -82,7 +82,10 @@ async def _witness_everywhere(services: list[Service]) -> None:
 
 
 def _synced(services: list[Service]) -> Callable[[Node], bool]:
-    heads = {a: h.seq for s in services for a, h in s.node.state.heads.items()}
+    heads: dict[str, int] = {}
+    for service in services:  # the furthest any node is with each author
+        for author, head in service.node.state.heads.items():
+            heads[author] = max(heads.get(author, 0), head.seq)
     return lambda node: all(node.state.head_of(a).seq >= seq for a, seq in heads.items())
 
 
