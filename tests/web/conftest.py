@@ -125,6 +125,36 @@ async def screenshot(page, name: str) -> None:
     await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+# The innermost elements whose right edge lies beyond the viewport: what makes a phone
+# scroll sideways, named so that a failure says which.
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.right <= width + 0.5 || box.width === 0) continue;
+    const inner = [...el.children].some(c => c.getBoundingClientRect().right > width + 0.5);
+    if (inner) continue;
+    out.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}` +
+             `${el.className ? "." + String(el.className).split(" ").join(".") : ""}` +
+             ` (right edge ${Math.round(box.right)} px): ${el.textContent.trim().slice(0, 80)}`);
+  }
+  if (!out.length && document.documentElement.scrollWidth > width) {
+    out.push(`the document is ${document.documentElement.scrollWidth - width} px too wide`);
+  }
+  return out;
+}"""
+
+
+async def sticking_out(page) -> list[str]:
+    """What makes the page wider than its viewport (a phone scrolls sideways): [] if nothing.
+
+    Measured once the page has loaded: a page that a click led to may be in the DOM (its
+    text found) before its stylesheet applies, and unstyled it is wider."""
+    await page.wait_for_load_state("load")
+    return await page.evaluate(STICKING_OUT)
+
+
 # Runs axe on the document in the page and answers its serious and critical violations
 # (each with the selectors of the elements concerned).
 AUDIT = """async (impacts) => {

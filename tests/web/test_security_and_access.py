@@ -5,7 +5,13 @@ from __future__ import annotations
 import aiohttp
 
 from groupnet.network import joining
-from tests.web.conftest import follow_nav, screenshot, sign_in, sign_in_as_operator
+from tests.web.conftest import (
+    follow_nav,
+    screenshot,
+    sign_in,
+    sign_in_as_operator,
+    sticking_out,
+)
 
 
 async def test_a_member_signs_in_and_sees_only_what_a_member_may(site, page):
@@ -145,9 +151,7 @@ async def test_pages_fit_a_phone_screen_375_pixels_wide_without_sideways_scrolli
                      "/network/motions/new", "/me", "/audit", "/cases", "/elections",
                      "/notices", "/members/import"):
             await page.goto(site.url + path)
-            wide = await page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert wide <= 0, (path, wide)
+            assert await sticking_out(page) == [], path
         await page.goto(site.url + "/members")
         await screenshot(page, "members-phone")
         # the navigation folds into a menu: the header stays a strip, the links a tap away
