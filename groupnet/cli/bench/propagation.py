@@ -1,6 +1,7 @@
 """`groupnet bench propagation`: how fast a shared motion reaches every node.
 
-N nodes run in this one process, each a real HTTP server on its own loopback
+N nodes run in worker processes (one per core by default, `--processes`; node i in
+worker i mod W, see `cluster.py`), each a real HTTP server on its own loopback
 port with its own SQLite file. One node shares a motion; the benchmark watches
 every node's state and records when the motion appears there. It prints the
 median and p99 of those arrival times, the time until the last node has it,
@@ -26,13 +27,16 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
+
 from ...federation.overlay import fanout
-from ...network import joining, sharing
+from ...network import joining
 from ...network.constitution import Founding
 from ...network.node import Node
 from ...service import Service
 from ...wire.messages import NetworkStandingOrders
 from ..setup import create_node
+from .cluster import Cluster
 
 TARGET_P99_SECONDS = 2.0
 FORMING_SYNC_SECONDS = 1.0
@@ -121,6 +125,67 @@ def converged(services: list[Service]) -> bool:
     return len({s.node.state.state_hash() for s in services}) == 1
 
 
+async def form_spread(base: Path, count: int, cluster: Cluster) -> None:
+    """As `form`, with the nodes in the cluster's worker processes: `count` nodes serving,
+    a network founded by node 0 that all the others joined, every node in the same state."""
+    started, cpu = time.perf_counter(), await cluster_cpu(cluster)
+    ports = _free_ports(count)
+    shares = [[[i, port] for i, port in enumerate(ports) if cluster.worker_of(i) == w]
+              for w in range(cluster.workers)]
+    made = await asyncio.gather(*(
+        cluster.call(w, "start", base=str(base), nodes=shares[w], sync=FORMING_SYNC_SECONDS,
+                     at_once=max(1, 16 // cluster.workers)) for w in range(cluster.workers)))
+    urls = {index: url for part in made for index, _, url, _ in part}
+    print(f"{count} nodes created and serving in {time.perf_counter() - started:.1f} s, "
+          f"{await cluster_cpu(cluster) - cpu:.1f} s of CPU (part of the formation below)",
+          flush=True)
+    await cluster.call(0, "found", index=0, name="Benchmark network",
+                       orders=msgspec.to_builtins(ORDERS))
+    await cluster.call(0, "admit", index=0, urls=[urls[i] for i in range(1, count)])
+    await asyncio.gather(*(cluster.call(
+        w, "join", indices=[i for i, _ in shares[w] if i != 0], url=urls[0],
+        at_once=max(1, JOINING_AT_ONCE // cluster.workers)) for w in range(cluster.workers)))
+    await cluster.each("refresh")
+    print(f"every node joined after {time.perf_counter() - started:.1f} s", flush=True)
+    deadline = time.monotonic() + 120
+    while not await _converged(cluster):
+        if time.monotonic() > deadline:
+            raise SystemExit("error: the benchmark network did not converge in 120 s")
+        await asyncio.sleep(0.1)
+    print(f"every node had the same state after {time.perf_counter() - started:.1f} s",
+          flush=True)
+    await cluster.each("sync", seconds=MEASURING_SYNC_SECONDS)
+    await asyncio.sleep(FORMING_SYNC_SECONDS * 2)
+
+
+async def _converged(cluster: Cluster) -> bool:
+    """As `converged`: the same number of entries everywhere, then the same state hash."""
+    if len({rx for part in await cluster.each("status", hashes=False) for _, rx, _ in part}) > 1:
+        return False
+    return len({h for part in await cluster.each("status", hashes=True)
+                for _, _, h in part}) == 1
+
+
+async def _spread_cost(cluster: Cluster) -> str:
+    """Requests (by endpoint), commits and entries stored that forming the network took,
+    summed over the workers."""
+    sent: Counter[str] = Counter()
+    commits = stored = 0
+    for part in await cluster.each("cost"):
+        sent.update(part["sent"])
+        commits += part["commits"]
+        stored += part["stored"]
+    kinds = ", ".join(f"{kind} {number}" for kind, number in sent.most_common())
+    return (f"{sum(sent.values())} requests ({kinds}); {commits} commits; "
+            f"{stored} entries stored")
+
+
+async def cluster_cpu(cluster: Cluster) -> float:
+    """CPU time of this process and of every worker with its signature checkers."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime + sum(await cluster.each("cpu"))
+
+
 def cpu_seconds() -> float:
     """CPU time of this process and of its live children (the signature checkers)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -139,26 +204,13 @@ def cpu_seconds() -> float:
     return total
 
 
-def _formation_cost(services: list[Service]) -> str:
-    """Requests (by endpoint), commits and entries stored that forming the network took."""
-    sent: Counter[str] = Counter()
-    for service in services:
-        sent.update(service.client.sent)
-    commits = sum(getattr(s.node.db, "commits", 0) for s in services)
-    stored = sum(s.node.last_rx for s in services)
-    kinds = ", ".join(f"{kind} {number}" for kind, number in sent.most_common())
-    return (f"{sum(sent.values())} requests ({kinds}); {commits} commits; "
-            f"{stored} entries stored")
-
-
-async def _essential_work(base: Path, founder: Service) -> tuple[int, float, float]:
+async def _essential_work(base: Path, raws: list[bytes]) -> tuple[int, float, float]:
     """How long one fresh node takes to take the network's whole log in one batch.
 
     Forming the network delivers about this log to every node: this times the same
     number of entries arriving at once (parse, signatures, rules, one commit) —
     the least the formation could cost per node. Returns (entries, wall, CPU seconds).
     """
-    raws = [raw for _, raw in await founder.node.feed(0, 1_000_000)]
     directory = base / "reference"
     await create_node(directory, "Reference", "http://127.0.0.1:9", port=9)
     node = await Node.open(directory)
@@ -173,27 +225,22 @@ async def _essential_work(base: Path, founder: Service) -> tuple[int, float, flo
     return len(raws), wall, cpu
 
 
-async def _trial(services: list[Service], sharer: Service, number: int) -> tuple[list[float],
-                                                                                   int]:
-    before = sum(s.client.requests for s in services)
-    start = time.perf_counter()
-    entry = await sharing.share(sharer.node, f"Benchmark motion {number}",
-                                "Shared to measure how fast motions travel.", ["bench"], None)
-    arrivals: dict[int, float] = {}
-    deadline = start + 60
-    while len(arrivals) < len(services):
-        now = time.perf_counter()
-        for i, service in enumerate(services):
-            if i not in arrivals and entry.id in service.node.state.motions.motions:
-                arrivals[i] = now - start
-        if now > deadline:
-            raise SystemExit(f"error: motion {number} reached only {len(arrivals)} nodes in 60 s")
-        await asyncio.sleep(0.002)
+async def _trial(cluster: Cluster, count: int, sharer: int,
+                 number: int) -> tuple[list[float], int]:
+    """One motion shared by node `sharer`: the other nodes' arrival times, and the requests
+    the network spent on it."""
+    before = sum(c["requests"] for c in await cluster.each("cost"))
+    entry, start = await cluster.call(cluster.worker_of(sharer), "share", index=sharer,
+                                      number=number)
+    seen: dict[str, float] = {}
+    for part in await cluster.each("arrivals", entry=entry, until=start + 60):
+        seen.update(part)
+    if len(seen) < count:
+        raise SystemExit(f"error: motion {number} reached only {len(seen)} nodes in 60 s")
     # let trailing relays (duplicates) finish before counting requests
     await asyncio.sleep(0.5)
-    return [arrivals[i] for i in range(len(services)) if services[i] is not sharer], (
-        sum(s.client.requests for s in services) - before
-    )
+    after = sum(c["requests"] for c in await cluster.each("cost"))
+    return [seen[str(i)] - start for i in range(count) if i != sharer], after - before
 
 
 def p99(values: list[float]) -> float:
@@ -201,19 +248,21 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)]
 
 
-async def bench_propagation(sizes: list[int], trials: int) -> int:
+async def bench_propagation(sizes: list[int], trials: int, processes: int) -> int:
     rows = []
     for count in sizes:
         base = Path(tempfile.mkdtemp(prefix=f"groupnet-bench-prop-{count}-"))
-        services: list[Service] = []
+        cluster = await Cluster.start(min(processes, count))
         try:
-            formed, cpu = time.perf_counter(), cpu_seconds()
-            services, _ = await form(base, count)
-            formed, cpu = time.perf_counter() - formed, cpu_seconds() - cpu
+            formed, cpu = time.perf_counter(), await cluster_cpu(cluster)
+            await form_spread(base, count, cluster)
+            formed, cpu = time.perf_counter() - formed, await cluster_cpu(cluster) - cpu
             print(f"{count} nodes formed a network in {formed:.1f} s, {cpu:.1f} s of CPU "
-                  f"(fan-out {fanout(count)} per node): {_formation_cost(services)}",
-                  flush=True)
-            logged, wall, work = await _essential_work(base, services[0])
+                  f"(fan-out {fanout(count)} per node; {cluster.workers} worker process(es), "
+                  f"node i in worker i mod {cluster.workers}): "
+                  f"{await _spread_cost(cluster)}", flush=True)
+            raws = [raw.encode() for raw in await cluster.call(0, "feed", index=0)]
+            logged, wall, work = await _essential_work(base, raws)
             print(f"reference: one node takes its network's {logged} entries in one batch in "
                   f"{wall * 1000:.0f} ms ({work * 1000:.0f} ms CPU); the {count - 1} others "
                   f"together: {wall * (count - 1):.1f} s ({work * (count - 1):.1f} s CPU)",
@@ -222,8 +271,7 @@ async def bench_propagation(sizes: list[int], trials: int) -> int:
             lasts: list[float] = []
             requests: list[int] = []
             for trial in range(trials):
-                sharer = services[(trial * 7919) % count]
-                times, spent = await _trial(services, sharer, trial)
+                times, spent = await _trial(cluster, count, (trial * 7919) % count, trial)
                 arrivals.extend(times)
                 lasts.append(max(times) if times else 0.0)
                 requests.append(spent)
@@ -242,9 +290,7 @@ async def bench_propagation(sizes: list[int], trials: int) -> int:
                   f"{row['last'] * 1000:7.1f} ms; requests per message {row['requests']:.0f} "
                   f"(n log2 n = {row['nlogn']:.0f}, n^2 = {row['n2']})", flush=True)
         finally:
-            for service in services:
-                await service.stop()
-                await service.node.close()
+            await cluster.stop()
             shutil.rmtree(base, ignore_errors=True)
     print("\nnodes  median_ms  p99_ms  requests/msg  requests/(n log2 n)  requests/n^2")
     for row in rows:
@@ -268,6 +314,9 @@ def add_propagation_parser(kinds, handler) -> None:
     p.add_argument("--nodes", default="10,50,150",
                    help="comma-separated network sizes (default 10,50,150)")
     p.add_argument("--trials", type=int, default=5, help="motions shared per size")
+    p.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                   help="worker processes the nodes are spread over, node i in worker i mod "
+                   "W (default: one per core; 1 runs every node in one event loop)")
     p.set_defaults(handler=handler)
 
 
@@ -276,6 +325,7 @@ async def run_propagation(args) -> int:
         sizes = [int(part) for part in args.nodes.split(",")]
     except ValueError:
         raise SystemExit("error: --nodes takes sizes such as 10,50,150") from None
-    if any(size < 2 for size in sizes) or args.trials < 1:
-        raise SystemExit("error: each size must be at least 2, and --trials at least 1")
-    return await bench_propagation(sizes, args.trials)
+    if any(size < 2 for size in sizes) or args.trials < 1 or args.processes < 1:
+        raise SystemExit("error: each size must be at least 2, and --trials and --processes "
+                         "at least 1")
+    return await bench_propagation(sizes, args.trials, args.processes)
