@@ -139,10 +139,26 @@ async def cut(node: Node, election_id: str) -> Entry:
 
 
 def _cut_due(state: NetworkState, me: str, put_: Election, now: int) -> bool:
+    """The node that put the election cuts it once the close is CUT_DELAY behind it; and
+    again, while the result is not final, when a ranking signed by the close arrives after
+    its cut: participants that witnessed it refuse that cut (E5 as F7, `cut_omits`)."""
     if put_.author != me or now < put_.body.closes + CUT_DELAY_MS:
         return False
-    return not any(c.open == put_.id and c.author == me
-                   for c in state.rules(Floor).cuts.values())
+    mine = [c for c in state.rules(Floor).cuts.values() if c.open == put_.id and c.author == me]
+    return not mine or _omits(state, put_, max(mine, key=lambda c: c.seq))
+
+
+def _omits(state: NetworkState, put_: Election, cut_: Cut) -> bool:
+    """Would a cut written now hold a ranking that `cut_` leaves out, with the election
+    still not final?"""
+    now_heads = {h.author: h.seq for h in _cut_body(state, put_).heads}
+    held = [r for ranked in state.rules(Elections).rankings.get(put_.id, {}).values()
+            for r in ranked]
+    if not any(cut_.heads.get(r.author, 0) < r.seq <= now_heads.get(r.author, 0)
+               for r in held):
+        return False
+    found = outcome(state, put_)
+    return found.status == "pending" and found.cut is None
 
 
 def _cosign_body(state: NetworkState, me: str, cut_: Cut) -> FloorElected | None:
@@ -162,8 +178,14 @@ async def automate(node: Node, now: int) -> list[Entry]:
     elections = state.rules(Elections)
     if not elections.elections:
         return written
+    # Cut again only once late entries stop arriving for CUT_DELAY, as for a vote: a
+    # participant cosigns one cut of an election.
+    settled = now - node.floor_heard >= CUT_DELAY_MS
     for put_ in sorted(elections.elections.values(), key=lambda e: (e.body.closes, e.id)):
         if not _cut_due(state, me, put_, now):
+            continue
+        if not settled and any(c.open == put_.id and c.author == me
+                               for c in state.rules(Floor).cuts.values()):
             continue
 
         def make_cut(s: NetworkState, p: Election = put_) -> FloorCut | None:

@@ -18,6 +18,7 @@ from groupnet.procedure.network.conference_review import review
 from groupnet.procedure.network.conferences import Conferences
 from groupnet.procedure.network.constitution import DAY_MS, default
 from groupnet.procedure.network.elections import Elections, candidates, outcome
+from groupnet.procedure.network.floor import Floor
 from groupnet.service import Service
 from groupnet.wire.messages import (
     DelegateCredential,
@@ -71,7 +72,120 @@ async def test_five_nodes_elect_a_seven_seat_committee_and_agree_on_its_seats(
         await cluster.close()
 
 
+async def test_an_election_cut_that_left_out_rankings_is_cut_again_and_made_final(
+        tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
+    cluster = Cluster(tmp_path)
+    http = aiohttp.ClientSession()
+    try:
+        api = Floor_(cluster, http)
+        services, conference, election, ids, _ = await election_put(cluster, api, capsys)
+        chair, others = services[0], services[1:]
+        put = chair.node.state.rules(Elections).elections[election]
+        # the chair's node is cut off while the other groups' delegates rank, and cuts
+        # without their rankings once the election closes
+        cluster.partition([chair], others)
+        rankings = f"/api/v1/conferences/{conference}/elections/{election}/rankings"
+        order = [ids[h] for h in ("w1", "m2", "w3", "m4", "w5", "m1", "w2", "m3")]
+        for i, (service, count) in enumerate(zip(services, DELEGATES, strict=True)):
+            for d in range(count):
+                await api.written(service, rankings, {"delegate": f"g{i + 1}-{d}",
+                                                      "ranking": order})
+        clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
+        await everywhere([chair], lambda n: any(
+            c.open == election for c in n.state.rules(Floor).cuts.values()), "the first cut")
+        cluster.heal()
+
+        def elected(node) -> bool:
+            found = node.state.rules(Elections).elections.get(election)
+            return found is not None and outcome(node.state, found).status == "elected"
+
+        await everywhere(services, elected, "the election final on every node")
+        await cluster.converged(timeout=60)
+    finally:
+        await http.close()
+        await cluster.close()
+
+    # the other groups refused the first cut (it left out their own rankings, E5 as F7);
+    # the chair's node cut again with them, and that cut is the final one
+    state = services[4].node.state
+    cuts = sorted((c for c in state.rules(Floor).cuts.values() if c.open == election),
+                  key=lambda c: c.seq)
+    assert len(cuts) == 2 and {c.author for c in cuts} == {chair.node.id}
+    first, second = cuts
+    signed = state.rules(Elections).cosigns.get(election, {})
+    assert not {s.node.id for s in others} & {g for g, c in signed.items() if c.cut == first.id}
+    found = outcome(state, state.rules(Elections).elections[election])
+    assert found.cut == second.id
+    assert len(state.rules(Elections).rankings_in(second)) == sum(DELEGATES)
+
+
 async def election_of_five(cluster: Cluster, api: Floor_, capsys) -> None:
+    services, conference, election, ids, opens = await election_put(cluster, api, capsys)
+    nodes = [s.node for s in services]
+    put = nodes[0].state.rules(Elections).elections[election]
+    # E3: every delegate ranks the men first, each starting with another group's man
+    men = [f"m{i}" for i in range(1, 6)]
+    women = [f"w{i}" for i in range(1, 6)]
+    rankings = f"/api/v1/conferences/{conference}/elections/{election}/rankings"
+    shift = 0
+    for i, (service, count) in enumerate(zip(services, DELEGATES, strict=True)):
+        for d in range(count):
+            order = men[shift % 5:] + men[:shift % 5] + women
+            shift += 1
+            await api.written(service, rankings, {"delegate": f"g{i + 1}-{d}",
+                                                  "ranking": [ids[h] for h in order]})
+    assert await api.refused(services[1], rankings, {
+        "delegate": "g2-0", "ranking": [ids["m1"]]}) == "duplicate_vote"
+    assert await api.refused(services[1], rankings, {
+        "delegate": "g3-0", "ranking": [ids["m1"]]}) == "not_delegate"
+    await cluster.converged()
+
+    # the close passes: Group 1's node cuts, the participants' nodes cosign, by themselves
+    clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
+
+    def elected(node) -> bool:
+        found = node.state.rules(Elections).elections.get(election)
+        return found is not None and outcome(node.state, found).status == "elected"
+
+    await everywhere(services, elected, "the election final on every node")
+    state_hash = await cluster.converged(timeout=60)
+    results = {msgspec.json.encode(outcome(s.node.state, s.node.state.rules(
+        Elections).elections[election])) for s in services}
+    assert len(results) == 1
+    found = outcome(nodes[4].state, nodes[4].state.rules(Elections).elections[election])
+    holders = [s.holder for s in found.seats]
+    assert len(holders) == 7
+    assert len([h for h in holders if h.startswith("w")]) == 4  # the balance rule
+    seated = {msgspec.json.encode(s.node.state.seating(COMMITTEE, opens + 2 * DAY_MS))
+              for s in services}
+    assert len(seated) == 1
+    assert {s.node.state.state_hash() for s in services} == {state_hash}
+    # the API shows the same, with the count's stages
+    status, shown = await api.call(
+        services[3], "GET", f"/api/v1/conferences/{conference}/elections/{election}")
+    assert status == 200 and shown["status"] == "elected"
+    assert len(shown["elected"]) == 7 and shown["count"]["stages"]
+
+    # the command line shows the count, stage by stage, and the committee's new seats
+    code, out, _ = await cli(capsys, "conference", "floor", "show", str(nodes[2].directory),
+                             conference[:10])
+    assert code == 0 and "election of 7 to national-committee by hands" in out
+    assert "stage 1 (first)" in out and "elected: " in out
+    code, out, _ = await cli(capsys, "body", "show", str(nodes[2].directory), COMMITTEE)
+    assert code == 0 and "the interim members sit until it does" in out  # until the close
+    await tick(services[0], 2)  # past the conference's close: the elected take their seats
+    await cluster.converged()
+    code, out, _ = await cli(capsys, "body", "show", str(nodes[2].directory), COMMITTEE)
+    assert code == 0 and "elected by the conference" in out
+    assert sum(1 for line in out.splitlines() if line.startswith("  w")) == 4
+
+
+async def election_put(cluster: Cluster, api: Floor_, capsys
+                       ) -> tuple[list[Service], str, str, dict[str, str], int]:
+    """Five groups at their first conference's opening with ten on-time nominations to the
+    national committee, and the chair's election of it put for two minutes: the services,
+    the conference, the election, each candidate's entry by holder, and the opening."""
     services = await form(cluster, 5)
     nodes = [s.node for s in services]
     for node, members in zip(nodes, MEMBERS, strict=True):
@@ -129,59 +243,5 @@ async def election_of_five(cluster: Cluster, api: Floor_, capsys) -> None:
     put = nodes[0].state.rules(Elections).elections[election]
     ids = {nodes[0].state.rules(Elections).nominations[c.entry].body.holder: c.entry
            for c in put.body.candidates}
+    return services, conference, election, ids, opens
 
-    # E3: every delegate ranks the men first, each starting with another group's man
-    men = [f"m{i}" for i in range(1, 6)]
-    women = [f"w{i}" for i in range(1, 6)]
-    rankings = f"/api/v1/conferences/{conference}/elections/{election}/rankings"
-    shift = 0
-    for i, (service, count) in enumerate(zip(services, DELEGATES, strict=True)):
-        for d in range(count):
-            order = men[shift % 5:] + men[:shift % 5] + women
-            shift += 1
-            await api.written(service, rankings, {"delegate": f"g{i + 1}-{d}",
-                                                  "ranking": [ids[h] for h in order]})
-    assert await api.refused(services[1], rankings, {
-        "delegate": "g2-0", "ranking": [ids["m1"]]}) == "duplicate_vote"
-    assert await api.refused(services[1], rankings, {
-        "delegate": "g3-0", "ranking": [ids["m1"]]}) == "not_delegate"
-    await cluster.converged()
-
-    # the close passes: Group 1's node cuts, the participants' nodes cosign, by themselves
-    clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
-
-    def elected(node) -> bool:
-        found = node.state.rules(Elections).elections.get(election)
-        return found is not None and outcome(node.state, found).status == "elected"
-
-    await everywhere(services, elected, "the election final on every node")
-    state_hash = await cluster.converged(timeout=60)
-    results = {msgspec.json.encode(outcome(s.node.state, s.node.state.rules(
-        Elections).elections[election])) for s in services}
-    assert len(results) == 1
-    found = outcome(nodes[4].state, nodes[4].state.rules(Elections).elections[election])
-    holders = [s.holder for s in found.seats]
-    assert len(holders) == 7
-    assert len([h for h in holders if h.startswith("w")]) == 4  # the balance rule
-    seated = {msgspec.json.encode(s.node.state.seating(COMMITTEE, opens + 2 * DAY_MS))
-              for s in services}
-    assert len(seated) == 1
-    assert {s.node.state.state_hash() for s in services} == {state_hash}
-    # the API shows the same, with the count's stages
-    status, shown = await api.call(
-        services[3], "GET", f"/api/v1/conferences/{conference}/elections/{election}")
-    assert status == 200 and shown["status"] == "elected"
-    assert len(shown["elected"]) == 7 and shown["count"]["stages"]
-
-    # the command line shows the count, stage by stage, and the committee's new seats
-    code, out, _ = await cli(capsys, "conference", "floor", "show", str(nodes[2].directory),
-                             conference[:10])
-    assert code == 0 and "election of 7 to national-committee by hands" in out
-    assert "stage 1 (first)" in out and "elected: " in out
-    code, out, _ = await cli(capsys, "body", "show", str(nodes[2].directory), COMMITTEE)
-    assert code == 0 and "the interim members sit until it does" in out  # until the close
-    await tick(services[0], 2)  # past the conference's close: the elected take their seats
-    await cluster.converged()
-    code, out, _ = await cli(capsys, "body", "show", str(nodes[2].directory), COMMITTEE)
-    assert code == 0 and "elected by the conference" in out
-    assert sum(1 for line in out.splitlines() if line.startswith("  w")) == 4
