@@ -44,8 +44,10 @@ def test_the_floor_benchmark_derives_every_result_the_votes_give():
 
 
 def test_the_floor_on_a_running_network_is_final_and_right_on_every_node_after_each_close():
-    lines = bench("conference", "--floor", "--network", "--nodes", "4", "--questions", "2")
-    assert any(re.match(rf"4 nodes formed a network in {NUMBER} s", line) for line in lines)
+    lines = bench("conference", "--floor", "--network", "--nodes", "4", "--questions", "2",
+                  "--processes", "2")
+    assert any(re.match(rf"4 nodes formed a network in {NUMBER} s, {NUMBER} s of CPU \(2 worker "
+                        r"process\(es\), node i in worker i mod 2\)", line) for line in lines)
     assert any(line.startswith("the conference set up to its opening in") for line in lines)
     held = [line for line in lines if line.startswith("question ")]
     assert [line.split(":")[0] for line in held] == ["question 1", "question 2"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import sys
 import time
@@ -28,8 +29,10 @@ from typing import Any
 import msgspec
 
 from ...network import joining, sharing
+from ...network.constitution import Founding
 from ...network.node import Node
 from ...service import Service
+from ...wire.messages import NetworkStandingOrders
 from ..setup import create_node
 
 LINE_LIMIT = 64 * 1024 * 1024
@@ -77,10 +80,11 @@ class Worker:
 
         return list(await asyncio.gather(*(one(i, p) for i, p in nodes)))
 
-    async def found(self, index: int, name: str, orders: dict) -> None:
-        from ...wire.messages import NetworkStandingOrders
+    async def found(self, index: int, name: str, orders: dict,
+                    founding: dict | None = None) -> None:
         await joining.found(self.services[index].node, name,
-                            msgspec.convert(orders, NetworkStandingOrders))
+                            msgspec.convert(orders, NetworkStandingOrders),
+                            msgspec.convert(founding, Founding) if founding else None)
 
     async def admit(self, index: int, urls: list[str]) -> None:
         service = self.services[index]
@@ -148,6 +152,15 @@ class Worker:
             await asyncio.sleep(0.002)
         return seen
 
+    async def call(self, op: str, args: dict[str, Any]) -> Any:
+        """A command: a method of this class, or `module.name` for the function
+        `worker_<name>(worker, ...)` of a benchmark module beside this one."""
+        if "." not in op:
+            return await getattr(self, op)(**args)
+        module, name = op.rsplit(".", 1)
+        found = importlib.import_module(f"{__package__}.{module}")
+        return await getattr(found, f"worker_{name}")(self, **args)
+
     async def stop(self) -> None:
         for service in self.services.values():
             await service.stop()
@@ -168,7 +181,7 @@ async def _serve() -> None:
 
     async def run(command: Command) -> None:
         try:
-            result = await getattr(worker, command.op)(**command.args)
+            result = await worker.call(command.op, command.args)
             answer = Answer(command.id, ok=result)
         except BaseException as error:  # the coordinator says what failed, and stops
             answer = Answer(command.id, error=f"{type(error).__name__}: {error}")

@@ -106,8 +106,11 @@ def add_conference_parser(kinds: argparse._SubParsersAction, handler: Callable) 
                    help="questions put (with --floor; default 60, or 10 with --network)")
     p.add_argument("--network", action="store_true",
                    help="with --floor: hold the floor on a running network of --nodes real "
-                   "nodes in this process (as bench propagation forms it) and print the time "
-                   "from each close to the result final on every node (target: p99 under 5 s)")
+                   "nodes (as bench propagation forms it) and print the time from each close "
+                   "to the result final on every node (target: p99 under 5 s)")
+    p.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                   help="with --network: worker processes the nodes are spread over, node i "
+                   "in worker i mod W (default: one per core)")
     p.add_argument("--delegates", type=int, default=400,
                    help="delegates in all (with --floor): the entitlement rule is set to give "
                    "about this many")
@@ -447,7 +450,9 @@ async def bench_conference(args: argparse.Namespace) -> int:
         questions = args.questions if args.questions is not None else 10
         if questions < 1:
             raise SystemExit("error: at least one question")
-        return await bench_floor_network(args.nodes, questions)
+        if args.processes < 1:
+            raise SystemExit("error: --processes takes 1 or more")
+        return await bench_floor_network(args.nodes, questions, args.processes)
     if args.questions is None:
         args.questions = 60
     if args.nodes < 12 or args.members < args.nodes or args.motions < 70:

@@ -1,11 +1,12 @@
 """`groupnet bench conference --floor --network`: from a vote's close to its result final on
 every node of a running network (SPEC 5.9, F9).
 
-N nodes run in this one process, each a real HTTP server on its own loopback port with its
-own SQLite file, formed as `bench propagation` forms them. The conference is set up through
+N nodes run in worker processes, one per core by default (`--processes`; node i in worker
+i mod W, see `cluster.py`), each a real HTTP server on its own loopback port with its own
+SQLite file, formed as `bench propagation` forms them. The conference is set up through
 the nodes' own steps: a constitution seating the first group on the arrangements committee,
 every group's register commitment, a first conference with one motion per question, every
-group's delegate credential. Its weeks pass as in the tests: every clock of the process
+group's delegate credential. Its weeks pass as in the tests: every clock of every worker
 moves forward together (`clock.advance_everyone`), and every node signs a witness where the
 service would, once the entries are in and once the deadlines have passed.
 
@@ -28,6 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ... import clock
 from ...network import conferences, floor
@@ -37,7 +39,6 @@ from ...procedure.network.conference_review import review
 from ...procedure.network.constitution import DAY_MS, default
 from ...procedure.network.floor import CUT_DELAY_MS, Floor
 from ...procedure.network.floor_review import question
-from ...service import Service
 from ...wire.messages import (
     Adoption,
     DelegateCredential,
@@ -50,27 +51,58 @@ from ...wire.messages import (
     Witness,
 )
 from ...wire.rejection import Refused
-from .propagation import ORDERS, cpu_seconds, form, p99
+from .cluster import Cluster, Worker
+from .propagation import ORDERS, cluster_cpu, form_spread, p99
 
 TARGET_P99_SECONDS = 5.0
 MEMBERS_EACH = 140  # 21,000 members over 150 groups: one delegate each
 WAIT_SECONDS = 600.0
 
 
-async def _everywhere(services: list[Service], check: Callable[[Node], bool],
-                      what: str, every: float = 0.01) -> float:
-    """Wait until `check` holds on every node; the seconds it took. A check that derives a
-    review looks `every` second or so: the nodes share this process's CPU."""
-    started = time.perf_counter()
-    while not all(check(s.node) for s in services):
-        if time.perf_counter() - started > WAIT_SECONDS:
-            missing = sum(not check(s.node) for s in services)
-            raise SystemExit(f"error: {what}: not on {missing} nodes after {WAIT_SECONDS:.0f} s")
-        await asyncio.sleep(every)
-    return time.perf_counter() - started
+# -- in each worker: its nodes' steps and checks -------------------------------------------
 
 
-async def _witness_everywhere(services: list[Service]) -> None:
+def _local(worker: Worker) -> list[tuple[int, Node]]:
+    return [(i, s.node) for i, s in sorted(worker.services.items())]
+
+
+async def worker_commit(worker: Worker, members: int) -> None:
+    for _, node in _local(worker):
+        await node.append("register.commitment", RegisterCommitment(
+            clock.now_ms(), members, "ab" * 32))
+
+
+async def worker_call(worker: Worker, index: int, days: int) -> str:
+    opens = clock.now_ms() + days * DAY_MS
+    call = await conferences.call_first(worker.services[index].node, "Benchmark conference",
+                                        opens, opens + 2 * DAY_MS)
+    return call.id
+
+
+async def worker_submit(worker: Worker, index: int, conference: str, number: int) -> str:
+    adopted = Adoption("General meeting", "2026-02-01", Tally(20, 4, 1, 30))
+    entry = await conferences.submit(
+        worker.services[index].node, conference, f"Motion {number + 1}",
+        f"This conference resolves: {number + 1}.", "bench", adopted)
+    return entry.id
+
+
+async def worker_credentials(worker: Worker, conference: str) -> None:
+    await asyncio.gather(*(node.append("delegate.credential", DelegateCredential(
+        conference, "election 1", [DelegateSeat(f"d{i}", f"Delegate {i}")], []))
+        for i, node in _local(worker)))
+
+
+async def worker_heads(worker: Worker) -> dict[str, int]:
+    """The furthest seq any node here holds of each author."""
+    heads: dict[str, int] = {}
+    for _, node in _local(worker):
+        for author, head in node.state.heads.items():
+            heads[author] = max(heads.get(author, 0), head.seq)
+    return heads
+
+
+async def worker_witness(worker: Worker) -> None:
     """Every node signs the heads it holds (N5), as its service does when news arrives."""
     async def sign(node: Node) -> None:
         heads = sorted(node.state.heads.items())[:500]
@@ -78,69 +110,65 @@ async def _witness_everywhere(services: list[Service]) -> None:
         with contextlib.suppress(Refused):  # a frozen log takes nothing more
             await node.append("heads.witness", body)
 
-    await asyncio.gather(*(sign(s.node) for s in services))
+    await asyncio.gather(*(sign(node) for _, node in _local(worker)))
 
 
-def _synced(services: list[Service]) -> Callable[[Node], bool]:
-    heads: dict[str, int] = {}
-    for service in services:  # the furthest any node is with each author
-        for author, head in service.node.state.heads.items():
-            heads[author] = max(heads.get(author, 0), head.seq)
-    return lambda node: all(node.state.head_of(a).seq >= seq for a, seq in heads.items())
+async def worker_advance(worker: Worker, ms: int) -> None:
+    clock.advance_everyone(ms)
 
 
-async def _settle(services: list[Service], what: str) -> None:
-    """Every node holds every entry any node held when asked."""
-    took = await _everywhere(services, _synced(services), what)
-    print(f"  {what}: on every node after {took:.1f} s", flush=True)
+async def worker_advance_to(worker: Worker, ts: int) -> None:
+    clock.advance_everyone(max(0, ts - clock.now_ms()))
 
 
-def _founding(services: list[Service]) -> Founding:
-    """The founder's constitution: the founder's group sits on the arrangements committee,
-    so its node chairs the conference (C5.7)."""
-    chair = services[0].node
-    return Founding(default(ORDERS), [Seat("arrangements-committee", chair.id, "chair",
-                                           "Chair")], interim_days=150)
+def _check(what: str, params: dict) -> Callable[[Node], bool]:
+    """What `worker_wait` waits for on each node."""
+    if what == "call":
+        return lambda n: review(n.state, params["conference"]) is not None
+    if what == "synced":
+        heads = params["heads"]
+        return lambda n: all(n.state.head_of(a).seq >= seq for a, seq in heads.items())
+    if what == "ready":
+        def ready(node: Node) -> bool:
+            found = review(node.state, params["conference"])
+            return found is not None and found.agenda.status == "final" and len(
+                [c for c in found.credentials if c.status == "accepted"]) == params["total"]
+        return ready
+    if what == "opened":
+        return lambda n: params["open"] in n.state.rules(Floor).opens
+    if what == "votes":
+        return lambda n: len(n.state.rules(Floor).votes.get(params["open"], {})) == \
+            params["total"]
+    raise ValueError(f"nothing to wait for called {what}")
 
 
-async def setup(services: list[Service], questions: int) -> tuple[str, list[str]]:
-    """A conference at its opening, its agenda final with a motion per question: its id and
-    the motions' ids."""
-    nodes = [s.node for s in services]
-    chair = nodes[0]
-    for node in nodes:
-        await node.append("register.commitment", RegisterCommitment(
-            clock.now_ms(), MEMBERS_EACH, "ab" * 32))
-    opens = clock.now_ms() + 60 * DAY_MS
-    call = await conferences.call_first(chair, "Benchmark conference", opens,
-                                        opens + 2 * DAY_MS)
-    await _everywhere(services, lambda n: review(n.state, call.id) is not None, "the call",
-                      every=0.5)
-    adopted = Adoption("General meeting", "2026-02-01", Tally(20, 4, 1, 30))
-    motions = []
-    for number in range(questions):
-        mover = nodes[(number + 1) % len(nodes)]
-        motions.append((await conferences.submit(
-            mover, call.id, f"Motion {number + 1}", f"This conference resolves: {number + 1}.",
-            "bench", adopted)).id)
-    await asyncio.gather(*(node.append("delegate.credential", DelegateCredential(
-        call.id, "election 1", [DelegateSeat(f"d{i}", f"Delegate {i}")], []))
-        for i, node in enumerate(nodes)))
-    await _settle(services, "the motions and credentials")
-    await _witness_everywhere(services)  # their arrival, witnessed before the deadlines
-    await _settle(services, "the witnesses of the motions and credentials")
-    clock.advance_everyone(61 * DAY_MS)  # past the final agenda (day 53) and the opening
-    await _witness_everywhere(services)  # the deadlines passed
-    await _settle(services, "the witnesses after the deadlines")
+async def worker_wait(worker: Worker, what: str, every: float = 0.01,
+                      **params: Any) -> float:
+    """Wait until `what` holds on every node here: the monotonic time it did. A check that
+    derives a review looks `every` second or so: the nodes share the worker's CPU."""
+    check = _check(what, params)
+    started = time.monotonic()
+    while not all(check(node) for _, node in _local(worker)):
+        if time.monotonic() - started > WAIT_SECONDS:
+            missing = sum(not check(node) for _, node in _local(worker))
+            raise SystemExit(f"{what}: not on {missing} nodes after {WAIT_SECONDS:.0f} s")
+        await asyncio.sleep(every)
+    return time.monotonic()
 
-    def ready(node: Node) -> bool:
-        found = review(node.state, call.id)
-        return found is not None and found.agenda.status == "final" and len(
-            [c for c in found.credentials if c.status == "accepted"]) == len(nodes)
 
-    await _everywhere(services, ready, "the final agenda with every credential accepted",
-                      every=0.5)
-    return call.id, motions
+async def worker_put(worker: Worker, index: int, conference: str, motion: str,
+                     number: int) -> list[Any]:
+    """The chair's node puts motion `motion` to a show of hands: [its id, its close]."""
+    node = worker.services[index].node
+    opened = await floor.put(node, conference, floor.PutQuestion(
+        item=motion, question="motion", text=f"This conference resolves: {number + 1}.",
+        method="hands", minutes=60))  # votes at 150 nodes may take minutes
+    return [opened.id, node.state.rules(Floor).opens[opened.id].body.closes]
+
+
+async def worker_vote(worker: Worker, open_id: str, choices: dict[str, str]) -> None:
+    await asyncio.gather(*(floor.vote(node, open_id, f"d{i}", choices[str(i)])
+                           for i, node in _local(worker)))
 
 
 def _final(node: Node, open_id: str, participants: int) -> bool:
@@ -150,75 +178,133 @@ def _final(node: Node, open_id: str, participants: int) -> bool:
     return bool(cosigned) and 2 * max(cosigned.values()) > participants
 
 
-async def hold(services: list[Service], conference: str, motion: str, number: int,
+async def worker_finals(worker: Worker, open_id: str, participants: int,
+                        chair: int) -> dict[str, Any]:
+    """The monotonic time each node here first held the question's result as final, and
+    when the chair's node (if here) held its own cut; looked every 5 ms."""
+    finals: dict[str, float] = {}
+    cut_at: float | None = None
+    local = _local(worker)
+    started = time.monotonic()
+    while len(finals) < len(local):
+        now = time.monotonic()
+        if cut_at is None and chair in worker.services and any(
+                c.open == open_id for c in worker.services[chair].node.state.rules(
+                    Floor).cuts.values()):
+            cut_at = now
+        for i, node in local:
+            if str(i) not in finals and _final(node, open_id, participants):
+                finals[str(i)] = now
+        if now - started > WAIT_SECONDS:
+            raise SystemExit(f"final on {len(finals)} of {len(local)} nodes only")
+        await asyncio.sleep(0.005)
+    return {"finals": finals, "cut": cut_at}
+
+
+async def worker_wrong(worker: Worker, open_id: str, in_favour: int, total: int) -> int:
+    """How many nodes here derive a result other than the votes cast, or not final."""
+    expected = FloorResult(in_favour, total - in_favour, 0, in_favour > total - in_favour)
+    wrong = 0
+    for _, node in _local(worker):
+        found = question(node.state, open_id)
+        wrong += not (found is not None and found.final and found.result == expected
+                      and found.status == ("carried" if expected.carried else "lost"))
+    return wrong
+
+
+def _founding(chair: str) -> Founding:
+    """The founder's constitution: the founder's group sits on the arrangements committee,
+    so its node (`chair`) chairs the conference (C5.7)."""
+    return Founding(default(ORDERS), [Seat("arrangements-committee", chair, "chair",
+                                           "Chair")], interim_days=150)
+
+# -- the benchmark -------------------------------------------------------------------------
+
+
+async def _settle(cluster: Cluster, what: str) -> None:
+    """Every node holds every entry any node held when asked."""
+    heads: dict[str, int] = {}
+    for part in await cluster.each("floor_network.heads"):
+        for author, seq in part.items():
+            heads[author] = max(heads.get(author, 0), seq)
+    started = time.monotonic()
+    done = await cluster.each("floor_network.wait", what="synced", heads=heads)
+    print(f"  {what}: on every node after {max(done) - started:.1f} s", flush=True)
+
+
+async def setup(cluster: Cluster, nodes: int, questions: int) -> tuple[str, list[str]]:
+    """A conference at its opening, its agenda final with a motion per question: its id and
+    the motions' ids."""
+    await cluster.each("floor_network.commit", members=MEMBERS_EACH)
+    conference = await cluster.call(0, "floor_network.call", index=0, days=60)
+    await cluster.each("floor_network.wait", what="call", conference=conference, every=0.5)
+    motions = []
+    for number in range(questions):
+        mover = (number + 1) % nodes
+        motions.append(await cluster.call(cluster.worker_of(mover), "floor_network.submit",
+                                          index=mover, conference=conference, number=number))
+    await cluster.each("floor_network.credentials", conference=conference)
+    await _settle(cluster, "the motions and credentials")
+    await cluster.each("floor_network.witness")  # their arrival, witnessed before the deadlines
+    await _settle(cluster, "the witnesses of the motions and credentials")
+    # past the final agenda (day 53) and the opening
+    await cluster.each("floor_network.advance", ms=61 * DAY_MS)
+    await cluster.each("floor_network.witness")  # the deadlines passed
+    await _settle(cluster, "the witnesses after the deadlines")
+    await cluster.each("floor_network.wait", what="ready", conference=conference,
+                       total=nodes, every=0.5)
+    return conference, motions
+
+
+async def hold(cluster: Cluster, nodes: int, conference: str, motion: str, number: int,
                chooser: random.Random) -> dict:
     """Put one motion, vote on every node, move the clock to the close, time finality."""
-    chair = services[0].node
-    opened = await floor.put(chair, conference, floor.PutQuestion(
-        item=motion, question="motion", text=f"This conference resolves: {number + 1}.",
-        method="hands", minutes=60))  # votes at 150 nodes may take minutes
-    reached = await _everywhere(
-        services, lambda n: opened.id in n.state.rules(Floor).opens, "the question")
-    choices = {s.node.id: ("for" if chooser.random() < 0.6 else "against") for s in services}
-    await asyncio.gather(*(floor.vote(s.node, opened.id, f"d{i}", choices[s.node.id])
-                           for i, s in enumerate(services)))
-
-    def all_votes(node: Node) -> bool:
-        return len(node.state.rules(Floor).votes.get(opened.id, {})) == len(services)
-
-    await _everywhere(services, all_votes, "the votes")
-    requests = sum(s.client.requests for s in services)
-    cpu = cpu_seconds()
-    put_ = chair.state.rules(Floor).opens[opened.id]
-    clock.advance_everyone(put_.body.closes - clock.now_ms())
-    closed = time.perf_counter()
-    finals: dict[int, float] = {}
+    started = time.monotonic()
+    opened, closes = await cluster.call(0, "floor_network.put", index=0,
+                                        conference=conference, motion=motion, number=number)
+    reached = max(await cluster.each("floor_network.wait", what="opened", open=opened))
+    choices = {str(i): ("for" if chooser.random() < 0.6 else "against") for i in range(nodes)}
+    await cluster.each("floor_network.vote", open_id=opened, choices=choices)
+    await cluster.each("floor_network.wait", what="votes", open=opened, total=nodes)
+    requests = sum(c["requests"] for c in await cluster.each("cost"))
+    cpu = await cluster_cpu(cluster)
+    closed = time.monotonic()
+    await cluster.each("floor_network.advance_to", ts=closes)
+    finals: dict[str, float] = {}
     cut_at: float | None = None
-    while len(finals) < len(services):
-        now = time.perf_counter()
-        if cut_at is None and any(c.open == opened.id
-                                  for c in chair.state.rules(Floor).cuts.values()):
-            cut_at = now - closed
-        for i, service in enumerate(services):
-            if i not in finals and _final(service.node, opened.id, len(services)):
-                finals[i] = now - closed
-        if now - closed > WAIT_SECONDS:
-            raise SystemExit(f"error: question {number + 1} final on {len(finals)} nodes only")
-        await asyncio.sleep(0.005)
-    spent_cpu = cpu_seconds() - cpu
+    for part in await cluster.each("floor_network.finals", open_id=opened,
+                                   participants=nodes, chair=0):
+        finals.update(part["finals"])
+        cut_at = part["cut"] if part["cut"] is not None else cut_at
+    spent_cpu = await cluster_cpu(cluster) - cpu
     await asyncio.sleep(0.5)  # trailing relays, before counting requests
-    spent = sum(s.client.requests for s in services) - requests
+    spent = sum(c["requests"] for c in await cluster.each("cost")) - requests
     in_favour = sum(c == "for" for c in choices.values())
-    expected = FloorResult(in_favour, len(services) - in_favour, 0,
-                           in_favour > len(services) - in_favour)
-    wrong = 0
-    for service in services:
-        found = question(service.node.state, opened.id)
-        assert found is not None
-        right = found.final and found.result == expected and found.status == (
-            "carried" if expected.carried else "lost")
-        wrong += not right
-    return {"finals": [finals[i] for i in range(len(services))], "cut": cut_at or 0.0,
-            "reached": reached, "requests": spent, "cpu": spent_cpu, "wrong": wrong,
-            "status": "carried" if expected.carried else "lost"}
+    wrong = sum(await cluster.each("floor_network.wrong", open_id=opened,
+                                   in_favour=in_favour, total=nodes))
+    return {"finals": [finals[str(i)] - closed for i in range(nodes)],
+            "cut": (cut_at - closed) if cut_at is not None else 0.0,
+            "reached": reached - started, "requests": spent, "cpu": spent_cpu,
+            "wrong": wrong, "status": "carried" if 2 * in_favour > nodes else "lost"}
 
 
-async def bench_floor_network(nodes: int, questions: int) -> int:
+async def bench_floor_network(nodes: int, questions: int, processes: int) -> int:
     base = Path(tempfile.mkdtemp(prefix=f"groupnet-bench-floor-{nodes}-"))
-    services: list[Service] = []
     chooser = random.Random(2026)
+    cluster = await Cluster.start(min(processes, nodes))
     try:
-        started, cpu = time.perf_counter(), cpu_seconds()
-        services, _ = await form(base, nodes, _founding)
+        started, cpu = time.perf_counter(), await cluster_cpu(cluster)
+        await form_spread(base, nodes, cluster, _founding)
         print(f"{nodes} nodes formed a network in {time.perf_counter() - started:.1f} s, "
-              f"{cpu_seconds() - cpu:.1f} s of CPU", flush=True)
-        started, cpu = time.perf_counter(), cpu_seconds()
-        conference, motions = await setup(services, questions)
+              f"{await cluster_cpu(cluster) - cpu:.1f} s of CPU ({cluster.workers} worker "
+              f"process(es), node i in worker i mod {cluster.workers})", flush=True)
+        started, cpu = time.perf_counter(), await cluster_cpu(cluster)
+        conference, motions = await setup(cluster, nodes, questions)
         print(f"the conference set up to its opening in {time.perf_counter() - started:.1f} s, "
-              f"{cpu_seconds() - cpu:.1f} s of CPU", flush=True)
+              f"{await cluster_cpu(cluster) - cpu:.1f} s of CPU", flush=True)
         rows = []
         for number, motion in enumerate(motions):
-            row = await hold(services, conference, motion, number, chooser)
+            row = await hold(cluster, nodes, conference, motion, number, chooser)
             rows.append(row)
             print(f"question {number + 1}: {row['status']}; cut written "
                   f"{row['cut']:.2f} s after the close; final on every node: median "
@@ -245,7 +331,5 @@ async def bench_floor_network(nodes: int, questions: int) -> int:
               f"the votes cast")
         return 1 if wrong else 0
     finally:
-        for service in services:
-            await service.stop()
-            await service.node.close()
+        await cluster.stop()
         shutil.rmtree(base, ignore_errors=True)

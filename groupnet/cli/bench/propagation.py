@@ -125,9 +125,11 @@ def converged(services: list[Service]) -> bool:
     return len({s.node.state.state_hash() for s in services}) == 1
 
 
-async def form_spread(base: Path, count: int, cluster: Cluster) -> None:
+async def form_spread(base: Path, count: int, cluster: Cluster,
+                      founding: Callable[[str], Founding] | None = None) -> None:
     """As `form`, with the nodes in the cluster's worker processes: `count` nodes serving,
-    a network founded by node 0 that all the others joined, every node in the same state."""
+    a network founded by node 0 (under the constitution `founding` makes for its id, if
+    given) that all the others joined, every node in the same state."""
     started, cpu = time.perf_counter(), await cluster_cpu(cluster)
     ports = _free_ports(count)
     shares = [[[i, port] for i, port in enumerate(ports) if cluster.worker_of(i) == w]
@@ -136,11 +138,13 @@ async def form_spread(base: Path, count: int, cluster: Cluster) -> None:
         cluster.call(w, "start", base=str(base), nodes=shares[w], sync=FORMING_SYNC_SECONDS,
                      at_once=max(1, 16 // cluster.workers)) for w in range(cluster.workers)))
     urls = {index: url for part in made for index, _, url, _ in part}
+    ids = {index: node for part in made for index, node, _, _ in part}
     print(f"{count} nodes created and serving in {time.perf_counter() - started:.1f} s, "
           f"{await cluster_cpu(cluster) - cpu:.1f} s of CPU (part of the formation below)",
           flush=True)
     await cluster.call(0, "found", index=0, name="Benchmark network",
-                       orders=msgspec.to_builtins(ORDERS))
+                       orders=msgspec.to_builtins(ORDERS),
+                       founding=msgspec.to_builtins(founding(ids[0])) if founding else None)
     await cluster.call(0, "admit", index=0, urls=[urls[i] for i in range(1, count)])
     await asyncio.gather(*(cluster.call(
         w, "join", indices=[i for i, _ in shares[w] if i != 0], url=urls[0],
