@@ -37,6 +37,7 @@ from ..wire.messages import (
     parse,
 )
 from ..wire.rejection import Rejection, refuse
+from . import cuts
 from .node import Node
 from .verify import check_rows
 
@@ -385,17 +386,10 @@ async def automate(node: Node, now: int) -> list[Entry]:
             entry = await node.append_due("ballot.cut", make_cut)
             if entry is not None:
                 written.append(entry)
-    cuts = sorted(_rules(node).cuts.values(), key=lambda c: (
+    ordered = sorted(_rules(node).cuts.values(), key=lambda c: (
         c.ballot, c.author != _rules(node).calls[c.ballot].author, c.seq, c.id))
-    for cut_ in cuts:
-        if _cosign_body(node.state, me, cut_) is None:
-            continue
-
-        def make_cosign(state: NetworkState, c: Cut = cut_) -> BallotCosign | None:
-            return _cosign_body(state, me, c)
-        entry = await node.append_due("ballot.cosign", make_cosign)
-        if entry is not None:
-            written.append(entry)
+    written += await cuts.cosign_each(node, "ballot.cosign", ordered,
+                                      lambda state, cut_: _cosign_body(state, me, cut_))
     return written
 
 

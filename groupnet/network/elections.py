@@ -24,7 +24,7 @@ from ..procedure.network.elections import (
     elections_of,
     outcome,
 )
-from ..procedure.network.floor import CUT_DELAY_MS, MAX_VOTE_MS, MIN_VOTE_MS, Cut, Floor
+from ..procedure.network.floor import MAX_VOTE_MS, MIN_VOTE_MS, Cut, Floor
 from ..procedure.network.state import NetworkState
 from ..wire.messages import (
     ConferenceNomination,
@@ -34,16 +34,14 @@ from ..wire.messages import (
     FloorElected,
     FloorElection,
     FloorRanking,
-    Head,
     Name,
     Pseudonym,
     Topic,
 )
 from ..wire.rejection import Rejection, refuse
+from . import cuts
 from .conferences import call_or_404
 from .node import Node
-
-MAX_HEADS = 500
 
 
 class Nominate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -125,10 +123,8 @@ async def rank(node: Node, election_id: str, request: Rank) -> Entry:
 def _cut_body(state: NetworkState, put_: Election) -> FloorCut:
     """The heads of every log that may hold a ranking (F7, E4)."""
     wanted = {g for g, c in state.rules(Credentials).history if c == put_.conference}
-    wanted.add(put_.author)
-    heads = [Head(a, state.head_of(a).seq, state.head_of(a).id)  # type: ignore[arg-type]
-             for a in sorted(wanted) if state.head_of(a).seq > 0]
-    return FloorCut(_ref(state, put_.author, put_.id), heads[:MAX_HEADS])
+    return FloorCut(_ref(state, put_.author, put_.id),
+                    cuts.heads_of(state, wanted | {put_.author}))
 
 
 async def cut(node: Node, election_id: str) -> Entry:
@@ -139,23 +135,20 @@ async def cut(node: Node, election_id: str) -> Entry:
 
 
 def _cut_due(state: NetworkState, me: str, put_: Election, now: int) -> bool:
-    """The node that put the election cuts it once the close is CUT_DELAY behind it; and
-    again, while the result is not final, when a ranking signed by the close arrives after
-    its cut: participants that witnessed it refuse that cut (E5 as F7, `cut_omits`)."""
-    if put_.author != me or now < put_.body.closes + CUT_DELAY_MS:
+    """The node that put the election cuts it CUT_DELAY after the close, and again while it
+    leaves out a ranking signed by the close and the result is not final (`cuts.py`)."""
+    if not cuts.due(put_.author, me, put_.body.closes, now):
         return False
-    mine = [c for c in state.rules(Floor).cuts.values() if c.open == put_.id and c.author == me]
-    return not mine or _omits(state, put_, max(mine, key=lambda c: c.seq))
+    latest = cuts.latest_own_cut(state, me, put_.id)
+    return latest is None or _omits(state, put_, latest)
 
 
 def _omits(state: NetworkState, put_: Election, cut_: Cut) -> bool:
     """Would a cut written now hold a ranking that `cut_` leaves out, with the election
     still not final?"""
-    now_heads = {h.author: h.seq for h in _cut_body(state, put_).heads}
-    held = [r for ranked in state.rules(Elections).rankings.get(put_.id, {}).values()
-            for r in ranked]
-    if not any(cut_.heads.get(r.author, 0) < r.seq <= now_heads.get(r.author, 0)
-               for r in held):
+    held = [(r.author, r.seq) for ranked in state.rules(Elections).rankings.get(put_.id, {})
+            .values() for r in ranked]
+    if not cuts.leaves_out(cut_, _cut_body(state, put_).heads, held):
         return False
     found = outcome(state, put_)
     return found.status == "pending" and found.cut is None
@@ -172,43 +165,28 @@ def _cosign_body(state: NetworkState, me: str, cut_: Cut) -> FloorElected | None
 
 
 async def automate(node: Node, now: int) -> list[Entry]:
-    """Cut the elections this node put once closed; cosign the cuts it agrees with."""
+    """Cut the elections this node put once closed; cosign the cuts it agrees with
+    (`cuts.py`)."""
     written: list[Entry] = []
-    state, me = node.state, node.id
-    elections = state.rules(Elections)
+    me = node.id
+    elections = node.state.rules(Elections)
     if not elections.elections:
         return written
-    # Cut again only once late entries stop arriving for CUT_DELAY, as for a vote: a
-    # participant cosigns one cut of an election.
-    settled = now - node.floor_heard >= CUT_DELAY_MS
     for put_ in sorted(elections.elections.values(), key=lambda e: (e.body.closes, e.id)):
-        if not _cut_due(state, me, put_, now):
-            continue
-        if not settled and any(c.open == put_.id and c.author == me
-                               for c in state.rules(Floor).cuts.values()):
-            continue
 
         def make_cut(s: NetworkState, p: Election = put_) -> FloorCut | None:
             return _cut_body(s, p) if _cut_due(s, me, p, now) else None
 
-        entry = await node.append_due("floor.cut", make_cut)
+        entry = await cuts.cut_if_due(node, put_.id, now, make_cut)
         if entry is not None:
             written.append(entry)
-    cuts = sorted((c for c in node.state.rules(Floor).cuts.values()
-                   if c.open in elections.elections
-                   and me not in elections.cosigns.get(c.open, {})),
-                  key=lambda c: (c.open, c.author != elections.elections[c.open].author,
-                                 c.seq, c.id))
-    for cut_ in cuts:
-        if _cosign_body(node.state, me, cut_) is None:
-            continue
-
-        def make_cosign(s: NetworkState, c: Cut = cut_) -> FloorElected | None:
-            return _cosign_body(s, me, c)
-
-        entry = await node.append_due("floor.elected", make_cosign)
-        if entry is not None:
-            written.append(entry)
+    pending = [c for c in node.state.rules(Floor).cuts.values()
+               if c.open in elections.elections and me not in elections.cosigns.get(c.open, {})]
+    written += await cuts.cosign_each(
+        node, "floor.elected",
+        cuts.cosign_order(pending, {e: elections.elections[e].author
+                                    for e in {c.open for c in pending}}),
+        lambda state, cut_: _cosign_body(state, me, cut_))
     return written
 
 

@@ -33,16 +33,13 @@ from ..wire.messages import (
     FloorCut,
     FloorOpen,
     FloorVote,
-    Head,
     NodeId,
     Text,
 )
 from ..wire.rejection import Refused, Rejection, refuse
-from . import elections
+from . import cuts, elections
 from .conferences import call_or_404, with_names
 from .node import Node
-
-MAX_HEADS = 500
 
 
 class PutQuestion(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -127,12 +124,8 @@ def _cut_body(state: NetworkState, put_: Open) -> FloorCut:
     """The heads of every log that may hold a vote or a count of the question (F7): the
     groups with a credential for the conference, and the tellers."""
     wanted = {g for g, c in state.rules(Credentials).history if c == put_.conference}
-    wanted |= set(put_.body.tellers)
-    wanted.add(put_.author)
-    heads = [Head(a, state.head_of(a).seq, state.head_of(a).id)  # type: ignore[arg-type]
-             for a in sorted(wanted) if state.head_of(a).seq > 0]
     return FloorCut(EntryRef(put_.author, put_.id, state.head_of(put_.author).seq),
-                    heads[:MAX_HEADS])
+                    cuts.heads_of(state, wanted | set(put_.body.tellers) | {put_.author}))
 
 
 async def cut(node: Node, open_id: str) -> Entry:
@@ -147,17 +140,16 @@ async def cut(node: Node, open_id: str) -> Entry:
 
 
 def _cut_due(state: NetworkState, me: str, put_: Open, now: int) -> bool:
-    """The node that put the question cuts it once the close is CUT_DELAY behind it; and
-    again, while the result is not final, when a vote or count signed by the close arrives
-    after its cut: participants that witnessed it refuse that cut (F7, `cut_omits`)."""
-    floor_ = state.rules(Floor)
-    if put_.author != me or now < put_.body.closes + CUT_DELAY_MS:
+    """The node that put the question cuts it CUT_DELAY after the close (a vote by tellers,
+    once it holds every teller's count), and again while it leaves out a vote or count
+    signed by the close and the result is not final (`cuts.py`)."""
+    if not cuts.due(put_.author, me, put_.body.closes, now):
         return False
-    mine = [c for c in floor_.cuts.values() if c.open == put_.id and c.author == me]
-    if mine:
-        return _omits(state, put_, max(mine, key=lambda c: c.seq))
+    latest = cuts.latest_own_cut(state, me, put_.id)
+    if latest is not None:
+        return _omits(state, put_, latest)
     if put_.body.method == "tellers":
-        counted = floor_.counts.get(put_.id, {})
+        counted = state.rules(Floor).counts.get(put_.id, {})
         return all(t in counted for t in put_.body.tellers)
     return True
 
@@ -166,11 +158,9 @@ def _omits(state: NetworkState, put_: Open, cut_: Cut) -> bool:
     """Would a cut written now hold a vote or count of the question that `cut_` leaves out,
     with the result still not final?"""
     floor_ = state.rules(Floor)
-    now_heads = {h.author: h.seq for h in _cut_body(state, put_).heads}
     held = [v for votes in floor_.votes.get(put_.id, {}).values() for v in votes]
     held += floor_.counts.get(put_.id, {}).values()
-    if not any(cut_.heads.get(e.author, 0) < e.seq <= now_heads.get(e.author, 0)
-               for e in held):
+    if not cuts.leaves_out(cut_, _cut_body(state, put_).heads, ((e.author, e.seq) for e in held)):
         return False
     found = question(state, put_.id)
     return found is not None and not found.final
@@ -196,53 +186,31 @@ def _cosign_body(state: NetworkState, me: str, cut_: Cut) -> FloorCosign | None:
     return FloorCosign(EntryRef(cut_.author, cut_.id, state.head_of(cut_.author).seq), result)
 
 
-def _cuts_to_cosign(state: NetworkState, me: str) -> list[Cut]:
-    """Cuts of questions this node has not cosigned: the cut of the group that put the
-    question first, so that honest participants cosign the same one."""
-    floor_ = state.rules(Floor)
-    cuts = [c for c in floor_.cuts.values()
-            if c.open in floor_.opens and me not in floor_.cosigns.get(c.open, {})]
-    return sorted(cuts, key=lambda c: (c.open, c.author != floor_.opens[c.open].author,
-                                       c.seq, c.id))
-
-
 async def automate(node: Node, now: int | None = None) -> list[Entry]:
-    """Write the cuts that are due and cosign the cuts this node agrees with."""
+    """Write the cuts that are due and cosign the cuts this node agrees with (`cuts.py`)."""
     written: list[Entry] = []
     now = now if now is not None else now_ms()
     me = node.id
     if not node.state.is_member(me):
         return written
     written += await elections.automate(node, now)
-    if not node.state.rules(Floor).opens:
+    floor_ = node.state.rules(Floor)
+    if not floor_.opens:
         return written
-    # Cut again only once late entries stop arriving for CUT_DELAY: a participant cosigns
-    # one cut of a question, so a cut written while votes still arrive would split them.
-    settled = now - node.floor_heard >= CUT_DELAY_MS
-    for put_ in sorted(node.state.rules(Floor).opens.values(),
-                       key=lambda o: (o.body.closes, o.id)):
-        if not _cut_due(node.state, me, put_, now):
-            continue
-        if not settled and any(c.open == put_.id and c.author == me
-                               for c in node.state.rules(Floor).cuts.values()):
-            continue
+    for put_ in sorted(floor_.opens.values(), key=lambda o: (o.body.closes, o.id)):
 
         def make_cut(state: NetworkState, p: Open = put_) -> FloorCut | None:
             return _cut_body(state, p) if _cut_due(state, me, p, now) else None
 
-        entry = await node.append_due("floor.cut", make_cut)
+        entry = await cuts.cut_if_due(node, put_.id, now, make_cut)
         if entry is not None:
             written.append(entry)
-    for cut_ in _cuts_to_cosign(node.state, me):
-        if _cosign_body(node.state, me, cut_) is None:
-            continue
-
-        def make_cosign(state: NetworkState, c: Cut = cut_) -> FloorCosign | None:
-            return _cosign_body(state, me, c)
-
-        entry = await node.append_due("floor.cosign", make_cosign)
-        if entry is not None:
-            written.append(entry)
+    pending = [c for c in floor_.cuts.values()
+               if c.open in floor_.opens and me not in floor_.cosigns.get(c.open, {})]
+    written += await cuts.cosign_each(
+        node, "floor.cosign", cuts.cosign_order(pending, {o: floor_.opens[o].author
+                                                          for o in {c.open for c in pending}}),
+        lambda state, cut_: _cosign_body(state, me, cut_))
     return written
 
 
