@@ -7,6 +7,7 @@ user would run: HTTP to the node, SQLite underneath, mail through aiosmtpd.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -154,6 +155,11 @@ def body_of(message: Message) -> str:
 def attachments_of(message: Message) -> list[tuple[str, bytes]]:
     return [(part.get_filename(), part.get_payload(decode=True))
             for part in message.walk() if part.get_filename()]
+
+
+# aiosmtpd logs each connection at info level from its own thread, sometimes after the
+# test's captured stream has closed ("Logging error" in the suite's output): its warnings do
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @pytest.fixture

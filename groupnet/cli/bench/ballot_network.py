@@ -56,7 +56,8 @@ from ...service import Service
 from ...wire.messages import BodyItem, BodyMeeting, BodyVote, EntryRef, RegisterCommitment, Seat
 from .. import ballots as cli_ballots
 from .ballots import check_rate
-from .propagation import ORDERS, cpu_seconds, form, p99
+from .cluster import cpu_seconds
+from .propagation import ORDERS, form, p99
 
 HOUR = 3_600_000
 TRUSTEES = 5

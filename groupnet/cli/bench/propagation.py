@@ -36,7 +36,7 @@ from ...network.node import Node
 from ...service import Service
 from ...wire.messages import NetworkStandingOrders
 from ..setup import create_node
-from .cluster import Cluster
+from .cluster import Cluster, cpu_seconds
 
 TARGET_P99_SECONDS = 2.0
 FORMING_SYNC_SECONDS = 1.0
@@ -188,24 +188,6 @@ async def cluster_cpu(cluster: Cluster) -> float:
     """CPU time of this process and of every worker with its signature checkers."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime + sum(await cluster.each("cpu"))
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and of its live children (the signature checkers)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    total = usage.ru_utime + usage.ru_stime
-    tick = os.sysconf("SC_CLK_TCK")
-    try:
-        children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()
-    except OSError:
-        return total
-    for pid in children:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    return total
 
 
 async def _essential_work(base: Path, raws: list[bytes]) -> tuple[int, float, float]:
