@@ -89,6 +89,26 @@ async def everywhere(services: list[Service], check, what: str, timeout: float =
     await eventually(lambda: all(check(s.node) for s in services), timeout, what)
 
 
+async def committed(cluster: Cluster, services: list[Service], members: tuple[int, ...]) -> None:
+    """Every group commits its register of `members` (in order), held by every node."""
+    for service, count in zip(services, members, strict=True):
+        await service.node.append("register.commitment", RegisterCommitment(
+            clock.now_ms(), count, "ab" * 32))
+    await cluster.converged()
+
+
+async def first_conference(cluster: Cluster, services: list[Service],
+                           members: tuple[int, ...], days: int = 60) -> tuple[str, int]:
+    """Registers committed, Group 1 calls the first conference opening in `days` days, and
+    every node holds the call: its id and its opening."""
+    await committed(cluster, services, members)
+    opens = clock.now_ms() + days * DAY_MS
+    call = await conferences.call_first(services[0].node, "First conference", opens,
+                                        opens + 2 * DAY_MS)
+    await everywhere(services, lambda n: review(n.state, call.id) is not None, "the call")
+    return call.id, opens
+
+
 async def tick(service: Service, days: float) -> None:
     """Days pass for the whole network; a group then writes, so every node witnesses anew."""
     clock.advance_everyone(int(days * DAY_MS))
@@ -111,10 +131,7 @@ async def test_ten_nodes_reach_the_same_final_agenda_with_one_offline_through_th
 async def conference_of_ten(cluster: Cluster, api: Api) -> None:
     services = await form(cluster, 10)
     nodes = [s.node for s in services]
-    for node, members in zip(nodes, MEMBERS, strict=True):
-        await node.append("register.commitment", RegisterCommitment(
-            clock.now_ms(), members, "ab" * 32))
-    await cluster.converged()
+    await committed(cluster, services, MEMBERS)
 
     # K3: Group 4 opens a requisition; Groups 5 and 6 sign it; Group 4 calls the conference
     opens = clock.now_ms() + 70 * DAY_MS

@@ -39,7 +39,6 @@ from groupnet.wire.messages import (
     DelegateSeat,
     FloorResult,
     MandateLine,
-    RegisterCommitment,
 )
 from tests.conftest import FAST_ORDERS, Cluster
 from tests.federation.test_conference import (
@@ -48,6 +47,7 @@ from tests.federation.test_conference import (
     SEATS,
     decision,
     everywhere,
+    first_conference,
     fresh_node,
     ref,
     tick,
@@ -127,16 +127,8 @@ async def conference_day(cluster: Cluster, api: Floor_) -> None:
     services = await form_electing(cluster, 10)
     nodes = [s.node for s in services]
     assert nodes[0].state.constitution == changed()
-    for node, members in zip(nodes, MEMBERS, strict=True):
-        await node.append("register.commitment", RegisterCommitment(
-            clock.now_ms(), members, "ab" * 32))
-    await cluster.converged()
-
     # the first conference opens in 70 days: rule changes by day 14, motions by day 42
-    opens = clock.now_ms() + 70 * DAY_MS
-    call = await conferences.call_first(nodes[0], "First conference", opens, opens + 2 * DAY_MS)
-    conference = call.id
-    await everywhere(services, lambda n: review(n.state, conference) is not None, "the call")
+    conference, opens = await first_conference(cluster, services, MEMBERS, days=70)
     five = await conferences.propose_rule_change(
         nodes[1], conference, "Five delegates at most", changed(max_delegates=5),
         "Smaller delegations", decision())

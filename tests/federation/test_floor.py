@@ -19,7 +19,6 @@ from groupnet.network import floor as floor_steps
 from groupnet.network.floor_record import recount
 from groupnet.network.verify import check_rows
 from groupnet.procedure.network.conference_review import review
-from groupnet.procedure.network.constitution import DAY_MS
 from groupnet.procedure.network.floor import Floor
 from groupnet.procedure.network.floor_review import floor, question
 from groupnet.service import Service
@@ -35,10 +34,9 @@ from groupnet.wire.messages import (
     FloorVote,
     Head,
     MandateLine,
-    RegisterCommitment,
 )
 from tests.conftest import Cluster
-from tests.federation.test_conference import decision, everywhere, form, tick
+from tests.federation.test_conference import decision, everywhere, first_conference, form, tick
 from tests.federation.test_verify import groupnet_cli
 from tests.federation.wire import node_key
 
@@ -265,16 +263,8 @@ async def conference_of_five(cluster: Cluster) -> tuple[list[Service], str, Entr
     amendment on it, four groups' credentials accepted (Group 3's mandated to oppose)."""
     services = await form(cluster, 5)  # Groups 1-3 sit on the arrangements committee
     nodes = [s.node for s in services]
-    for node, members in zip(nodes, MEMBERS, strict=True):
-        await node.append("register.commitment", RegisterCommitment(
-            clock.now_ms(), members, "ab" * 32))
-    await cluster.converged()
-
     # a first conference opening in 60 days, a motion, an amendment, the credentials
-    opens = clock.now_ms() + 60 * DAY_MS
-    call = await conferences.call_first(nodes[0], "First conference", opens, opens + 2 * DAY_MS)
-    conference = call.id
-    await everywhere(services, lambda n: review(n.state, conference) is not None, "the call")
+    conference, opens = await first_conference(cluster, services, MEMBERS)
     motion = await conferences.submit(nodes[1], conference, "Rents",
                                       "This conference resolves: rents.", "housing", decision())
     await everywhere(services, lambda n: n.state.head_of(nodes[1].id).seq >= motion.seq,

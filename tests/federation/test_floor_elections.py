@@ -12,7 +12,6 @@ import aiohttp
 import msgspec
 
 from groupnet import clock
-from groupnet.network import conferences
 from groupnet.network import joining as network
 from groupnet.procedure.network.conference_review import review
 from groupnet.procedure.network.conferences import Conferences
@@ -24,12 +23,11 @@ from groupnet.wire.messages import (
     DelegateCredential,
     DelegateSeat,
     NetworkConstitution,
-    RegisterCommitment,
     Seat,
 )
 from tests.business.test_docs_and_cli import cli
 from tests.conftest import FAST_ORDERS, Cluster
-from tests.federation.test_conference import SEATS, everywhere, tick
+from tests.federation.test_conference import SEATS, everywhere, first_conference, tick
 from tests.federation.test_floor import Floor_
 
 MEMBERS = (300, 250, 500, 1000, 100)  # entitled: 2, 1, 2, 4, 1 delegates
@@ -188,15 +186,7 @@ async def election_put(cluster: Cluster, api: Floor_, capsys
     the conference, the election, each candidate's entry by holder, and the opening."""
     services = await form(cluster, 5)
     nodes = [s.node for s in services]
-    for node, members in zip(nodes, MEMBERS, strict=True):
-        await node.append("register.commitment", RegisterCommitment(
-            clock.now_ms(), members, "ab" * 32))
-    await cluster.converged()
-    opens = clock.now_ms() + 60 * DAY_MS
-    call = await conferences.call_first(nodes[0], "First conference", opens, opens + 2 * DAY_MS)
-    conference = call.id
-    await everywhere(services, lambda n: conference in n.state.rules(Conferences).calls,
-                     "the call")
+    conference, opens = await first_conference(cluster, services, MEMBERS)
 
     # N1, N2: each group nominates a man and a woman; a second nomination is refused
     nominations = f"/api/v1/conferences/{conference}/nominations"

@@ -22,10 +22,9 @@ from groupnet.wire.messages import (
     BodyMeeting,
     DelegateCredential,
     DelegateSeat,
-    RegisterCommitment,
 )
 from tests.conftest import FAST_ORDERS, Cluster
-from tests.federation.test_conference import decision, everywhere, form, tick
+from tests.federation.test_conference import decision, everywhere, first_conference, form, tick
 from tests.federation.test_floor import Floor_, final, refused_everywhere
 
 MEMBERS = (300, 250, 500, 1000)  # entitled: 2, 1, 2, 4 delegates
@@ -61,15 +60,7 @@ async def test_four_nodes_switch_to_a_carried_rule_change_at_the_same_instant(
 async def rule_change_on_four(cluster: Cluster, api: Floor_) -> None:
     services = await form(cluster, 4)  # Groups 1-3 sit on the arrangements committee
     nodes = [s.node for s in services]
-    for node, members in zip(nodes, MEMBERS, strict=True):
-        await node.append("register.commitment", RegisterCommitment(
-            clock.now_ms(), members, "ab" * 32))
-    await cluster.converged()
-
-    opens = clock.now_ms() + 60 * DAY_MS
-    call = await conferences.call_first(nodes[0], "First conference", opens, opens + 2 * DAY_MS)
-    conference = call.id
-    await everywhere(services, lambda n: review(n.state, conference) is not None, "the call")
+    conference, opens = await first_conference(cluster, services, MEMBERS)
     proposal = await conferences.propose_rule_change(
         nodes[1], conference, "A quicker arrangements committee",
         msgspec.convert(quicker(), type=type(default())), "Two days is slow", decision())
@@ -120,7 +111,7 @@ async def rule_change_on_four(cluster: Cluster, api: Floor_) -> None:
     await cluster.converged()
 
     # before the instant the old two days' notice stands everywhere
-    instant = call.body.closes + FLOOR_EFFECT_MS
+    instant = opens + 2 * DAY_MS + FLOOR_EFFECT_MS  # the conference closes two days in
     early = meeting(clock.now_ms(), DAY_MS + 2 * HOUR)
     assert refused_everywhere(services, services[1], "body.meeting", early) == {"short_notice"}
     assert {msgspec.json.encode(s.node.state.constitution_at(instant - 1))
