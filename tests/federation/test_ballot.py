@@ -94,16 +94,9 @@ def result(node: Node, ballot: str):
     return node.state.rules(Ballots).result(node.state, ballot)
 
 
-async def test_ten_nodes_count_a_ballot_alike_with_a_replaced_vote_and_a_node_down(
-        tmp_path, monkeypatch):
-    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
-    cluster = Cluster(tmp_path)
-    http = aiohttp.ClientSession()
-    try:
-        await ballot_of_ten(cluster, http, tmp_path)
-    finally:
-        await http.close()
-        await cluster.close()
+async def test_ten_nodes_count_a_ballot_alike_with_a_replaced_vote_and_a_node_down(net, tmp_path):
+    cluster, http = net
+    await ballot_of_ten(cluster, http, tmp_path)
 
 
 RATIFY = [{"text": "Ratify?", "choices": ["Yes", "No", "Abstain"], "least": 1, "most": 1}]
@@ -319,26 +312,20 @@ async def ballot_of_ten(cluster: Cluster, http: aiohttp.ClientSession, tmp_path,
 
 
 async def test_a_node_that_drops_a_ballot_it_gave_a_receipt_for_is_caught_by_the_receipt(
-        tmp_path, monkeypatch):
-    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
-    cluster = Cluster(tmp_path)
-    http = aiohttp.ClientSession()
-    try:
-        services, ballot, receipt = await ballot_of_ten(cluster, http, tmp_path)
-        home, other = services[0].node, services[3].node
-        # the home node signs a receipt for a ballot at a seq where its log holds another
-        # entry, as a node that took a ballot and left it out of its log would
-        seq = receipt["seq"] - 1
-        dropped = {**receipt, "seq": seq, "entry": "ab" * 32,
-                   "signature": home.key.sign_id(bytes.fromhex("ab" * 32))}
-        assert other.state.id_at(home.id, seq) != dropped["entry"]
-        answer = ballots.check_receipt(other, ballot, dropped)
-        assert answer["status"] == "dropped" and answer["reason"].startswith("BL6:")
-        forged = {**receipt, "signature": other.key.sign_id(bytes.fromhex(receipt["entry"]))}
-        assert ballots.check_receipt(other, ballot, forged)["status"] == "unsigned"
-    finally:
-        await http.close()
-        await cluster.close()
+        net, tmp_path):
+    cluster, http = net
+    services, ballot, receipt = await ballot_of_ten(cluster, http, tmp_path)
+    home, other = services[0].node, services[3].node
+    # the home node signs a receipt for a ballot at a seq where its log holds another
+    # entry, as a node that took a ballot and left it out of its log would
+    seq = receipt["seq"] - 1
+    dropped = {**receipt, "seq": seq, "entry": "ab" * 32,
+               "signature": home.key.sign_id(bytes.fromhex("ab" * 32))}
+    assert other.state.id_at(home.id, seq) != dropped["entry"]
+    answer = ballots.check_receipt(other, ballot, dropped)
+    assert answer["status"] == "dropped" and answer["reason"].startswith("BL6:")
+    forged = {**receipt, "signature": other.key.sign_id(bytes.fromhex(receipt["entry"]))}
+    assert ballots.check_receipt(other, ballot, forged)["status"] == "unsigned"
 
 
 def flipped(lines: list[bytes], kind: str, field: str) -> list[bytes]:
@@ -353,18 +340,12 @@ def flipped(lines: list[bytes], kind: str, field: str) -> list[bytes]:
 
 
 async def test_anyone_verifies_the_count_from_an_export_alone_and_a_changed_byte_is_named(
-        tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
-    cluster = Cluster(tmp_path)
-    http = aiohttp.ClientSession()
-    try:
-        services, ballot, receipt = await ballot_of_ten(cluster, http, tmp_path)
-        exported = tmp_path / "ballot.jsonl"
-        await cli.export(services[3].node, argparse.Namespace(ballot=ballot[:12],
-                                                              file=str(exported)))
-    finally:
-        await http.close()
-        await cluster.close()
+        net, tmp_path, capsys):
+    cluster, http = net
+    services, ballot, receipt = await ballot_of_ten(cluster, http, tmp_path)
+    exported = tmp_path / "ballot.jsonl"
+    await cli.export(services[3].node, argparse.Namespace(ballot=ballot[:12],
+                                                          file=str(exported)))
     capsys.readouterr()
     # no node is running now, and the command is given no node's directory
     assert await asyncio.to_thread(main, ["ballot", "verify", "--entries", str(exported),

@@ -116,16 +116,9 @@ async def tick(service: Service, days: float) -> None:
 
 
 async def test_ten_nodes_reach_the_same_final_agenda_with_one_offline_through_the_deadline(
-        tmp_path, monkeypatch):
-    # the weeks this test moves every clock forward pass for this test alone
-    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
-    cluster = Cluster(tmp_path)
-    http = aiohttp.ClientSession()
-    try:
-        await conference_of_ten(cluster, Api(cluster, http))
-    finally:
-        await http.close()
-        await cluster.close()
+        net):
+    cluster, http = net
+    await conference_of_ten(cluster, Api(cluster, http))
 
 
 async def conference_of_ten(cluster: Cluster, api: Api) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import aiohttp
 import msgspec
 
 from groupnet import clock, config
@@ -109,16 +108,9 @@ class Day:
         return question(self.services[service].node.state, put)
 
 
-async def test_ten_nodes_hold_a_conference_day_and_every_node_derives_every_result(
-        tmp_path, monkeypatch):
-    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
-    cluster = Cluster(tmp_path)
-    http = aiohttp.ClientSession()
-    try:
-        await conference_day(cluster, Floor_(cluster, http))
-    finally:
-        await http.close()
-        await cluster.close()
+async def test_ten_nodes_hold_a_conference_day_and_every_node_derives_every_result(net):
+    cluster, http = net
+    await conference_day(cluster, Floor_(cluster, http))
 
 
 async def conference_day(cluster: Cluster, api: Floor_) -> None:

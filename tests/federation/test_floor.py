@@ -94,17 +94,10 @@ def final(open_id: str):
     return check
 
 
-async def test_five_nodes_carry_a_hand_vote_and_a_card_vote_and_a_cut_off_node_agrees(
-        tmp_path, monkeypatch):
-    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
-    cluster = Cluster(tmp_path)
-    http = aiohttp.ClientSession()
-    try:
-        conference = await floor_of_five(cluster, Floor_(cluster, http))
-        directory = cluster.services[4].node.directory
-    finally:
-        await http.close()
-        await cluster.close()
+async def test_five_nodes_carry_a_hand_vote_and_a_card_vote_and_a_cut_off_node_agrees(net):
+    cluster, http = net
+    conference = await floor_of_five(cluster, Floor_(cluster, http))
+    directory = cluster.services[4].node.directory
 
     # the printable report, and `verify` recounting every cut from the stored entries
     code, printed = await groupnet_cli("conference", "report", str(directory), conference[:12])

@@ -8,7 +8,6 @@ forward together (`clock.advance_everyone`); the rest is real nodes on loopback 
 
 from __future__ import annotations
 
-import aiohttp
 import msgspec
 
 from groupnet import clock
@@ -58,51 +57,37 @@ async def form(cluster: Cluster, count: int) -> list[Service]:
     return started
 
 
-async def test_five_nodes_elect_a_seven_seat_committee_and_agree_on_its_seats(
-        tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
-    cluster = Cluster(tmp_path)
-    http = aiohttp.ClientSession()
-    try:
-        await election_of_five(cluster, Floor_(cluster, http), capsys)
-    finally:
-        await http.close()
-        await cluster.close()
+async def test_five_nodes_elect_a_seven_seat_committee_and_agree_on_its_seats(net, capsys):
+    cluster, http = net
+    await election_of_five(cluster, Floor_(cluster, http), capsys)
 
 
-async def test_an_election_cut_that_left_out_rankings_is_cut_again_and_made_final(
-        tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
-    cluster = Cluster(tmp_path)
-    http = aiohttp.ClientSession()
-    try:
-        api = Floor_(cluster, http)
-        services, conference, election, ids, _ = await election_put(cluster, api, capsys)
-        chair, others = services[0], services[1:]
-        put = chair.node.state.rules(Elections).elections[election]
-        # the chair's node is cut off while the other groups' delegates rank, and cuts
-        # without their rankings once the election closes
-        cluster.partition([chair], others)
-        rankings = f"/api/v1/conferences/{conference}/elections/{election}/rankings"
-        order = [ids[h] for h in ("w1", "m2", "w3", "m4", "w5", "m1", "w2", "m3")]
-        for i, (service, count) in enumerate(zip(services, DELEGATES, strict=True)):
-            for d in range(count):
-                await api.written(service, rankings, {"delegate": f"g{i + 1}-{d}",
-                                                      "ranking": order})
-        clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
-        await everywhere([chair], lambda n: any(
-            c.open == election for c in n.state.rules(Floor).cuts.values()), "the first cut")
-        cluster.heal()
+async def test_an_election_cut_that_left_out_rankings_is_cut_again_and_made_final(net, capsys):
+    cluster, http = net
+    api = Floor_(cluster, http)
+    services, conference, election, ids, _ = await election_put(cluster, api, capsys)
+    chair, others = services[0], services[1:]
+    put = chair.node.state.rules(Elections).elections[election]
+    # the chair's node is cut off while the other groups' delegates rank, and cuts
+    # without their rankings once the election closes
+    cluster.partition([chair], others)
+    rankings = f"/api/v1/conferences/{conference}/elections/{election}/rankings"
+    order = [ids[h] for h in ("w1", "m2", "w3", "m4", "w5", "m1", "w2", "m3")]
+    for i, (service, count) in enumerate(zip(services, DELEGATES, strict=True)):
+        for d in range(count):
+            await api.written(service, rankings, {"delegate": f"g{i + 1}-{d}",
+                                                  "ranking": order})
+    clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
+    await everywhere([chair], lambda n: any(
+        c.open == election for c in n.state.rules(Floor).cuts.values()), "the first cut")
+    cluster.heal()
 
-        def elected(node) -> bool:
-            found = node.state.rules(Elections).elections.get(election)
-            return found is not None and outcome(node.state, found).status == "elected"
+    def elected(node) -> bool:
+        found = node.state.rules(Elections).elections.get(election)
+        return found is not None and outcome(node.state, found).status == "elected"
 
-        await everywhere(services, elected, "the election final on every node")
-        await cluster.converged(timeout=60)
-    finally:
-        await http.close()
-        await cluster.close()
+    await everywhere(services, elected, "the election final on every node")
+    await cluster.converged(timeout=60)
 
     # the other groups refused the first cut (it left out their own rankings, E5 as F7);
     # the chair's node cut again with them, and that cut is the final one

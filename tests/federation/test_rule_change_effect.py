@@ -8,7 +8,6 @@ together (`clock.advance_everyone`); the rest is real nodes on loopback ports.
 
 from __future__ import annotations
 
-import aiohttp
 import msgspec
 
 from groupnet import clock
@@ -45,16 +44,9 @@ def meeting(called: int, notice_ms: int) -> BodyMeeting:
                        [BodyItem("order-business", "", "", [], None, "")])
 
 
-async def test_four_nodes_switch_to_a_carried_rule_change_at_the_same_instant(
-        tmp_path, monkeypatch):
-    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
-    cluster = Cluster(tmp_path)
-    http = aiohttp.ClientSession()
-    try:
-        await rule_change_on_four(cluster, Floor_(cluster, http))
-    finally:
-        await http.close()
-        await cluster.close()
+async def test_four_nodes_switch_to_a_carried_rule_change_at_the_same_instant(net):
+    cluster, http = net
+    await rule_change_on_four(cluster, Floor_(cluster, http))
 
 
 async def rule_change_on_four(cluster: Cluster, api: Floor_) -> None:

@@ -6,7 +6,6 @@ The weeks of the timetable pass for the whole process at once (`clock.advance_ev
 
 from __future__ import annotations
 
-import aiohttp
 import msgspec
 
 from groupnet import clock
@@ -44,15 +43,9 @@ def forged_rule_change(node: Node, conference: str, constitution: Constitution) 
 
 
 async def test_rule_changes_reach_every_nodes_agenda_and_entrenched_ones_are_refused_everywhere(
-        tmp_path, monkeypatch):
-    monkeypatch.setattr(clock, "_everyone_ahead_ms", clock._everyone_ahead_ms)
-    cluster = Cluster(tmp_path)
-    http = aiohttp.ClientSession()
-    try:
-        await rule_changes_on_four_nodes(cluster, Api(cluster, http))
-    finally:
-        await http.close()
-        await cluster.close()
+        net):
+    cluster, http = net
+    await rule_changes_on_four_nodes(cluster, Api(cluster, http))
 
 
 async def rule_changes_on_four_nodes(cluster: Cluster, api: Api) -> None:
