@@ -1,7 +1,8 @@
 """`groupnet bench ballot`: a member ballot across a network, from the call to the count.
 
-N nodes form a network in this one process as `bench propagation` forms it (the
-same code), founded under a constitution whose national committee may call
+N nodes form a network in this one process, as `bench propagation --processes 1`
+forms it (the same code; this benchmark does not yet spread its nodes over worker
+processes as that one and `bench conference --floor --network` do), founded under a constitution whose national committee may call
 ballots, its first two groups seated on it. V voters are spread over the groups,
 each group committing its number of members. Then, through the steps a user
 takes: the committee's meeting decides to call the ballot and the founder's node

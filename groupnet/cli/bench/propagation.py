@@ -292,7 +292,8 @@ async def bench_propagation(sizes: list[int], trials: int, processes: int) -> in
 def add_propagation_parser(kinds, handler) -> None:
     p = kinds.add_parser(
         "propagation", help="time for a shared motion to reach every node, and its requests",
-        description="N nodes in this process on loopback ports form a network; one shares a "
+        description="N nodes on loopback ports (in worker processes, one per core by default) form "
+        "a network; one shares a "
         "motion; prints the median and p99 time until every node has it, and the HTTP "
         f"requests spent per message beside n·log2(n) and n². Target: p99 under "
         f"{TARGET_P99_SECONDS:.0f} s at 150 nodes.",
