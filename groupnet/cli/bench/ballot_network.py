@@ -2,8 +2,9 @@
 
 N nodes form a network in this one process, as `bench propagation --processes 1`
 forms it (the same code; this benchmark does not yet spread its nodes over worker
-processes as that one and `bench conference --floor --network` do), founded under a constitution whose national committee may call
-ballots, its first two groups seated on it. V voters are spread over the groups,
+processes as that one and `bench conference --floor --network` do), founded under a
+constitution whose national committee may call ballots, its first two groups seated
+on it. V voters are spread over the groups,
 each group committing its number of members. Then, through the steps a user
 takes: the committee's meeting decides to call the ballot and the founder's node
 calls it over its HTTP API; five trustees (three to decrypt) make the election
