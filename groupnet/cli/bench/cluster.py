@@ -24,6 +24,7 @@ import resource
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,18 @@ class Worker:
                 break
             await asyncio.sleep(0.002)
         return seen
+
+    async def until(self, check: Callable[[Node], bool], what: str, every: float = 0.01,
+                    limit: float = 600.0) -> float:
+        """Wait until `check` holds on every node here: the monotonic time it did. Checks
+        that derive much should look seldom (`every`): the nodes share this process."""
+        started = time.monotonic()
+        while not all(check(s.node) for s in self.services.values()):
+            if time.monotonic() - started > limit:
+                missing = sum(not check(s.node) for s in self.services.values())
+                raise SystemExit(f"{what}: not on {missing} nodes after {limit:.0f} s")
+            await asyncio.sleep(every)
+        return time.monotonic()
 
     async def call(self, op: str, args: dict[str, Any]) -> Any:
         """A command: a method of this class, or `module.name` for the function

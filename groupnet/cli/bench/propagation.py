@@ -126,10 +126,12 @@ def converged(services: list[Service]) -> bool:
 
 
 async def form_spread(base: Path, count: int, cluster: Cluster,
-                      founding: Callable[[str], Founding] | None = None) -> None:
+                      founding: Callable[[list[str]], Founding] | None = None,
+                      ) -> list[tuple[str, str, str]]:
     """As `form`, with the nodes in the cluster's worker processes: `count` nodes serving,
-    a network founded by node 0 (under the constitution `founding` makes for its id, if
-    given) that all the others joined, every node in the same state."""
+    a network founded by node 0 (under the constitution `founding` makes of the nodes' ids
+    in order, if given) that all the others joined, every node in the same state. Answers
+    each node's (id, URL, admin token) in order."""
     started, cpu = time.perf_counter(), await cluster_cpu(cluster)
     ports = _free_ports(count)
     shares = [[[i, port] for i, port in enumerate(ports) if cluster.worker_of(i) == w]
@@ -137,17 +139,18 @@ async def form_spread(base: Path, count: int, cluster: Cluster,
     made = await asyncio.gather(*(
         cluster.call(w, "start", base=str(base), nodes=shares[w], sync=FORMING_SYNC_SECONDS,
                      at_once=max(1, 16 // cluster.workers)) for w in range(cluster.workers)))
-    urls = {index: url for part in made for index, _, url, _ in part}
-    ids = {index: node for part in made for index, node, _, _ in part}
+    nodes = {index: (node, url, token) for part in made for index, node, url, token in part}
+    ordered = [nodes[i] for i in range(count)]
     print(f"{count} nodes created and serving in {time.perf_counter() - started:.1f} s, "
           f"{await cluster_cpu(cluster) - cpu:.1f} s of CPU (part of the formation below)",
           flush=True)
     await cluster.call(0, "found", index=0, name="Benchmark network",
                        orders=msgspec.to_builtins(ORDERS),
-                       founding=msgspec.to_builtins(founding(ids[0])) if founding else None)
-    await cluster.call(0, "admit", index=0, urls=[urls[i] for i in range(1, count)])
+                       founding=msgspec.to_builtins(founding([n for n, _, _ in ordered]))
+                       if founding else None)
+    await cluster.call(0, "admit", index=0, urls=[url for _, url, _ in ordered[1:]])
     await asyncio.gather(*(cluster.call(
-        w, "join", indices=[i for i, _ in shares[w] if i != 0], url=urls[0],
+        w, "join", indices=[i for i, _ in shares[w] if i != 0], url=ordered[0][1],
         at_once=max(1, JOINING_AT_ONCE // cluster.workers)) for w in range(cluster.workers)))
     await cluster.each("refresh")
     print(f"every node joined after {time.perf_counter() - started:.1f} s", flush=True)
@@ -160,6 +163,7 @@ async def form_spread(base: Path, count: int, cluster: Cluster,
           flush=True)
     await cluster.each("sync", seconds=MEASURING_SYNC_SECONDS)
     await asyncio.sleep(FORMING_SYNC_SECONDS * 2)
+    return ordered
 
 
 async def _converged(cluster: Cluster) -> bool:
