@@ -56,13 +56,15 @@ def sign(election: Election, secret: int, body: bytes, label: str = "signature")
 def forge(election: Election, secret: int, plain: Sequence[Sequence[int]], label: str,
           claims: Sequence[Sequence[int]] | None = None,
           counts: Sequence[int] | None = None) -> bytes:
-    """A ballot encrypting `plain` whose proofs claim `claims` per choice, `counts` per question.
+    """A ballot encrypting `plain` whose proofs claim `claims` per choice, `counts` per question
+    (the marks of its encrypted choices, BALLOTS.md 5.2).
 
     With the claims equal to what is encrypted it is a valid ballot, as `cast`
     makes one; a claim that differs gives a proof that does not verify.
     """
     claims = claims if claims is not None else plain
-    counts = counts if counts is not None else [sum(v) for v in claims]
+    counts = counts if counts is not None else [
+        sum(v[:q.encrypted()]) for v, q in zip(claims, election.questions, strict=True)]
     e, key, s_point = election.hash(), election.public_key, base(secret)
 
     def nonce(*parts: bytes) -> int:
@@ -71,7 +73,7 @@ def forge(election: Election, secret: int, plain: Sequence[Sequence[int]], label
     parts = [e, s_point]
     for qn, q in enumerate(election.questions):
         sum_alpha, sum_beta, sum_r = IDENTITY, IDENTITY, 0
-        for cn in range(q.choices):
+        for cn in range(q.encrypted()):
             r = nonce(b"r", u32(qn), u32(cn))
             alpha, beta = base(r), add(mul(r, key), base(plain[qn][cn]))
             proof = proofs.interval(
@@ -83,8 +85,8 @@ def forge(election: Election, secret: int, plain: Sequence[Sequence[int]], label
             sum_alpha, sum_beta, sum_r = add(sum_alpha, alpha), add(sum_beta, beta), sum_r + r
         proof = proofs.interval(
             "count", (e, s_point, u32(qn)), key, sum_alpha, sum_beta, sum_r % L, counts[qn],
-            q.least, q.most, lambda name, k, qn=qn: nonce(b"count", u32(qn), name.encode(),
-                                                          u32(k)))
+            *q.count_range(), lambda name, k, qn=qn: nonce(b"count", u32(qn), name.encode(),
+                                                           u32(k)))
         parts.append(proofs.encode_pairs(proof))
     return sign(election, secret, b"".join(parts), label)
 
@@ -99,7 +101,8 @@ def choice_at(election: Election, question: int, choice: int) -> int:
     for qn, q in enumerate(election.questions):
         if qn == question:
             return at + choice * ballot.CHOICE_BYTES
-        at += q.choices * ballot.CHOICE_BYTES + (q.most - q.least + 1) * 64
+        lo, hi = q.count_range()
+        at += q.encrypted() * ballot.CHOICE_BYTES + (hi - lo + 1) * 64
     raise IndexError(question)
 
 

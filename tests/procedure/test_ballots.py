@@ -157,6 +157,22 @@ def test_the_count_of_cast_ballots_is_what_the_members_marked(honest):
     assert count(e, cast, shares, keys) == [[2, 1, 1], [1, 2, 1, 1]]
 
 
+def test_the_sum_of_groups_totals_is_the_total_of_all_their_ballots(honest):
+    """A node sums each ballot into its group's total once and adds the groups' totals up
+    for the network's: the same points as summing every ballot."""
+    public_key, _, _ = honest
+    e = election(public_key, ballot.YES_NO_ABSTAIN, ballot.up_to(2, 4))
+    marks = [[[1, 0, 0], [1, 1, 0, 0]], [[0, 1, 0], [0, 0, 0, 0]], [[0, 0, 1], [0, 0, 1, 0]],
+             [[1, 0, 0], [0, 1, 0, 1]], [[0, 1, 0], [1, 0, 0, 0]]]
+    checked = [ballot.verify(e, ballot.cast(e, credential(f"g{n}"), v, seed(f"s{n}")))
+               for n, v in enumerate(marks)]
+    groups = [tally.total(e, checked[:2]), tally.total(e, checked[2:3]),
+              tally.total(e, checked[3:])]
+    assert tally.sum_of(e, groups) == tally.total(e, checked)
+    assert tally.sum_of(e, groups).ballots == 5
+    assert tally.sum_of(e, []) == tally.total(e, [])
+
+
 def test_a_vote_that_breaks_the_question_is_not_cast(honest):
     e = election(honest[0])
     for votes in ([[1, 1, 0]], [[0, 0, 0]], [[2, 0, 0]], [[1, 0]]):
@@ -196,10 +212,22 @@ def test_two_marks_on_yes_no_abstain_are_refused_by_the_count_proof(honest):
     assert refusal(e, forged) == "bad_count_proof"
 
 
-def test_no_mark_on_yes_no_abstain_is_refused_by_the_count_proof(honest):
+def test_a_count_proof_claiming_a_mark_the_choices_do_not_hold_is_refused(honest):
     e = election(honest[0])
     forged = forge(e, credential("eve"), [[0, 0, 0]], "f", counts=[1])
     assert refusal(e, forged) == "bad_count_proof"
+
+
+def test_yes_no_abstain_encrypts_two_choices_and_no_mark_on_them_counts_as_abstain(honest):
+    """One mark is fixed, so the last choice is not encrypted (BALLOTS.md 5.2): a ballot
+    cannot leave the question unmarked; nothing on yes or no is a mark on abstain."""
+    public_key, shares, keys = honest
+    e = election(public_key)
+    assert ballot.length(e) == 64 + 2 * ballot.CHOICE_BYTES + 2 * 64 + 64
+    blank = forge(e, credential("eve"), [[0, 0, 0]], "f")
+    assert refusal(e, blank) is None
+    yes = ballot.cast(e, credential("ada"), [[1, 0, 0]], seed("y"))
+    assert count(e, [blank, yes], shares, keys) == [[1, 0, 1]]
 
 
 def test_swapped_ciphertexts_are_refused_even_when_re_signed(honest):
@@ -240,7 +268,7 @@ def test_a_point_not_in_the_group_is_refused(honest):
     e = election(honest[0])
     eve = credential("eve")
     good = ballot.cast(e, eve, [[0, 1, 0]], seed("b"))
-    at = choice_at(e, 0, 2)
+    at = choice_at(e, 0, 1)
     assert refusal(e, sign(e, eve, good[:at] + EDWARDS_BASE + good[at + 32:-64])) == \
         "bad_element"
     assert refusal(e, good[:32] + IDENTITY + good[64:]) == "bad_element"
@@ -379,7 +407,7 @@ def test_a_bad_point_is_named_before_a_bad_scalar_that_comes_earlier_in_the_ball
     e = election(honest[0])
     eve = credential("eve")
     good = ballot.cast(e, eve, [[0, 1, 0]], seed("b"))
-    first, last = choice_at(e, 0, 0), choice_at(e, 0, 2)
+    first, last = choice_at(e, 0, 0), choice_at(e, 0, 1)
     c = int.from_bytes(good[first + 64:first + 96], "little")
     both = (good[:first + 64] + (c + L).to_bytes(32, "little") + good[first + 96:last]
             + EDWARDS_BASE + good[last + 32:-64])

@@ -142,10 +142,18 @@ def election_hash(election_id: bytes, y: bytes, questions: list[list[int]]) -> b
     return hashlib.sha256(framed(*items)).digest()
 
 
+def shape(choices: int, least: int, most: int) -> tuple[int, int, int]:
+    """BALLOTS 5.2: how many choices are encrypted, and the count proof's range."""
+    if least == most and choices >= 2:
+        return choices - 1, max(0, least - 1), min(most, choices - 1)
+    return choices, least, most
+
+
 def check_ballot(e: bytes, y: bytes, questions: list[list[int]],
                  ballot: bytes) -> list[list[tuple[bytes, bytes]]]:
     """BALLOTS 5.6, steps 1 to 7; the ciphertexts per question if the ballot is valid."""
-    size = 64 + sum(192 * n + 64 * (hi - lo + 1) for n, lo, hi in questions) + 64
+    shapes = [shape(*q) for q in questions]
+    size = 64 + sum(192 * n + 64 * (hi - lo + 1) for n, lo, hi in shapes) + 64
     if len(ballot) != size:
         raise Bad("ballot_length")
     if ballot[:32] != e:
@@ -155,7 +163,7 @@ def check_ballot(e: bytes, y: bytes, questions: list[list[int]],
         raise Bad("bad_element")
     # walk the layout of 5.2 once, keeping where everything is
     pos, slots, count_slots = 64, [], []
-    for q, (n, lo, hi) in enumerate(questions):
+    for q, (n, lo, hi) in enumerate(shapes):
         for i in range(n):
             slots.append((q, i, pos))
             pos += 192
@@ -174,7 +182,7 @@ def check_ballot(e: bytes, y: bytes, questions: list[list[int]],
                         choice_proofs[q, i]):
             raise Bad("bad_choice_proof")
     out = []
-    for q, (n, lo, _) in enumerate(questions):
+    for q, (n, lo, _) in enumerate(shapes):
         row = [cts[q, i] for i in range(n)]
         total = (plus(*(a for a, _ in row)), plus(*(b for _, b in row)))
         if not range_ok("count", [e, cred, u32(q)], y, total[0], total[1], lo,
@@ -354,8 +362,8 @@ def check(doc: dict) -> list[str]:
     tal = doc["tally"]
     expect("number of ballots counted", len(counted), tal["ballots"])
     totals = []
-    for q, (n, _, _) in enumerate(questions):
-        for i in range(n):
+    for q, question in enumerate(questions):
+        for i in range(shape(*question)[0]):
             totals.append((plus(*(b[q][i][0] for b in counted)),
                            plus(*(b[q][i][1] for b in counted))))
     expect("encrypted totals", b"".join(a + b for a, b in totals).hex(), tal["totals"])
@@ -399,8 +407,12 @@ def check(doc: dict) -> list[str]:
                 mask = plus(mask, times(weight, good[j][n]))
             flat.append(small_log(minus(beta, mask), len(counted)))
         rows, at = [], 0
-        for n, _, _ in questions:
-            rows.append(flat[at:at + n])
+        for choices, least, most in questions:
+            n = shape(choices, least, most)[0]
+            row = flat[at:at + n]
+            if n < choices:  # 7.3: the last choice has what the fixed marks leave
+                row.append(least * len(counted) - sum(row))
+            rows.append(row)
             at += n
         results.add(json.dumps(rows))
     expect("result, from every set of t trustees", sorted(results), [json.dumps(tal["result"])])

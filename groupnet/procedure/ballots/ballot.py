@@ -8,8 +8,13 @@ The rules, in the order every verifier applies them (BALLOTS.md 5.6):
    credential is not the identity;
 4. every scalar in it is below the group order;
 5. the credential signed the whole ballot;
-6. each choice encrypts 0 or 1;
-7. each question's choices add up to between its least and its most.
+6. each encrypted choice holds 0 or 1;
+7. each question's encrypted choices add up to what its least and most allow.
+
+A question whose number of marks is fixed (least = most, as yes/no/abstain's one
+mark) with two or more choices does not encrypt its last choice: its mark is the
+fixed number less the others' (5.2), which the count proof shows is 0 or 1, and
+its total is the fixed number times the ballots less the others' totals (7.3).
 
 Whether the credential is on the election's list, and which ballot of a
 credential counts, are the network's rules, not this module's. A refusal names
@@ -55,6 +60,18 @@ class Question(msgspec.Struct, frozen=True):
     choices: int
     least: int
     most: int
+
+    def encrypted(self) -> int:
+        """How many choices a ballot encrypts (BALLOTS.md 5.2): all of them, but the last
+        where the number of marks is fixed and there are two or more choices."""
+        return self.choices - 1 if self.least == self.most and self.choices >= 2 \
+            else self.choices
+
+    def count_range(self) -> tuple[int, int]:
+        """What the count proof shows the encrypted choices' marks add up to (5.2): least
+        to most, or, with the last choice left out, the fixed number or one less."""
+        left_out = self.choices - self.encrypted()
+        return max(0, self.least - left_out), min(self.most, self.encrypted())
 
 
 YES_NO_ABSTAIN = Question(3, 1, 1)
@@ -117,10 +134,11 @@ def _layout(election: Election) -> _Layout:
     """
     choices, counts, at = [], [], 64
     for qn, q in enumerate(election.questions):
-        for cn in range(q.choices):
+        for cn in range(q.encrypted()):
             choices.append((qn, cn, at))
             at += CHOICE_BYTES
-        counts.append((at, at + (q.most - q.least + 1) * 64))
+        lo, hi = q.count_range()
+        counts.append((at, at + (hi - lo + 1) * 64))
         at = counts[-1][1]
     return _Layout(choices, counts, at)
 
@@ -167,7 +185,8 @@ def cast(election: Election, secret: int, votes: Sequence[Sequence[int]],
     parts = [e, s_point]
     for qn, (v, q) in enumerate(zip(votes, election.questions, strict=True)):
         sum_alpha, sum_beta, sum_r = IDENTITY, IDENTITY, 0
-        for cn, m in enumerate(v):
+        sealed = v[:q.encrypted()]
+        for cn, m in enumerate(sealed):
             r = nonce(b"r", u32(qn), u32(cn))
             alpha, beta = base(r), add(mul(r, key), base(m))
             proof = proofs.interval(
@@ -177,8 +196,8 @@ def cast(election: Election, secret: int, votes: Sequence[Sequence[int]],
             parts += [alpha, beta, proofs.encode_pairs(proof)]
             sum_alpha, sum_beta, sum_r = add(sum_alpha, alpha), add(sum_beta, beta), sum_r + r
         proof = proofs.interval(
-            "count", (e, s_point, u32(qn)), key, sum_alpha, sum_beta, sum_r % L, sum(v),
-            q.least, q.most,
+            "count", (e, s_point, u32(qn)), key, sum_alpha, sum_beta, sum_r % L, sum(sealed),
+            *q.count_range(),
             lambda name, k, qn=qn: nonce(b"count", u32(qn), name.encode(), u32(k)))
         parts.append(proofs.encode_pairs(proof))
     body = b"".join(parts)
@@ -247,7 +266,7 @@ def verify(election: Election, data: bytes) -> Ballot | Rejection:
         for alpha, beta in mine[1:]:
             sum_alpha, sum_beta = add(sum_alpha, alpha), add(sum_beta, beta)
         if not proofs.interval_valid("count", (e, s_point, u32(qn)), key, sum_alpha, sum_beta,
-                                     q.least, proof):
+                                     q.count_range()[0], proof):
             return Rejection("bad_count_proof", f"BALLOTS 5.6 step 7: the proof that question "
                              f"{qn + 1} has between {q.least} and {q.most} choices marked "
                              "does not verify")

@@ -47,13 +47,24 @@ class Tally(msgspec.Struct, frozen=True):
 
 def total(election: Election, ballots: Sequence[Ballot]) -> Tally:
     """The sum of the ballots that count (each verified, one per credential)."""
-    totals = [[(IDENTITY, IDENTITY)] * q.choices for q in election.questions]
-    for ballot in ballots:
-        for qn, question in enumerate(ballot.ciphertexts):
+    return _summed(election, [ballot.ciphertexts for ballot in ballots], len(ballots))
+
+
+def sum_of(election: Election, tallies: Sequence[Tally]) -> Tally:
+    """The tally of all these tallies' ballots together: their totals added point by point
+    (the same points as `total` over all the ballots, since addition is associative)."""
+    return _summed(election, [t.totals for t in tallies], sum(t.ballots for t in tallies))
+
+
+def _summed(election: Election, parts: Sequence[Sequence[Sequence[Ciphertext]]],
+            ballots: int) -> Tally:
+    totals = [[(IDENTITY, IDENTITY)] * q.encrypted() for q in election.questions]
+    for part in parts:
+        for qn, question in enumerate(part):
             for cn, (alpha, beta) in enumerate(question):
                 a, b = totals[qn][cn]
                 totals[qn][cn] = (add(a, alpha), add(b, beta))
-    return Tally(tuple(tuple(q) for q in totals), len(ballots))
+    return Tally(tuple(tuple(q) for q in totals), ballots)
 
 
 def _flat(tally: Tally) -> list[Ciphertext]:
@@ -136,7 +147,9 @@ def combine(election: Election, tally: Tally, shares: Mapping[int, Sequence[byte
     """The number of marks per question and choice, from `threshold` checked shares (7.3).
 
     `shares` maps a trustee's index to the points D of its checked partial
-    decryption; the lowest `threshold` indices are used (any that many agree).
+    decryption; the lowest `threshold` indices are used (any that many agree). A choice
+    a question does not encrypt (5.2) has the fixed number of marks times the ballots,
+    less the other choices' counts.
     """
     if len(shares) < threshold:
         return Rejection("too_few_shares", f"BALLOTS 7.3: {threshold} trustees' partial "
@@ -145,7 +158,7 @@ def combine(election: Election, tally: Tally, shares: Mapping[int, Sequence[byte
     weights = lagrange_at_zero(chosen)
     counts: list[list[int]] = []
     n = 0
-    for question in tally.totals:
+    for q, question in zip(election.questions, tally.totals, strict=True):
         row = []
         for _, beta in question:
             mask = IDENTITY
@@ -157,16 +170,23 @@ def combine(election: Election, tally: Tally, shares: Mapping[int, Sequence[byte
                                  f"between 0 and the {tally.ballots} ballots")
             row.append(m)
             n += 1
+        if q.encrypted() < q.choices:
+            rest = q.least * tally.ballots - sum(row)
+            if not 0 <= rest <= tally.ballots:
+                return Rejection("no_count", f"BALLOTS 7.3: the last choice of a question "
+                                 f"left unencrypted would count {rest}, outside 0 to the "
+                                 f"{tally.ballots} ballots")
+            row.append(rest)
         counts.append(row)
     return counts
 
 
 def decode_tally(election: Election, data: bytes, ballots: int) -> Tally | Rejection:
     """A published encrypted tally read back, every point checked (7.1)."""
-    sizes = [q.choices for q in election.questions]
+    sizes = [q.encrypted() for q in election.questions]
     if len(data) != 64 * sum(sizes):
         return Rejection("tally_length", "BALLOTS 7.1: an encrypted tally holds two points "
-                         "per choice")
+                         "per encrypted choice")
     points = [element(data[at:at + 32]) for at in range(0, len(data), 32)]
     if any(p is None for p in points):
         return Rejection("bad_element", "BALLOTS 7.1: a point of the tally is not a group "

@@ -781,13 +781,14 @@ class Ballots:
             return tally.total(election, [ballots_ballot.Ballot(c.credential, c.ciphertexts,
                                                                b"") for c in casts])
 
-        out = {"": total(list(counted.values()))}
         by_group: dict[str, list[Cast]] = {}
         for cast in counted.values():
             by_group.setdefault(cast.author, []).append(cast)
-        for group, casts in by_group.items():
-            if len(casts) >= PRIVACY_FLOOR:
-                out[group] = total(casts)
+        # each ballot is added once, into its group's sum; the network's is their sum
+        sums = {group: total(casts) for group, casts in sorted(by_group.items())}
+        out = {"": tally.sum_of(election, list(sums.values()))}
+        out.update((group, sums[group]) for group, casts in by_group.items()
+                   if len(casts) >= PRIVACY_FLOOR)
         if state.deadline_passed(call.body.opens) and \
                 self.participants(state, cut.ballot) is not None:
             self._totals_cache[cut.id] = out

@@ -2467,9 +2467,19 @@ function readElection(election) {
 function electionHash(election) {
   return readElection(election).hash;
 }
+function encrypted(q) {
+  return q.least === q.most && q.choices >= 2 ? q.choices - 1 : q.choices;
+}
+function countRange(q) {
+  const leftOut = q.choices - encrypted(q);
+  return [Math.max(0, q.least - leftOut), Math.min(q.most, encrypted(q))];
+}
 function ballotLength(election) {
   const { questions } = readElection(election);
-  return 64 + questions.reduce((n, q) => n + CHOICE_BYTES * q.choices + 64 * (q.most - q.least + 1), 0) + 64;
+  return 64 + questions.reduce((n, q) => {
+    const [lo, hi] = countRange(q);
+    return n + CHOICE_BYTES * encrypted(q) + 64 * (hi - lo + 1);
+  }, 0) + 64;
 }
 function credentialFromSeed(seed) {
   if (seed.length !== 32) throw new RangeError("credential: a seed is 32 bytes");
@@ -2508,7 +2518,8 @@ function cast(election, secret, votes, seed) {
     let sumAlpha = IDENTITY;
     let sumBeta = IDENTITY;
     let sumR = 0n;
-    v.forEach((m, cn) => {
+    const sealed = v.slice(0, encrypted(q));
+    sealed.forEach((m, cn) => {
       const r = nonce(text("r"), u32(qn), u32(cn));
       const alpha = base(r);
       const beta = mul(r, key).add(base(BigInt(m)));
@@ -2529,7 +2540,8 @@ function cast(election, secret, votes, seed) {
       sumBeta = sumBeta.add(beta);
       sumR += r;
     });
-    const marked = v.reduce((sum, m) => sum + m, 0);
+    const marked = sealed.reduce((sum, m) => sum + m, 0);
+    const [lo, hi] = countRange(q);
     const proof = interval(
       "count",
       [e, sPoint, u32(qn)],
@@ -2538,8 +2550,8 @@ function cast(election, secret, votes, seed) {
       sumBeta,
       mod2(sumR),
       marked,
-      q.least,
-      q.most,
+      lo,
+      hi,
       (name, k) => nonce(text("count"), u32(qn), text(name), u32(k))
     );
     parts.push(encodePairs(proof));
@@ -2565,9 +2577,10 @@ function verify(election, ballot) {
   const counts = [];
   let at = 64;
   questions.forEach((q, qn) => {
-    for (let cn = 0; cn < q.choices; cn++, at += CHOICE_BYTES) choices.push({ qn, cn, at });
-    counts.push([at, at + 64 * (q.most - q.least + 1)]);
-    at += 64 * (q.most - q.least + 1);
+    for (let cn = 0; cn < encrypted(q); cn++, at += CHOICE_BYTES) choices.push({ qn, cn, at });
+    const [lo, hi] = countRange(q);
+    counts.push([at, at + 64 * (hi - lo + 1)]);
+    at += 64 * (hi - lo + 1);
   });
   const signatureAt = at;
   for (const c of choices) {
@@ -2607,7 +2620,7 @@ function verify(election, ballot) {
     const mine = choices.filter((c) => c.qn === qn);
     const sumAlpha = mine.reduce((p, c) => p.add(c.alpha), IDENTITY);
     const sumBeta = mine.reduce((p, c) => p.add(c.beta), IDENTITY);
-    if (!intervalValid("count", [e, sBytes, u32(qn)], key, sumAlpha, sumBeta, q.least, countProofs[qn])) {
+    if (!intervalValid("count", [e, sBytes, u32(qn)], key, sumAlpha, sumBeta, countRange(q)[0], countProofs[qn])) {
       throw new BallotError("bad_count_proof", `BALLOTS 5.6 step 7: the proof that question ${qn + 1} has between ${q.least} and ${q.most} choices marked does not verify`);
     }
   });

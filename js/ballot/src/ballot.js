@@ -66,10 +66,26 @@ export function electionHash(election) {
   return readElection(election).hash;
 }
 
+// How many choices a ballot encrypts (5.2): all of them, but the last where the
+// number of marks is fixed (least = most) and there are two or more choices.
+export function encrypted(q) {
+  return q.least === q.most && q.choices >= 2 ? q.choices - 1 : q.choices;
+}
+
+// What the count proof shows the encrypted choices' marks add up to (5.2): least
+// to most, or, with the last choice left out, the fixed number or one less.
+export function countRange(q) {
+  const leftOut = q.choices - encrypted(q);
+  return [Math.max(0, q.least - leftOut), Math.min(q.most, encrypted(q))];
+}
+
 // The size in bytes of every ballot of this election (5.2).
 export function ballotLength(election) {
   const { questions } = readElection(election);
-  return 64 + questions.reduce((n, q) => n + CHOICE_BYTES * q.choices + 64 * (q.most - q.least + 1), 0) + 64;
+  return 64 + questions.reduce((n, q) => {
+    const [lo, hi] = countRange(q);
+    return n + CHOICE_BYTES * encrypted(q) + 64 * (hi - lo + 1);
+  }, 0) + 64;
 }
 
 // The secret s = HS(credential; seed) and S = s·G, from 32 random bytes (4.2).
@@ -120,7 +136,8 @@ export function cast(election, secret, votes, seed) {
     let sumAlpha = IDENTITY;
     let sumBeta = IDENTITY;
     let sumR = 0n;
-    v.forEach((m, cn) => {
+    const sealed = v.slice(0, encrypted(q));
+    sealed.forEach((m, cn) => {
       const r = nonce(text("r"), u32(qn), u32(cn));
       const alpha = base(r);
       // m·G for m in {0, 1}; JavaScript promises no constant time, and what a timing
@@ -133,9 +150,10 @@ export function cast(election, secret, votes, seed) {
       sumBeta = sumBeta.add(beta);
       sumR += r;
     });
-    const marked = v.reduce((sum, m) => sum + m, 0);
+    const marked = sealed.reduce((sum, m) => sum + m, 0);
+    const [lo, hi] = countRange(q);
     const proof = interval("count", [e, sPoint, u32(qn)], key, sumAlpha, sumBeta, mod(sumR), marked,
-      q.least, q.most, (name, k) => nonce(text("count"), u32(qn), text(name), u32(k)));
+      lo, hi, (name, k) => nonce(text("count"), u32(qn), text(name), u32(k)));
     parts.push(encodePairs(proof));
   });
   const body = concatBytes(...parts);
@@ -162,9 +180,10 @@ export function verify(election, ballot) {
   const counts = [];
   let at = 64;
   questions.forEach((q, qn) => {
-    for (let cn = 0; cn < q.choices; cn++, at += CHOICE_BYTES) choices.push({ qn, cn, at });
-    counts.push([at, at + 64 * (q.most - q.least + 1)]);
-    at += 64 * (q.most - q.least + 1);
+    for (let cn = 0; cn < encrypted(q); cn++, at += CHOICE_BYTES) choices.push({ qn, cn, at });
+    const [lo, hi] = countRange(q);
+    counts.push([at, at + 64 * (hi - lo + 1)]);
+    at += 64 * (hi - lo + 1);
   });
   const signatureAt = at;
   for (const c of choices) {
@@ -204,7 +223,7 @@ export function verify(election, ballot) {
     const mine = choices.filter((c) => c.qn === qn);
     const sumAlpha = mine.reduce((p, c) => p.add(c.alpha), IDENTITY);
     const sumBeta = mine.reduce((p, c) => p.add(c.beta), IDENTITY);
-    if (!intervalValid("count", [e, sBytes, u32(qn)], key, sumAlpha, sumBeta, q.least, countProofs[qn])) {
+    if (!intervalValid("count", [e, sBytes, u32(qn)], key, sumAlpha, sumBeta, countRange(q)[0], countProofs[qn])) {
       throw new BallotError("bad_count_proof", `BALLOTS 5.6 step 7: the proof that question ${qn + 1} has between ${q.least} and ${q.most} choices marked does not verify`);
     }
   });
