@@ -174,6 +174,8 @@ class Ballots:
         self._checked: dict[str, ballots_ballot.Ballot] = {}
         # cut id -> its totals, once nothing can change them (`cut_totals`)
         self._totals_cache: dict[str, dict[str, tally.Tally]] = {}
+        # ballot -> (the lists held, participants, counted credentials), once decided
+        self._lists_cache: dict[str, tuple[int, list[str], frozenset[str]]] = {}
         self._entries: list[tuple[str, str, str]] = []
 
     # -- check ------------------------------------------------------------------
@@ -731,22 +733,41 @@ class Ballots:
     def participants(self, state: NetworkState, ballot: str) -> list[str] | None:
         """Groups with a credential list that reached the network by the opening (BL5, BL7);
         None while any is undecided."""
+        groups = self._lists(state, ballot)[0]
+        return None if groups is None else list(groups)
+
+    def counted_credentials(self, state: NetworkState, ballot: str) -> frozenset[str]:
+        """The credentials on the lists that reached the network by the opening (BL5)."""
+        return self._lists(state, ballot)[1]
+
+    def _lists(self, state: NetworkState,
+               ballot: str) -> tuple[list[str] | None, frozenset[str]]:
+        """`participants` and `counted_credentials` from one pass over the lists.
+
+        Every cosign and every count asks, so the answer is kept once the opening has
+        passed by witnessed time and every list's arrival is decided (a decided arrival
+        stays decided, SPEC 5.5), until another list arrives.
+        """
+        lists_held = sum(len(lists) for lists in self.credentials.get(ballot, {}).values())
+        cached = self._lists_cache.get(ballot)
+        if cached is not None and cached[0] == lists_held:
+            return cached[1], cached[2]
         call = self.calls[ballot]
-        out = []
+        groups: list[str] = []
+        credentials: set[str] = set()
+        undecided = False
         for group, lists in sorted(self.credentials.get(ballot, {}).items()):
             answers = [state.arrived_before_deadline(h.author, h.seq, h.ts, call.body.opens)
                        for h, _ in lists]
-            if None in answers:
-                return None
+            undecided = undecided or None in answers
             if any(answers):
-                out.append(group)
-        return out
-
-    def counted_credentials(self, state: NetworkState, ballot: str) -> set[str]:
-        call = self.calls[ballot]
-        return {c for lists in self.credentials.get(ballot, {}).values() for h, creds in lists
-                if state.arrived_before_deadline(h.author, h.seq, h.ts, call.body.opens)
-                for c in creds}
+                groups.append(group)
+            credentials.update(c for (_, creds), arrived in zip(lists, answers, strict=True)
+                               if arrived for c in creds)
+        participants = None if undecided else groups
+        if participants is not None and state.deadline_passed(call.body.opens):
+            self._lists_cache[ballot] = (lists_held, participants, frozenset(credentials))
+        return participants, frozenset(credentials)
 
     def cut_ballots(self, state: NetworkState, cut: Cut) -> dict[str, Cast]:
         """The ballots a cut counts: the last of each listed credential, by credential."""
