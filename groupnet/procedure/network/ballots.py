@@ -176,6 +176,9 @@ class Ballots:
         self._totals_cache: dict[str, dict[str, tally.Tally]] = {}
         # ballot -> (the lists held, participants, counted credentials), once decided
         self._lists_cache: dict[str, tuple[int, list[str], frozenset[str]]] = {}
+        # final cut id -> its trackers; and (the partial decryptions held) -> the count
+        self._trackers_cache: dict[str, list[str]] = {}
+        self._count_cache: dict[str, tuple[object, object]] = {}
         self._entries: list[tuple[str, str, str]] = []
 
     # -- check ------------------------------------------------------------------
@@ -832,8 +835,7 @@ class Ballots:
         def answer(status: str, reason: str, cut: Cut | None = None, ballots: int = 0,
                    counts: list[list[int]] | None = None,
                    groups: dict[str, list[list[int]]] | None = None) -> Result:
-            trackers = sorted(c.tracker for c in self.cut_ballots(state, cut).values()) \
-                if cut is not None else []
+            trackers = self._trackers(state, cut) if cut is not None else []
             return Result(ballot, status, reason, key, participants,
                           cut.id if cut else None, ballots, counts, groups or {}, trackers)
 
@@ -848,20 +850,48 @@ class Ballots:
         if cut is None:
             return answer("counting", "BL7: waiting for a cut cosigned by most participants")
         totals = self.cut_totals(state, cut)
-        election = _election(call.id, call.body, key.public_key)
-        shares = self.partials.get(cut.id, {})
-        counts = tally.combine(election, totals[""], shares.get("", {}), call.body.threshold)
+        counts, groups = self._count(call, key.public_key, cut, totals)
         if isinstance(counts, Rejection):
             return answer("counting", f"BL8: {counts.reason}", cut, totals[""].ballots)
+        return answer("counted", "BL8: counted from the trustees' partial decryptions", cut,
+                      totals[""].ballots, counts, groups)
+
+    def _count(self, call: Call, public_key: bytes, cut: Cut, totals: dict[str, tally.Tally],
+               ) -> tuple[list[list[int]] | Rejection, dict[str, list[list[int]]]]:
+        """The network's count and each group's, from the partial decryptions held (BL8).
+
+        A page, the API and the service ask again and again once a ballot is counted, and
+        each count takes a discrete logarithm per total, so the answer is kept for the
+        partial decryptions it was made from (a final cut's totals no longer change).
+        """
+        shares = self.partials.get(cut.id, {})
+        held = (cut.id, tuple(sorted((scope, tuple(sorted(by_trustee)))
+                                     for scope, by_trustee in shares.items())))
+        kept = self._count_cache.get(call.id)
+        if kept is not None and kept[0] == held:
+            return kept[1]  # type: ignore[return-value]
+        election = _election(call.id, call.body, public_key)
+        counts = tally.combine(election, totals[""], shares.get("", {}), call.body.threshold)
         groups = {}
         for group, group_totals in sorted(totals.items()):
-            if group:
+            if group and not isinstance(counts, Rejection):
                 found = tally.combine(election, group_totals, shares.get(group, {}),
                                       call.body.threshold)
                 if not isinstance(found, Rejection):
                     groups[group] = found
-        return answer("counted", "BL8: counted from the trustees' partial decryptions", cut,
-                      totals[""].ballots, counts, groups)
+        if cut.id in self._totals_cache:
+            self._count_cache[call.id] = (held, (counts, groups))
+        return counts, groups
+
+    def _trackers(self, state: NetworkState, cut: Cut) -> list[str]:
+        """The trackers of the ballots `cut` counts, sorted; kept once its totals are."""
+        kept = self._trackers_cache.get(cut.id)
+        if kept is not None:
+            return kept
+        trackers = sorted(c.tracker for c in self.cut_ballots(state, cut).values())
+        if cut.id in self._totals_cache:
+            self._trackers_cache[cut.id] = trackers
+        return trackers
 
     def _standing(self, state: NetworkState, call: Call) -> tuple[str, str] | None:
         """BL1: void or pending by its authority and notice, else None (it stands)."""
@@ -882,10 +912,11 @@ class Ballots:
         participants = self.participants(state, ballot)
         if not participants:
             return None
+        taking_part = set(participants)
         for cut in sorted(self.cuts.values(), key=lambda c: c.id):
             if cut.ballot == ballot:
-                signed = sum(1 for g in self.cosigns.get(cut.id, {}) if g in participants)
-                if 2 * signed > len(participants):
+                signed = sum(1 for g in self.cosigns.get(cut.id, {}) if g in taking_part)
+                if 2 * signed > len(taking_part):
                     return cut
         return None
 
