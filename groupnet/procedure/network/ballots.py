@@ -46,7 +46,7 @@ result) is derived from the state when asked, never a refusal. No I/O, no clock.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
@@ -138,6 +138,15 @@ class Result(msgspec.Struct):
     trackers: list[str]
 
 
+class _CutSums(NamedTuple):
+    totals: dict[str, tally.Tally]  # scope ("" for the network) -> encrypted totals
+    trackers: list[str]  # of the ballots the cut counts, sorted
+
+
+# the network's count (or why there is none yet) and each group's above the privacy floor
+_Count = tuple[list[list[int]] | Rejection, dict[str, list[list[int]]]]
+
+
 class Ballots:
     """Every ballot called, its trustees' entries, credentials, ballots, cuts and count."""
 
@@ -172,13 +181,12 @@ class Ballots:
         # entry id -> the ballot `check` found valid, for `apply` to take rather than
         # check a second time (an entry's id fixes its bytes, so the answer is the same)
         self._checked: dict[str, ballots_ballot.Ballot] = {}
-        # cut id -> its totals, once nothing can change them (`cut_totals`)
-        self._totals_cache: dict[str, dict[str, tally.Tally]] = {}
+        # cut id -> its totals and trackers, once nothing can change them (`_cut_sums`)
+        self._sums_cache: dict[str, _CutSums] = {}
         # ballot -> (the lists held, participants, counted credentials), once decided
         self._lists_cache: dict[str, tuple[int, list[str], frozenset[str]]] = {}
-        # final cut id -> its trackers; and (the partial decryptions held) -> the count
-        self._trackers_cache: dict[str, list[str]] = {}
-        self._count_cache: dict[str, tuple[object, object]] = {}
+        # ballot -> (the cut and partial decryptions it was made from, the count)
+        self._count_cache: dict[str, tuple[tuple, _Count]] = {}
         self._entries: list[tuple[str, str, str]] = []
 
     # -- check ------------------------------------------------------------------
@@ -767,10 +775,10 @@ class Ballots:
                 groups.append(group)
             credentials.update(c for (_, creds), arrived in zip(lists, answers, strict=True)
                                if arrived for c in creds)
-        participants = None if undecided else groups
+        participants, counted = None if undecided else groups, frozenset(credentials)
         if participants is not None and state.deadline_passed(call.body.opens):
-            self._lists_cache[ballot] = (lists_held, participants, frozenset(credentials))
-        return participants, frozenset(credentials)
+            self._lists_cache[ballot] = (lists_held, participants, counted)
+        return participants, counted
 
     def cut_ballots(self, state: NetworkState, cut: Cut) -> dict[str, Cast]:
         """The ballots a cut counts: the last of each listed credential, by credential."""
@@ -787,14 +795,17 @@ class Ballots:
 
     def cut_totals(self, state: NetworkState, cut: Cut) -> dict[str, tally.Tally]:
         """The encrypted totals of a cut: the network's ("") and each group's above the
-        privacy floor (BL8).
+        privacy floor (BL8)."""
+        return self._cut_sums(state, cut).totals
 
-        Every cosign and every partial decryption is checked against them, so they are
-        kept once they cannot change: when the opening has passed by witnessed time and
-        every list's arrival is decided, which credentials count is fixed, and a held
-        cut's heads fix its ballots.
+    def _cut_sums(self, state: NetworkState, cut: Cut) -> _CutSums:
+        """A cut's totals and the trackers of its ballots, from one pass over them.
+
+        Every cosign, partial decryption and count asks, so they are kept once they cannot
+        change: when the opening has passed by witnessed time and every list's arrival is
+        decided, which credentials count is fixed, and a held cut's heads fix its ballots.
         """
-        cached = self._totals_cache.get(cut.id)
+        cached = self._sums_cache.get(cut.id)
         if cached is not None:
             return cached
         call = self.calls[cut.ballot]
@@ -813,10 +824,11 @@ class Ballots:
         out = {"": tally.sum_of(election, list(sums.values()))}
         out.update((group, sums[group]) for group, casts in by_group.items()
                    if len(casts) >= PRIVACY_FLOOR)
+        found = _CutSums(out, sorted(c.tracker for c in counted.values()))
         if state.deadline_passed(call.body.opens) and \
                 self.participants(state, cut.ballot) is not None:
-            self._totals_cache[cut.id] = out
-        return out
+            self._sums_cache[cut.id] = found
+        return found
 
     def totals_hash(self, state: NetworkState, cut: Cut) -> str:
         """What a cosign signs: SHA-256 over each scope's count and encrypted totals (BL7)."""
@@ -835,7 +847,7 @@ class Ballots:
         def answer(status: str, reason: str, cut: Cut | None = None, ballots: int = 0,
                    counts: list[list[int]] | None = None,
                    groups: dict[str, list[list[int]]] | None = None) -> Result:
-            trackers = self._trackers(state, cut) if cut is not None else []
+            trackers = self._cut_sums(state, cut).trackers if cut is not None else []
             return Result(ballot, status, reason, key, participants,
                           cut.id if cut else None, ballots, counts, groups or {}, trackers)
 
@@ -856,8 +868,8 @@ class Ballots:
         return answer("counted", "BL8: counted from the trustees' partial decryptions", cut,
                       totals[""].ballots, counts, groups)
 
-    def _count(self, call: Call, public_key: bytes, cut: Cut, totals: dict[str, tally.Tally],
-               ) -> tuple[list[list[int]] | Rejection, dict[str, list[list[int]]]]:
+    def _count(self, call: Call, public_key: bytes, cut: Cut,
+               totals: dict[str, tally.Tally]) -> _Count:
         """The network's count and each group's, from the partial decryptions held (BL8).
 
         A page, the API and the service ask again and again once a ballot is counted, and
@@ -869,7 +881,7 @@ class Ballots:
                                      for scope, by_trustee in shares.items())))
         kept = self._count_cache.get(call.id)
         if kept is not None and kept[0] == held:
-            return kept[1]  # type: ignore[return-value]
+            return kept[1]
         election = _election(call.id, call.body, public_key)
         counts = tally.combine(election, totals[""], shares.get("", {}), call.body.threshold)
         groups = {}
@@ -879,19 +891,9 @@ class Ballots:
                                       call.body.threshold)
                 if not isinstance(found, Rejection):
                     groups[group] = found
-        if cut.id in self._totals_cache:
+        if cut.id in self._sums_cache:
             self._count_cache[call.id] = (held, (counts, groups))
         return counts, groups
-
-    def _trackers(self, state: NetworkState, cut: Cut) -> list[str]:
-        """The trackers of the ballots `cut` counts, sorted; kept once its totals are."""
-        kept = self._trackers_cache.get(cut.id)
-        if kept is not None:
-            return kept
-        trackers = sorted(c.tracker for c in self.cut_ballots(state, cut).values())
-        if cut.id in self._totals_cache:
-            self._trackers_cache[cut.id] = trackers
-        return trackers
 
     def _standing(self, state: NetworkState, call: Call) -> tuple[str, str] | None:
         """BL1: void or pending by its authority and notice, else None (it stands)."""
