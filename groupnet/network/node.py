@@ -49,6 +49,13 @@ PARALLEL_VERIFY_MIN = 64
 T = TypeVar("T")
 # The latest entries stay in memory, so pushing them on needs no database read.
 RECENT_WINDOW = 4096
+# A pushed entry refused until its predecessor or a dependency arrives (`LATER`) waits in
+# memory, and is offered again each time this node stores something new; at most this many,
+# for at most this long. Anti-entropy is asked only for those still waiting after the grace.
+LATER = frozenset({"seq_gap", "missing_dependency"})
+LATER_MAX = 2000
+LATER_MS = 60_000
+LATER_GRACE_SECONDS = 1.0
 
 class HeldEntries:
     """The ids a node holds, and at which (author, seq), as a decision asks (`receive`)."""
@@ -131,6 +138,9 @@ class Node:
         # the same entries parsed, by their bytes: relays bring most entries more than once
         self._parsed: dict[bytes, Entry] = {}
         self._lock = asyncio.Lock()
+        # pushed entries refused for now (`LATER`): id -> (until, author, seq, raw)
+        self._later: dict[str, tuple[int, str, int, bytes]] = {}
+        self._offering: asyncio.Task | None = None
         # batches waiting to be stored together (`_ingest_checked`)
         self._queued: list[tuple[CheckedBatch, int, asyncio.Future[list[Result]]]] = []
         self._pool: Executor | None = None
@@ -362,14 +372,89 @@ class Node:
 
     # -- taking other nodes' entries ---------------------------------------
 
-    async def ingest(self, raws: list[bytes], now: int | None = None) -> list[Result]:
-        """Check and store a batch of entries; one Result per entry, in order."""
+    async def ingest(self, raws: list[bytes], now: int | None = None, *,
+                     pushed: bool = False) -> list[Result]:
+        """Check and store a batch of entries; one Result per entry, in order.
+
+        An entry refused for something this node lacks wakes anti-entropy at once; a
+        pushed one (`take_pushed`) that waits for its predecessor or a dependency, only if
+        it still waits after the grace."""
         # parsed once: after signatures, parsing is the biggest cost of taking entries
         parsed = [self._parse(raw) for raw in raws]
         repeated = await self._all_held(parsed)
         if repeated is not None:
             return repeated
-        return await self.ingest_checked(await self._check_parsed(parsed), now)
+        batch = await self._check_parsed(parsed)
+        return await to_the_end(self._ingest_checked(batch, now, pushed))
+
+    async def take_pushed(self, raws: list[bytes]) -> list[Result]:
+        """`ingest` a batch another node pushed; keep what waits for something (`LATER`).
+
+        Broadcast trees deliver in no set order: a cosign may come before the cut it
+        cites, an author's next entry down one tree before the one before it down the
+        other. Those are refused for now, kept here, and offered again as soon as this
+        node stores something new, so they count the moment what they wait for arrives
+        instead of at the next anti-entropy round. Anti-entropy is woken only for those
+        still waiting after `LATER_GRACE_SECONDS`.
+        """
+        results = await self.ingest(raws, pushed=True)
+        self._keep_for_later(raws, results)
+        return results
+
+    def _keep_for_later(self, raws: list[bytes], results: list[Result]) -> None:
+        until = now_ms() + LATER_MS
+        kept = False
+        for raw, result in zip(raws, results, strict=True):
+            if result.code not in LATER or result.id is None or result.id in self._later:
+                continue
+            entry = self._parse(raw)
+            if isinstance(entry, Entry) and len(self._later) < LATER_MAX:
+                self._later[entry.id] = (until, entry.author, entry.seq, raw)
+                kept = True
+        if kept:
+            asyncio.get_running_loop().call_later(LATER_GRACE_SECONDS, self._still_waiting)
+
+    def _still_waiting(self) -> None:
+        """After the grace: anti-entropy fetches what the kept entries still wait for."""
+        if self._later:
+            self.wants_sync.set()
+
+    def _offer_later(self) -> None:
+        """Something new is stored: offer the kept entries again (one offer at a time)."""
+        if self._later and (self._offering is None or self._offering.done()):
+            self._offering = asyncio.create_task(self._offer(), name="offer kept entries")
+
+    async def _offer(self) -> None:
+        """Offer again the kept entries that may fit now: an author's next entry whose
+        rules no longer wait (a cheap look, without the lock); the rest stay kept."""
+        now, state = now_ms(), self.state
+        ready: list[tuple[str, int, bytes]] = []
+        kept: dict[str, tuple[int, str, int, bytes]] = {}
+        for ident, held in self._later.items():
+            until, author, seq, raw = held
+            if until <= now:
+                continue
+            head = state.head_of(author).seq
+            if seq > head + 1:
+                kept[ident] = held
+                continue
+            entry = self._parse(raw)
+            if seq == head + 1 and isinstance(entry, Entry):
+                waits = state.check(entry)
+                if waits is not None and waits.code in LATER:
+                    kept[ident] = held
+                    continue
+            ready.append((author, seq, raw))
+        self._later = kept
+        if not ready:
+            return
+        raws = [raw for _, _, raw in sorted(ready)]
+        try:
+            results = await self.ingest(raws, pushed=True)
+        except Exception:  # noqa: BLE001 - the entries are fetched by anti-entropy instead
+            self.wants_sync.set()
+            return
+        self._keep_for_later(raws, results)
 
     async def _all_held(self, parsed: list[Entry | Rejection]) -> list[Result] | None:
         """Answer a batch of entries all stored already, without taking the write lock.
@@ -415,7 +500,8 @@ class Node:
         """Decide and store a batch from `check`; one Result per entry, in order."""
         return await to_the_end(self._ingest_checked(batch, now))
 
-    async def _ingest_checked(self, batch: CheckedBatch, now: int | None) -> list[Result]:
+    async def _ingest_checked(self, batch: CheckedBatch, now: int | None,
+                              pushed: bool = False) -> list[Result]:
         """Queue the batch, and decide and store it with every batch queued meanwhile.
 
         Group commit: batches that arrive while another is being stored wait for
@@ -433,7 +519,8 @@ class Node:
         results = answer.result()
         if any(r.status in ("accepted", "fork") for r in results):
             self.changed.set()
-        if any(r.code in RETRY_LATER for r in results):
+            self._offer_later()
+        if any(r.code in RETRY_LATER and not (pushed and r.code in LATER) for r in results):
             self.wants_sync.set()
         return results
 

@@ -76,7 +76,7 @@ async def inbox(request: web.Request) -> web.Response:
             f"SPEC 6.2: a batch holds at most {MAX_BATCH} entries; this one has {len(lines)}",
             413,
         )
-    results = await node.ingest(lines)
+    results = await node.take_pushed(lines)
     return web.Response(
         body=msgspec.json.encode({"results": results}), content_type="application/json"
     )
