@@ -5,7 +5,9 @@ peer acknowledged) in SQLite, so nothing is lost across restarts or while a
 peer is down. Each destination has its own task: a slow or dead peer backs off
 (capped exponential with jitter) without holding up the others. A refusal that
 may pass later (the peer lacks a predecessor, or has not yet seen an
-admission) does not stop the cursor: the peer's anti-entropy fetches it.
+admission) does not stop the cursor: the peer keeps an entry that waits for its
+predecessor or a dependency and counts it once that arrives (`Node.take_pushed`),
+and its anti-entropy fetches the rest.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ class Outbox:
         self._saved: dict[str, int] = {}
         self._flusher: asyncio.Task | None = None
         self._starting: set[asyncio.Future] = set()
+        # pushes that failed (for node health and the benchmarks)
+        self.failed = 0
 
     def destinations(self) -> dict[str, str]:
         members = self.node.state.members
@@ -183,6 +187,7 @@ class Outbox:
                 try:
                     await self.client.push(member.url, raws)
                 except PeerError as error:
+                    self.failed += 1
                     failures += 1
                     wait = backoff_ms(failures, self._rng)
                     next_attempt = now_ms() + wait

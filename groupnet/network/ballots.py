@@ -11,6 +11,8 @@ it, and every node checks it. Nothing here logs or echoes a ballot's content.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import msgspec
 
 from ..procedure.ballots import ballot as ballots_ballot
@@ -389,8 +391,21 @@ async def automate(node: Node, now: int) -> list[Entry]:
     ordered = sorted(_rules(node).cuts.values(), key=lambda c: (
         c.ballot, c.author != _rules(node).calls[c.ballot].author, c.seq, c.id))
     written += await cuts.cosign_each(node, "ballot.cosign", ordered,
-                                      lambda state, cut_: _cosign_body(state, me, cut_))
+                                      lambda state, cut_: _cosign_body(state, me, cut_),
+                                      _participants, _progress, now)
     return written
+
+
+def _participants(state: NetworkState, cut_: Cut) -> list[str] | None:
+    return state.rules(Ballots).participants(state, cut_.ballot)
+
+
+def _progress(state: NetworkState, cut_: Cut,
+              participants: Collection[str]) -> tuple[bool, int]:
+    """BL7: is a cut of the ballot final, and how many cosigns of its cuts are held?"""
+    rules = state.rules(Ballots)
+    return cuts.progress(((g, c.id) for c in rules.cuts.values() if c.ballot == cut_.ballot
+                               for g in rules.cosigns.get(c.id, {})), participants)
 
 
 def credential_status(node: Node, ballot: str, credential: str) -> dict:

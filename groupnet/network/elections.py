@@ -10,6 +10,7 @@ it witnessed before the close: the chair's cut first, so honest participants agr
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, Literal
 
 import msgspec
@@ -186,8 +187,20 @@ async def automate(node: Node, now: int) -> list[Entry]:
         node, "floor.elected",
         cuts.cosign_order(pending, {e: elections.elections[e].author
                                     for e in {c.open for c in pending}}),
-        lambda state, cut_: _cosign_body(state, me, cut_))
+        lambda state, cut_: _cosign_body(state, me, cut_), _participants, _progress, now)
     return written
+
+
+def _participants(state: NetworkState, cut_: Cut) -> list[str] | None:
+    return cuts.conference_participants(
+        state, state.rules(Elections).elections[cut_.open].conference)
+
+
+def _progress(state: NetworkState, cut_: Cut,
+              participants: Collection[str]) -> tuple[bool, int]:
+    """E5: is the election's result final, and how many cosigns of it are held?"""
+    cosigns = state.rules(Elections).cosigns.get(cut_.open, {})
+    return cuts.progress(((g, c.cut) for g, c in cosigns.items()), participants)
 
 
 # -- what the API shows --------------------------------------------------------------------

@@ -14,6 +14,7 @@ node holds now (SM3), so the verdict here and everywhere else is the same.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, Literal
 
 import msgspec
@@ -210,8 +211,19 @@ async def automate(node: Node, now: int | None = None) -> list[Entry]:
     written += await cuts.cosign_each(
         node, "floor.cosign", cuts.cosign_order(pending, {o: floor_.opens[o].author
                                                           for o in {c.open for c in pending}}),
-        lambda state, cut_: _cosign_body(state, me, cut_))
+        lambda state, cut_: _cosign_body(state, me, cut_), _participants, _progress, now)
     return written
+
+
+def _participants(state: NetworkState, cut_: Cut) -> list[str] | None:
+    return cuts.conference_participants(state, state.rules(Floor).opens[cut_.open].conference)
+
+
+def _progress(state: NetworkState, cut_: Cut,
+              participants: Collection[str]) -> tuple[bool, int]:
+    """F9: is the question's result final, and how many cosigns of it are held?"""
+    cosigns = state.rules(Floor).cosigns.get(cut_.open, {})
+    return cuts.progress(((g, c.cut) for g, c in cosigns.items()), participants)
 
 
 # -- what the API shows --------------------------------------------------------------------

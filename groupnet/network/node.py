@@ -138,6 +138,8 @@ class Node:
         # the same entries parsed, by their bytes: relays bring most entries more than once
         self._parsed: dict[bytes, Entry] = {}
         self._lock = asyncio.Lock()
+        # (key, entry id, signature) -> whether it verified, for the latest checked
+        self._verdicts: dict[tuple[str, str, str], bool] = {}
         # pushed entries refused for now (`LATER`): id -> (until, author, seq, raw)
         self._later: dict[str, tuple[int, str, int, bytes]] = {}
         self._offering: asyncio.Task | None = None
@@ -603,7 +605,25 @@ class Node:
         return HeldEntries(ids, await entries.ids_at(self.db, places))
 
     async def _verify_many(self, pairs: list[tuple[str, Entry]]) -> dict[str, bool]:
-        """Check signatures; big batches go to a worker per core (Ed25519 is CPU-bound)."""
+        """Check signatures; big batches go to a worker per core (Ed25519 is CPU-bound).
+
+        A verdict is kept a while: an entry pushed down both broadcast trees is often
+        checked ahead twice before either copy is stored, and one offered again
+        (`take_pushed`) is checked again."""
+        known = self._verdicts
+        verdicts = {e.id: known[(key, e.id, e.sig)] for key, e in pairs
+                    if (key, e.id, e.sig) in known}
+        if len(verdicts) == len(pairs):
+            return verdicts
+        pairs = [(key, e) for key, e in pairs if e.id not in verdicts]
+        checked = await self._verify_new(pairs)
+        for key, e in pairs:
+            known[(key, e.id, e.sig)] = checked[e.id]
+        while len(known) > RECENT_WINDOW:
+            del known[next(iter(known))]  # the oldest: dicts keep insertion order
+        return verdicts | checked
+
+    async def _verify_new(self, pairs: list[tuple[str, Entry]]) -> dict[str, bool]:
         items = [(key, e.id_bytes, e.sig) for key, e in pairs]
         if len(items) < PARALLEL_VERIFY_MIN or (os.cpu_count() or 1) < 2:
             verdicts = _verify_chunk(items)

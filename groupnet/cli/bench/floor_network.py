@@ -258,7 +258,9 @@ async def hold(cluster: Cluster, nodes: int, conference: str, motion: str, numbe
     choices = {str(i): ("for" if chooser.random() < 0.6 else "against") for i in range(nodes)}
     await cluster.each("floor_network.vote", open_id=opened, choices=choices)
     await cluster.each("floor_network.wait", what="votes", open=opened, total=nodes)
-    requests = sum(c["requests"] for c in await cluster.each("cost"))
+    before = await cluster.each("cost")
+    requests = sum(c["requests"] for c in before)
+    failed = sum(c["failed"] for c in before)
     cpu = await cluster_cpu(cluster)
     closed = time.monotonic()
     await cluster.each("floor_network.advance_to", ts=closes)
@@ -270,13 +272,15 @@ async def hold(cluster: Cluster, nodes: int, conference: str, motion: str, numbe
         cut_at = part["cut"] if part["cut"] is not None else cut_at
     spent_cpu = await cluster_cpu(cluster) - cpu
     await asyncio.sleep(0.5)  # trailing relays, before counting requests
-    spent = sum(c["requests"] for c in await cluster.each("cost")) - requests
+    after = await cluster.each("cost")
+    spent = sum(c["requests"] for c in after) - requests
+    failed = sum(c["failed"] for c in after) - failed
     in_favour = sum(c == "for" for c in choices.values())
     wrong = sum(await cluster.each("floor_network.wrong", open_id=opened,
                                    in_favour=in_favour, total=nodes))
     return {"finals": [finals[str(i)] - closed for i in range(nodes)],
             "cut": (cut_at - closed) if cut_at is not None else 0.0,
-            "reached": reached - started, "requests": spent, "cpu": spent_cpu,
+            "reached": reached - started, "requests": spent, "failed": failed, "cpu": spent_cpu,
             "wrong": wrong, "status": "carried" if 2 * in_favour > nodes else "lost"}
 
 
@@ -301,7 +305,8 @@ async def bench_floor_network(nodes: int, questions: int, processes: int) -> int
             print(f"question {number + 1}: {row['status']}; cut written "
                   f"{row['cut']:.2f} s after the close; final on every node: median "
                   f"{statistics.median(row['finals']):.2f} s, last {max(row['finals']):.2f} s; "
-                  f"{row['requests']} requests, {row['cpu']:.1f} s CPU; the question reached "
+                  f"{row['requests']} requests ({row['failed']} pushes failed), "
+                  f"{row['cpu']:.1f} s CPU; the question reached "
                   f"every node in {row['reached']:.2f} s; wrong results: {row['wrong']}",
                   flush=True)
         finals = [t for row in rows for t in row["finals"]]
