@@ -26,11 +26,13 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from typing import Protocol, TypeVar
 
+from ..clock import now_ms
 from ..procedure.network.conferences import Conferences
 from ..procedure.network.credentials import Credentials
 from ..procedure.network.floor import CUT_DELAY_MS, Cut, Floor
 from ..procedure.network.state import NetworkState
 from ..wire.messages import Body, Entry, FloorCut, Head
+from ..wire.rejection import Refused, refuse
 from .node import Node
 
 MAX_HEADS = 500
@@ -45,6 +47,23 @@ class _Cut(Protocol):
 
 
 C = TypeVar("C", bound=_Cut)  # a cut of a vote or an election (`Cut`), or of a ballot
+
+
+async def put_now(node: Node, kind: str, opens: int | None,
+                  body: Callable[[int], Body]) -> Entry:
+    """Sign a question put to the floor (a vote, an election) whose window `body(opens)`
+    opens at `opens`, or, left out, when the entry is dated: the earliest F2 allows.
+    Should this node's log move on meanwhile (a witness or a cosign signed by the service),
+    it is put again at the new time."""
+    for _ in range(3):
+        now = max(now_ms(), node.state.head_of(node.id).ts)
+        try:
+            return await node.append(kind, body(opens if opens is not None else now), now=now)
+        except Refused as refusal:
+            if opens is not None or refusal.rejection.code != "bad_window":
+                raise
+    raise refuse("busy", "F2: this node's log kept moving while the question was put; put "
+                 "it again", 503)
 
 
 def heads_of(state: NetworkState, logs: Iterable[str]) -> list[Head]:

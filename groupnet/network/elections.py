@@ -15,7 +15,6 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from ..clock import now_ms
 from ..limits import Millis
 from ..procedure.network.credentials import Credentials
 from ..procedure.network.elections import (
@@ -94,7 +93,8 @@ async def nominate(node: Node, conference: str, request: Nominate) -> Entry:
 
 
 async def put(node: Node, conference: str, request: PutElection) -> Entry:
-    """Sign a `floor.election` naming the nominations that came by the deadline (E1, E2)."""
+    """Sign a `floor.election` naming the nominations that came by the deadline (E1, E2);
+    put now (no `opens`), it opens when the entry is dated (`cuts.put_now`)."""
     call = call_or_404(node, conference)
     on_time, _, undecided = candidates(node.state, call, request.body)
     if undecided:
@@ -107,11 +107,9 @@ async def put(node: Node, conference: str, request: PutElection) -> Entry:
     named = [_ref(node.state, nominations[i].author, i) for i in on_time]
     body_rules = next((b for b in node.state.constitution.bodies if b.id == request.body), None)
     seats = body_rules.seats if body_rules is not None else 1
-    now = max(now_ms(), node.state.head_of(node.id).ts)
-    opens = request.opens if request.opens is not None else now
-    return await node.append("floor.election", FloorElection(
-        _ref(node.state, call.author, call.id), request.body, seats, named, request.method,
-        opens, opens + request.minutes * 60_000), now=now)
+    return await cuts.put_now(node, "floor.election", request.opens, lambda opens: (
+        FloorElection(_ref(node.state, call.author, call.id), request.body, seats, named,
+                      request.method, opens, opens + request.minutes * 60_000)))
 
 
 async def rank(node: Node, election_id: str, request: Rank) -> Entry:

@@ -37,7 +37,7 @@ from ..wire.messages import (
     NodeId,
     Text,
 )
-from ..wire.rejection import Refused, Rejection, refuse
+from ..wire.rejection import Rejection, refuse
 from . import cuts, elections
 from .conferences import call_or_404, with_names
 from .node import Node
@@ -88,23 +88,13 @@ async def put(node: Node, conference: str, request: PutQuestion) -> Entry:
     """Sign a `floor.open`: refused, with the rule, unless every node would accept it.
 
     Put now (no `opens`), the vote opens when the entry is dated, as F2 allows at the
-    earliest; should this node's log move on meanwhile (a witness signed by the service),
-    it is put again at the new time.
+    earliest (`cuts.put_now`).
     """
     call = call_or_404(node, conference)
-    for _ in range(3):
-        now = max(now_ms(), node.state.head_of(node.id).ts)
-        opens = request.opens if request.opens is not None else now
-        body = FloorOpen(_ref(node, call.author, call.id), request.item, request.question,
-                         request.text, request.method, list(request.tellers),
-                         request.threshold, opens, opens + request.minutes * 60_000)
-        try:
-            return await node.append("floor.open", body, now=now)
-        except Refused as refusal:
-            if request.opens is not None or refusal.rejection.code != "bad_window":
-                raise
-    raise refuse("busy", "F2: this node's log kept moving while the question was put; "
-                 "put it again", 503)
+    return await cuts.put_now(node, "floor.open", request.opens, lambda opens: FloorOpen(
+        _ref(node, call.author, call.id), request.item, request.question, request.text,
+        request.method, list(request.tellers), request.threshold, opens,
+        opens + request.minutes * 60_000))
 
 
 async def vote(node: Node, open_id: str, delegate: str, choice: str) -> Entry:
