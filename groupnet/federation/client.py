@@ -80,8 +80,6 @@ class PeerClient:
         )
         # requests sent, for node health and the propagation benchmark, and by endpoint
         self.requests = 0
-        # requests that found no peer or no answer (refused connections, resets, timeouts)
-        self.unreached = 0
         self.sent: Counter[str] = Counter()
         # peer origin -> when it answered that it serves no POST /fed/v1/logs (SPEC 6.4.1)
         self.without_logs: dict[str, int] = {}
@@ -118,7 +116,6 @@ class PeerClient:
         except PeerRefused as refused:
             raise self._refusal(url, str(refused)) from None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
-            self.unreached += 1
             raise PeerError(f"{url}: {error or type(error).__name__}") from None
         if response.status != 200:
             text = await response.text()
@@ -148,7 +145,6 @@ class PeerClient:
         except PeerRefused as refused:
             raise self._refusal(url, str(refused)) from None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
-            self.unreached += 1
             raise PeerError(f"{base}: {error or type(error).__name__}") from None
         try:
             return _results.decode(payload)["results"]
@@ -205,7 +201,6 @@ class PeerClient:
         except PeerRefused as refused:
             raise self._refusal(url, str(refused)) from None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
-            self.unreached += 1
             raise PeerError(f"{base}: {error or type(error).__name__}") from None
         lines = [line for line in payload.split(b"\n") if line]
         if following is None:

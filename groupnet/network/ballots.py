@@ -404,7 +404,7 @@ def _progress(state: NetworkState, cut_: Cut,
               participants: Collection[str]) -> tuple[bool, int]:
     """BL7: is a cut of the ballot final, and how many cosigns of its cuts are held?"""
     rules = state.rules(Ballots)
-    return cuts.progress(((g, c.id) for c in rules.cuts.values() if c.ballot == cut_.ballot
+    return cuts.tally_cosigns(((g, c.id) for c in rules.cuts.values() if c.ballot == cut_.ballot
                                for g in rules.cosigns.get(c.id, {})), participants)
 
 

@@ -116,8 +116,8 @@ def first_cosigners(cut_id: str, participants: Collection[str]) -> frozenset[str
     return frozenset(ranked[:n // 2 + 1 + -(-n // 10)])
 
 
-def progress(cosigns: Iterable[tuple[str, str]],
-             participants: Collection[str]) -> tuple[bool, int]:
+def tally_cosigns(cosigns: Iterable[tuple[str, str]],
+                  participants: Collection[str]) -> tuple[bool, int]:
     """Has one cut cosigns from more than half of `participants` (F9, BL7), and how many
     cosigns are there? `cosigns`: (group, cut id) of each cosign of the question."""
     taking_part = set(participants)

@@ -213,7 +213,7 @@ def _progress(state: NetworkState, cut_: Cut,
               participants: Collection[str]) -> tuple[bool, int]:
     """F9: is the question's result final, and how many cosigns of it are held?"""
     cosigns = state.rules(Floor).cosigns.get(cut_.open, {})
-    return cuts.progress(((g, c.cut) for g, c in cosigns.items()), participants)
+    return cuts.tally_cosigns(((g, c.cut) for g, c in cosigns.items()), participants)
 
 
 # -- what the API shows --------------------------------------------------------------------

@@ -29,10 +29,10 @@ def test_the_first_cosigners_are_most_of_the_participants_and_a_tenth_more(count
 
 def test_progress_counts_the_cosigns_of_participants_and_finds_the_majority():
     participants = ["a", "b", "c", "d", "e"]
-    assert cuts.progress([], participants) == (False, 0)
-    assert cuts.progress([("a", "x"), ("b", "x"), ("z", "x")], participants) == (False, 2)
-    assert cuts.progress([("a", "x"), ("b", "y"), ("c", "x")], participants) == (False, 3)
-    assert cuts.progress([("a", "x"), ("b", "x"), ("c", "x")], participants) == (True, 3)
+    assert cuts.tally_cosigns([], participants) == (False, 0)
+    assert cuts.tally_cosigns([("a", "x"), ("b", "x"), ("z", "x")], participants) == (False, 2)
+    assert cuts.tally_cosigns([("a", "x"), ("b", "y"), ("c", "x")], participants) == (False, 3)
+    assert cuts.tally_cosigns([("a", "x"), ("b", "x"), ("c", "x")], participants) == (True, 3)
 
 
 async def test_with_first_cosigners_out_of_reach_another_participant_cosigns_and_it_is_final(

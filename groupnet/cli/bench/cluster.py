@@ -142,7 +142,6 @@ class Worker:
                 "commits": sum(getattr(s.node.db, "commits", 0) for s in self.services.values()),
                 "stored": sum(s.node.last_rx for s in self.services.values()),
                 "requests": sum(s.client.requests for s in self.services.values()),
-                "unreached": sum(s.client.unreached for s in self.services.values()),
                 "failed": sum(s.outbox.failed for s in self.services.values())}
 
     async def cpu(self) -> float:
