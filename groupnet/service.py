@@ -13,7 +13,7 @@ from aiohttp import web
 
 from . import store
 from .clock import now_ms
-from .federation.client import PeerClient
+from .federation.client import PeerClient, PeerError
 from .federation.outbox import Outbox
 from .federation.peer_policy import PeerPolicy
 from .federation.sync import anti_entropy_round, confirm_own_head
@@ -44,6 +44,7 @@ class Service:
         self.tasks: list[asyncio.Task] = []
         self.ready = asyncio.Event()
         self._rng = random.Random()
+        self._offers: set[asyncio.Task] = set()
 
     async def start(self) -> None:
         self.node.writable.clear()  # until `_startup` has confirmed our own head
@@ -203,6 +204,20 @@ class Service:
             node.unwitnessed.pop(author, None)
         node.unwitnessed_news = bool(node.unwitnessed)
 
+    async def _send_cosignature(self, url: str, body: bytes) -> None:
+        """Offer a cosignature to the node that wrote the cut, without holding up the floor
+        loop; one that does not arrive is made up for by a `floor.cosign` (SPEC 5.9)."""
+
+        async def offer() -> None:
+            try:
+                await self.client.cosignature(url, body)
+            except PeerError as error:
+                log.info("floor: cosignature not taken: %s", error)
+
+        task = asyncio.create_task(offer(), name="cosignature")
+        self._offers.add(task)
+        task.add_done_callback(self._offers.discard)
+
     async def _floor(self) -> None:
         """Cut the questions this node put once they close; cosign the cuts it agrees with
         (SPEC 5.9). Woken at once by a floor entry (a cut to cosign, a count a tellers' cut
@@ -219,7 +234,7 @@ class Service:
                     await node.floor_news.wait()
             node.floor_news.clear()
             try:
-                for entry in await floor.automate(node):
+                for entry in await floor.automate(node, send=self._send_cosignature):
                     log.info("floor: wrote %s seq %d", entry.kind, entry.seq)
             except sqlite3.OperationalError as error:
                 log.warning("floor: nothing written this round: %s", error)  # busy: next round

@@ -84,10 +84,12 @@ from ..wire.messages import (
     ConferenceRuleChange,
     ConferenceRuleChangeAmendment,
     Constitution,
+    Cosignature,
     DecisionRef,
     DelegateCredential,
     DelegateSeat,
     EntryRef,
+    FloorCertificate,
     FloorCosign,
     FloorCut,
     FloorElected,
@@ -115,6 +117,7 @@ from ..wire.messages import (
     Seat,
     Tally,
     Witness,
+    cosignature_id,
 )
 from ..wire.rejection import Rejection
 from ..wire.schema import write_files
@@ -1536,9 +1539,43 @@ def floor_scenario() -> Scenario:
         fourth, card, "fourth-0", "for", sitting + HOUR_MS + minute))
     closing_card = step("the founder cuts after the close", cut(
         founder, card, sitting + HOUR_MS + 10 * minute + 5000))
-    for log in (founder, second, fourth):
-        step(f"{log.name} cosigns 750 for, 250 against, carried", cosign(
-            log, closing_card, FloorResult(750, 250, 0, True)))
+
+    # F11: the card vote is made final by a certificate of cosignatures, not by entries
+    card_result = FloorResult(750, 250, 0, True)
+
+    def cosignature(log: Log, result: FloorResult = card_result, seen: int | None = None,
+                    signer: Log | None = None) -> Cosignature:
+        seen = log.seq if seen is None else seen
+        return Cosignature(log.id, seen, (signer or log).key.sign_id(
+            cosignature_id(s.net, closing_card.id, seen, result)))
+
+    def certificate(signatures: list[Cosignature],
+                    result: FloorResult = card_result) -> Signed:
+        return founder.next("floor.certificate", FloorCertificate(
+            ref(closing_card), result, signatures), **at(closing_card.ts + 2000))
+
+    step("a certificate names second twice", certificate(
+        [cosignature(second), cosignature(fourth), cosignature(second)]),
+        "rejected", "bad_certificate")
+    step("a certificate cites more of fourth's log than is written", certificate(
+        [cosignature(second), cosignature(fourth, seen=fourth.seq + 1)]),
+        "rejected", "missing_dependency")
+    step("a certificate holds a cosignature signed by third's key in second's name",
+         certificate([cosignature(founder), cosignature(second, signer=third),
+                      cosignature(fourth)]), "rejected", "bad_cosignature")
+    step("a certificate holds a cosignature of the right cut over another result",
+         certificate([cosignature(founder), cosignature(second, FloorResult(1000, 0, 0, True)),
+                      cosignature(fourth)]), "rejected", "bad_cosignature")
+    step("a certificate holds fifth's cosignature; fifth has no credential", certificate(
+        [cosignature(founder), cosignature(fifth), cosignature(fourth)]),
+        "rejected", "not_participant")
+    wrong = FloorResult(1000, 0, 0, True)
+    step("a certificate whose every cosignature signs a result the votes contradict",
+         certificate([cosignature(founder, wrong), cosignature(second, wrong),
+                      cosignature(fourth, wrong)], wrong), "rejected", "wrong_result")
+    step("the founder certifies the cosignatures of founder, second and fourth: 750 for, "
+         "250 against, carried", certificate(
+             [cosignature(founder), cosignature(second), cosignature(fourth)]))
 
     expected = [
         [hands.id, "carried", [3, 1, 0, True], closing.id,

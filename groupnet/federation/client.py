@@ -151,6 +151,29 @@ class PeerClient:
         except (msgspec.DecodeError, KeyError) as error:
             raise PeerError(f"{base}: unusable inbox answer: {error}") from None
 
+    async def cosignature(self, base: str, body: bytes) -> str:
+        """Offer a cosignature to the node that wrote the cut (SPEC 6.6.1): its answer's
+        `status`, "held" or "waiting"."""
+        url = base.rstrip("/") + "/fed/v1/cosignature"
+        self._allowed(url)
+        self._count(url)
+        try:
+            async with self._session.post(
+                url, data=body, headers={"Content-Type": "application/json"},
+                allow_redirects=False,
+            ) as response:
+                payload = await response.read()
+                if response.status != 200:
+                    raise PeerError(f"{base}: HTTP {response.status}: {payload[:200]!r}")
+        except PeerRefused as refused:
+            raise self._refusal(url, str(refused)) from None
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise PeerError(f"{base}: {error or type(error).__name__}") from None
+        try:
+            return str(msgspec.json.decode(payload)["status"])
+        except (msgspec.DecodeError, KeyError, TypeError) as error:
+            raise PeerError(f"{base}: unusable cosignature answer: {error}") from None
+
     async def _lines(self, url: str, params: dict) -> tuple[list[bytes], dict]:
         response = await self._get(url, params)
         try:

@@ -141,26 +141,31 @@ class _Held:
     """What a node knows of a cut it may cosign: whether it is one of the first cosigners,
     the participants, and when the cosigns of the question it holds last grew."""
 
-    __slots__ = ("first", "participants", "cosigns", "since")
+    __slots__ = ("first", "participants", "cosigns", "since", "start")
 
     def __init__(self, first: bool, participants: tuple[str, ...], now: int) -> None:
         self.first = first
         self.participants = participants
         self.cosigns = -1
         self.since = now
+        self.start = now
 
 
 _held: weakref.WeakKeyDictionary[Node, dict[str, _Held]] = weakref.WeakKeyDictionary()
 
 
 def cosign_now(node: Node, cut_id: str, participants: Callable[[], Collection[str] | None],
-               progress: Callable[[Collection[str]], tuple[bool, int]], now: int) -> bool:
+               progress: Callable[[Collection[str]], tuple[bool, int]], now: int,
+               delay: int = 0) -> bool:
     """Should this node cosign the cut `cut_id` now (if it agrees with it)? At once if it
     is one of the cut's first cosigners. Else only once the result is still not final and
     no cosign of the question has arrived for `COSIGN_WAIT_MS` (`progress`: whether it is
     final, and how many cosigns of it this node holds): while the first cosigners' cosigns
     keep arriving, however slowly the network carries them, they make it final. While the
-    participants are not known, yes: the cosign's rules then say no."""
+    participants are not known, yes: the cosign's rules then say no.
+
+    With a `delay` (its cosignature sent for a certificate, `certificates.py`), all of that
+    starts `delay` after this node first asked, and only while the result is not final."""
     cuts_ = _held.setdefault(node, {})
     held = cuts_.get(cut_id)
     if held is None:
@@ -169,13 +174,15 @@ def cosign_now(node: Node, cut_id: str, participants: Callable[[], Collection[st
             return True
         held = cuts_[cut_id] = _Held(node.id in first_cosigners(cut_id, taking_part),
                                      tuple(taking_part), now)
-    if held.first:
+    if held.first and not delay:
         return True
     final, cosigns = progress(held.participants)
     if final:
         return False
+    if held.first:
+        return now >= held.start + delay
     if cosigns != held.cosigns:
-        held.cosigns, held.since = cosigns, now
+        held.cosigns, held.since = cosigns, max(now, held.start + delay)
     return now - held.since >= COSIGN_WAIT_MS
 
 
@@ -183,7 +190,7 @@ async def cosign_each(node: Node, kind: str, cuts: list[C],
                       body: Callable[[NetworkState, C], Body | None],
                       participants: Callable[[NetworkState, C], Collection[str] | None],
                       progress: Callable[[NetworkState, C, Collection[str]], tuple[bool, int]],
-                      now: int) -> list[Entry]:
+                      now: int, delay: int = 0) -> list[Entry]:
     """Cosign, with `kind`, each of `cuts` this node agrees with (`body` says so, on the
     state at the moment of writing) and is due to cosign now (`cosign_now`, from the
     `participants` of the cut's question and its `progress`); a ballot's cuts too (BL7)."""
@@ -191,7 +198,7 @@ async def cosign_each(node: Node, kind: str, cuts: list[C],
     for cut_ in cuts:
         if not cosign_now(node, cut_.id, lambda c=cut_: participants(node.state, c),
                           lambda taking_part, c=cut_: progress(node.state, c, taking_part),
-                          now):
+                          now, delay):
             continue
         if body(node.state, cut_) is None:
             continue

@@ -38,7 +38,7 @@ from ..wire.messages import (
     Text,
 )
 from ..wire.rejection import Rejection, refuse
-from . import cuts, elections
+from . import certificates, cuts, elections
 from .conferences import call_or_404, with_names
 from .node import Node
 
@@ -177,8 +177,14 @@ def _cosign_body(state: NetworkState, me: str, cut_: Cut) -> FloorCosign | None:
     return FloorCosign(EntryRef(cut_.author, cut_.id, state.head_of(cut_.author).seq), result)
 
 
-async def automate(node: Node, now: int | None = None) -> list[Entry]:
-    """Write the cuts that are due and cosign the cuts this node agrees with (`cuts.py`)."""
+async def automate(node: Node, now: int | None = None,
+                   send: certificates.Send | None = None) -> list[Entry]:
+    """Write the cuts that are due and cosign the cuts this node agrees with (`cuts.py`).
+
+    With `send` (the service's: a POST to another node), a cut is cosigned first by a
+    cosignature sent to its author, who gathers them into a certificate
+    (`certificates.py`); a `floor.cosign` follows only if none made the result final
+    `CERTIFICATE_WAIT_MS` later."""
     written: list[Entry] = []
     now = now if now is not None else now_ms()
     me = node.id
@@ -196,13 +202,44 @@ async def automate(node: Node, now: int | None = None) -> list[Entry]:
         entry = await cuts.cut_if_due(node, put_.id, now, make_cut)
         if entry is not None:
             written.append(entry)
-    pending = [c for c in floor_.cuts.values()
-               if c.open in floor_.opens and me not in floor_.cosigns.get(c.open, {})]
+    written += await certificates.certify(node)
+    pending = cuts.cosign_order(
+        [c for c in floor_.cuts.values()
+         if c.open in floor_.opens and me not in floor_.cosigns.get(c.open, {})
+         and not certificates.settled(node, c.open)],
+        {c.open: floor_.opens[c.open].author for c in floor_.cuts.values()})
+    delay = 0
+    if send is not None:
+        pending = await _cosignatures(node, pending, send)
+        delay = certificates.CERTIFICATE_WAIT_MS
     written += await cuts.cosign_each(
-        node, "floor.cosign", cuts.cosign_order(pending, {o: floor_.opens[o].author
-                                                          for o in {c.open for c in pending}}),
-        lambda state, cut_: _cosign_body(state, me, cut_), _participants, _progress, now)
+        node, "floor.cosign", pending, lambda state, cut_: _cosign_body(state, me, cut_),
+        _participants, _progress, now, delay)
     return written
+
+
+async def _cosignatures(node: Node, pending: list[Cut], send: certificates.Send) -> list[Cut]:
+    """Sign a cosignature of the first cut of each vote this node agrees with (F11), and
+    send it to the cut's author; the cuts that may still be cosigned by an entry (the one
+    cosigned, on each vote: a node cosigns one cut of a vote)."""
+    signed = await certificates.signed(node)
+    kept = []
+    for cut_ in pending:
+        participants = _participants(node.state, cut_)
+        if participants is not None and _progress(node.state, cut_, participants)[0]:
+            certificates.settle(node, cut_.open)
+            continue
+        chosen = signed.get(cut_.open)
+        if chosen is None:
+            body = _cosign_body(node.state, node.id, cut_)
+            if body is None:
+                continue
+            if not await certificates.cosign(node, cut_, body.result, send):
+                continue
+            chosen = cut_.id
+        if chosen == cut_.id:
+            kept.append(cut_)
+    return kept
 
 
 def _participants(state: NetworkState, cut_: Cut) -> list[str] | None:
@@ -212,8 +249,7 @@ def _participants(state: NetworkState, cut_: Cut) -> list[str] | None:
 def _progress(state: NetworkState, cut_: Cut,
               participants: Collection[str]) -> tuple[bool, int]:
     """F9: is the question's result final, and how many cosigns of it are held?"""
-    cosigns = state.rules(Floor).cosigns.get(cut_.open, {})
-    return cuts.tally_cosigns(((g, c.cut) for g, c in cosigns.items()), participants)
+    return cuts.tally_cosigns(state.rules(Floor).cosigned(cut_.open).items(), participants)
 
 
 # -- what the API shows --------------------------------------------------------------------

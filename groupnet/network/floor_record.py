@@ -17,7 +17,7 @@ from ..clock import now_ms
 from ..procedure.network.conference_review import Review
 from ..procedure.network.credentials import Credentials
 from ..procedure.network.elections import Elections
-from ..procedure.network.floor import Cut, Floor, said
+from ..procedure.network.floor import Certificate, Cut, Floor, said
 from ..procedure.network.floor_review import FloorView, Question, floor
 from ..procedure.network.state import NetworkState
 from ..wire.rejection import Rejection
@@ -249,7 +249,9 @@ def recount(state: NetworkState) -> list[str]:
             problems += _recount_election(state, elections, cut_)
             continue
         counted = floor_.result_of(state, cut_)
-        for cosign in sorted(floor_.cosigns.get(cut_.open, {}).values(), key=lambda c: c.id):
+        said_by = [*floor_.cosigns.get(cut_.open, {}).values(),
+                   *floor_.certificates.get(cut_.open, ())]
+        for cosign in sorted(said_by, key=lambda c: c.id):
             if cosign.cut != cut_.id:
                 continue
             if isinstance(counted, Rejection):
@@ -258,7 +260,8 @@ def recount(state: NetworkState) -> list[str]:
                                     f"{cosign.author[:10]}… but gives no result: "
                                     f"{counted.reason}")
             elif cosign.result != counted:
-                problems.append(f"floor cut {cut_.id[:12]}: cosign {cosign.id[:12]} says "
+                what = "certificate" if isinstance(cosign, Certificate) else "cosign"
+                problems.append(f"floor cut {cut_.id[:12]}: {what} {cosign.id[:12]} says "
                                 f"{said(cosign.result)}; the votes in the cut give "
                                 f"{said(counted)}")
     # each conference's floor derived once: every question's verdict against its final cut

@@ -264,6 +264,14 @@ async def get_meta(db: aiosqlite.Connection, key: str) -> str | None:
     return row[0] if row else None
 
 
+async def meta_with_prefix(db: aiosqlite.Connection, prefix: str) -> list[tuple[str, str]]:
+    """(key without `prefix`, value) of every meta row whose key starts with `prefix`."""
+    async with db.execute("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?",
+                          (len(prefix), prefix)) as cursor:
+        rows = await cursor.fetchall()
+    return [(key[len(prefix):], value) for key, value in rows]
+
+
 async def set_meta(db: aiosqlite.Connection, key: str, value: str) -> None:
     await db.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) "

@@ -12,11 +12,13 @@ import msgspec
 from aiohttp import web
 
 from ..limits import whole_number
+from ..network import certificates
 from ..network.node import Node
 from ..wire.rejection import refuse
 from .keys import NODE
 
 MAX_BATCH = 1000
+MAX_COSIGNATURE_BYTES = 2048
 MAX_READ = 5000
 # authors one `POST /fed/v1/logs` may ask for (SPEC 6.4.1)
 MAX_LOGS = 5000
@@ -82,6 +84,23 @@ async def inbox(request: web.Request) -> web.Response:
     )
 
 
+async def cosignature(request: web.Request) -> web.Response:
+    """A participant's cosignature of a cut this node wrote (SPEC 6.6.1, F11)."""
+    node: Node = request.app[NODE]
+    body = await request.read()
+    if len(body) > MAX_COSIGNATURE_BYTES:
+        raise refuse("too_large", f"SPEC 6.6.1: a cosignature is at most "
+                     f"{MAX_COSIGNATURE_BYTES} bytes", 413)
+    try:
+        offered = certificates.offered_decoder.decode(body)
+    except msgspec.DecodeError as error:
+        raise refuse("bad_request", "SPEC 6.6.1: the body is a JSON object with `cut`, "
+                     f"`result` and `cosignature`: {error}", 400) from None
+    status = certificates.take(node, offered)
+    return web.Response(body=msgspec.json.encode({"status": status}),
+                        content_type="application/json")
+
+
 async def feed(request: web.Request) -> web.Response:
     node: Node = request.app[NODE]
     after = _int_param(request, "after", 0, 2**53)
@@ -135,6 +154,7 @@ def routes() -> list[web.RouteDef]:
     return [
         web.get("/.well-known/groupnet", well_known),
         web.post("/fed/v1/inbox", inbox),
+        web.post("/fed/v1/cosignature", cosignature),
         web.get("/fed/v1/feed", feed),
         web.get("/fed/v1/log/{author}", author_log),
         web.post("/fed/v1/logs", logs),

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 ENTRY_DOMAIN = b"groupnet/v1/entry\n"
 SIGNATURE_DOMAIN = b"groupnet/v1/sig\n"
 NETWORK_DOMAIN = b"groupnet/v1/network\n"
+COSIGNATURE_DOMAIN = b"groupnet/v1/cosignature\n"
 
 P = 2**255 - 19  # the field prime of edwards25519
 L = 2**252 + 27742317777372353535851937790883648493  # the order of its base point
@@ -72,6 +73,12 @@ def b64decode(text: str) -> bytes:
 
 def entry_id(signed_bytes: bytes) -> bytes:
     return hashlib.sha256(ENTRY_DOMAIN + signed_bytes).digest()
+
+
+def cosignature_digest(signed_bytes: bytes) -> bytes:
+    """The 32 bytes a cosignature signs in place of an entry id (SPEC 5.9, F11): its own
+    domain, so that no entry id and no cosignature digest can ever be the same bytes."""
+    return hashlib.sha256(COSIGNATURE_DOMAIN + signed_bytes).digest()
 
 
 def network_id(founder: str, nonce: str) -> str:

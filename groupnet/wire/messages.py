@@ -625,6 +625,40 @@ class FloorCosign(Body):
     result: FloorResult
 
 
+MAX_COSIGNATURES = 350  # a certificate holds at most this many: it fits in MAX_ENTRY_BYTES (F11)
+
+
+class Cosignature(Body):
+    """One participant's cosign of a cut, signed apart from its log (SPEC 5.9, F11).
+
+    `sig` is Ed25519 by the group's key over the cosignature's digest (`cosignature_id`);
+    `seen` is the seq of the group's own log it cosigns as of (F7 reads that log to it).
+    """
+
+    group: NodeId
+    seen: Seq
+    sig: Signature
+
+
+class FloorCertificate(Body):
+    """A majority of participants' cosignatures of one cut, gathered into one entry (F11).
+
+    Checked once by every node instead of one `floor.cosign` entry per participant
+    crossing the network."""
+
+    cut: EntryRef
+    result: FloorResult
+    cosignatures: Annotated[list[Cosignature], Meta(min_length=1,
+                                                    max_length=MAX_COSIGNATURES)]
+
+
+def cosignature_id(net: str, cut: str, seen: int, result: FloorResult) -> bytes:
+    """What a cosignature's `sig` signs, as an entry's signature signs its id (SPEC 5.9,
+    F11): SHA-256 over the cosignature domain and the canonical JSON array
+    `[net, cut, seen, result]`."""
+    return crypto.cosignature_digest(canonical([net, cut, seen, result]))
+
+
 # -- elections on the conference floor (SPEC 5.9.1) -------------------------------------
 
 
@@ -707,6 +741,7 @@ BODY_TYPES: dict[str, type[Body]] = {
     "floor.count": FloorCount,
     "floor.cut": FloorCut,
     "floor.cosign": FloorCosign,
+    "floor.certificate": FloorCertificate,
     "floor.election": FloorElection,
     "floor.ranking": FloorRanking,
     "floor.elected": FloorElected,

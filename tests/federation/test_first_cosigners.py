@@ -80,7 +80,7 @@ async def test_with_first_cosigners_out_of_reach_another_participant_cosigns_and
         cluster.heal()
         cluster.partition(reach, [s for s in services if s not in reach])
         await everywhere(reach, final(opened.id), "the result final where the cut reached")
-        cosigners = set(chair.node.state.rules(Floor).cosigns[opened.id])
+        cosigners = set(chair.node.state.rules(Floor).cosigned(opened.id))
         assert other.node.id in cosigners and len(cosigners) == 3
         cluster.heal()
         await everywhere(services, final(opened.id), "the result final on every node")

@@ -116,12 +116,12 @@ async def test_five_nodes_carry_a_hand_vote_and_a_card_vote_and_a_cut_off_node_a
         problems, state = check_rows(rows.fetchall(), [])
     assert problems == [] and recount(state) == []
     [card] = [o for o in state.rules(Floor).opens.values() if o.body.method == "card"]
-    cosigns = state.rules(Floor).cosigns[card.id]
-    group = sorted(cosigns)[0]
-    cosigns[group] = msgspec.structs.replace(cosigns[group],
-                                             result=FloorResult(750, 250, 0, True))
+    # the card vote is final by a certificate (F11): its word is altered
+    [certificate] = state.rules(Floor).certificates[card.id]
+    state.rules(Floor).certificates[card.id] = [msgspec.structs.replace(
+        certificate, result=FloorResult(750, 250, 0, True))]
     [problem] = recount(state)
-    assert "says 750 for, 250 against" in problem
+    assert "certificate" in problem and "says 750 for, 250 against" in problem
     assert "the votes in the cut give 750 for, 0 against" in problem
 
 

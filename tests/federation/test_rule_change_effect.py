@@ -95,9 +95,10 @@ async def rule_change_on_four(cluster: Cluster, api: Floor_) -> None:
     await everywhere(services, final(vote), "the rule change's vote final on every node")
 
     def witnessed(node) -> bool:  # the cosigns reach the network well before the instant
-        cosigns = node.state.rules(Floor).cosigns.get(vote, {}).values()
-        return len(cosigns) >= 3 and all(
-            node.state.network_time(c.author, c.seq) is not None for c in cosigns)
+        floor_ = node.state.rules(Floor)
+        carriers = [*floor_.cosigns.get(vote, {}).values(), *floor_.certificates.get(vote, ())]
+        return len(floor_.cosigned(vote)) >= 3 and all(
+            node.state.network_time(c.author, c.seq) is not None for c in carriers)
 
     await everywhere(services, witnessed, "the cosigns witnessed on every node")
     await cluster.converged()

@@ -166,7 +166,7 @@ async def worker_vote(worker: Worker, open_id: str, choices: dict[str, str]) -> 
 def _final(node: Node, open_id: str, participants: int) -> bool:
     """F9, cheaply: one cut cosigned by more than half the participants (every group is one
     here, set up so); the benchmark checks the derived question once all nodes say so."""
-    cosigned = Counter(c.cut for c in node.state.rules(Floor).cosigns.get(open_id, {}).values())
+    cosigned = Counter(node.state.rules(Floor).cosigned(open_id).values())
     return bool(cosigned) and 2 * max(cosigned.values()) > participants
 
 

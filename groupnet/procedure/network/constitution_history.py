@@ -245,14 +245,14 @@ def _carried(state: NetworkState, call: Call, instant: int) -> Version | Outcome
     unheld = _unheld(state, derived.participants, instant)
     if unheld is not None:
         return Outcome(call.id, None, "pending", instant, unheld)
-    cosigns = state.rules(Floor).cosigns
+    floor_ = state.rules(Floor)
     best: tuple[int, str] | None = None
     for question in derived.questions:
         if question.question != "rule-change" or question.status in ("void", "lost"):
             continue
         cuts = [question.cut] if question.status == "carried" else [c.entry for c in question.cuts]
-        timely = [_cosigned_in_time(state, cosigns.get(question.id, {}), cut,
-                                    derived.participants, instant) for cut in cuts]
+        timely = [_cosigned_in_time(state, floor_, question.id, cut, derived.participants,
+                                    instant) for cut in cuts]
         if question.status == "pending" and any(t is not False for t in timely):
             return Outcome(call.id, None, "pending", instant,
                            f"C5.5: vote {question.id} was cosigned in time, and its result "
@@ -300,18 +300,27 @@ def _unheld(state: NetworkState, groups: list[str], instant: int) -> str | None:
     return None
 
 
-def _cosigned_in_time(state: NetworkState, cosigns: dict, cut: str | None,
+def _cosigned_in_time(state: NetworkState, floor_: Floor, open_id: str, cut: str | None,
                       participants: list[str], instant: int) -> bool | None:
     """More than half of the participants' cosigns of `cut` arrived by `instant` (asked
-    once the network has passed it, so cosigns yet to come arrive after)."""
+    once the network has passed it, so cosigns yet to come arrive after). A group's cosign
+    arrived with its `floor.cosign` or with the first certificate holding it (F11)."""
+    cosigned = floor_.cosigned(open_id)
+    carriers: dict[str, list[tuple[str, int, int]]] = {}
+    for group, cosign in floor_.cosigns.get(open_id, {}).items():
+        carriers.setdefault(group, []).append((cosign.author, cosign.seq, cosign.ts))
+    for certificate in floor_.certificates.get(open_id, ()):
+        for group in certificate.groups:
+            carriers.setdefault(group, []).append(
+                (certificate.author, certificate.seq, certificate.ts))
     yes = maybe = 0
     for group in participants:
-        cosign = cosigns.get(group)
-        if cosign is None or cosign.cut != cut:
+        if cut is None or cosigned.get(group) != cut:
             continue
-        arrived = state.arrived_before_deadline(group, cosign.seq, cosign.ts, instant)
-        yes += bool(arrived)
-        maybe += arrived is None
+        arrived = [state.arrived_before_deadline(author, seq, ts, instant)
+                   for author, seq, ts in carriers.get(group, ())]
+        yes += any(arrived)
+        maybe += not any(arrived) and None in arrived
     if 2 * yes > len(participants):
         return True
     if 2 * (yes + maybe) <= len(participants):

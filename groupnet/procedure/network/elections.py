@@ -305,7 +305,7 @@ class Elections:
         put = self.elections[cut.open]
         cast = {other: [r.seq for r in ranked]
                 for other, ranked in self.rankings.get(put.id, {}).items()}
-        return omits(state, author, seq, put.body.closes, cut, cast)
+        return omits(state, author, seq - 1, put.body.closes, cut, cast)
 
     # -- apply ------------------------------------------------------------------
 

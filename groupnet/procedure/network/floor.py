@@ -1,6 +1,7 @@
 """The conference floor (SPEC 5.9): votes put by the chair, cast by delegates, closed by a cut.
 
-Kinds: `floor.open`, `floor.vote`, `floor.count`, `floor.cut`, `floor.cosign`.
+Kinds: `floor.open`, `floor.vote`, `floor.count`, `floor.cut`, `floor.cosign`,
+`floor.certificate`.
 The **chair** is any group holding a seat on the body that arranges
 conferences (`arranged_by`); the **participants** are the groups whose
 credential for the conference is accepted (K5). The rules, as SPEC 5.9
@@ -37,8 +38,13 @@ numbers them:
   (`not_participant`). Votes count only for participants. A card vote weighs a
   delegation's committed members, split among its delegates in whole members.
 - F9 (finality). A vote's result is final when more than half of the
-  participants cosigned one cut; at most one cut can reach that. Until then,
-  pending.
+  participants cosigned one cut; at most one cut can reach that (a group found
+  cosigning two cuts of a vote counts for neither). Until then, pending.
+- F11 (certificates). A participant may cosign a cut apart from its log: a
+  cosignature, signed with its key over the cut, the result and how far its own
+  log goes (`seen`). A certificate gathers a majority of them into one entry, which
+  every node checks once, each cosignature as a cosign would be (`bad_cosignature`,
+  `not_participant`, `cut_omits`; `bad_certificate` for a group named twice).
 
 What the entry, its references and its author's own log decide is refused at
 receipt, here; what depends on other groups' entries (the agenda, amendments
@@ -53,11 +59,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 import msgspec
 
+from ...wire.crypto import verify_id
 from ...wire.messages import (
     ConferenceRules,
+    Cosignature,
     DelegateCredential,
     Entry,
     EntryRef,
+    FloorCertificate,
     FloorCosign,
     FloorCount,
     FloorCut,
@@ -65,6 +74,7 @@ from ...wire.messages import (
     FloorOpen,
     FloorResult,
     FloorVote,
+    cosignature_id,
 )
 from ...wire.rejection import Rejection
 from .bodies import Bodies
@@ -137,10 +147,21 @@ class Cosign(msgspec.Struct):
     result: FloorResult
 
 
+class Certificate(msgspec.Struct):
+    id: str
+    author: str
+    seq: int
+    ts: int
+    cut: str
+    result: FloorResult
+    groups: tuple[str, ...]
+
+
 class Floor:
     """Every vote put to a conference floor, the votes cast, the cuts and their cosigns."""
 
-    kinds = frozenset({"floor.open", "floor.vote", "floor.count", "floor.cut", "floor.cosign"})
+    kinds = frozenset({"floor.open", "floor.vote", "floor.count", "floor.cut", "floor.cosign",
+                       "floor.certificate"})
 
     def __init__(self) -> None:
         self.opens: dict[str, Open] = {}
@@ -151,6 +172,8 @@ class Floor:
         self.cuts: dict[str, Cut] = {}
         # open -> group -> its cosign (one per group per vote, F8)
         self.cosigns: dict[str, dict[str, Cosign]] = {}
+        # open -> the certificates of its cuts (F11), in the order accepted
+        self.certificates: dict[str, list[Certificate]] = {}
         self._entries: list[tuple[str, str, str]] = []
         # cut -> its result (F8), once it no longer waits: what a cut holds is fixed once
         # the cut is accepted (F7), and a participation once witnessed never changes
@@ -281,7 +304,70 @@ class Floor:
             return Rejection(
                 "wrong_result", f"F8: the result contradicts the votes in the cut: they "
                 f"give {said(result)}; the cosign says {said(body.result)}")
-        return self._omits(state, entry.author, entry.seq, cut)
+        return self._omits(state, entry.author, entry.seq - 1, cut)
+
+    def _check_certificate(self, state: NetworkState, entry: Entry) -> Rejection | None:
+        body: FloorCertificate = entry.body  # type: ignore[assignment]
+        groups = [c.group for c in body.cosignatures]
+        if len(set(groups)) != len(groups):
+            return Rejection("bad_certificate", "F11: a certificate names each group once")
+        held = state.head_of(body.cut.group).seq
+        if held < body.cut.seen:
+            return Rejection(
+                "missing_dependency", f"F11: the certificate cites seq {body.cut.seen} of "
+                f"the chair's log; this node holds {held} so far")
+        cut = self.cuts.get(body.cut.entry)
+        if (cut is None or cut.author != body.cut.group or cut.seq > body.cut.seen
+                or cut.open not in self.opens):
+            return Rejection(
+                "unknown_cut", "F11: that group's log holds no cut of a vote with that id at "
+                "the seq cited")
+        for cosignature in body.cosignatures:
+            held = state.head_of(cosignature.group).seq
+            if held < cosignature.seen:
+                return Rejection(
+                    "missing_dependency", f"F11: a cosignature cites seq {cosignature.seen} "
+                    f"of its group's log; this node holds {held} so far")
+        for cosignature in body.cosignatures:
+            if not verify_cosignature(state, cut.id, body.result, cosignature):
+                return Rejection(
+                    "bad_cosignature", f"F11: the cosignature of {cosignature.group} does "
+                    "not verify with that group's key over the cut, the result and its seen")
+        cast = self._cast(cut.open)
+        for cosignature in body.cosignatures:
+            found = self.check_cosignature(state, cut, cosignature, cast)
+            if isinstance(found, Rejection):
+                return found
+            if found != body.result:
+                return Rejection(
+                    "wrong_result", f"F8: the result contradicts the votes in the cut: they "
+                    f"give {said(found)}; the certificate says {said(body.result)}")
+        return None
+
+    def check_cosignature(self, state: NetworkState, cut: Cut, cosignature: Cosignature,
+                          cast: dict[str, list[int]] | None = None) -> FloorResult | Rejection:
+        """F11 on one cosignature, its signature apart: may its group cosign `cut` as of
+        `seen` (a participant, holding nothing the cut leaves out, F7, F8), and the result
+        the cut gives."""
+        call = state.rules(Conferences).calls[self.opens[cut.open].conference]
+        standing = self.participant(state, call, cosignature.group)
+        if standing is None:
+            return Rejection(
+                "missing_dependency", "F8: the network has not yet witnessed whether this "
+                "group's credential stands (K5)")
+        if not standing:
+            return Rejection(
+                "not_participant", "F8: only a group whose credential for the conference "
+                "is accepted (K5) cosigns its votes")
+        held = state.head_of(cosignature.group).seq
+        if held < cosignature.seen:
+            return Rejection(
+                "missing_dependency", f"F11: a cosignature cites seq {cosignature.seen} of "
+                f"its group's log; this node holds {held} so far")
+        result = self.result_of(state, cut)
+        if isinstance(result, Rejection):
+            return result
+        return self._omits(state, cosignature.group, cosignature.seen, cut, cast) or result
 
     def judge_cosign(self, state: NetworkState, author: str, seq: int,
                      cut: Cut) -> FloorResult | Rejection:
@@ -309,16 +395,22 @@ class Floor:
         result = self.judge_cosign(state, author, seq, cut)
         if isinstance(result, Rejection):
             return result
-        return self._omits(state, author, seq, cut) or result
+        return self._omits(state, author, seq - 1, cut) or result
 
-    def _omits(self, state: NetworkState, author: str, seq: int, cut: Cut) -> Rejection | None:
-        """F7: every vote or count the cosigner had witnessed by the close is in the cut."""
-        put = self.opens[cut.open]
+    def _omits(self, state: NetworkState, author: str, upto: int, cut: Cut,
+               cast: dict[str, list[int]] | None = None) -> Rejection | None:
+        """F7: every vote or count the cosigner had witnessed by the close, in its log to
+        `upto`, is in the cut."""
+        return omits(state, author, upto, self.opens[cut.open].body.closes, cut,
+                     self._cast(cut.open) if cast is None else cast)
+
+    def _cast(self, open_id: str) -> dict[str, list[int]]:
+        """Author -> the seqs of its votes and counts on the question (F7)."""
         cast = {other: [v.seq for v in votes]
-                for other, votes in self.votes.get(put.id, {}).items()}
-        for teller, count in self.counts.get(put.id, {}).items():
+                for other, votes in self.votes.get(open_id, {}).items()}
+        for teller, count in self.counts.get(open_id, {}).items():
             cast.setdefault(teller, []).append(count.seq)
-        return omits(state, author, seq, put.body.closes, cut, cast)
+        return cast
 
     # -- apply ------------------------------------------------------------------
 
@@ -360,6 +452,24 @@ class Floor:
         cut = self.cuts[body.cut.entry]
         self.cosigns.setdefault(cut.open, {})[entry.author] = Cosign(
             entry.id, entry.author, entry.seq, entry.ts, cut.id, body.result)
+
+    def _apply_certificate(self, state: NetworkState, entry: Entry) -> None:
+        body: FloorCertificate = entry.body  # type: ignore[assignment]
+        cut = self.cuts[body.cut.entry]
+        self.certificates.setdefault(cut.open, []).append(Certificate(
+            entry.id, entry.author, entry.seq, entry.ts, cut.id, body.result,
+            tuple(c.group for c in body.cosignatures)))
+
+    def cosigned(self, open_id: str) -> dict[str, str]:
+        """F9: group -> the cut of the vote it cosigned, by a `floor.cosign` or in a
+        certificate (F11). A group found cosigning two cuts of a vote counts for neither."""
+        cuts: dict[str, set[str]] = {}
+        for group, cosign in self.cosigns.get(open_id, {}).items():
+            cuts.setdefault(group, set()).add(cosign.cut)
+        for certificate in self.certificates.get(open_id, ()):
+            for group in certificate.groups:
+                cuts.setdefault(group, set()).add(certificate.cut)
+        return {g: next(iter(c)) for g, c in cuts.items() if len(c) == 1}
 
     def summary(self, state: NetworkState) -> dict[str, object]:
         # written once there is a floor entry: older networks hash as before (5.6)
@@ -473,14 +583,20 @@ def _not_chair(state: NetworkState, called: int) -> Rejection:
         "not_chair", f"F1: only a group holding a seat on `{body}` chairs the conference floor")
 
 
-def omits(state: NetworkState, author: str, seq: int, closes: int, cut: Cut,
+def omits(state: NetworkState, author: str, upto: int, closes: int, cut: Cut,
           cast: dict[str, list[int]]) -> Rejection | None:
-    """F7: every entry cast (author -> seqs) that the cosigner `author`, writing at `seq`,
-    had witnessed by `closes` is in the cut."""
-    seen = state.rules(Witnesses).acknowledged(author, closes)
-    seen[author] = seq - 1  # its own log, as far as it goes
+    """F7: every entry cast (author -> seqs) that the cosigner `author` had witnessed by
+    `closes`, in its log to seq `upto` (a cosign at seq s: s − 1), is in the cut."""
+    heads, frozen = cut.heads, state.frozen
+    # a log the cut counts as far as the cosigner witnessed it or further passes: the
+    # receiver holds it to the cut's head, as it accepted the cut, and nothing is left out
+    seen = state.rules(Witnesses).acknowledged_beyond(author, closes, upto, heads, frozen)
+    if upto > heads.get(author, 0) or author in frozen:
+        seen[author] = upto  # its own log, as far as it goes
+    else:
+        seen.pop(author, None)
     for other, upto in sorted(seen.items()):
-        frozen_at = state.frozen.get(other)
+        frozen_at = frozen.get(other)
         if frozen_at is not None:
             upto = min(upto, frozen_at - 1)
         within = [s for s in cast.get(other, ()) if s <= upto]
@@ -638,9 +754,18 @@ def _reference(body: object) -> EntryRef | None:
         return body.conference
     if isinstance(body, FloorVote | FloorCount | FloorCut):
         return body.open
-    if isinstance(body, FloorCosign):
+    if isinstance(body, FloorCosign | FloorCertificate):
         return body.cut
     return None
+
+
+def verify_cosignature(state: NetworkState, cut: str, result: FloorResult,
+                       cosignature: Cosignature) -> bool:
+    """F11: `sig` is valid (SPEC 2.3) over the cosignature's digest, with the key in force
+    for the group's entry after `seen` (its log held that far)."""
+    key = state.key_at(cosignature.group, cosignature.seen + 1)
+    return verify_id(key, cosignature_id(state.net or "", cut, cosignature.seen, result),
+                     cosignature.sig)
 
 
 def said(result: FloorResult) -> str:
@@ -674,6 +799,7 @@ _CHECKS = {
     "floor.count": Floor._check_count,
     "floor.cut": Floor._check_cut,
     "floor.cosign": Floor._check_cosign,
+    "floor.certificate": Floor._check_certificate,
 }
 _APPLY = {
     "floor.open": Floor._apply_open,
@@ -681,4 +807,5 @@ _APPLY = {
     "floor.count": Floor._apply_count,
     "floor.cut": Floor._apply_cut,
     "floor.cosign": Floor._apply_cosign,
+    "floor.certificate": Floor._apply_certificate,
 }

@@ -148,8 +148,8 @@ class _Derivation:
                       key=lambda c: c.id)
 
     def cosigners(self, put: Open, cut: Cut) -> list[str]:
-        return sorted(g for g, c in self.floor.cosigns.get(put.id, {}).items()
-                      if c.cut == cut.id and self.standing.get(g))
+        return sorted(g for g, c in self.floor.cosigned(put.id).items()
+                      if c == cut.id and self.standing.get(g))
 
     def final_cut(self, put: Open) -> Cut | None:
         """F9: the cut more than half of the participants cosigned, if there is one."""

@@ -14,6 +14,7 @@ the witness entries, whose ids the heads already cover.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Container
 from typing import TYPE_CHECKING
 
 from ...wire.messages import Entry, Witness
@@ -29,9 +30,12 @@ class Witnesses:
     kinds = frozenset({"heads.witness"})
 
     def __init__(self) -> None:
-        # witness -> author -> ([seq acknowledged], [ts of that acknowledgement])
-        self._acks: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
+        # witness -> author -> ([seq acknowledged], [ts of that acknowledgement],
+        # [seq of the witness entry acknowledging it, in the witness's own log])
+        self._acks: dict[str, dict[str, tuple[list[int], list[int], list[int]]]] = {}
         self._witness_ts: dict[str, int] = {}
+        # witness -> ([seq of each of its witness entries], [their ts])
+        self._own: dict[str, tuple[list[int], list[int]]] = {}
         # witness -> ts of its first accepted witness: who was witnessing before a deadline
         self._first_ts: dict[str, int] = {}
 
@@ -47,21 +51,25 @@ class Witnesses:
         acks = self._acks.setdefault(entry.author, {})
         self._witness_ts[entry.author] = entry.ts
         self._first_ts.setdefault(entry.author, entry.ts)
-        ts = entry.ts
+        ts, own = entry.ts, entry.seq
+        mine = self._own.setdefault(entry.author, ([], []))
+        mine[0].append(own)
+        mine[1].append(ts)
         # every node folds every witness, each naming about every author: kept lean
         for head in body.heads:
             known = acks.get(head.author)
             if known is None:
-                acks[head.author] = ([head.seq], [ts])
+                acks[head.author] = ([head.seq], [ts], [own])
             elif head.seq > known[0][-1]:
                 known[0].append(head.seq)
                 known[1].append(ts)
+                known[2].append(own)
 
     def summary(self, state: NetworkState) -> dict[str, object]:
         return {}
 
     def first_witnessed(self, witness: str, author: str, seq: int) -> int | None:
-        seqs, times = self._acks.get(witness, {}).get(author, ((), ()))
+        seqs, times, _ = self._acks.get(witness, {}).get(author, ((), (), ()))
         index = bisect_left(seqs, seq)
         return times[index] if index < len(seqs) else None
 
@@ -105,15 +113,38 @@ class Witnesses:
         return None
 
 
-    def acknowledged(self, witness: str, by: int) -> dict[str, int]:
-        """author -> the highest seq `witness` acknowledged in its witnesses dated ≤ `by`."""
+    def acknowledged(self, witness: str, by: int, upto: int | None = None) -> dict[str, int]:
+        """author -> the highest seq `witness` acknowledged in its witnesses dated ≤ `by`
+        (and, with `upto`, at seq ≤ `upto` of its own log)."""
         out = {}
-        for author, (seqs, times) in self._acks.get(witness, {}).items():
+        for author, (seqs, times, owns) in self._acks.get(witness, {}).items():
             # times follow the witness's log, so they never go down along `seqs`
             index = bisect_right(times, by)
+            if upto is not None:
+                index = min(index, bisect_right(owns, upto))
             if index:
                 out[author] = seqs[index - 1]
         return out
+
+    def acknowledged_beyond(self, witness: str, by: int, upto: int,
+                            within: dict[str, int], always: Container[str]) -> dict[str, int]:
+        """`acknowledged(witness, by, upto)`, but only the authors it acknowledged beyond
+        `within` (author -> seq), or named in `always`: what a cut's check needs, and
+        one bisect per author rather than a whole map (every node checks every cosign)."""
+        out = {}
+        for author, (seqs, times, owns) in self._acks.get(witness, {}).items():
+            index = bisect_right(times, by)
+            if index and owns[index - 1] > upto:
+                index = bisect_right(owns, upto, 0, index)
+            if index and (seqs[index - 1] > within.get(author, 0) or author in always):
+                out[author] = seqs[index - 1]
+        return out
+
+    def last_witness_by(self, witness: str, by: int) -> int:
+        """The seq, in its own log, of `witness`'s latest witness dated ≤ `by` (0: none)."""
+        seqs, times = self._own.get(witness, ((), ()))
+        index = bisect_right(times, by)
+        return seqs[index - 1] if index else 0
 
     def latest_witness(self, witness: str) -> int | None:
         """The `ts` of the latest witness `witness` signed, if any."""
