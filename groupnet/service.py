@@ -66,9 +66,9 @@ class Service:
         ]
 
     async def stop(self) -> None:
-        for task in self.tasks:
+        for task in [*self.tasks, *self._offers]:
             task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await asyncio.gather(*self.tasks, *self._offers, return_exceptions=True)
         await self.outbox.stop()
         if self.runner is not None:
             await self.runner.cleanup()

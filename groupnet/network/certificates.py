@@ -187,7 +187,10 @@ def _retry_waiting(node: Node) -> None:
     floor_ = node.state.rules(Floor)
     now = time.monotonic()
     for key, (offered, since) in list(gathered.waiting.items()):
-        cut_ = floor_.cuts[offered.cut]
+        cut_ = floor_.cuts.get(offered.cut)
+        if cut_ is None:  # gone with a fork freeze of this log's past (3.3)
+            del gathered.waiting[key]
+            continue
         found = _judge(node.state, cut_, offered)
         if isinstance(found, Rejection) and found.code == "missing_dependency":
             if now - since > WAITING_SECONDS:
@@ -207,7 +210,10 @@ async def certify(node: Node) -> list:
     written = []
     for cut_id in [c for c in gathered.held if c not in gathered.certified]:
         floor_ = node.state.rules(Floor)
-        cut_ = floor_.cuts[cut_id]
+        cut_ = floor_.cuts.get(cut_id)
+        if cut_ is None:
+            gathered.certified.add(cut_id)
+            continue
         participants = cuts.conference_participants(node.state, floor_.opens[cut_.open].conference)
         if participants is None:
             continue
