@@ -130,14 +130,14 @@ class PeerClient:
         except msgspec.DecodeError as error:
             raise PeerError(f"{base}: not a groupnet node: {error}") from None
 
-    async def push(self, base: str, raws: list[bytes]) -> list[Result]:
-        body = b"\n".join(raws) + b"\n"
-        url = base.rstrip("/") + "/fed/v1/inbox"
+    async def _post(self, base: str, path: str, body: bytes, content_type: str) -> bytes:
+        """POST `body` to a peer's federation `path`: the answer's body, if 200."""
+        url = base.rstrip("/") + path
         self._allowed(url)
         self._count(url)
         try:
             async with self._session.post(
-                url, data=body, headers={"Content-Type": NDJSON}, allow_redirects=False,
+                url, data=body, headers={"Content-Type": content_type}, allow_redirects=False,
             ) as response:
                 payload = await response.read()
                 if response.status != 200:
@@ -146,6 +146,10 @@ class PeerClient:
             raise self._refusal(url, str(refused)) from None
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             raise PeerError(f"{base}: {error or type(error).__name__}") from None
+        return payload
+
+    async def push(self, base: str, raws: list[bytes]) -> list[Result]:
+        payload = await self._post(base, "/fed/v1/inbox", b"\n".join(raws) + b"\n", NDJSON)
         try:
             return _results.decode(payload)["results"]
         except (msgspec.DecodeError, KeyError) as error:
@@ -154,21 +158,7 @@ class PeerClient:
     async def cosignature(self, base: str, body: bytes) -> str:
         """Offer a cosignature to the node that wrote the cut (SPEC 6.6.1): its answer's
         `status`, "held" or "waiting"."""
-        url = base.rstrip("/") + "/fed/v1/cosignature"
-        self._allowed(url)
-        self._count(url)
-        try:
-            async with self._session.post(
-                url, data=body, headers={"Content-Type": "application/json"},
-                allow_redirects=False,
-            ) as response:
-                payload = await response.read()
-                if response.status != 200:
-                    raise PeerError(f"{base}: HTTP {response.status}: {payload[:200]!r}")
-        except PeerRefused as refused:
-            raise self._refusal(url, str(refused)) from None
-        except (aiohttp.ClientError, TimeoutError, OSError) as error:
-            raise PeerError(f"{base}: {error or type(error).__name__}") from None
+        payload = await self._post(base, "/fed/v1/cosignature", body, "application/json")
         try:
             return str(msgspec.json.decode(payload)["status"])
         except (msgspec.DecodeError, KeyError, TypeError) as error:

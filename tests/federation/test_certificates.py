@@ -18,8 +18,9 @@ from tests.federation.test_conference import everywhere
 from tests.federation.test_floor import conference_of_five, final
 
 
-async def _closed_vote(cluster: Cluster) -> tuple[list, str, str]:
-    """Five nodes, a show of hands with three votes, closed: (services, conference, vote)."""
+async def voted(cluster: Cluster) -> tuple[list, str, str]:
+    """Five nodes, the amendment put to a show of hands for two minutes and three votes
+    cast, held everywhere: (services, conference, vote)."""
     services, conference, _, amendment = await conference_of_five(cluster)
     chair = services[0]
     opened = await floor_steps.put(chair.node, conference, floor_steps.PutQuestion(
@@ -32,9 +33,15 @@ async def _closed_vote(cluster: Cluster) -> tuple[list, str, str]:
         await floor_steps.vote(service.node, opened.id, delegate, choice)
     await everywhere(services, lambda n: len(n.state.rules(Floor).votes.get(
         opened.id, {})) == 3, "the votes")
-    put = chair.node.state.rules(Floor).opens[opened.id]
-    clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
     return services, conference, opened.id
+
+
+async def _closed_vote(cluster: Cluster) -> tuple[list, str, str]:
+    """`voted`, and the clock past the close."""
+    services, conference, vote = await voted(cluster)
+    put = services[0].node.state.rules(Floor).opens[vote]
+    clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
+    return services, conference, vote
 
 
 async def test_a_vote_is_final_everywhere_by_one_certificate_and_no_cosign_entry(

@@ -9,11 +9,11 @@ import pytest
 
 from groupnet import clock
 from groupnet.network import cuts
-from groupnet.network import floor as floor_steps
 from groupnet.procedure.network.floor import Floor
 from tests.conftest import Cluster
+from tests.federation.test_certificates import voted
 from tests.federation.test_conference import everywhere
-from tests.federation.test_floor import conference_of_five, final
+from tests.federation.test_floor import final
 
 
 @pytest.mark.parametrize(("count", "first"), [(1, 1), (2, 2), (3, 3), (4, 4), (5, 4),
@@ -45,26 +45,15 @@ async def test_with_first_cosigners_out_of_reach_another_participant_cosigns_and
                         lambda cut_id, groups: frozenset(sorted(drawn(cut_id, groups))[:3]))
     cluster = Cluster(tmp_path)
     try:
-        services, conference, _, amendment = await conference_of_five(cluster)
+        services, conference, vote = await voted(cluster)
         chair = services[0]
-        opened = await floor_steps.put(chair.node, conference, floor_steps.PutQuestion(
-            item=amendment.id, question="amendment", text=amendment.body.text,
-            method="hands", minutes=2))
-        await everywhere(services, lambda n: opened.id in n.state.rules(Floor).opens,
-                         "the question")
-        for service, delegate, choice in ((services[1], "g2-0", "for"),
-                                          (services[2], "g3-0", "against"),
-                                          (services[3], "g4-0", "for")):
-            await floor_steps.vote(service.node, opened.id, delegate, choice)
-        await everywhere(services, lambda n: len(n.state.rules(Floor).votes.get(
-            opened.id, {})) == 3, "the votes")
         # the chair's node cuts alone, so that who may cosign is known before anyone can
         cluster.partition([chair], services[1:])
-        put = chair.node.state.rules(Floor).opens[opened.id]
+        put = chair.node.state.rules(Floor).opens[vote]
         clock.advance_everyone(put.body.closes - clock.now_ms() + 1000)
         await everywhere([chair], lambda n: any(
-            c.open == opened.id for c in n.state.rules(Floor).cuts.values()), "the cut")
-        [cut] = [c for c in chair.node.state.rules(Floor).cuts.values() if c.open == opened.id]
+            c.open == vote for c in n.state.rules(Floor).cuts.values()), "the cut")
+        [cut] = [c for c in chair.node.state.rules(Floor).cuts.values() if c.open == vote]
         participants = cuts.conference_participants(chair.node.state, conference)
         assert participants is not None and len(participants) == 4
         first = cuts.first_cosigners(cut.id, participants)
@@ -79,10 +68,10 @@ async def test_with_first_cosigners_out_of_reach_another_participant_cosigns_and
                 reach.append(service)
         cluster.heal()
         cluster.partition(reach, [s for s in services if s not in reach])
-        await everywhere(reach, final(opened.id), "the result final where the cut reached")
-        cosigners = set(chair.node.state.rules(Floor).cosigned(opened.id))
+        await everywhere(reach, final(vote), "the result final where the cut reached")
+        cosigners = set(chair.node.state.rules(Floor).cosigned(vote))
         assert other.node.id in cosigners and len(cosigners) == 3
         cluster.heal()
-        await everywhere(services, final(opened.id), "the result final on every node")
+        await everywhere(services, final(vote), "the result final on every node")
     finally:
         await cluster.close()

@@ -280,15 +280,9 @@ class Elections:
         """F8 as E5 asks it: may `author` cosign `cut`, and what does the cut's count give?"""
         put = self.elections[cut.open]
         call = state.rules(Conferences).calls[put.conference]
-        standing = state.rules(Floor).participant(state, call, author)
-        if standing is None:
-            return Rejection(
-                "missing_dependency", "F8: the network has not yet witnessed whether this "
-                "group's credential stands (K5)")
-        if not standing:
-            return Rejection(
-                "not_participant", "F8: only a group whose credential for the conference "
-                "is accepted (K5) cosigns its election")
+        refused = state.rules(Floor).not_taking_part(state, call, author, "its election")
+        if refused is not None:
+            return refused
         if author in self.cosigns.get(put.id, {}):
             return Rejection("duplicate_cosign", "E5: a group cosigns one cut of each election")
         return self.result_of(state, cut)

@@ -350,15 +350,9 @@ class Floor:
         `seen` (a participant, holding nothing the cut leaves out, F7, F8), and the result
         the cut gives."""
         call = state.rules(Conferences).calls[self.opens[cut.open].conference]
-        standing = self.participant(state, call, cosignature.group)
-        if standing is None:
-            return Rejection(
-                "missing_dependency", "F8: the network has not yet witnessed whether this "
-                "group's credential stands (K5)")
-        if not standing:
-            return Rejection(
-                "not_participant", "F8: only a group whose credential for the conference "
-                "is accepted (K5) cosigns its votes")
+        refused = self.not_taking_part(state, call, cosignature.group, "its votes")
+        if refused is not None:
+            return refused
         held = state.head_of(cosignature.group).seq
         if held < cosignature.seen:
             return Rejection(
@@ -375,15 +369,9 @@ class Floor:
         result does the cut give? (The cosign's result must equal it, then F7 follows.)"""
         put = self.opens[cut.open]
         call = state.rules(Conferences).calls[put.conference]
-        standing = self.participant(state, call, author)
-        if standing is None:
-            return Rejection(
-                "missing_dependency", "F8: the network has not yet witnessed whether this "
-                "group's credential stands (K5)")
-        if not standing:
-            return Rejection(
-                "not_participant", "F8: only a group whose credential for the conference "
-                "is accepted (K5) cosigns its votes")
+        refused = self.not_taking_part(state, call, author, "its votes")
+        if refused is not None:
+            return refused
         if author in self.cosigns.get(put.id, {}):
             return Rejection(
                 "duplicate_cosign", "F8: a group cosigns one cut of each vote")
@@ -483,6 +471,21 @@ class Floor:
         """The votes in the cut: those in the named logs at or below the heads named."""
         return [v for author, cast in sorted(self.votes.get(cut.open, {}).items())
                 for v in cast if v.seq <= cut.heads.get(author, 0)]
+
+    def not_taking_part(self, state: NetworkState, call: Call, group: str,
+                        what: str) -> Rejection | None:
+        """F8: why `group` may not cosign `what` of the conference, if it may not: not a
+        participant, or not yet witnessed to be one."""
+        standing = self.participant(state, call, group)
+        if standing is None:
+            return Rejection(
+                "missing_dependency", "F8: the network has not yet witnessed whether this "
+                "group's credential stands (K5)")
+        if not standing:
+            return Rejection(
+                "not_participant", "F8: only a group whose credential for the conference "
+                f"is accepted (K5) cosigns {what}")
+        return None
 
     def participant(self, state: NetworkState, call: Call, group: str) -> bool | None:
         """`participant`, kept once witnessed while the group's credentials stay the same."""
