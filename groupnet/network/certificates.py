@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 
 import msgspec
 
 from .. import store
-from ..procedure.network.floor import Cut, Floor, verify_cosignature
+from ..procedure.network.floor import Cut, Floor, Open, verify_cosignature
 from ..procedure.network.state import NetworkState
 from ..procedure.network.witness import Witnesses
 from ..wire.messages import (
@@ -71,6 +71,8 @@ class _Gathered:
         self.signed: dict[str, str] | None = None
         # votes whose result this node has seen final: nothing more to cosign
         self.settled: set[str] = set()
+        # votes still open whose participants this node has worked out
+        self.warmed: set[str] = set()
 
 
 _gathered: weakref.WeakKeyDictionary[Node, _Gathered] = weakref.WeakKeyDictionary()
@@ -78,6 +80,17 @@ _gathered: weakref.WeakKeyDictionary[Node, _Gathered] = weakref.WeakKeyDictionar
 
 def _of(node: Node) -> _Gathered:
     return _gathered.setdefault(node, _Gathered())
+
+
+def warm(node: Node, still_open: Iterable[Open],
+         participants: Callable[[Open], Collection[str] | None]) -> None:
+    """Work out who takes part in each vote still open, once, while it is open: whether
+    each group's credential stood is witnessed long before (K5) and kept once known, and
+    the close, when every node needs it at once, is then spared it."""
+    warmed = _of(node).warmed
+    for put_ in still_open:
+        if put_.id not in warmed and participants(put_) is not None:
+            warmed.add(put_.id)
 
 
 def settled(node: Node, open_id: str) -> bool:

@@ -194,6 +194,8 @@ async def automate(node: Node, now: int | None = None,
     floor_ = node.state.rules(Floor)
     if not floor_.opens:
         return written
+    certificates.warm(node, [o for o in floor_.opens.values() if o.body.closes > now],
+                      lambda put_: cuts.conference_participants(node.state, put_.conference))
     for put_ in sorted(floor_.opens.values(), key=lambda o: (o.body.closes, o.id)):
 
         def make_cut(state: NetworkState, p: Open = put_) -> FloorCut | None:

@@ -173,16 +173,17 @@ class Witnesses:
         if not witnesses:
             return ts <= deadline
         yes = no = 0
+        count = len(witnesses)
         for w in witnesses:
             seen = self.first_witnessed(w, author, seq)
             if seen is not None and seen <= deadline:
                 yes += 1
+                if yes * 2 > count:
+                    return True  # a majority already: the rest cannot change it
             elif (seen is not None and seen > deadline) or self._witness_ts.get(w, -1) > deadline:
                 no += 1
-        if yes * 2 > len(witnesses):
-            return True
-        if (len(witnesses) - no) * 2 <= len(witnesses):
-            return False
+                if (count - no) * 2 <= count:
+                    return False
         return None
 
     def settled_time(self, state: NetworkState, author: str, seq: int, ts: int) -> int | None:
